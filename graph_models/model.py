@@ -1,0 +1,284 @@
+"""The Bridgemap domain: maps, people, organisations and the relationships between them.
+
+A **map** is one partnership's network. Every person, organisation and relationship
+belongs to exactly one map, and ids are unique within a map (people and organisations
+share one id space, so a relationship endpoint is named by id alone).
+
+Relationship kinds are a fixed whitelist (:data:`RELATIONSHIP_KINDS`). Each kind says
+which endpoint types it joins and whether it has a direction ("Ana mentors Ben" is
+directed; "Ana knows Ben" is not). Stores turn kinds into database relationship types
+only through this table, never by formatting user text into a query.
+
+This module imports neither Flask nor a database driver: it is the vocabulary that the
+stores, the analysis and the service share.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import uuid
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date, datetime
+
+from graph_models.errors import InvalidInput
+
+#: Ids are chosen by clients (so a re-import updates rather than duplicates) and so are
+#: restricted to characters that are safe in URLs, file names and spreadsheet cells.
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+ID_RULE = "1-128 characters: letters, digits and . _ : - (starting with a letter or digit)"
+
+MAX_NAME = 200
+MAX_TEXT = 2000
+MAX_TAGS = 50
+MAX_SILOS = 50
+
+#: The silo vocabulary a new map starts with (DESIGN §3); maps may replace it.
+DEFAULT_SILOS: tuple[tuple[str, str], ...] = (
+    ("health", "#e6194b"),
+    ("social care", "#f58231"),
+    ("housing", "#3cb44b"),
+    ("education", "#4363d8"),
+    ("police", "#000075"),
+    ("local authority", "#911eb4"),
+    ("third sector", "#f032e6"),
+    ("community", "#9a6324"),
+    ("business", "#469990"),
+)
+
+
+class EntityType(enum.StrEnum):
+    """The three kinds of object a map holds."""
+
+    PERSON = "person"
+    ORGANISATION = "organisation"
+    RELATIONSHIP = "relationship"
+
+
+class NodeType(enum.StrEnum):
+    """Types of graph node; relationships join two of these."""
+
+    PERSON = "person"
+    ORGANISATION = "organisation"
+
+
+class Visibility(enum.StrEnum):
+    """What a person agreed may be shown about them (consent).
+
+    ``named``: shown by name. ``anonymised``: shown only as "a person in <silo>".
+    ``hidden``: counted in the structure of the network, never drawn or listed.
+    """
+
+    NAMED = "named"
+    ANONYMISED = "anonymised"
+    HIDDEN = "hidden"
+
+
+class OrganisationKind(enum.StrEnum):
+    STATUTORY = "statutory"
+    THIRD_SECTOR = "third sector"
+    COMMUNITY_GROUP = "community group"
+    BUSINESS = "business"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class KindRule:
+    """Which endpoint types a relationship kind joins, and whether it is directed."""
+
+    source: NodeType
+    target: NodeType
+    directed: bool
+    #: The Neo4j relationship type; the only route from a kind to a query.
+    neo4j_type: str
+
+
+_P, _O = NodeType.PERSON, NodeType.ORGANISATION
+
+#: The relationship vocabulary (DESIGN §3). A directed kind reads "source KIND target".
+RELATIONSHIP_KINDS: dict[str, KindRule] = {
+    "knows": KindRule(_P, _P, False, "KNOWS"),
+    "works_with": KindRule(_P, _P, False, "WORKS_WITH"),
+    "mentors": KindRule(_P, _P, True, "MENTORS"),
+    "member_of": KindRule(_P, _O, True, "MEMBER_OF"),
+    "works_for": KindRule(_P, _O, True, "WORKS_FOR"),
+    "volunteers_at": KindRule(_P, _O, True, "VOLUNTEERS_AT"),
+    "leads": KindRule(_P, _O, True, "LEADS"),
+    "partners_with": KindRule(_O, _O, False, "PARTNERS_WITH"),
+    "funds": KindRule(_O, _O, True, "FUNDS"),
+    "commissions": KindRule(_O, _O, True, "COMMISSIONS"),
+    "refers_to": KindRule(_O, _O, True, "REFERS_TO"),
+}
+
+#: Kinds that tie a person to an organisation; used to group people by organisation.
+AFFILIATION_KINDS = frozenset({"member_of", "works_for", "volunteers_at", "leads"})
+
+
+def new_id() -> str:
+    """A fresh random id for objects whose client did not supply one."""
+    return uuid.uuid4().hex[:16]
+
+
+def utcnow() -> str:
+    """Now, as an ISO-8601 UTC timestamp string (how stores keep times)."""
+    return datetime.now().astimezone().replace(microsecond=0).isoformat()
+
+
+@dataclass
+class Silo:
+    name: str
+    colour: str = "#888888"
+
+
+@dataclass
+class Map:
+    """One partnership's network and the silo vocabulary it uses."""
+
+    id: str
+    name: str
+    description: str = ""
+    silos: list[Silo] = field(default_factory=list)
+    created_at: str = ""
+    updated_at: str = ""
+    #: Bumped by every write to the map or anything in it; caches key on it.
+    version: int = 0
+
+    def silo_names(self) -> list[str]:
+        return [s.name for s in self.silos]
+
+
+@dataclass
+class Person:
+    id: str
+    name: str
+    silo: str
+    role: str = ""
+    area: str = ""
+    tags: list[str] = field(default_factory=list)
+    contact: str = ""
+    visibility: Visibility = Visibility.NAMED
+
+    type = NodeType.PERSON
+
+
+@dataclass
+class Organisation:
+    id: str
+    name: str
+    silo: str
+    kind: OrganisationKind = OrganisationKind.OTHER
+    area: str = ""
+    tags: list[str] = field(default_factory=list)
+
+    type = NodeType.ORGANISATION
+
+
+@dataclass
+class Relationship:
+    id: str
+    source: str
+    target: str
+    kind: str
+    strength: int = 3
+    since: date | None = None
+    until: date | None = None
+    notes: str = ""
+    evidence: str = ""
+
+    @property
+    def rule(self) -> KindRule:
+        return RELATIONSHIP_KINDS[self.kind]
+
+    def active_on(self, day: date) -> bool:
+        """True when the tie existed on ``day`` (open-ended at either side)."""
+        return (self.since is None or self.since <= day) and (
+            self.until is None or self.until >= day
+        )
+
+
+Node = Person | Organisation
+Entity = Person | Organisation | Relationship
+
+ENTITY_CLASSES: dict[EntityType, type] = {
+    EntityType.PERSON: Person,
+    EntityType.ORGANISATION: Organisation,
+    EntityType.RELATIONSHIP: Relationship,
+}
+
+
+def entity_type_of(entity: Entity) -> EntityType:
+    for etype, cls in ENTITY_CLASSES.items():
+        if isinstance(entity, cls):
+            return etype
+    raise TypeError(f"not a Bridgemap entity: {entity!r}")
+
+
+def to_dict(obj) -> dict:
+    """A JSON-ready dict of a dataclass: enums as values, dates as ISO strings."""
+    out = {}
+    for f in fields(obj):
+        out[f.name] = _plain(getattr(obj, f.name))
+    return out
+
+
+def _plain(value):
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: _plain(v) for k, v in asdict(value).items()}
+    return value
+
+
+def check_endpoints(kind: str, source_type: NodeType | None, target_type: NodeType | None):
+    """Raise :class:`InvalidInput` unless ``kind`` may join these endpoint types.
+
+    ``None`` for a type means the endpoint does not exist in the map.
+    """
+    errors: dict[str, list[str]] = {}
+    rule = RELATIONSHIP_KINDS[kind]
+    if source_type is None:
+        errors["source"] = ["no person or organisation with this id in the map"]
+    elif source_type != rule.source:
+        errors["source"] = [f"a '{kind}' tie must start at {_a(rule.source.value)}"]
+    if target_type is None:
+        errors["target"] = ["no person or organisation with this id in the map"]
+    elif target_type != rule.target:
+        errors["target"] = [f"a '{kind}' tie must end at {_a(rule.target.value)}"]
+    if errors:
+        raise InvalidInput("the relationship's endpoints do not fit its kind", errors)
+
+
+def from_dict(etype: EntityType, data: dict) -> Entity:
+    """Rebuild an entity from :func:`to_dict` output that a store kept.
+
+    Trusted input only (already validated when written): this is the fast path used to
+    read whole maps back for analysis, so it skips schema validation.
+    """
+    values = dict(data)
+    if etype is EntityType.PERSON:
+        values["visibility"] = Visibility(values.get("visibility", "named"))
+        values["tags"] = list(values.get("tags") or [])
+        return Person(**values)
+    if etype is EntityType.ORGANISATION:
+        values["kind"] = OrganisationKind(values.get("kind", "other"))
+        values["tags"] = list(values.get("tags") or [])
+        return Organisation(**values)
+    for key in ("since", "until"):
+        if values.get(key):
+            values[key] = date.fromisoformat(values[key])
+    return Relationship(**values)
+
+
+def node_type_of(etype: EntityType) -> NodeType | None:
+    """The graph node type stored for an entity type (``None`` for relationships)."""
+    return {EntityType.PERSON: NodeType.PERSON, EntityType.ORGANISATION: NodeType.ORGANISATION}.get(
+        etype
+    )
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[0] in "aeiou" else "a ") + noun

@@ -1,0 +1,177 @@
+"""Projection of a map's records onto a networkx graph: the one input of every analysis.
+
+The graph is an undirected :class:`networkx.Graph`, because the questions Bridgemap
+answers (who is connected to whom, which ties cross silos, who lies between groups) are
+about the existence of ties; direction is kept on the edges for the measures that need
+it (brokerage roles) and can be recovered with :func:`directed_ties`.
+
+Node attributes
+    ``type`` ("person" | "organisation"), ``name``, ``silo``, ``role``, ``area``,
+    ``tags`` (list of str), ``visibility`` ("named" | "anonymised" | "hidden"; always
+    "named" for organisations), ``org_kind`` (organisations only), ``organisation``
+    (a person's main organisation id — their strongest affiliation tie, ties broken by
+    id — or ``None``; an organisation's own id), and ``group``: the value of the
+    grouping attribute chosen by ``group_by`` (see :func:`group_value`).
+
+Edge attributes
+    ``strength`` and ``weight`` (the strongest tie between the pair, 1-5), ``kind`` (the
+    kind of that strongest tie), ``kinds`` (sorted list of every kind between the pair),
+    ``relationship_ids`` (sorted), ``arcs`` (list of ``(source, target)`` for each
+    *directed* tie, in its direction), ``since`` (earliest start or ``None``).
+
+Several relationships between the same pair become one edge: a person who both knows
+and works with another is one tie of the network, not two, so degree-based measures
+are not inflated by how many kinds a coordinator happened to record.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import networkx as nx
+
+from graph_models.errors import InvalidInput
+from graph_models.model import AFFILIATION_KINDS, RELATIONSHIP_KINDS, Organisation, Person
+from graph_models.store.base import GraphRecords
+
+NO_GROUP = "(none)"
+GROUP_BY_FIXED = ("silo", "organisation", "area")
+
+
+def check_group_by(group_by: str) -> str:
+    """Return ``group_by`` if it names a grouping attribute, else raise InvalidInput.
+
+    Accepted: ``silo``, ``organisation``, ``area`` and ``tag:<key>``, which groups by
+    the value of tags written ``<key>:<value>`` (e.g. ``tag:locality`` groups by
+    ``locality:north``, ``locality:south``...).
+    """
+    if group_by in GROUP_BY_FIXED:
+        return group_by
+    if group_by.startswith("tag:") and len(group_by) > 4:
+        return group_by
+    raise InvalidInput(
+        "group_by must be silo, organisation, area or tag:<key>",
+        {"group_by": [f"unknown grouping attribute {group_by!r}"]},
+    )
+
+
+def group_value(attrs: dict, group_by: str) -> str:
+    """The group a node belongs to under ``group_by``; :data:`NO_GROUP` when it has none."""
+    if group_by.startswith("tag:"):
+        prefix = group_by[4:] + ":"
+        for tag in attrs.get("tags") or ():
+            if tag.startswith(prefix) and len(tag) > len(prefix):
+                return tag[len(prefix) :]
+        return NO_GROUP
+    value = attrs.get(group_by)
+    return value if value else NO_GROUP
+
+
+def project(
+    records: GraphRecords, *, as_of: date | None = None, group_by: str = "silo"
+) -> nx.Graph:
+    """Build the analysis graph of ``records`` as it stood on ``as_of``.
+
+    Parameters
+    ----------
+    records : GraphRecords
+        The map's nodes and relationships, from a store.
+    as_of : date, optional
+        Keep only ties active on this day (``since <= as_of <= until``, open ends
+        allowed). Every node is kept: a person with no ties that day is isolated,
+        which is itself a finding.
+    group_by : str
+        The grouping attribute stored as each node's ``group`` (see
+        :func:`check_group_by`).
+
+    Examples
+    --------
+    >>> from graph_models.model import Map, Person, Relationship
+    >>> recs = GraphRecords(Map("m", "M"), [Person("a", "A", "health"),
+    ...     Person("b", "B", "housing")], [Relationship("r", "a", "b", "knows")])
+    >>> G = project(recs)
+    >>> G.nodes["a"]["group"], G.edges["a", "b"]["strength"]
+    ('health', 3)
+    """
+    check_group_by(group_by)
+    G = nx.Graph(map_id=records.map.id, as_of=as_of.isoformat() if as_of else None)
+    G.graph["group_by"] = group_by
+    for node in records.nodes:
+        G.add_node(node.id, **_node_attrs(node))
+
+    affiliation: dict[str, tuple[int, str]] = {}
+    for rel in sorted(records.relationships, key=lambda r: r.id):
+        if as_of is not None and not rel.active_on(as_of):
+            continue
+        if rel.source not in G or rel.target not in G:
+            continue  # a dangling tie cannot come from a store; ignore defensively
+        _add_tie(G, rel)
+        if rel.kind in AFFILIATION_KINDS:
+            best = affiliation.get(rel.source)
+            if best is None or (-rel.strength, rel.target) < (-best[0], best[1]):
+                affiliation[rel.source] = (rel.strength, rel.target)
+
+    for person, (_, org) in affiliation.items():
+        G.nodes[person]["organisation"] = org
+    for _, attrs in G.nodes(data=True):
+        attrs["group"] = group_value(attrs, group_by)
+    return G
+
+
+def _node_attrs(node: Person | Organisation) -> dict:
+    attrs = {
+        "type": node.type.value,
+        "name": node.name,
+        "silo": node.silo,
+        "area": node.area,
+        "tags": list(node.tags),
+    }
+    if isinstance(node, Person):
+        attrs.update(role=node.role, visibility=node.visibility.value, organisation=None)
+    else:
+        attrs.update(role="", visibility="named", org_kind=node.kind.value, organisation=node.id)
+    return attrs
+
+
+def _add_tie(G: nx.Graph, rel) -> None:
+    u, v = rel.source, rel.target
+    arc = [(u, v)] if rel.rule.directed else []
+    if G.has_edge(u, v):
+        data = G.edges[u, v]
+        data["kinds"] = sorted(set(data["kinds"]) | {rel.kind})
+        data["relationship_ids"].append(rel.id)
+        data["arcs"].extend(arc)
+        if rel.strength > data["strength"]:
+            data.update(strength=rel.strength, weight=rel.strength, kind=rel.kind)
+        if rel.since and (data["since"] is None or rel.since < data["since"]):
+            data["since"] = rel.since
+        return
+    G.add_edge(
+        u,
+        v,
+        strength=rel.strength,
+        weight=rel.strength,
+        kind=rel.kind,
+        kinds=[rel.kind],
+        relationship_ids=[rel.id],
+        arcs=arc,
+        since=rel.since,
+    )
+
+
+def directed_ties(G: nx.Graph) -> nx.DiGraph:
+    """The directed network behind ``G``: each directed tie one way, each undirected both.
+
+    Used by measures defined on directed networks (Gould-Fernandez brokerage). Node
+    attributes are shared with ``G``.
+    """
+    D = nx.DiGraph()
+    D.add_nodes_from(G.nodes(data=True))
+    for u, v, data in G.edges(data=True):
+        undirected = any(not RELATIONSHIP_KINDS[k].directed for k in data["kinds"])
+        if undirected or not data["arcs"]:
+            D.add_edge(u, v)
+            D.add_edge(v, u)
+        else:
+            D.add_edges_from(data["arcs"])
+    return D

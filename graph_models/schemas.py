@@ -1,0 +1,211 @@
+"""Validation of incoming values: marshmallow schemas that load plain dicts into the model.
+
+One set of schemas serves the store API, the HTTP API (flask-smorest reads them to
+generate the OpenAPI document) and file import, so a rule is written once. Unknown
+fields are rejected, not ignored: a misspelt ``visiblity`` must not silently leave a
+person visible.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import marshmallow as ma
+from marshmallow import fields, validate, validates_schema
+
+from graph_models import model
+from graph_models.errors import InvalidInput
+
+_id = dict(validate=validate.Regexp(model.ID_PATTERN, error=f"an id is {model.ID_RULE}"))
+_name = validate.Length(min=1, max=model.MAX_NAME)
+_text = validate.Length(max=model.MAX_TEXT)
+_short = validate.Length(max=model.MAX_NAME)
+
+
+def _stripped_name(**kwargs):
+    return fields.String(validate=_name, **kwargs)
+
+
+class _Strict(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+
+class SiloSchema(_Strict):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    colour = fields.String(
+        load_default="#888888",
+        validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="a colour is #rrggbb"),
+    )
+
+    @ma.post_load
+    def make(self, data, **_):
+        return model.Silo(name=data["name"].strip(), colour=data["colour"])
+
+
+class MapSchema(_Strict):
+    id = fields.String(**_id)
+    name = _stripped_name(required=True)
+    description = fields.String(load_default="", validate=_text)
+    silos = fields.List(
+        fields.Nested(SiloSchema),
+        validate=validate.Length(min=1, max=model.MAX_SILOS),
+        metadata={"description": "the silo vocabulary; defaults to DESIGN §3's nine sectors"},
+    )
+    created_at = fields.String(dump_only=True)
+    updated_at = fields.String(dump_only=True)
+    version = fields.Integer(dump_only=True)
+
+    @validates_schema
+    def unique_silos(self, data, **_):
+        names = [s.name.casefold() for s in data.get("silos") or []]
+        if len(names) != len(set(names)):
+            raise ma.ValidationError("silo names must be unique", "silos")
+
+
+class PersonSchema(_Strict):
+    id = fields.String(**_id)
+    name = _stripped_name(required=True)
+    silo = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    role = fields.String(load_default="", validate=_short)
+    area = fields.String(load_default="", validate=_short)
+    tags = fields.List(
+        fields.String(validate=validate.Length(min=1, max=60)),
+        load_default=list,
+        validate=validate.Length(max=model.MAX_TAGS),
+    )
+    contact = fields.String(load_default="", validate=_short)
+    visibility = fields.Enum(model.Visibility, by_value=True, load_default=model.Visibility.NAMED)
+
+
+class OrganisationSchema(_Strict):
+    id = fields.String(**_id)
+    name = _stripped_name(required=True)
+    silo = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    kind = fields.Enum(
+        model.OrganisationKind, by_value=True, load_default=model.OrganisationKind.OTHER
+    )
+    area = fields.String(load_default="", validate=_short)
+    tags = fields.List(
+        fields.String(validate=validate.Length(min=1, max=60)),
+        load_default=list,
+        validate=validate.Length(max=model.MAX_TAGS),
+    )
+
+
+class RelationshipSchema(_Strict):
+    id = fields.String(**_id)
+    source = fields.String(required=True, **_id)
+    target = fields.String(required=True, **_id)
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            list(model.RELATIONSHIP_KINDS), error="kind must be one of: {choices}"
+        ),
+    )
+    strength = fields.Integer(load_default=3, strict=True, validate=validate.Range(min=1, max=5))
+    since = fields.Date(load_default=None, allow_none=True)
+    until = fields.Date(load_default=None, allow_none=True)
+    notes = fields.String(load_default="", validate=_text)
+    evidence = fields.String(load_default="", validate=_text)
+
+    @validates_schema
+    def consistent(self, data, partial=False, **_):
+        if data.get("source") and data.get("source") == data.get("target"):
+            raise ma.ValidationError("a relationship cannot join a node to itself", "target")
+        since, until = data.get("since"), data.get("until")
+        if isinstance(since, date) and isinstance(until, date) and until < since:
+            raise ma.ValidationError("until must not be before since", "until")
+
+
+class BulkSchema(_Strict):
+    """A batch written all-or-nothing: nodes first, then the relationships between them."""
+
+    people = fields.List(fields.Nested(PersonSchema), load_default=list)
+    organisations = fields.List(fields.Nested(OrganisationSchema), load_default=list)
+    relationships = fields.List(fields.Nested(RelationshipSchema), load_default=list)
+
+
+ENTITY_SCHEMAS: dict[model.EntityType, type[ma.Schema]] = {
+    model.EntityType.PERSON: PersonSchema,
+    model.EntityType.ORGANISATION: OrganisationSchema,
+    model.EntityType.RELATIONSHIP: RelationshipSchema,
+}
+
+_SCHEMA_CACHE: dict[tuple[type, bool], ma.Schema] = {}
+
+
+def _schema(cls: type[ma.Schema], partial: bool = False) -> ma.Schema:
+    key = (cls, partial)
+    if key not in _SCHEMA_CACHE:
+        _SCHEMA_CACHE[key] = cls(partial=partial)
+    return _SCHEMA_CACHE[key]
+
+
+def load(cls: type[ma.Schema], data, *, partial: bool = False, where: str = "") -> dict:
+    """Validate ``data`` with schema ``cls``; raise :class:`InvalidInput` with field errors."""
+    if not isinstance(data, dict):
+        raise InvalidInput(
+            f"{where or 'the body'} must be a JSON object", {"_schema": ["not an object"]}
+        )
+    try:
+        return _schema(cls, partial).load(data)
+    except ma.ValidationError as exc:
+        raise InvalidInput(
+            f"{where + ': ' if where else ''}some fields are not valid", exc.normalized_messages()
+        ) from None
+
+
+def build(etype: model.EntityType, data: dict, *, where: str = "") -> model.Entity:
+    """Validate a whole entity dict and return the model object (with an id)."""
+    values = load(ENTITY_SCHEMAS[etype], data, where=where)
+    values.setdefault("id", model.new_id())
+    return model.ENTITY_CLASSES[etype](**values)
+
+
+def build_map(data: dict) -> model.Map:
+    values = load(MapSchema, data)
+    values.setdefault("id", model.new_id())
+    values.setdefault("silos", [model.Silo(n, c) for n, c in model.DEFAULT_SILOS])
+    return model.Map(**values)
+
+
+def merge(current, changes: dict):
+    """Apply already-loaded partial ``changes`` to ``current`` and re-check the whole.
+
+    The id cannot change (it is the object's address). The merged object is
+    validated again as a whole so that, e.g., a new ``until`` is compared with the
+    stored ``since``.
+    """
+    if "id" in changes and changes["id"] != current.id:
+        raise InvalidInput("the id cannot be changed", {"id": ["read-only"]})
+    merged = dataclasses.replace(current, **changes)
+    if isinstance(merged, model.Map):
+        build_map(
+            {
+                "id": merged.id,
+                "name": merged.name,
+                "description": merged.description,
+                "silos": [model.to_dict(s) for s in merged.silos],
+            }
+        )
+    else:
+        build(model.entity_type_of(merged), model.to_dict(merged))
+    return merged
+
+
+def check_silo(m: model.Map, value: str, *, field_name: str = "silo") -> str:
+    """Return the map's own spelling of silo ``value``, matched ignoring case and spaces.
+
+    A silo outside the map's vocabulary is refused: a typo ("helth") would otherwise
+    become a silo of its own and show up as a false gap in every analysis.
+    """
+    wanted = " ".join(value.split()).casefold()
+    for name in m.silo_names():
+        if name.casefold() == wanted:
+            return name
+    raise InvalidInput(
+        f"{value!r} is not a silo of this map",
+        {field_name: [f"must be one of: {', '.join(m.silo_names())}"]},
+    )

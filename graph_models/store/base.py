@@ -1,0 +1,131 @@
+"""The store protocol: the only way the service reaches data.
+
+Two implementations behave identically (the contract tests in ``tests/store`` run
+unchanged against both): :mod:`graph_models.store.embedded` (SQLite, the zero-setup
+default) and :mod:`graph_models.store.neo4j` (Neo4j, for production).
+
+Stores receive entities that :mod:`graph_models.schemas` has already validated; they
+enforce what only the data can tell: that ids are unique, that relationship endpoints
+exist in the same map and fit the kind, and that a batch is written whole or not at all.
+Every write bumps the map's ``version``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol, runtime_checkable
+
+from graph_models.model import EntityType, Map, Node, Organisation, Person, Relationship
+
+DEFAULT_PAGE = 50
+MAX_PAGE = 1000
+
+
+@dataclass
+class Page:
+    """One page of a listing and the total number of matching items."""
+
+    items: list
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass
+class GraphRecords:
+    """A map's nodes and relationships, as the projection and the views consume them."""
+
+    map: Map
+    nodes: list[Node] = field(default_factory=list)
+    relationships: list[Relationship] = field(default_factory=list)
+
+    @property
+    def people(self) -> list[Person]:
+        return [n for n in self.nodes if isinstance(n, Person)]
+
+    @property
+    def organisations(self) -> list[Organisation]:
+        return [n for n in self.nodes if isinstance(n, Organisation)]
+
+
+@dataclass
+class BulkResult:
+    created: int = 0
+    updated: int = 0
+
+    def as_dict(self) -> dict:
+        return {"created": self.created, "updated": self.updated}
+
+
+@dataclass
+class AuditRecord:
+    """A write, without personal data: who, what kind of object, which action, when."""
+
+    at: str
+    actor: str
+    action: str
+    entity_type: str
+    entity_ref: str
+
+
+@dataclass
+class ListFilter:
+    """Filters for listings: ``silo`` (nodes), ``kind`` (relationships or organisations),
+    ``q`` (case-insensitive substring of the name, or of an endpoint id for ties)."""
+
+    silo: str | None = None
+    kind: str | None = None
+    q: str | None = None
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """What every store offers. Errors are :mod:`graph_models.errors` exceptions."""
+
+    def ping(self) -> None:
+        """Raise :class:`~graph_models.errors.StoreUnavailable` if the store cannot answer."""
+
+    def close(self) -> None: ...
+
+    # maps
+    def create_map(self, m: Map) -> Map: ...
+    def get_map(self, map_id: str) -> Map: ...
+    def list_maps(self, *, limit: int = DEFAULT_PAGE, offset: int = 0) -> Page: ...
+    def update_map(self, m: Map) -> Map: ...
+    def delete_map(self, map_id: str) -> None: ...
+
+    # people, organisations and relationships, by entity type
+    def create(self, map_id: str, entity, *, actor: str = "") -> object: ...
+    def get(self, map_id: str, etype: EntityType, entity_id: str) -> object: ...
+    def update(self, map_id: str, entity, *, actor: str = "") -> object: ...
+    def delete(self, map_id: str, etype: EntityType, entity_id: str, *, actor: str = "") -> None:
+        """Delete one object; deleting a node deletes its relationships (erasure)."""
+
+    def list(
+        self,
+        map_id: str,
+        etype: EntityType,
+        *,
+        filters: ListFilter | None = None,
+        limit: int = DEFAULT_PAGE,
+        offset: int = 0,
+    ) -> Page: ...
+
+    def bulk_upsert(
+        self,
+        map_id: str,
+        nodes: list[Node],
+        relationships: list[Relationship],
+        *,
+        actor: str = "",
+    ) -> BulkResult:
+        """Create or replace every object in the batch, all or nothing."""
+
+    def graph(self, map_id: str, *, as_of: date | None = None) -> GraphRecords:
+        """The whole map; with ``as_of``, only the ties active on that day."""
+
+    def neighbourhood(self, map_id: str, node_id: str, *, hops: int = 1) -> GraphRecords:
+        """The node, every node within ``hops`` ties of it, and the ties among them."""
+
+    def audit_log(self, map_id: str, *, limit: int = DEFAULT_PAGE, offset: int = 0) -> Page: ...

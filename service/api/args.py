@@ -1,0 +1,35 @@
+"""Query-string schemas shared by the API's listings."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from graph_models.store.base import DEFAULT_PAGE, MAX_PAGE
+
+
+class PageArgs(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    limit = fields.Integer(load_default=DEFAULT_PAGE, validate=validate.Range(min=1, max=MAX_PAGE))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class ListArgs(PageArgs):
+    silo = fields.String(validate=validate.Length(max=60))
+    kind = fields.String(validate=validate.Length(max=60))
+    q = fields.String(validate=validate.Length(max=200), metadata={"description": "name contains"})
+
+
+def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """A response schema for one page of ``item_schema`` objects."""
+    return ma.Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item_schema)),
+            "total": fields.Integer(),
+            "limit": fields.Integer(),
+            "offset": fields.Integer(),
+        },
+        name=name,
+    )

@@ -1,0 +1,51 @@
+"""Maps: one partnership's network each."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from graph_models import schemas
+from graph_models.model import DEFAULT_SILOS, Map, Silo, new_id
+from service.api.args import PageArgs, page_schema
+from service.api.context import store
+
+blp = Blueprint("maps", __name__, url_prefix="/api/v1/maps", description="Maps (partnerships)")
+
+MapPage = page_schema(schemas.MapSchema, "MapPage")
+
+
+@blp.route("")
+class Maps(MethodView):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, MapPage)
+    def get(self, args):
+        """List maps."""
+        return store().list_maps(limit=args["limit"], offset=args["offset"])
+
+    @blp.arguments(schemas.MapSchema)
+    @blp.response(201, schemas.MapSchema)
+    def post(self, values):
+        """Create a map; ``silos`` defaults to the nine sectors of DESIGN §3."""
+        values.setdefault("id", new_id())
+        values.setdefault("silos", [Silo(n, c) for n, c in DEFAULT_SILOS])
+        return store().create_map(Map(**values))
+
+
+@blp.route("/<map_id>")
+class MapItem(MethodView):
+    @blp.response(200, schemas.MapSchema)
+    def get(self, map_id):
+        """Read a map, with its version counter."""
+        return store().get_map(map_id)
+
+    @blp.arguments(schemas.MapSchema(partial=True))
+    @blp.response(200, schemas.MapSchema)
+    def patch(self, changes, map_id):
+        """Change a map's name, description or silo vocabulary."""
+        return store().update_map(schemas.merge(store().get_map(map_id), changes))
+
+    @blp.response(204)
+    def delete(self, map_id):
+        """Delete a map and everything in it."""
+        store().delete_map(map_id)

@@ -1,0 +1,43 @@
+"""The application factory (Flask's tutorial pattern: no module-level app or store)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from service import config as settings
+from service.api import entities, graph, health, maps
+from service.errors import register_error_handlers
+from service.stores import open_store
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the Bridgemap app.
+
+    Settings come from ``BRIDGEMAP_*`` environment variables unless ``test_config`` is
+    given. A ready store may be passed as ``test_config["STORE"]`` (tests share one
+    server between apps); otherwise the configured one is opened and kept in
+    ``app.extensions["bridgemap.store"]``.
+    """
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(settings.from_environment())
+    app.config.update(
+        API_TITLE="Bridgemap API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        JSON_SORT_KEYS=False,
+    )
+    if test_config:
+        app.config.update(test_config)
+
+    store = app.config.get("STORE") or open_store(app.config)
+    app.extensions["bridgemap.store"] = store
+
+    api = Api(app)
+    for blp in (maps.blp, *entities.BLUEPRINTS, graph.blp):
+        api.register_blueprint(blp)
+    app.register_blueprint(health.blp)
+    register_error_handlers(app)
+    return app

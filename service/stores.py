@@ -1,0 +1,26 @@
+"""Opening the configured store: embedded SQLite unless a Neo4j URI is given."""
+
+from __future__ import annotations
+
+from graph_models.store.base import GraphStore
+
+
+def open_store(config) -> GraphStore:
+    """Build the store named by ``config`` (a mapping of settings)."""
+    if config.get("NEO4J_URI"):
+        import neo4j
+        from graph_models.store.neo4j import Neo4jStore
+
+        password = config.get("NEO4J_PASSWORD")
+        auth = (config.get("NEO4J_USER", "neo4j"), password) if password else None
+        driver = neo4j.GraphDatabase.driver(
+            config["NEO4J_URI"],
+            auth=auth,
+            connection_timeout=5,
+            connection_acquisition_timeout=10,
+            max_transaction_retry_time=10,
+        )
+        return Neo4jStore(driver, database=config.get("NEO4J_DATABASE", "neo4j"))
+    from graph_models.store.embedded import EmbeddedStore
+
+    return EmbeddedStore(config["DATABASE"])
