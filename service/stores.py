@@ -9,6 +9,7 @@ def open_store(config) -> GraphStore:
     """Build the store named by ``config`` (a mapping of settings)."""
     if config.get("NEO4J_URI"):
         import neo4j
+
         from graph_models.store.neo4j import Neo4jStore
 
         password = config.get("NEO4J_PASSWORD")

@@ -58,3 +58,9 @@ def check_batch(nodes: list, relationships: list) -> None:
             errors[label] = [f"id {d!r} appears more than once in the batch" for d in dupes[:20]]
     if errors:
         raise InvalidInput("the batch repeats ids", errors)
+
+
+def chunks(items: list, size: int):
+    """``items`` in consecutive slices of at most ``size`` (query parameter limits)."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

@@ -36,6 +36,7 @@ from graph_models.store.base import (
 from graph_models.store.common import (
     audit_ref,
     check_batch,
+    chunks,
     like_pattern,
     map_from_dict,
     map_to_dict,
@@ -426,7 +427,7 @@ class EmbeddedStore:
         seen, frontier = {node_id}, {node_id}
         for _ in range(hops):
             nxt: set[str] = set()
-            for chunk in _chunks(sorted(frontier), 500):
+            for chunk in chunks(sorted(frontier), 500):
                 marks = ",".join("?" * len(chunk))
                 rows = db.execute(
                     f"SELECT source, target FROM relationships WHERE map_id = ? "  # noqa: S608
@@ -440,7 +441,7 @@ class EmbeddedStore:
             if not frontier:
                 break
         nodes, rels = [], []
-        for chunk in _chunks(sorted(seen), 400):
+        for chunk in chunks(sorted(seen), 400):
             marks = ",".join("?" * len(chunk))
             nodes += _load_nodes(
                 db.execute(
@@ -448,7 +449,7 @@ class EmbeddedStore:
                     [map_id, *chunk],
                 )
             )
-        for chunk in _chunks(sorted(seen), 400):
+        for chunk in chunks(sorted(seen), 400):
             marks = ",".join("?" * len(chunk))
             for (data,) in db.execute(
                 f"SELECT data FROM relationships WHERE map_id = ? AND source IN ({marks})",  # noqa: S608
@@ -511,14 +512,9 @@ def _load_nodes(rows: Iterable) -> list:
     return out
 
 
-def _chunks(items: list, size: int):
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
 def _node_types(db, map_id: str, ids: Iterable[str]) -> dict[str, NodeType]:
     found: dict[str, NodeType] = {}
-    for chunk in _chunks(sorted(ids), 500):
+    for chunk in chunks(sorted(ids), 500):
         marks = ",".join("?" * len(chunk))
         for node_id, type_ in db.execute(
             f"SELECT id, type FROM nodes WHERE map_id = ? AND id IN ({marks})",  # noqa: S608
@@ -534,7 +530,7 @@ def _existing_nodes(db, map_id: str, ids: list[str]) -> dict[str, str]:
 
 def _existing_ids(db, table: str, map_id: str, ids: list[str]) -> set[str]:
     found: set[str] = set()
-    for chunk in _chunks(sorted(set(ids)), 500):
+    for chunk in chunks(sorted(set(ids)), 500):
         marks = ",".join("?" * len(chunk))
         found.update(
             r[0]

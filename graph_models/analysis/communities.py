@@ -1,0 +1,350 @@
+"""Hidden silos: communities found from the structure of ties, set against declared groups.
+
+Declared groups (silos, organisations, areas...) say where people *belong*; the
+communities a modularity-maximising algorithm finds say where they actually *cluster*.
+Where the two disagree, people work with another silo more than with their own ("this
+person clusters with housing although labelled health"), or one silo is really two.
+
+Functions
+---------
+hidden_silos
+    Louvain communities compared with the declared groups: overlap table, normalised
+    mutual information, dominant group and misfits per community.
+normalized_mutual_information
+    NMI of two labelings (arithmetic-mean normalisation).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+from collections import Counter, defaultdict
+
+import networkx as nx
+
+from graph_models.analysis.silos import node_groups, sorted_groups
+
+__all__ = ["hidden_silos", "normalized_mutual_information", "BACKENDS"]
+
+BACKENDS = ("auto", "igraph", "networkx")
+
+# igraph draws random numbers from one process-wide generator; seeding it for a run and
+# restoring the default afterwards must not interleave between threads.
+_IGRAPH_RNG_LOCK = threading.Lock()
+
+
+def normalized_mutual_information(labels_a, labels_b) -> float | None:
+    """Normalised mutual information of two labelings of the same items.
+
+    ``NMI = I(A; B) / ((H(A) + H(B)) / 2)``: mutual information over the arithmetic
+    mean of the two entropies (natural logarithms; the base cancels). This is the
+    default of scikit-learn's ``normalized_mutual_info_score`` and equals Danon et
+    al.'s ``-2 sum n_ij log(n_ij n / n_i n_j) / (sum n_i log(n_i / n) + sum n_j
+    log(n_j / n))``, igraph's ``compare_communities(method="nmi")``. 1 means the
+    labelings are the same partition (up to renaming), 0 that they are independent.
+
+    Parameters
+    ----------
+    labels_a, labels_b : sequence of hashable
+        The label of each item under each labeling, in the same item order.
+
+    Returns
+    -------
+    float or None
+        ``None`` for no items. When both labelings put every item in one class (both
+        entropies 0) the partitions are identical and the result is 1.0, as in
+        scikit-learn.
+
+    Examples
+    --------
+    >>> normalized_mutual_information(["x", "x", "y", "y"], [1, 1, 2, 2])
+    1.0
+    >>> normalized_mutual_information(["x", "x", "y", "y"], [1, 2, 1, 2])
+    0.0
+
+    References
+    ----------
+    .. [1] Danon, L., Díaz-Guilera, A., Duch, J. and Arenas, A. (2005). Comparing
+       community structure identification. *J. Stat. Mech.* P09008.
+       https://doi.org/10.1088/1742-5468/2005/09/P09008
+    .. [2] Vinh, N. X., Epps, J. and Bailey, J. (2010). Information theoretic measures
+       for clusterings comparison. *JMLR* 11, 2837-2854 (the ``NMI_sum`` variant).
+    """
+    a, b = list(labels_a), list(labels_b)
+    if len(a) != len(b):
+        raise ValueError("the two labelings must label the same items")
+    n = len(a)
+    if n == 0:
+        return None
+    count_a, count_b, joint = Counter(a), Counter(b), Counter(zip(a, b, strict=True))
+    h_a = -sum(c / n * math.log(c / n) for c in count_a.values())
+    h_b = -sum(c / n * math.log(c / n) for c in count_b.values())
+    if h_a + h_b == 0.0:
+        return 1.0
+    mi = sum(c / n * math.log(c * n / (count_a[x] * count_b[y])) for (x, y), c in joint.items())
+    return min(1.0, max(0.0, mi / ((h_a + h_b) / 2)))
+
+
+def _node_order(nodes) -> list:
+    try:
+        return sorted(nodes)
+    except TypeError:
+        return sorted(nodes, key=lambda n: (type(n).__name__, str(n)))
+
+
+def _louvain_igraph(nodes, edges, weights, seed, resolution) -> list[int]:
+    import igraph
+
+    g = igraph.Graph(n=len(nodes), edges=edges)
+    with _IGRAPH_RNG_LOCK:
+        igraph.set_random_number_generator(random.Random(seed))
+        try:
+            clustering = g.community_multilevel(weights=weights, resolution=resolution)
+        finally:
+            igraph.set_random_number_generator(random)
+    return list(clustering.membership)
+
+
+def _louvain_networkx(nodes, edges, weights, seed, resolution) -> list[int]:
+    H = nx.Graph()
+    H.add_nodes_from(range(len(nodes)))
+    if weights is None:
+        H.add_edges_from(edges)
+    else:
+        H.add_weighted_edges_from((u, v, w) for (u, v), w in zip(edges, weights, strict=True))
+    communities = nx.community.louvain_communities(
+        H, weight=None if weights is None else "weight", resolution=resolution, seed=seed
+    )
+    membership = [0] * len(nodes)
+    for c, members in enumerate(communities):
+        for i in members:
+            membership[i] = c
+    return membership
+
+
+def _backend(backend: str) -> str:
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
+    if backend != "auto":
+        return backend
+    try:
+        import igraph  # noqa: F401
+    except ImportError:  # pragma: no cover - igraph is a declared dependency
+        return "networkx"
+    return "igraph"
+
+
+def hidden_silos(
+    G: nx.Graph,
+    *,
+    attribute: str = "group",
+    seed: int = 0,
+    resolution: float = 1.0,
+    weight: str | None = None,
+    backend: str = "auto",
+) -> dict:
+    """Communities found by Louvain, compared with the declared groups.
+
+    The nodes with at least one tie are partitioned by the Louvain method (greedy
+    modularity maximisation, seeded). Isolated nodes have no structural community
+    (Louvain leaves each alone), so they are left out of the comparison and listed
+    in ``isolates`` instead of each becoming a one-person community that would inflate
+    the agreement.
+
+    For each community: its size, how many members each group has, the dominant group
+    (most members; ties broken by group order) and the *misfits*, members whose group
+    is not the dominant one (people who cluster with housing although labelled health).
+    For each group: how many communities its members are spread over. And over all
+    compared nodes: the community-by-group overlap table and the normalised mutual
+    information of the two partitions (:func:`normalized_mutual_information`).
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        Undirected graph whose nodes carry ``attribute``.
+    attribute : str
+        Node attribute naming each node's declared group.
+    seed : int
+        Seed of the Louvain method's random node order; the same graph, seed and
+        backend give the same result.
+    resolution : float
+        Modularity resolution: below 1 favours fewer, larger communities, above 1
+        more, smaller ones.
+    weight : str, optional
+        Edge attribute used as tie weight (e.g. ``"weight"``); ``None`` (default)
+        counts each tie as 1.
+    backend : {"auto", "igraph", "networkx"}
+        ``"igraph"``: ``Graph.community_multilevel`` (about 20 times faster: 0.2 s
+        against 3-4 s at 10,000 nodes / 50,000 ties), seeded through a private
+        ``random.Random(seed)`` installed as igraph's generator for the call only.
+        ``"networkx"``: ``nx.community.louvain_communities(seed=seed)``. ``"auto"``
+        (default) is igraph when it is installed. The two implement the same method
+        but draw different random orders, so they can return different partitions of
+        the same graph; ``method`` says which ran.
+
+    Returns
+    -------
+    dict
+        ``method`` (``"louvain/igraph"`` or ``"louvain/networkx"``), ``parameters``,
+        ``nodes_compared``, ``isolates`` (sorted ids), ``modularity`` (of the
+        communities found, resolution 1; ``None`` without ties), ``declared_modularity``
+        (of the declared groups over the same nodes), ``nmi``, ``groups`` (sorted),
+        ``overlap`` (``{"communities": [ids], "groups": [...], "counts": [[...]]}``,
+        rows = communities), ``communities`` (list, largest first, ids 0, 1, ...:
+        ``{"id", "size", "groups": {group: count}, "dominant_group", "dominant_share",
+        "misfits": [{"node", "group", "type"}]}``), ``by_group`` (``{group: {"size",
+        "communities", "main_community", "main_share"}}`` over compared members),
+        ``membership`` (``{node: community id}``) and ``misfit_count``.
+
+    Examples
+    --------
+    >>> G = nx.Graph([("h1", "h2"), ("h2", "h3"), ("h1", "h3"),
+    ...               ("s1", "s2"), ("s2", "s3"), ("s1", "s3"), ("h1", "s1")])
+    >>> groups = {"h1": "health", "h2": "health", "h3": "housing",
+    ...           "s1": "housing", "s2": "housing", "s3": "housing"}
+    >>> nx.set_node_attributes(G, groups, "group")
+    >>> r = hidden_silos(G)
+    >>> [(c["dominant_group"], [m["node"] for m in c["misfits"]]) for c in r["communities"]]
+    [('health', ['h3']), ('housing', [])]
+
+    References
+    ----------
+    .. [1] Blondel, V. D., Guillaume, J.-L., Lambiotte, R. and Lefebvre, E. (2008).
+       Fast unfolding of communities in large networks. *J. Stat. Mech.* P10008.
+       https://doi.org/10.1088/1742-5468/2008/10/P10008
+    .. [2] Newman, M. E. J. and Girvan, M. (2004). Finding and evaluating community
+       structure in networks. *Physical Review E* 69, 026113 (modularity).
+    .. [3] Danon, L. et al. (2005). Comparing community structure identification.
+       *J. Stat. Mech.* P09008 (normalised mutual information).
+    """
+    chosen = _backend(backend)
+    group_of = node_groups(G, attribute)
+    all_groups = sorted_groups(group_of.values())
+    group_rank = {g: i for i, g in enumerate(all_groups)}
+
+    tied = [n for n in G if any(v != n for v in G[n])]
+    nodes = _node_order(tied)
+    isolates = _node_order(set(G) - set(tied))
+    index = {n: i for i, n in enumerate(nodes)}
+    edges, weights = [], ([] if weight is not None else None)
+    for u, v, w in G.edges(data=weight, default=1):
+        if u == v:
+            continue
+        i, j = index[u], index[v]
+        edges.append((i, j) if i < j else (j, i))
+        if weights is not None:
+            weights.append(w)
+    if weights is None:
+        edges.sort()
+    else:
+        order = sorted(range(len(edges)), key=edges.__getitem__)
+        edges = [edges[k] for k in order]
+        weights = [weights[k] for k in order]
+
+    parameters = {
+        "attribute": attribute,
+        "seed": seed,
+        "resolution": resolution,
+        "weight": weight,
+        "backend": chosen,
+    }
+    result = {
+        "method": f"louvain/{chosen}",
+        "parameters": parameters,
+        "nodes_compared": len(nodes),
+        "isolates": isolates,
+        "groups": all_groups,
+    }
+
+    if nodes:
+        run = _louvain_igraph if chosen == "igraph" else _louvain_networkx
+        raw = run(nodes, edges, weights, seed, resolution)
+    else:
+        raw = []
+
+    # Number communities canonically: largest first, then by first member in node order.
+    members: dict[int, list[int]] = defaultdict(list)
+    for i, c in enumerate(raw):
+        members[c].append(i)
+    ordered = sorted(members.values(), key=lambda ms: (-len(ms), ms[0]))
+    membership_idx = [0] * len(nodes)
+    for cid, ms in enumerate(ordered):
+        for i in ms:
+            membership_idx[i] = cid
+
+    communities = []
+    counts = []
+    misfit_count = 0
+    for cid, ms in enumerate(ordered):
+        tally = Counter(group_of[nodes[i]] for i in ms)
+        dominant = min(tally, key=lambda g: (-tally[g], group_rank[g]))
+        misfits = [
+            {"node": nodes[i], "group": group_of[nodes[i]], "type": G.nodes[nodes[i]].get("type")}
+            for i in ms
+            if group_of[nodes[i]] != dominant
+        ]
+        misfit_count += len(misfits)
+        communities.append(
+            {
+                "id": cid,
+                "size": len(ms),
+                "groups": {g: tally[g] for g in all_groups if tally[g]},
+                "dominant_group": dominant,
+                "dominant_share": tally[dominant] / len(ms),
+                "misfits": misfits,
+            }
+        )
+        counts.append([tally[g] for g in all_groups])
+
+    by_group = {}
+    for gi, g in enumerate(all_groups):
+        column = [row[gi] for row in counts]
+        size = sum(column)
+        if not size:
+            by_group[g] = {"size": 0, "communities": 0, "main_community": None, "main_share": None}
+            continue
+        main = max(range(len(column)), key=lambda c: (column[c], -c))
+        by_group[g] = {
+            "size": size,
+            "communities": sum(1 for x in column if x),
+            "main_community": main,
+            "main_share": column[main] / size,
+        }
+
+    declared = [group_of[n] for n in nodes]
+    result.update(
+        modularity=_modularity(nodes, edges, weights, membership_idx),
+        declared_modularity=_modularity(nodes, edges, weights, [group_rank[g] for g in declared]),
+        nmi=normalized_mutual_information(membership_idx, declared),
+        overlap={
+            "communities": list(range(len(ordered))),
+            "groups": all_groups,
+            "counts": counts,
+        },
+        communities=communities,
+        by_group=by_group,
+        membership={n: membership_idx[i] for i, n in enumerate(nodes)},
+        misfit_count=misfit_count,
+    )
+    return result
+
+
+def _modularity(nodes, edges, weights, membership) -> float | None:
+    """Newman-Girvan modularity (resolution 1) of ``membership`` on the indexed graph."""
+    if not edges:
+        return None
+    total = float(len(edges)) if weights is None else float(sum(weights))
+    if total == 0.0:
+        return None
+    k = max(membership) + 1
+    inside = [0.0] * k
+    ends = [0.0] * k
+    for e, (i, j) in enumerate(edges):
+        w = 1.0 if weights is None else float(weights[e])
+        ci, cj = membership[i], membership[j]
+        ends[ci] += w
+        ends[cj] += w
+        if ci == cj:
+            inside[ci] += w
+    return sum(inside[c] / total - (ends[c] / (2.0 * total)) ** 2 for c in range(k))

@@ -1,0 +1,178 @@
+"""Every Cypher statement the Neo4j store runs, as constants.
+
+All values travel as parameters. The only text ever spliced into a statement is a
+relationship type, and only from :data:`graph_models.model.RELATIONSHIP_KINDS` (the
+whitelist), when this module is imported: a kind typed by a user selects one of these
+prepared statements by dictionary lookup and never reaches the query text.
+
+Graph shape: ``(:Map {id})`` holds a map's descriptive fields and its ``version``;
+people and organisations are ``(:Node:Person)`` / ``(:Node:Organisation)`` with
+``map_id`` and ``id`` (unique together); ties are typed relationships (``KNOWS``,
+``FUNDS``...) carrying ``map_id``, ``id``, ``kind``, ``since`` and ``until``; writes
+leave ``(:Audit)`` records. Each node and tie also keeps the whole entity as JSON in
+``data``, so reading a map back needs no per-field mapping.
+"""
+
+from __future__ import annotations
+
+from graph_models.model import RELATIONSHIP_KINDS
+
+NEO4J_TYPES: dict[str, str] = {kind: rule.neo4j_type for kind, rule in RELATIONSHIP_KINDS.items()}
+
+CONSTRAINTS = [
+    "CREATE CONSTRAINT map_id IF NOT EXISTS FOR (m:Map) REQUIRE m.id IS UNIQUE",
+    "CREATE CONSTRAINT node_identity IF NOT EXISTS FOR (n:Node) REQUIRE (n.map_id, n.id) IS UNIQUE",
+    "CREATE INDEX node_name IF NOT EXISTS FOR (n:Node) ON (n.map_id, n.name)",
+    "CREATE INDEX audit_map IF NOT EXISTS FOR (a:Audit) ON (a.map_id, a.seq)",
+] + [
+    f"CREATE INDEX rel_id_{t.lower()} IF NOT EXISTS FOR ()-[r:{t}]-() ON (r.id)"
+    for t in NEO4J_TYPES.values()
+]
+
+# -- maps ---------------------------------------------------------------------------------
+
+CREATE_MAP = """
+CREATE (m:Map {id: $id, name: $name, data: $data, created_at: $now, updated_at: $now,
+               version: 0})
+"""
+GET_MAP = "MATCH (m:Map {id: $id}) RETURN m {.*} AS m"
+COUNT_MAPS = "MATCH (m:Map) RETURN count(m) AS total"
+LIST_MAPS = """
+MATCH (m:Map) RETURN m {.*} AS m ORDER BY m.name, m.id SKIP $offset LIMIT $limit
+"""
+UPDATE_MAP = "MATCH (m:Map {id: $id}) SET m.name = $name, m.data = $data RETURN m {.*} AS m"
+#: Bumping the version takes the map's write lock first, so writes to one map queue.
+BUMP_VERSION = """
+MATCH (m:Map {id: $map_id})
+SET m.version = m.version + 1, m.updated_at = $now
+RETURN m.version AS version
+"""
+DELETE_MAP = """
+MATCH (m:Map {id: $id})
+OPTIONAL MATCH (n:Node {map_id: $id})
+DETACH DELETE n
+WITH DISTINCT m
+OPTIONAL MATCH (a:Audit {map_id: $id})
+DELETE a
+WITH DISTINCT m
+DELETE m
+RETURN count(m) AS deleted
+"""
+
+# -- nodes --------------------------------------------------------------------------------
+
+NODE_TYPES = """
+UNWIND $ids AS id
+MATCH (n:Node {map_id: $map_id, id: id})
+RETURN n.id AS id, CASE WHEN n:Person THEN 'person' ELSE 'organisation' END AS type
+"""
+_UPSERT_NODES = """
+UNWIND $rows AS row
+MERGE (n:Node {map_id: $map_id, id: row.id})
+SET n:{label}, n.name = row.name, n.silo = row.silo, n.kind = row.kind, n.data = row.data
+"""
+UPSERT_NODES = {
+    "person": _UPSERT_NODES.replace("{label}", "Person"),
+    "organisation": _UPSERT_NODES.replace("{label}", "Organisation"),
+}
+GET_NODE = {
+    "person": "MATCH (n:Person {map_id: $map_id, id: $id}) RETURN n.data AS data",
+    "organisation": "MATCH (n:Organisation {map_id: $map_id, id: $id}) RETURN n.data AS data",
+}
+DELETE_NODE = "MATCH (n:Node {map_id: $map_id, id: $id}) DETACH DELETE n"
+_NODE_FILTER = """
+WHERE ($silo IS NULL OR n.silo = $silo)
+  AND ($kind IS NULL OR n.kind = $kind)
+  AND ($q IS NULL OR toLower(n.name) CONTAINS toLower($q))
+"""
+COUNT_NODES = {
+    label.lower(): f"MATCH (n:{label} {{map_id: $map_id}}) {_NODE_FILTER} RETURN count(n) AS total"
+    for label in ("Person", "Organisation")
+}
+LIST_NODES = {
+    label.lower(): f"MATCH (n:{label} {{map_id: $map_id}}) {_NODE_FILTER} "
+    "RETURN n.data AS data ORDER BY n.name, n.id SKIP $offset LIMIT $limit"
+    for label in ("Person", "Organisation")
+}
+ALL_NODES = """
+MATCH (n:Node {map_id: $map_id})
+RETURN n.data AS data, CASE WHEN n:Person THEN 'person' ELSE 'organisation' END AS type
+"""
+NODES_BY_ID = """
+UNWIND $ids AS id
+MATCH (n:Node {map_id: $map_id, id: id})
+RETURN n.data AS data, CASE WHEN n:Person THEN 'person' ELSE 'organisation' END AS type
+"""
+NEIGHBOUR_IDS = """
+UNWIND $ids AS id
+MATCH (:Node {map_id: $map_id, id: id})--(n:Node)
+RETURN DISTINCT n.id AS id
+"""
+
+# -- relationships ------------------------------------------------------------------------
+
+#: Find ties by id, whatever their type: one indexed lookup per whitelisted type.
+FIND_RELS = "\nUNION ALL\n".join(
+    f"MATCH (a)-[r:{t}]->(b) WHERE r.id IN $ids AND r.map_id = $map_id "
+    "RETURN r.id AS id, r.data AS data"
+    for t in NEO4J_TYPES.values()
+)
+#: Delete ties by id, whatever their type; returns the ids that existed.
+DELETE_RELS = "\nUNION ALL\n".join(
+    f"MATCH ()-[r:{t}]->() WHERE r.id IN $ids AND r.map_id = $map_id "
+    "WITH r, r.id AS id DELETE r RETURN id"
+    for t in NEO4J_TYPES.values()
+)
+CREATE_RELS = {
+    kind: f"""
+UNWIND $rows AS row
+MATCH (a:Node {{map_id: $map_id, id: row.source}})
+MATCH (b:Node {{map_id: $map_id, id: row.target}})
+CREATE (a)-[r:{t} {{map_id: $map_id, id: row.id, kind: row.kind, since: row.since,
+                   until: row.until, data: row.data}}]->(b)
+"""
+    for kind, t in NEO4J_TYPES.items()
+}
+_REL_FILTER = """
+WHERE r.map_id = $map_id
+  AND ($kind IS NULL OR r.kind = $kind)
+  AND ($q IS NULL OR toLower(a.id) CONTAINS toLower($q) OR toLower(b.id) CONTAINS toLower($q))
+"""
+COUNT_RELS = f"MATCH (a:Node {{map_id: $map_id}})-[r]->(b) {_REL_FILTER} RETURN count(r) AS total"
+LIST_RELS = (
+    f"MATCH (a:Node {{map_id: $map_id}})-[r]->(b) {_REL_FILTER} "
+    "RETURN r.data AS data ORDER BY r.id SKIP $offset LIMIT $limit"
+)
+ALL_RELS = """
+MATCH (a:Node {map_id: $map_id})-[r]->(b)
+WHERE r.map_id = $map_id
+  AND ($as_of IS NULL OR ((r.since IS NULL OR r.since <= $as_of)
+                          AND (r.until IS NULL OR r.until >= $as_of)))
+RETURN r.data AS data
+"""
+RELS_AMONG = """
+UNWIND $ids AS id
+MATCH (a:Node {map_id: $map_id, id: id})-[r]->(b:Node)
+WHERE b.id IN $ids
+RETURN r.data AS data
+"""
+
+# -- audit --------------------------------------------------------------------------------
+
+AUDIT = """
+CREATE (:Audit {map_id: $map_id, seq: $seq, at: $now, actor: $actor, action: $action,
+                entity_type: $entity_type, entity_ref: $entity_ref})
+"""
+ERASE_AUDIT_REFS = """
+MATCH (a:Audit {map_id: $map_id})
+WHERE a.entity_type = $entity_type AND a.entity_ref = $old
+SET a.entity_ref = $new
+"""
+COUNT_AUDIT = "MATCH (a:Audit {map_id: $map_id}) RETURN count(a) AS total"
+LIST_AUDIT = """
+MATCH (a:Audit {map_id: $map_id})
+RETURN a.at AS at, a.actor AS actor, a.action AS action, a.entity_type AS entity_type,
+       a.entity_ref AS entity_ref
+ORDER BY a.seq DESC SKIP $offset LIMIT $limit
+"""
+PING = "RETURN 1 AS ok"

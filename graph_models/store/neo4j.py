@@ -1,0 +1,496 @@
+"""The Neo4j store: the same contract as the embedded store, on a Neo4j 5 server.
+
+The driver is injected (the caller owns its settings and life cycle; tests share one).
+Every write is one managed transaction function run by ``execute_write``, so the driver
+retries it on transient errors; the functions are idempotent in effect because each
+starts by bumping the map's version, which takes the map's lock, and then reads the
+state it depends on. Bulk writes go as ``UNWIND $rows`` batches. All Cypher lives in
+:mod:`graph_models.store.cypher`.
+
+Driver failures that mean "the server is not there" become
+:class:`~graph_models.errors.StoreUnavailable` (HTTP 503); the driver reconnects by
+itself when the server is back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+from collections import defaultdict
+from datetime import date
+
+import neo4j
+from neo4j.exceptions import ConstraintError, DriverError, Neo4jError, ServiceUnavailable
+
+from graph_models import model
+from graph_models.errors import Conflict, InvalidInput, NotFound, StoreUnavailable
+from graph_models.model import EntityType, Map, NodeType
+from graph_models.store import cypher
+from graph_models.store.base import (
+    DEFAULT_PAGE,
+    AuditRecord,
+    BulkResult,
+    GraphRecords,
+    ListFilter,
+    Page,
+)
+from graph_models.store.common import (
+    audit_ref,
+    check_batch,
+    chunks,
+    map_from_dict,
+    map_to_dict,
+)
+
+BATCH = 5000
+
+
+def _translated(method):
+    """Turn driver failures into domain errors at the store's edge."""
+
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except ConstraintError as exc:
+            raise Conflict("an object with this id already exists", {"id": ["taken"]}) from exc
+        except (ServiceUnavailable, neo4j.exceptions.SessionExpired, OSError) as exc:
+            raise StoreUnavailable(
+                "the Neo4j database cannot be reached; try again shortly"
+            ) from exc
+        except DriverError as exc:
+            raise StoreUnavailable(f"the Neo4j driver failed: {type(exc).__name__}") from exc
+        except Neo4jError as exc:
+            if exc.code and exc.code.startswith("Neo.TransientError"):
+                raise StoreUnavailable("the Neo4j database is busy; try again") from exc
+            raise
+
+    return wrapper
+
+
+class Neo4jStore:
+    """A :class:`~graph_models.store.base.GraphStore` on Neo4j.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        A connected driver; the store does not close it unless ``owns_driver``.
+    database : str
+        The Neo4j database name.
+    """
+
+    def __init__(self, driver: neo4j.Driver, *, database: str = "neo4j", owns_driver=True):
+        self.driver = driver
+        self.database = database
+        self.owns_driver = owns_driver
+        self._schema_ready = False
+        # start even when the server is down: the schema is made on the first request
+        with contextlib.suppress(StoreUnavailable):
+            self._ensure_schema()
+
+    def _ensure_schema(self) -> None:
+        if self._schema_ready:
+            return
+        self._create_schema()
+        self._schema_ready = True
+
+    @_translated
+    def _create_schema(self) -> None:
+        for statement in cypher.CONSTRAINTS:
+            self.driver.execute_query(statement, database_=self.database)
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def _write(self, fn, *args):
+        self._ensure_schema()
+        with self.driver.session(database=self.database) as session:
+            return session.execute_write(fn, *args)
+
+    def _read(self, fn, *args):
+        self._ensure_schema()
+        with self.driver.session(database=self.database) as session:
+            return session.execute_read(fn, *args)
+
+    @_translated
+    def ping(self) -> None:
+        self.driver.execute_query(cypher.PING, database_=self.database)
+
+    def close(self) -> None:
+        if self.owns_driver:
+            self.driver.close()
+
+    # -- maps -----------------------------------------------------------------------------
+
+    @_translated
+    def create_map(self, m: Map) -> Map:
+        now = model.utcnow()
+
+        def work(tx):
+            if tx.run(cypher.GET_MAP, id=m.id).single():
+                raise Conflict(f"a map with id {m.id!r} already exists", {"id": ["taken"]})
+            tx.run(
+                cypher.CREATE_MAP, id=m.id, name=m.name, data=json.dumps(map_to_dict(m)), now=now
+            ).consume()
+
+        self._write(work)
+        m.created_at = m.updated_at = now
+        m.version = 0
+        return m
+
+    @_translated
+    def get_map(self, map_id: str) -> Map:
+        def work(tx):
+            return tx.run(cypher.GET_MAP, id=map_id).single()
+
+        record = self._read(work)
+        if record is None:
+            raise NotFound(f"no map {map_id!r}")
+        return _map_from_props(record["m"])
+
+    @_translated
+    def list_maps(self, *, limit: int = DEFAULT_PAGE, offset: int = 0) -> Page:
+        def work(tx):
+            total = tx.run(cypher.COUNT_MAPS).single()["total"]
+            rows = [r["m"] for r in tx.run(cypher.LIST_MAPS, limit=limit, offset=offset)]
+            return total, rows
+
+        total, rows = self._read(work)
+        return Page([_map_from_props(r) for r in rows], total, limit, offset)
+
+    @_translated
+    def update_map(self, m: Map) -> Map:
+        def work(tx):
+            _bump(tx, m.id)
+            return tx.run(
+                cypher.UPDATE_MAP, id=m.id, name=m.name, data=json.dumps(map_to_dict(m))
+            ).single()["m"]
+
+        return _map_from_props(self._write(work))
+
+    @_translated
+    def delete_map(self, map_id: str) -> None:
+        def work(tx):
+            return tx.run(cypher.DELETE_MAP, id=map_id).single()
+
+        record = self._write(work)
+        if record is None or record["deleted"] == 0:
+            raise NotFound(f"no map {map_id!r}")
+
+    # -- single objects -------------------------------------------------------------------
+
+    @_translated
+    def create(self, map_id: str, entity, *, actor: str = ""):
+        etype = model.entity_type_of(entity)
+
+        def work(tx):
+            seq = _bump(tx, map_id)
+            taken = (
+                _find_rels(tx, map_id, [entity.id])
+                if etype is EntityType.RELATIONSHIP
+                else _node_types(tx, map_id, [entity.id])
+            )
+            if taken:
+                raise Conflict(
+                    f"an object with id {entity.id!r} already exists in this map",
+                    {"id": ["taken"]},
+                )
+            _write_entity(tx, map_id, etype, entity)
+            _audit(tx, map_id, seq, actor, "create", etype, entity.id)
+
+        self._write(work)
+        return entity
+
+    @_translated
+    def update(self, map_id: str, entity, *, actor: str = ""):
+        etype = model.entity_type_of(entity)
+
+        def work(tx):
+            seq = _bump(tx, map_id)
+            _require(tx, map_id, etype, entity.id)
+            _write_entity(tx, map_id, etype, entity)
+            _audit(tx, map_id, seq, actor, "update", etype, entity.id)
+
+        self._write(work)
+        return entity
+
+    @_translated
+    def get(self, map_id: str, etype: EntityType, entity_id: str):
+        def work(tx):
+            _require_map(tx, map_id)
+            if etype is EntityType.RELATIONSHIP:
+                found = _find_rels(tx, map_id, [entity_id])
+                return found.get(entity_id)
+            record = tx.run(cypher.GET_NODE[etype.value], map_id=map_id, id=entity_id).single()
+            return record["data"] if record else None
+
+        data = self._read(work)
+        if data is None:
+            raise NotFound(f"no {etype.value} {entity_id!r} in map {map_id!r}")
+        return model.from_dict(etype, json.loads(data))
+
+    @_translated
+    def delete(self, map_id: str, etype: EntityType, entity_id: str, *, actor: str = "") -> None:
+        def work(tx):
+            seq = _bump(tx, map_id)
+            _require(tx, map_id, etype, entity_id)
+            if etype is EntityType.RELATIONSHIP:
+                tx.run(cypher.DELETE_RELS, map_id=map_id, ids=[entity_id]).consume()
+            else:
+                tx.run(cypher.DELETE_NODE, map_id=map_id, id=entity_id).consume()
+            ref = audit_ref(etype, entity_id)
+            if ref != entity_id:
+                tx.run(
+                    cypher.ERASE_AUDIT_REFS,
+                    map_id=map_id,
+                    entity_type=etype.value,
+                    old=entity_id,
+                    new=ref,
+                ).consume()
+            _audit(tx, map_id, seq, actor, "delete", etype, ref)
+
+        self._write(work)
+
+    @_translated
+    def list(
+        self,
+        map_id: str,
+        etype: EntityType,
+        *,
+        filters: ListFilter | None = None,
+        limit: int = DEFAULT_PAGE,
+        offset: int = 0,
+    ) -> Page:
+        f = filters or ListFilter()
+
+        def work(tx):
+            _require_map(tx, map_id)
+            if etype is EntityType.RELATIONSHIP:
+                args = dict(map_id=map_id, kind=f.kind, q=f.q)
+                count_q, list_q = cypher.COUNT_RELS, cypher.LIST_RELS
+            else:
+                args = dict(map_id=map_id, silo=f.silo, kind=f.kind, q=f.q)
+                count_q, list_q = cypher.COUNT_NODES[etype.value], cypher.LIST_NODES[etype.value]
+            total = tx.run(count_q, **args).single()["total"]
+            rows = [r["data"] for r in tx.run(list_q, **args, limit=limit, offset=offset)]
+            return total, rows
+
+        total, rows = self._read(work)
+        items = [model.from_dict(etype, json.loads(d)) for d in rows]
+        return Page(items, total, limit, offset)
+
+    # -- batches --------------------------------------------------------------------------
+
+    @_translated
+    def bulk_upsert(self, map_id, nodes, relationships, *, actor: str = "") -> BulkResult:
+        check_batch(nodes, relationships)
+        node_rows: dict[str, list] = defaultdict(list)
+        for node in nodes:
+            node_rows[node.type.value].append(_node_row(node))
+        rel_rows: dict[str, list] = defaultdict(list)
+        for rel in relationships:
+            rel_rows[rel.kind].append(_rel_row(rel))
+
+        def work(tx):
+            result = BulkResult()
+            seq = _bump(tx, map_id)
+            existing = _node_types(tx, map_id, [n.id for n in nodes])
+            for i, node in enumerate(nodes):
+                old = existing.get(node.id)
+                if old is not None and old != node.type:
+                    raise Conflict(
+                        f"row {i}: {node.id!r} is already a {old.value} in this map",
+                        {"rows": {str(i): {"id": [f"already a {old.value}"]}}},
+                    )
+            for label, rows in node_rows.items():
+                for chunk in chunks(rows, BATCH):
+                    tx.run(cypher.UPSERT_NODES[label], map_id=map_id, rows=chunk).consume()
+            result.created += len(nodes) - len(existing)
+            result.updated += len(existing)
+
+            if relationships:
+                ends = {r.source for r in relationships} | {r.target for r in relationships}
+                types = _node_types(tx, map_id, sorted(ends))
+                for i, rel in enumerate(relationships):
+                    try:
+                        model.check_endpoints(
+                            rel.kind, types.get(rel.source), types.get(rel.target)
+                        )
+                    except InvalidInput as exc:
+                        raise InvalidInput(
+                            f"relationship row {i}: {exc.message}",
+                            {"relationships": {str(i): exc.errors}},
+                        ) from None
+                replaced = 0
+                for chunk in chunks([r.id for r in relationships], BATCH):
+                    replaced += len(
+                        tx.run(cypher.DELETE_RELS, map_id=map_id, ids=chunk).value("id")
+                    )
+                for kind, rows in rel_rows.items():
+                    for chunk in chunks(rows, BATCH):
+                        tx.run(cypher.CREATE_RELS[kind], map_id=map_id, rows=chunk).consume()
+                result.created += len(relationships) - replaced
+                result.updated += replaced
+            _audit(tx, map_id, seq, actor, "bulk_upsert", EntityType.RELATIONSHIP, "batch")
+            return result
+
+        return self._write(work)
+
+    # -- reading graphs -------------------------------------------------------------------
+
+    @_translated
+    def graph(self, map_id: str, *, as_of: date | None = None) -> GraphRecords:
+        m = self.get_map(map_id)
+        day = as_of.isoformat() if as_of else None
+
+        def work(tx):
+            nodes = [(r["type"], r["data"]) for r in tx.run(cypher.ALL_NODES, map_id=map_id)]
+            rels = tx.run(cypher.ALL_RELS, map_id=map_id, as_of=day).value("data")
+            return nodes, rels
+
+        nodes, rels = self._read(work)
+        return GraphRecords(m, _load_nodes(nodes), _load_rels(rels))
+
+    @_translated
+    def neighbourhood(self, map_id: str, node_id: str, *, hops: int = 1) -> GraphRecords:
+        m = self.get_map(map_id)
+
+        def work(tx):
+            if not _node_types(tx, map_id, [node_id]):
+                return None
+            seen, frontier = {node_id}, [node_id]
+            for _ in range(hops):
+                found = set(tx.run(cypher.NEIGHBOUR_IDS, map_id=map_id, ids=frontier).value("id"))
+                frontier = sorted(found - seen)
+                seen |= found
+                if not frontier:
+                    break
+            ids = sorted(seen)
+            nodes = [
+                (r["type"], r["data"]) for r in tx.run(cypher.NODES_BY_ID, map_id=map_id, ids=ids)
+            ]
+            rels = tx.run(cypher.RELS_AMONG, map_id=map_id, ids=ids).value("data")
+            return nodes, rels
+
+        found = self._read(work)
+        if found is None:
+            raise NotFound(f"no person or organisation {node_id!r} in map {map_id!r}")
+        return GraphRecords(m, _load_nodes(found[0]), _load_rels(found[1]))
+
+    @_translated
+    def audit_log(self, map_id: str, *, limit: int = DEFAULT_PAGE, offset: int = 0) -> Page:
+        def work(tx):
+            _require_map(tx, map_id)
+            total = tx.run(cypher.COUNT_AUDIT, map_id=map_id).single()["total"]
+            rows = tx.run(cypher.LIST_AUDIT, map_id=map_id, limit=limit, offset=offset).data()
+            return total, rows
+
+        total, rows = self._read(work)
+        return Page([AuditRecord(**r) for r in rows], total, limit, offset)
+
+
+# -- transaction helpers ---------------------------------------------------------------------
+
+
+def _bump(tx, map_id: str) -> int:
+    record = tx.run(cypher.BUMP_VERSION, map_id=map_id, now=model.utcnow()).single()
+    if record is None:
+        raise NotFound(f"no map {map_id!r}")
+    return record["version"]
+
+
+def _require_map(tx, map_id: str) -> None:
+    if tx.run(cypher.GET_MAP, id=map_id).single() is None:
+        raise NotFound(f"no map {map_id!r}")
+
+
+def _require(tx, map_id: str, etype: EntityType, entity_id: str) -> None:
+    if etype is EntityType.RELATIONSHIP:
+        exists = entity_id in _find_rels(tx, map_id, [entity_id])
+    else:
+        exists = _node_types(tx, map_id, [entity_id]).get(entity_id) == model.node_type_of(etype)
+    if not exists:
+        raise NotFound(f"no {etype.value} {entity_id!r} in map {map_id!r}")
+
+
+def _node_types(tx, map_id: str, ids) -> dict[str, NodeType]:
+    found: dict[str, NodeType] = {}
+    for chunk in chunks(list(ids), BATCH):
+        for r in tx.run(cypher.NODE_TYPES, map_id=map_id, ids=chunk):
+            found[r["id"]] = NodeType(r["type"])
+    return found
+
+
+def _find_rels(tx, map_id: str, ids: list[str]) -> dict[str, str]:
+    return {r["id"]: r["data"] for r in tx.run(cypher.FIND_RELS, map_id=map_id, ids=ids)}
+
+
+def _write_entity(tx, map_id: str, etype: EntityType, entity) -> None:
+    if etype is EntityType.RELATIONSHIP:
+        types = _node_types(tx, map_id, [entity.source, entity.target])
+        model.check_endpoints(entity.kind, types.get(entity.source), types.get(entity.target))
+        # a tie's type is fixed in Neo4j, so an update replaces the relationship
+        tx.run(cypher.DELETE_RELS, map_id=map_id, ids=[entity.id]).consume()
+        tx.run(cypher.CREATE_RELS[entity.kind], map_id=map_id, rows=[_rel_row(entity)]).consume()
+    else:
+        tx.run(
+            cypher.UPSERT_NODES[entity.type.value], map_id=map_id, rows=[_node_row(entity)]
+        ).consume()
+
+
+def _audit(tx, map_id, seq, actor, action, etype: EntityType, ref: str) -> None:
+    tx.run(
+        cypher.AUDIT,
+        map_id=map_id,
+        seq=seq,
+        now=model.utcnow(),
+        actor=actor,
+        action=action,
+        entity_type=etype.value,
+        entity_ref=ref,
+    ).consume()
+
+
+def _node_row(node) -> dict:
+    return {
+        "id": node.id,
+        "name": node.name,
+        "silo": node.silo,
+        "kind": node.kind.value if isinstance(node, model.Organisation) else None,
+        "data": json.dumps(model.to_dict(node)),
+    }
+
+
+def _rel_row(rel) -> dict:
+    return {
+        "id": rel.id,
+        "source": rel.source,
+        "target": rel.target,
+        "kind": rel.kind,
+        "since": rel.since.isoformat() if rel.since else None,
+        "until": rel.until.isoformat() if rel.until else None,
+        "data": json.dumps(model.to_dict(rel)),
+    }
+
+
+def _map_from_props(props: dict) -> Map:
+    m = map_from_dict(json.loads(props["data"]))
+    m.created_at, m.updated_at, m.version = (
+        props["created_at"],
+        props["updated_at"],
+        props["version"],
+    )
+    return m
+
+
+def _load_nodes(rows) -> list:
+    return [
+        model.from_dict(
+            EntityType.PERSON if t == "person" else EntityType.ORGANISATION, json.loads(d)
+        )
+        for t, d in rows
+    ]
+
+
+def _load_rels(rows) -> list:
+    return [model.from_dict(EntityType.RELATIONSHIP, json.loads(d)) for d in rows]

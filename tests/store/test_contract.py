@@ -1,0 +1,244 @@
+"""The store contract: every test here runs unchanged on the embedded and Neo4j stores."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from graph_models.errors import Conflict, InvalidInput, NotFound
+from graph_models.model import (
+    EntityType,
+    Map,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Relationship,
+    Silo,
+    Visibility,
+)
+from graph_models.store.base import ListFilter
+
+P, O, R = EntityType.PERSON, EntityType.ORGANISATION, EntityType.RELATIONSHIP
+
+
+def new_map(store, map_id="m1"):
+    return store.create_map(
+        Map(map_id, "Test partnership", silos=[Silo("health"), Silo("housing")])
+    )
+
+
+@pytest.fixture
+def filled(store):
+    """health: ann, bea; housing: cai; organisation: clinic (health)."""
+    new_map(store)
+    store.create("m1", Person("ann", "Ann Evans", "health", role="GP"))
+    store.create("m1", Person("bea", "Bea Jones", "health", visibility=Visibility.ANONYMISED))
+    store.create("m1", Person("cai", "Cai Price", "housing"))
+    store.create(
+        "m1", Organisation("clinic", "Valley Clinic", "health", OrganisationKind.STATUTORY)
+    )
+    store.create("m1", Relationship("r1", "ann", "bea", "works_with", strength=4))
+    store.create(
+        "m1",
+        Relationship("r2", "ann", "cai", "knows", since=date(2020, 1, 1), until=date(2022, 12, 31)),
+    )
+    store.create("m1", Relationship("r3", "bea", "clinic", "works_for"))
+    return store
+
+
+def test_maps_crud_and_version(store):
+    m = new_map(store)
+    assert m.version == 0
+    got = store.get_map("m1")
+    assert (got.name, got.silo_names()) == ("Test partnership", ["health", "housing"])
+    got.name = "Renamed"
+    store.update_map(got)
+    again = store.get_map("m1")
+    assert again.name == "Renamed" and again.version == 1
+    assert [m.id for m in store.list_maps().items] == ["m1"]
+    store.delete_map("m1")
+    with pytest.raises(NotFound):
+        store.get_map("m1")
+
+
+def test_duplicate_map_conflicts(store):
+    new_map(store)
+    with pytest.raises(Conflict):
+        new_map(store)
+
+
+def test_entities_round_trip(filled):
+    ann = filled.get("m1", P, "ann")
+    assert ann == Person("ann", "Ann Evans", "health", role="GP")
+    rel = filled.get("m1", R, "r2")
+    assert (rel.since, rel.until, rel.kind) == (date(2020, 1, 1), date(2022, 12, 31), "knows")
+    assert filled.get("m1", O, "clinic").kind is OrganisationKind.STATUTORY
+
+
+def test_every_write_bumps_version(filled):
+    assert filled.get_map("m1").version == 7
+    filled.update("m1", Person("cai", "Cai Price", "housing", role="officer"))
+    assert filled.get_map("m1").version == 8
+
+
+def test_get_is_typed_and_scoped(filled):
+    with pytest.raises(NotFound):
+        filled.get("m1", O, "ann")  # a person is not an organisation
+    new_map(filled, "m2")
+    with pytest.raises(NotFound):
+        filled.get("m2", P, "ann")  # map scoping
+    with pytest.raises(NotFound):
+        filled.get("nope", P, "ann")
+
+
+def test_duplicate_create_conflicts_across_node_types(filled):
+    with pytest.raises(Conflict):
+        filled.create("m1", Person("ann", "Another Ann", "health"))
+    with pytest.raises(Conflict):
+        filled.create("m1", Organisation("ann", "Ann Ltd", "health"))
+    with pytest.raises(Conflict):
+        filled.create("m1", Relationship("r1", "ann", "cai", "knows"))
+
+
+def test_relationship_endpoints_checked(filled):
+    with pytest.raises(InvalidInput) as exc:
+        filled.create("m1", Relationship("x", "ann", "ghost", "knows"))
+    assert "target" in exc.value.errors
+    with pytest.raises(InvalidInput) as exc:
+        filled.create("m1", Relationship("x", "ann", "cai", "member_of"))
+    assert "target" in exc.value.errors
+    with pytest.raises(InvalidInput):
+        filled.create("m1", Relationship("x", "clinic", "ann", "works_for"))
+    assert filled.list("m1", R).total == 3  # nothing half-written
+
+
+def test_update_relationship_can_change_kind(filled):
+    filled.update("m1", Relationship("r1", "ann", "bea", "mentors", strength=5))
+    got = filled.get("m1", R, "r1")
+    assert (got.kind, got.strength) == ("mentors", 5)
+    assert filled.list("m1", R).total == 3
+
+
+def test_update_missing_is_not_found(filled):
+    with pytest.raises(NotFound):
+        filled.update("m1", Person("zed", "Zed", "health"))
+
+
+def test_delete_person_deletes_their_ties_and_audit_forgets_them(filled):
+    filled.delete("m1", P, "ann", actor="coordinator")
+    with pytest.raises(NotFound):
+        filled.get("m1", P, "ann")
+    assert sorted(r.id for r in filled.list("m1", R).items) == ["r3"]
+    log = filled.audit_log("m1", limit=100).items
+    assert log[0].action == "delete" and log[0].actor == "coordinator"
+    assert all(entry.entity_ref != "ann" for entry in log)
+    assert any(entry.entity_ref.startswith("sha256:") for entry in log)
+
+
+def test_delete_organisation_deletes_ties(filled):
+    filled.delete("m1", O, "clinic")
+    assert sorted(r.id for r in filled.list("m1", R).items) == ["r1", "r2"]
+
+
+def test_delete_relationship(filled):
+    filled.delete("m1", R, "r1")
+    with pytest.raises(NotFound):
+        filled.delete("m1", R, "r1")
+
+
+def test_list_filters_and_paging(filled):
+    people = filled.list("m1", P)
+    assert [p.id for p in people.items] == ["ann", "bea", "cai"] and people.total == 3
+    assert [p.id for p in filled.list("m1", P, filters=ListFilter(silo="health")).items] == [
+        "ann",
+        "bea",
+    ]
+    assert [p.id for p in filled.list("m1", P, filters=ListFilter(q="PRICE")).items] == ["cai"]
+    page = filled.list("m1", P, limit=2, offset=2)
+    assert ([p.id for p in page.items], page.total) == (["cai"], 3)
+    kinds = filled.list("m1", R, filters=ListFilter(kind="knows"))
+    assert [r.id for r in kinds.items] == ["r2"]
+    orgs = filled.list("m1", O, filters=ListFilter(kind="statutory"))
+    assert [o.id for o in orgs.items] == ["clinic"]
+    assert filled.list("m1", P, filters=ListFilter(q="%")).total == 0  # wildcards are literal
+
+
+def test_graph_and_as_of(filled):
+    whole = filled.graph("m1")
+    assert len(whole.nodes) == 4 and len(whole.relationships) == 3
+    assert sorted(r.id for r in filled.graph("m1", as_of=date(2021, 6, 1)).relationships) == [
+        "r1",
+        "r2",
+        "r3",
+    ]
+    assert sorted(r.id for r in filled.graph("m1", as_of=date(2023, 1, 1)).relationships) == [
+        "r1",
+        "r3",
+    ]
+    assert len(filled.graph("m1", as_of=date(2023, 1, 1)).nodes) == 4
+
+
+def test_neighbourhood(filled):
+    one = filled.neighbourhood("m1", "cai", hops=1)
+    assert sorted(n.id for n in one.nodes) == ["ann", "cai"]
+    assert [r.id for r in one.relationships] == ["r2"]
+    two = filled.neighbourhood("m1", "cai", hops=2)
+    assert sorted(n.id for n in two.nodes) == ["ann", "bea", "cai"]
+    assert sorted(r.id for r in two.relationships) == ["r1", "r2"]
+    with pytest.raises(NotFound):
+        filled.neighbourhood("m1", "ghost")
+
+
+def test_bulk_upsert_creates_then_updates(store):
+    new_map(store)
+    people = [Person(f"p{i}", f"Person {i}", "health") for i in range(10)]
+    ties = [Relationship(f"t{i}", f"p{i}", f"p{i + 1}", "knows") for i in range(9)]
+    first = store.bulk_upsert("m1", people, ties)
+    assert (first.created, first.updated) == (19, 0)
+    people[0] = Person("p0", "Person Zero", "housing")
+    ties[0] = Relationship("t0", "p0", "p5", "mentors")
+    second = store.bulk_upsert("m1", people, ties)
+    assert (second.created, second.updated) == (0, 19)
+    assert store.get("m1", P, "p0").name == "Person Zero"
+    assert (store.get("m1", R, "t0").target, store.get("m1", R, "t0").kind) == ("p5", "mentors")
+    assert store.list("m1", R).total == 9
+
+
+def test_bulk_upsert_is_all_or_nothing(store):
+    new_map(store)
+    people = [Person("a", "A", "health"), Person("b", "B", "housing")]
+    ties = [Relationship("t1", "a", "b", "knows"), Relationship("t2", "a", "ghost", "knows")]
+    with pytest.raises(InvalidInput) as exc:
+        store.bulk_upsert("m1", people, ties)
+    assert "1" in exc.value.errors["relationships"]
+    assert store.list("m1", P).total == 0 and store.list("m1", R).total == 0
+    assert store.get_map("m1").version == 0
+
+
+def test_bulk_rejects_repeated_ids_and_type_changes(store):
+    new_map(store)
+    with pytest.raises(InvalidInput):
+        store.bulk_upsert("m1", [Person("a", "A", "health"), Person("a", "A2", "health")], [])
+    store.create("m1", Organisation("org", "Org", "health"))
+    with pytest.raises(Conflict):
+        store.bulk_upsert("m1", [Person("org", "Now a person", "health")], [])
+    assert store.get("m1", O, "org").name == "Org"
+
+
+def test_unknown_map_everywhere(store):
+    with pytest.raises(NotFound):
+        store.create("nope", Person("a", "A", "health"))
+    with pytest.raises(NotFound):
+        store.list("nope", P)
+    with pytest.raises(NotFound):
+        store.bulk_upsert("nope", [Person("a", "A", "health")], [])
+    with pytest.raises(NotFound):
+        store.graph("nope")
+
+
+def test_odd_but_valid_ids(store):
+    new_map(store)
+    for odd in ["a.b", "x:y-z_1", "9" * 128]:
+        store.create("m1", Person(odd, "Odd", "health"))
+        assert store.get("m1", P, odd).id == odd
