@@ -7,6 +7,7 @@ from flask_smorest import Api
 
 from service import config as settings
 from service.api import entities, graph, health, maps
+from service.api.blueprint import marshmallow_plugin
 from service.errors import register_error_handlers
 from service.stores import open_store
 
@@ -35,7 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     store = app.config.get("STORE") or open_store(app.config)
     app.extensions["bridgemap.store"] = store
 
-    api = Api(app)
+    api = Api(app, spec_kwargs={"marshmallow_plugin": marshmallow_plugin()})
     for blp in (maps.blp, *entities.BLUEPRINTS, graph.blp):
         api.register_blueprint(blp)
     app.register_blueprint(health.blp)

@@ -7,12 +7,12 @@ scoped by map), so one factory builds them; only the schema and the entity type 
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from graph_models import schemas
 from graph_models.model import ENTITY_CLASSES, EntityType, new_id
 from graph_models.store.base import ListFilter
 from service.api.args import ListArgs, page_schema
+from service.api.blueprint import Blueprint
 from service.api.context import actor, store
 
 PLURALS = {

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from graph_models import schemas
 from graph_models.errors import InvalidInput
 from graph_models.model import EntityType, to_dict
+from service.api.blueprint import Blueprint
 from service.api.context import actor, store
 from service.api.entities import build_entity
 

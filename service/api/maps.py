@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from graph_models import schemas
 from graph_models.model import DEFAULT_SILOS, Map, Silo, new_id
 from service.api.args import PageArgs, page_schema
+from service.api.blueprint import Blueprint
 from service.api.context import store
 
 blp = Blueprint("maps", __name__, url_prefix="/api/v1/maps", description="Maps (partnerships)")

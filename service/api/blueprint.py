@@ -1,0 +1,37 @@
+"""flask-smorest pieces tuned for Bridgemap: unknown query parameters are errors too.
+
+webargs ignores unknown query-string keys by default; we reject them (``?limt=5`` must
+not silently mean the default page size), as we reject unknown body fields.
+"""
+
+from __future__ import annotations
+
+import flask_smorest
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls
+from webargs.flaskparser import FlaskParser
+
+
+class StrictParser(FlaskParser):
+    DEFAULT_UNKNOWN_BY_LOCATION = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "query": None,
+        "querystring": None,
+    }
+
+
+class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = StrictParser()
+
+
+def schema_name(schema) -> str:
+    """OpenAPI component names: ``Person``, and ``PersonPatch`` for partial updates."""
+    cls = resolve_schema_cls(schema)
+    name = cls.__name__.removesuffix("Schema")
+    if getattr(schema, "partial", False):
+        name += "Patch"
+    return name
+
+
+def marshmallow_plugin() -> MarshmallowPlugin:
+    return MarshmallowPlugin(schema_name_resolver=schema_name)
