@@ -14,9 +14,10 @@ fixtures and ad-hoc scripts can use it::
     server.restart()   # same data dir and port: data must survive
     server.stop()
 
-The first start resolves ~150 MB of jars into .cache/neo4j/m2 (about 35 s);
-later starts take about 5-6 s. Each server uses ~450 MB RSS (heap capped at
-768m by neo4j.sh, page cache 128 MiB).
+The first start resolves ~150 MB of jars into .cache/neo4j/m2 (15-35 s);
+later starts take 5-6 s on an idle machine, 10-20 s when both cores are busy.
+Each server uses ~350-650 MB RSS (heap capped at 768m by neo4j.sh, page cache
+128 MiB), so keep the number of concurrent servers small.
 """
 
 from __future__ import annotations

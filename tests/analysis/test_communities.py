@@ -186,7 +186,8 @@ def test_weighted_modularity_matches_networkx(karate, backend):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_planted_partition_recovered(backend):
     """4 planted blocks of 30, p_in 0.5, p_out 0.01: both backends find the blocks."""
-    H = nx.stochastic_block_model([30] * 4, [[0.5 if i == j else 0.01 for j in range(4)] for i in range(4)], seed=3)  # fmt: skip
+    probs = [[0.5 if i == j else 0.01 for j in range(4)] for i in range(4)]
+    H = nx.stochastic_block_model([30] * 4, probs, seed=3)
     G = nx.Graph()
     for v, d in H.nodes(data=True):
         G.add_node(f"n{v:03d}", group=f"b{d['block']}")

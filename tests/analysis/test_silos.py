@@ -186,7 +186,7 @@ def test_karate_published_data(karate):
     assert weak_pairs(karate) == []
 
 
-# --------------------------------------------------------------------------- assortativity, modularity
+# --------------------------------------------------------------------------- assortativity
 
 
 def test_assortativity_and_modularity_hand_worked(hand):
