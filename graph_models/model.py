@@ -18,7 +18,7 @@ from __future__ import annotations
 import enum
 import re
 import uuid
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
 from graph_models.errors import InvalidInput
@@ -214,11 +214,23 @@ def entity_type_of(entity: Entity) -> EntityType:
 
 
 def to_dict(obj) -> dict:
-    """A JSON-ready dict of a dataclass: enums as values, dates as ISO strings."""
+    """A JSON-ready dict of a dataclass: enums as values, dates as ISO strings.
+
+    On the hot path of every bulk write and read, so field names are cached per class
+    and plain values are passed through without further inspection.
+    """
+    names = _FIELD_NAMES.get(type(obj))
+    if names is None:
+        names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in fields(obj))
     out = {}
-    for f in fields(obj):
-        out[f.name] = _plain(getattr(obj, f.name))
+    for name in names:
+        value = getattr(obj, name)
+        out[name] = value if value is None or type(value) in _PLAIN else _plain(value)
     return out
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_PLAIN = frozenset({str, int, float, bool})
 
 
 def _plain(value):
@@ -229,7 +241,7 @@ def _plain(value):
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if hasattr(value, "__dataclass_fields__"):
-        return {k: _plain(v) for k, v in asdict(value).items()}
+        return to_dict(value)
     return value
 
 

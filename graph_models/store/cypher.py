@@ -8,9 +8,10 @@ prepared statements by dictionary lookup and never reaches the query text.
 Graph shape: ``(:Map {id})`` holds a map's descriptive fields and its ``version``;
 people and organisations are ``(:Node:Person)`` / ``(:Node:Organisation)`` with
 ``map_id`` and ``id`` (unique together); ties are typed relationships (``KNOWS``,
-``FUNDS``...) carrying ``map_id``, ``id``, ``kind``, ``since`` and ``until``; writes
-leave ``(:Audit)`` records. Each node and tie also keeps the whole entity as JSON in
-``data``, so reading a map back needs no per-field mapping.
+``FUNDS``...) carrying ``map_id`` and the tie's fields as properties (dates as ISO
+strings); writes leave ``(:Audit)`` records. Each node also keeps the whole entity as
+JSON in ``data`` (its tags are a list of free text), so reading a node back needs no
+per-field mapping.
 """
 
 from __future__ import annotations
@@ -75,6 +76,17 @@ UPSERT_NODES = {
     "person": _UPSERT_NODES.replace("{label}", "Person"),
     "organisation": _UPSERT_NODES.replace("{label}", "Organisation"),
 }
+#: For nodes known not to exist yet (checked under the map's lock): CREATE skips
+#: MERGE's lookup-then-lock and is the bulk of a first import.
+_CREATE_NODES = """
+UNWIND $rows AS row
+CREATE (n:Node:{label} {map_id: $map_id, id: row.id, name: row.name, silo: row.silo,
+                        kind: row.kind, data: row.data})
+"""
+CREATE_NODES = {
+    "person": _CREATE_NODES.replace("{label}", "Person"),
+    "organisation": _CREATE_NODES.replace("{label}", "Organisation"),
+}
 GET_NODE = {
     "person": "MATCH (n:Person {map_id: $map_id, id: $id}) RETURN n.data AS data",
     "organisation": "MATCH (n:Organisation {map_id: $map_id, id: $id}) RETURN n.data AS data",
@@ -111,25 +123,40 @@ RETURN DISTINCT n.id AS id
 
 # -- relationships ------------------------------------------------------------------------
 
+#: How every query returns a tie: its own properties plus its endpoints' ids.
+_REL_FIELDS = (
+    "r.id AS id, a.id AS source, b.id AS target, r.kind AS kind, r.strength AS strength, "
+    "r.since AS since, r.until AS until, r.notes AS notes, r.evidence AS evidence"
+)
 #: Find ties by id, whatever their type: one indexed lookup per whitelisted type.
 FIND_RELS = "\nUNION ALL\n".join(
-    f"MATCH (a)-[r:{t}]->(b) WHERE r.id IN $ids AND r.map_id = $map_id "
-    "RETURN r.id AS id, r.data AS data"
+    f"MATCH (a)-[r:{t}]->(b) WHERE r.id IN $ids AND r.map_id = $map_id RETURN {_REL_FIELDS}"
     for t in NEO4J_TYPES.values()
 )
-#: Delete ties by id, whatever their type; returns the ids that existed.
-DELETE_RELS = "\nUNION ALL\n".join(
-    f"MATCH ()-[r:{t}]->() WHERE r.id IN $ids AND r.map_id = $map_id "
-    "WITH r, r.id AS id DELETE r RETURN id"
-    for t in NEO4J_TYPES.values()
-)
+#: Delete ties of one type by id.
+DELETE_RELS = {
+    kind: f"""
+UNWIND $ids AS id
+MATCH ()-[r:{t} {{id: id}}]->()
+WHERE r.map_id = $map_id
+DELETE r
+"""
+    for kind, t in NEO4J_TYPES.items()
+}
+#: Every tie id of a map with its kind: one pass, cheaper than a lookup per id and type
+#: when a whole batch is checked.
+REL_IDS = """
+MATCH (a:Node {map_id: $map_id})-[r]->()
+WHERE r.map_id = $map_id
+RETURN r.id AS id, r.kind AS kind
+"""
 CREATE_RELS = {
     kind: f"""
 UNWIND $rows AS row
 MATCH (a:Node {{map_id: $map_id, id: row.source}})
 MATCH (b:Node {{map_id: $map_id, id: row.target}})
-CREATE (a)-[r:{t} {{map_id: $map_id, id: row.id, kind: row.kind, since: row.since,
-                   until: row.until, data: row.data}}]->(b)
+CREATE (a)-[r:{t}]->(b)
+SET r = row.props, r.map_id = $map_id
 """
     for kind, t in NEO4J_TYPES.items()
 }
@@ -141,20 +168,20 @@ WHERE r.map_id = $map_id
 COUNT_RELS = f"MATCH (a:Node {{map_id: $map_id}})-[r]->(b) {_REL_FILTER} RETURN count(r) AS total"
 LIST_RELS = (
     f"MATCH (a:Node {{map_id: $map_id}})-[r]->(b) {_REL_FILTER} "
-    "RETURN r.data AS data ORDER BY r.id SKIP $offset LIMIT $limit"
+    f"RETURN {_REL_FIELDS} ORDER BY r.id SKIP $offset LIMIT $limit"
 )
-ALL_RELS = """
-MATCH (a:Node {map_id: $map_id})-[r]->(b)
+ALL_RELS = f"""
+MATCH (a:Node {{map_id: $map_id}})-[r]->(b)
 WHERE r.map_id = $map_id
   AND ($as_of IS NULL OR ((r.since IS NULL OR r.since <= $as_of)
                           AND (r.until IS NULL OR r.until >= $as_of)))
-RETURN r.data AS data
+RETURN {_REL_FIELDS}
 """
-RELS_AMONG = """
+RELS_AMONG = f"""
 UNWIND $ids AS id
-MATCH (a:Node {map_id: $map_id, id: id})-[r]->(b:Node)
+MATCH (a:Node {{map_id: $map_id, id: id}})-[r]->(b:Node)
 WHERE b.id IN $ids
-RETURN r.data AS data
+RETURN {_REL_FIELDS}
 """
 
 # -- audit --------------------------------------------------------------------------------

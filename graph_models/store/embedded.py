@@ -60,7 +60,7 @@ CREATE TABLE IF NOT EXISTS nodes (
     kind TEXT,
     data TEXT NOT NULL,
     PRIMARY KEY (map_id, id)
-);
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS nodes_by_type_name ON nodes(map_id, type, name);
 CREATE TABLE IF NOT EXISTS relationships (
     map_id TEXT NOT NULL,
@@ -68,13 +68,15 @@ CREATE TABLE IF NOT EXISTS relationships (
     source TEXT NOT NULL,
     target TEXT NOT NULL,
     kind TEXT NOT NULL,
+    strength INTEGER NOT NULL,
     since TEXT,
     until TEXT,
-    data TEXT NOT NULL,
+    notes TEXT NOT NULL,
+    evidence TEXT NOT NULL,
     PRIMARY KEY (map_id, id),
     FOREIGN KEY (map_id, source) REFERENCES nodes(map_id, id) ON DELETE CASCADE,
     FOREIGN KEY (map_id, target) REFERENCES nodes(map_id, id) ON DELETE CASCADE
-);
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS rel_by_source ON relationships(map_id, source);
 CREATE INDEX IF NOT EXISTS rel_by_target ON relationships(map_id, target);
 CREATE TABLE IF NOT EXISTS audit (
@@ -89,17 +91,23 @@ CREATE TABLE IF NOT EXISTS audit (
 CREATE INDEX IF NOT EXISTS audit_by_map ON audit(map_id, seq);
 """
 
+#: Relationships are stored column by column (no JSON): they are the bulk of every
+#: map, and skipping JSON speeds up bulk writes and whole-map reads.
+REL_COLUMNS = "id, source, target, kind, strength, since, until, notes, evidence"
+
 _NODE_UPSERT = """
 INSERT INTO nodes (map_id, id, type, name, silo, kind, data) VALUES (?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (map_id, id) DO UPDATE SET
     name = excluded.name, silo = excluded.silo, kind = excluded.kind, data = excluded.data
 """
 _REL_UPSERT = """
-INSERT INTO relationships (map_id, id, source, target, kind, since, until, data)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO relationships (map_id, id, source, target, kind, strength, since, until, notes,
+                           evidence)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (map_id, id) DO UPDATE SET
     source = excluded.source, target = excluded.target, kind = excluded.kind,
-    since = excluded.since, until = excluded.until, data = excluded.data
+    strength = excluded.strength, since = excluded.since, until = excluded.until,
+    notes = excluded.notes, evidence = excluded.evidence
 """
 
 
@@ -137,6 +145,7 @@ class EmbeddedStore:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute("PRAGMA cache_size=-65536")  # 64 MiB: bulk upserts touch many pages
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)
@@ -283,8 +292,11 @@ class EmbeddedStore:
         self._require_map(db, map_id)
         if etype is EntityType.RELATIONSHIP:
             row = db.execute(
-                "SELECT data FROM relationships WHERE map_id = ? AND id = ?", (map_id, entity_id)
+                f"SELECT {REL_COLUMNS} FROM relationships WHERE map_id = ? AND id = ?",  # noqa: S608
+                (map_id, entity_id),
             ).fetchone()
+            if row is not None:
+                return _rel_from_row(row)
         else:
             row = db.execute(
                 "SELECT data FROM nodes WHERE map_id = ? AND id = ? AND type = ?",
@@ -334,7 +346,7 @@ class EmbeddedStore:
             if f.q:
                 where.append("(source LIKE ? ESCAPE '\\' OR target LIKE ? ESCAPE '\\')")
                 args += [like_pattern(f.q)] * 2
-            table, order = "relationships", "id"
+            table, order, columns = "relationships", "id", REL_COLUMNS
         else:
             where, args = ["map_id = ?", "type = ?"], [map_id, etype.value]
             if f.silo:
@@ -346,16 +358,19 @@ class EmbeddedStore:
             if f.q:
                 where.append("name LIKE ? ESCAPE '\\'")
                 args.append(like_pattern(f.q))
-            table, order = "nodes", "name, id"
+            table, order, columns = "nodes", "name, id", "data"
         clause = " AND ".join(where)
         total = db.execute(f"SELECT count(*) FROM {table} WHERE {clause}", args).fetchone()[0]  # noqa: S608
         rows = db.execute(
-            f"SELECT data FROM {table} WHERE {clause} ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608
+            f"SELECT {columns} FROM {table} WHERE {clause} "  # noqa: S608
+            f"ORDER BY {order} LIMIT ? OFFSET ?",
             [*args, limit, offset],
         ).fetchall()
-        return Page(
-            [model.from_dict(etype, json.loads(r["data"])) for r in rows], total, limit, offset
-        )
+        if etype is EntityType.RELATIONSHIP:
+            items = [_rel_from_row(r) for r in rows]
+        else:
+            items = [model.from_dict(etype, json.loads(r["data"])) for r in rows]
+        return Page(items, total, limit, offset)
 
     def _require_map(self, db, map_id: str) -> None:
         if db.execute("SELECT 1 FROM maps WHERE id = ?", (map_id,)).fetchone() is None:
@@ -406,15 +421,13 @@ class EmbeddedStore:
         db = self._conn()
         m = self.get_map(map_id)
         nodes = _load_nodes(db.execute("SELECT type, data FROM nodes WHERE map_id = ?", (map_id,)))
-        sql, args = "SELECT data FROM relationships WHERE map_id = ?", [map_id]
+        sql = f"SELECT {REL_COLUMNS} FROM relationships WHERE map_id = ?"  # noqa: S608
+        args = [map_id]
         if as_of is not None:
             day = as_of.isoformat()
             sql += " AND (since IS NULL OR since <= ?) AND (until IS NULL OR until >= ?)"
             args += [day, day]
-        rels = [
-            model.from_dict(EntityType.RELATIONSHIP, json.loads(r[0]))
-            for r in db.execute(sql, args)
-        ]
+        rels = [_rel_from_row(r) for r in db.execute(sql, args)]
         return GraphRecords(m, nodes, rels)
 
     def neighbourhood(self, map_id: str, node_id: str, *, hops: int = 1) -> GraphRecords:
@@ -451,11 +464,12 @@ class EmbeddedStore:
             )
         for chunk in chunks(sorted(seen), 400):
             marks = ",".join("?" * len(chunk))
-            for (data,) in db.execute(
-                f"SELECT data FROM relationships WHERE map_id = ? AND source IN ({marks})",  # noqa: S608
+            for row in db.execute(
+                f"SELECT {REL_COLUMNS} FROM relationships "  # noqa: S608
+                f"WHERE map_id = ? AND source IN ({marks})",
                 [map_id, *chunk],
             ):
-                rel = model.from_dict(EntityType.RELATIONSHIP, json.loads(data))
+                rel = _rel_from_row(row)
                 if rel.target in seen:
                     rels.append(rel)
         return GraphRecords(m, nodes, rels)
@@ -492,9 +506,27 @@ def _rel_row(map_id: str, rel: Relationship) -> tuple:
         rel.source,
         rel.target,
         rel.kind,
+        rel.strength,
         rel.since.isoformat() if rel.since else None,
         rel.until.isoformat() if rel.until else None,
-        json.dumps(model.to_dict(rel)),
+        rel.notes,
+        rel.evidence,
+    )
+
+
+def _rel_from_row(row) -> Relationship:
+    """A relationship from the columns named by :data:`REL_COLUMNS`, in that order."""
+    rid, source, target, kind, strength, since, until, notes, evidence = row
+    return Relationship(
+        rid,
+        source,
+        target,
+        kind,
+        strength,
+        date.fromisoformat(since) if since else None,
+        date.fromisoformat(until) if until else None,
+        notes,
+        evidence,
     )
 
 

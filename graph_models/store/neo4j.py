@@ -219,15 +219,14 @@ class Neo4jStore:
         def work(tx):
             _require_map(tx, map_id)
             if etype is EntityType.RELATIONSHIP:
-                found = _find_rels(tx, map_id, [entity_id])
-                return found.get(entity_id)
+                return _find_rels(tx, map_id, [entity_id]).get(entity_id)
             record = tx.run(cypher.GET_NODE[etype.value], map_id=map_id, id=entity_id).single()
-            return record["data"] if record else None
+            return model.from_dict(etype, json.loads(record["data"])) if record else None
 
-        data = self._read(work)
-        if data is None:
+        found = self._read(work)
+        if found is None:
             raise NotFound(f"no {etype.value} {entity_id!r} in map {map_id!r}")
-        return model.from_dict(etype, json.loads(data))
+        return found
 
     @_translated
     def delete(self, map_id: str, etype: EntityType, entity_id: str, *, actor: str = "") -> None:
@@ -235,7 +234,8 @@ class Neo4jStore:
             seq = _bump(tx, map_id)
             _require(tx, map_id, etype, entity_id)
             if etype is EntityType.RELATIONSHIP:
-                tx.run(cypher.DELETE_RELS, map_id=map_id, ids=[entity_id]).consume()
+                kind = _find_rels(tx, map_id, [entity_id])[entity_id].kind
+                tx.run(cypher.DELETE_RELS[kind], map_id=map_id, ids=[entity_id]).consume()
             else:
                 tx.run(cypher.DELETE_NODE, map_id=map_id, id=entity_id).consume()
             ref = audit_ref(etype, entity_id)
@@ -272,11 +272,12 @@ class Neo4jStore:
                 args = dict(map_id=map_id, silo=f.silo, kind=f.kind, q=f.q)
                 count_q, list_q = cypher.COUNT_NODES[etype.value], cypher.LIST_NODES[etype.value]
             total = tx.run(count_q, **args).single()["total"]
-            rows = [r["data"] for r in tx.run(list_q, **args, limit=limit, offset=offset)]
-            return total, rows
+            records = tx.run(list_q, **args, limit=limit, offset=offset)
+            if etype is EntityType.RELATIONSHIP:
+                return total, [_rel_from_record(r) for r in records]
+            return total, [model.from_dict(etype, json.loads(r["data"])) for r in records]
 
-        total, rows = self._read(work)
-        items = [model.from_dict(etype, json.loads(d)) for d in rows]
+        total, items = self._read(work)
         return Page(items, total, limit, offset)
 
     # -- batches --------------------------------------------------------------------------
@@ -284,9 +285,6 @@ class Neo4jStore:
     @_translated
     def bulk_upsert(self, map_id, nodes, relationships, *, actor: str = "") -> BulkResult:
         check_batch(nodes, relationships)
-        node_rows: dict[str, list] = defaultdict(list)
-        for node in nodes:
-            node_rows[node.type.value].append(_node_row(node))
         rel_rows: dict[str, list] = defaultdict(list)
         for rel in relationships:
             rel_rows[rel.kind].append(_rel_row(rel))
@@ -302,9 +300,13 @@ class Neo4jStore:
                         f"row {i}: {node.id!r} is already a {old.value} in this map",
                         {"rows": {str(i): {"id": [f"already a {old.value}"]}}},
                     )
-            for label, rows in node_rows.items():
+            writes: dict[tuple[str, bool], list] = defaultdict(list)
+            for node in nodes:
+                writes[node.type.value, node.id in existing].append(_node_row(node))
+            for (label, exists), rows in writes.items():
+                query = (cypher.UPSERT_NODES if exists else cypher.CREATE_NODES)[label]
                 for chunk in chunks(rows, BATCH):
-                    tx.run(cypher.UPSERT_NODES[label], map_id=map_id, rows=chunk).consume()
+                    tx.run(query, map_id=map_id, rows=chunk).consume()
             result.created += len(nodes) - len(existing)
             result.updated += len(existing)
 
@@ -321,11 +323,15 @@ class Neo4jStore:
                             f"relationship row {i}: {exc.message}",
                             {"relationships": {str(i): exc.errors}},
                         ) from None
-                replaced = 0
-                for chunk in chunks([r.id for r in relationships], BATCH):
-                    replaced += len(
-                        tx.run(cypher.DELETE_RELS, map_id=map_id, ids=chunk).value("id")
-                    )
+                wanted = {r.id for r in relationships}
+                old: dict[str, list] = defaultdict(list)
+                for record in tx.run(cypher.REL_IDS, map_id=map_id):
+                    if record["id"] in wanted:
+                        old[record["kind"]].append(record["id"])
+                for kind, ids in old.items():
+                    for chunk in chunks(ids, BATCH):
+                        tx.run(cypher.DELETE_RELS[kind], map_id=map_id, ids=chunk).consume()
+                replaced = sum(len(ids) for ids in old.values())
                 for kind, rows in rel_rows.items():
                     for chunk in chunks(rows, BATCH):
                         tx.run(cypher.CREATE_RELS[kind], map_id=map_id, rows=chunk).consume()
@@ -345,7 +351,7 @@ class Neo4jStore:
 
         def work(tx):
             nodes = [(r["type"], r["data"]) for r in tx.run(cypher.ALL_NODES, map_id=map_id)]
-            rels = tx.run(cypher.ALL_RELS, map_id=map_id, as_of=day).value("data")
+            rels = list(tx.run(cypher.ALL_RELS, map_id=map_id, as_of=day))
             return nodes, rels
 
         nodes, rels = self._read(work)
@@ -369,7 +375,7 @@ class Neo4jStore:
             nodes = [
                 (r["type"], r["data"]) for r in tx.run(cypher.NODES_BY_ID, map_id=map_id, ids=ids)
             ]
-            rels = tx.run(cypher.RELS_AMONG, map_id=map_id, ids=ids).value("data")
+            rels = list(tx.run(cypher.RELS_AMONG, map_id=map_id, ids=ids))
             return nodes, rels
 
         found = self._read(work)
@@ -421,8 +427,8 @@ def _node_types(tx, map_id: str, ids) -> dict[str, NodeType]:
     return found
 
 
-def _find_rels(tx, map_id: str, ids: list[str]) -> dict[str, str]:
-    return {r["id"]: r["data"] for r in tx.run(cypher.FIND_RELS, map_id=map_id, ids=ids)}
+def _find_rels(tx, map_id: str, ids: list[str]) -> dict[str, model.Relationship]:
+    return {r["id"]: _rel_from_record(r) for r in tx.run(cypher.FIND_RELS, map_id=map_id, ids=ids)}
 
 
 def _write_entity(tx, map_id: str, etype: EntityType, entity) -> None:
@@ -430,7 +436,9 @@ def _write_entity(tx, map_id: str, etype: EntityType, entity) -> None:
         types = _node_types(tx, map_id, [entity.source, entity.target])
         model.check_endpoints(entity.kind, types.get(entity.source), types.get(entity.target))
         # a tie's type is fixed in Neo4j, so an update replaces the relationship
-        tx.run(cypher.DELETE_RELS, map_id=map_id, ids=[entity.id]).consume()
+        old = _find_rels(tx, map_id, [entity.id]).get(entity.id)
+        if old is not None:
+            tx.run(cypher.DELETE_RELS[old.kind], map_id=map_id, ids=[entity.id]).consume()
         tx.run(cypher.CREATE_RELS[entity.kind], map_id=map_id, rows=[_rel_row(entity)]).consume()
     else:
         tx.run(
@@ -462,14 +470,19 @@ def _node_row(node) -> dict:
 
 
 def _rel_row(rel) -> dict:
+    """Endpoints to match, and the properties the new relationship gets."""
     return {
-        "id": rel.id,
         "source": rel.source,
         "target": rel.target,
-        "kind": rel.kind,
-        "since": rel.since.isoformat() if rel.since else None,
-        "until": rel.until.isoformat() if rel.until else None,
-        "data": json.dumps(model.to_dict(rel)),
+        "props": {
+            "id": rel.id,
+            "kind": rel.kind,
+            "strength": rel.strength,
+            "since": rel.since.isoformat() if rel.since else None,
+            "until": rel.until.isoformat() if rel.until else None,
+            "notes": rel.notes,
+            "evidence": rel.evidence,
+        },
     }
 
 
@@ -492,5 +505,19 @@ def _load_nodes(rows) -> list:
     ]
 
 
-def _load_rels(rows) -> list:
-    return [model.from_dict(EntityType.RELATIONSHIP, json.loads(d)) for d in rows]
+def _load_rels(records) -> list:
+    return [_rel_from_record(r) for r in records]
+
+
+def _rel_from_record(r) -> model.Relationship:
+    return model.Relationship(
+        r["id"],
+        r["source"],
+        r["target"],
+        r["kind"],
+        r["strength"],
+        date.fromisoformat(r["since"]) if r["since"] else None,
+        date.fromisoformat(r["until"]) if r["until"] else None,
+        r["notes"],
+        r["evidence"],
+    )
