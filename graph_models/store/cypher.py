@@ -155,8 +155,9 @@ CREATE_RELS = {
 UNWIND $rows AS row
 MATCH (a:Node {{map_id: $map_id, id: row.source}})
 MATCH (b:Node {{map_id: $map_id, id: row.target}})
-CREATE (a)-[r:{t}]->(b)
-SET r = row.props, r.map_id = $map_id
+CREATE (a)-[:{t} {{map_id: $map_id, id: row.id, kind: row.kind, strength: row.strength,
+                  since: row.since, until: row.until, notes: row.notes,
+                  evidence: row.evidence}}]->(b)
 """
     for kind, t in NEO4J_TYPES.items()
 }

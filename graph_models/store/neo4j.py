@@ -470,19 +470,16 @@ def _node_row(node) -> dict:
 
 
 def _rel_row(rel) -> dict:
-    """Endpoints to match, and the properties the new relationship gets."""
     return {
+        "id": rel.id,
         "source": rel.source,
         "target": rel.target,
-        "props": {
-            "id": rel.id,
-            "kind": rel.kind,
-            "strength": rel.strength,
-            "since": rel.since.isoformat() if rel.since else None,
-            "until": rel.until.isoformat() if rel.until else None,
-            "notes": rel.notes,
-            "evidence": rel.evidence,
-        },
+        "kind": rel.kind,
+        "strength": rel.strength,
+        "since": rel.since.isoformat() if rel.since else None,
+        "until": rel.until.isoformat() if rel.until else None,
+        "notes": rel.notes,
+        "evidence": rel.evidence,
     }
 
 
