@@ -72,11 +72,11 @@ def public_graph(G: nx.Graph, *, secret: bytes, keep_hidden: bool = True) -> nx.
         else:
             mapping[node] = pseudonym(secret, map_id, node, HIDDEN_PREFIX)
     H = nx.relabel_nodes(G, mapping, copy=True)
-    for node, attrs in H.nodes(data=True):
+    for _, attrs in H.nodes(data=True):
         attrs["label"] = display_label(attrs)
         attrs.pop("name", None)
         attrs.pop("contact", None)
-        if node != mapping.get(node, node) or attrs.get("visibility") != "named":
+        if attrs.get("visibility", "named") != Visibility.NAMED.value:
             attrs["role"] = ""  # a role can identify a person in a small team
     if not keep_hidden:
         H.remove_nodes_from([n for n in H if is_hidden(n)])
