@@ -57,6 +57,8 @@ def _listing(ties: dict, keys) -> list[dict]:
     return [{"nodes": [u, v], "groups": list(ties[(u, v)])} for u, v in ordered]
 
 
+@nx.utils.not_implemented_for("directed")
+@nx.utils.not_implemented_for("multigraph")
 def compare(G_before: nx.Graph, G_after: nx.Graph, *, attribute: str = "group") -> dict:
     """Compare the silo figures of the same map at two dates.
 

@@ -8,8 +8,8 @@ person clusters with housing although labelled health"), or one silo is really t
 Functions
 ---------
 hidden_silos
-    Louvain communities compared with the declared groups: overlap table, normalised
-    mutual information, dominant group and misfits per community.
+    Louvain (or Leiden) communities compared with the declared groups: overlap table,
+    normalised mutual information, dominant group and misfits per community.
 normalized_mutual_information
     NMI of two labelings (arithmetic-mean normalisation).
 """
@@ -25,8 +25,9 @@ import networkx as nx
 
 from graph_models.analysis.silos import node_groups, sorted_groups
 
-__all__ = ["hidden_silos", "normalized_mutual_information", "BACKENDS"]
+__all__ = ["hidden_silos", "normalized_mutual_information", "ALGORITHMS", "BACKENDS"]
 
+ALGORITHMS = ("louvain", "leiden")
 BACKENDS = ("auto", "igraph", "networkx")
 
 # igraph draws random numbers from one process-wide generator; seeding it for a run and
@@ -93,20 +94,28 @@ def _node_order(nodes) -> list:
         return sorted(nodes, key=lambda n: (type(n).__name__, str(n)))
 
 
-def _louvain_igraph(nodes, edges, weights, seed, resolution) -> list[int]:
+def _run_igraph(algorithm, nodes, edges, weights, seed, resolution) -> list[int]:
     import igraph
 
     g = igraph.Graph(n=len(nodes), edges=edges)
     with _IGRAPH_RNG_LOCK:
         igraph.set_random_number_generator(random.Random(seed))
         try:
-            clustering = g.community_multilevel(weights=weights, resolution=resolution)
+            if algorithm == "leiden":
+                clustering = g.community_leiden(
+                    objective_function="modularity",
+                    weights=weights,
+                    resolution=resolution,
+                    n_iterations=-1,
+                )
+            else:
+                clustering = g.community_multilevel(weights=weights, resolution=resolution)
         finally:
             igraph.set_random_number_generator(random)
     return list(clustering.membership)
 
 
-def _louvain_networkx(nodes, edges, weights, seed, resolution) -> list[int]:
+def _run_networkx(algorithm, nodes, edges, weights, seed, resolution) -> list[int]:
     H = nx.Graph()
     H.add_nodes_from(range(len(nodes)))
     if weights is None:
@@ -123,18 +132,26 @@ def _louvain_networkx(nodes, edges, weights, seed, resolution) -> list[int]:
     return membership
 
 
-def _backend(backend: str) -> str:
+def _backend(backend: str, algorithm: str) -> str:
+    if algorithm not in ALGORITHMS:
+        raise ValueError(f"algorithm must be one of {ALGORITHMS}, not {algorithm!r}")
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
+    if backend == "networkx" and algorithm == "leiden":
+        raise ValueError("networkx has no Leiden implementation of its own; use igraph")
     if backend != "auto":
         return backend
     try:
         import igraph  # noqa: F401
     except ImportError:  # pragma: no cover - igraph is a declared dependency
+        if algorithm == "leiden":
+            raise
         return "networkx"
     return "igraph"
 
 
+@nx.utils.not_implemented_for("directed")
+@nx.utils.not_implemented_for("multigraph")
 def hidden_silos(
     G: nx.Graph,
     *,
@@ -142,15 +159,16 @@ def hidden_silos(
     seed: int = 0,
     resolution: float = 1.0,
     weight: str | None = None,
+    algorithm: str = "louvain",
     backend: str = "auto",
 ) -> dict:
     """Communities found by Louvain, compared with the declared groups.
 
     The nodes with at least one tie are partitioned by the Louvain method (greedy
-    modularity maximisation, seeded). Isolated nodes have no structural community
-    (Louvain leaves each alone), so they are left out of the comparison and listed
-    in ``isolates`` instead of each becoming a one-person community that would inflate
-    the agreement.
+    modularity maximisation, seeded), or by Leiden on request. Isolated nodes have no
+    structural community (Louvain leaves each alone), so they are left out of the
+    comparison and listed in ``isolates`` instead of each becoming a one-person
+    community that would inflate the agreement.
 
     For each community: its size, how many members each group has, the dominant group
     (most members; ties broken by group order) and the *misfits*, members whose group
@@ -166,34 +184,44 @@ def hidden_silos(
     attribute : str
         Node attribute naming each node's declared group.
     seed : int
-        Seed of the Louvain method's random node order; the same graph, seed and
-        backend give the same result.
+        Seed of the method's random choices (node order); the same graph, seed,
+        algorithm and backend give the same result.
     resolution : float
         Modularity resolution: below 1 favours fewer, larger communities, above 1
         more, smaller ones.
     weight : str, optional
         Edge attribute used as tie weight (e.g. ``"weight"``); ``None`` (default)
         counts each tie as 1.
+    algorithm : {"louvain", "leiden"}
+        ``"louvain"`` (default) or ``"leiden"`` (igraph's ``community_leiden`` with
+        the modularity objective, iterated until stable). Louvain can stop in a poor
+        local optimum: on a 10,000-node stochastic block model with 10 planted silos
+        it reached modularity 0.49 (NMI 0.63 with the silos) where Leiden reached 0.60
+        (NMI 0.96), in less time, so every "misfit" it reports deserves a second look.
     backend : {"auto", "igraph", "networkx"}
-        ``"igraph"``: ``Graph.community_multilevel`` (about 20 times faster: 0.2 s
-        against 3-4 s at 10,000 nodes / 50,000 ties), seeded through a private
+        ``"igraph"``: ``Graph.community_multilevel`` (about 10 times faster: the whole
+        function took 0.5-0.8 s against 4-9 s at 10,000 nodes / 50,000 ties on a
+        noisy 2-core machine), seeded through a private
         ``random.Random(seed)`` installed as igraph's generator for the call only.
-        ``"networkx"``: ``nx.community.louvain_communities(seed=seed)``. ``"auto"``
-        (default) is igraph when it is installed. The two implement the same method
-        but draw different random orders, so they can return different partitions of
-        the same graph; ``method`` says which ran.
+        ``"networkx"``: ``nx.community.louvain_communities(seed=seed)`` (Louvain
+        only). ``"auto"`` (default) is igraph when it is installed. The two implement
+        the same method but draw different random orders, so they can return different
+        partitions of the same graph; ``method`` says which ran.
 
     Returns
     -------
     dict
-        ``method`` (``"louvain/igraph"`` or ``"louvain/networkx"``), ``parameters``,
+        ``method`` (``"louvain/igraph"``, ``"louvain/networkx"`` or
+        ``"leiden/igraph"``), ``parameters``,
         ``nodes_compared``, ``isolates`` (sorted ids), ``modularity`` (of the
         communities found, resolution 1; ``None`` without ties), ``declared_modularity``
         (of the declared groups over the same nodes), ``nmi``, ``groups`` (sorted),
         ``overlap`` (``{"communities": [ids], "groups": [...], "counts": [[...]]}``,
         rows = communities), ``communities`` (list, largest first, ids 0, 1, ...:
         ``{"id", "size", "groups": {group: count}, "dominant_group", "dominant_share",
-        "misfits": [{"node", "group", "type"}]}``), ``by_group`` (``{group: {"size",
+        "dominant_tied", "misfits": [{"node", "group", "type"}]}``; ``dominant_tied``
+        is true when another group has as many members, so that the dominant group
+        and its misfits were decided by group order alone), ``by_group`` (``{group: {"size",
         "communities", "main_community", "main_share"}}`` over compared members),
         ``membership`` (``{node: community id}``) and ``misfit_count``.
 
@@ -217,8 +245,11 @@ def hidden_silos(
        structure in networks. *Physical Review E* 69, 026113 (modularity).
     .. [3] Danon, L. et al. (2005). Comparing community structure identification.
        *J. Stat. Mech.* P09008 (normalised mutual information).
+    .. [4] Traag, V. A., Waltman, L. and van Eck, N. J. (2019). From Louvain to Leiden:
+       guaranteeing well-connected communities. *Scientific Reports* 9, 5233.
+       https://doi.org/10.1038/s41598-019-41695-z
     """
-    chosen = _backend(backend)
+    chosen = _backend(backend, algorithm)
     group_of = node_groups(G, attribute)
     all_groups = sorted_groups(group_of.values())
     group_rank = {g: i for i, g in enumerate(all_groups)}
@@ -247,10 +278,11 @@ def hidden_silos(
         "seed": seed,
         "resolution": resolution,
         "weight": weight,
+        "algorithm": algorithm,
         "backend": chosen,
     }
     result = {
-        "method": f"louvain/{chosen}",
+        "method": f"{algorithm}/{chosen}",
         "parameters": parameters,
         "nodes_compared": len(nodes),
         "isolates": isolates,
@@ -258,8 +290,8 @@ def hidden_silos(
     }
 
     if nodes:
-        run = _louvain_igraph if chosen == "igraph" else _louvain_networkx
-        raw = run(nodes, edges, weights, seed, resolution)
+        run = _run_igraph if chosen == "igraph" else _run_networkx
+        raw = run(algorithm, nodes, edges, weights, seed, resolution)
     else:
         raw = []
 
@@ -292,6 +324,7 @@ def hidden_silos(
                 "groups": {g: tally[g] for g in all_groups if tally[g]},
                 "dominant_group": dominant,
                 "dominant_share": tally[dominant] / len(ms),
+                "dominant_tied": sum(1 for c in tally.values() if c == tally[dominant]) > 1,
                 "misfits": misfits,
             }
         )

@@ -15,12 +15,19 @@ suggest_introductions
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 
 import networkx as nx
 
-from graph_models.analysis.silos import DEFAULT_FEW, node_groups, tie_matrix, weak_pairs
+from graph_models.analysis.silos import (
+    DEFAULT_FEW,
+    node_groups,
+    sorted_groups,
+    tie_matrix,
+    weak_pairs,
+)
 
 __all__ = ["suggest_introductions"]
 
@@ -36,9 +43,7 @@ def _target_pairs(G, attribute, pairs, few) -> list[tuple]:
     for a, b in pairs:
         if a == b:
             raise ValueError(f"a group pair needs two different groups, got {a!r} twice")
-        # Known groups in group order; a group with no members goes last.
-        if (index.get(a, len(index)), str(a)) > (index.get(b, len(index)), str(b)):
-            a, b = b, a
+        a, b = sorted_groups([a, b])  # group order, whether or not the groups have members
         if (a, b) in seen:
             continue
         seen.add((a, b))
@@ -47,6 +52,14 @@ def _target_pairs(G, attribute, pairs, few) -> list[tuple]:
     return out
 
 
+def _rank(item) -> tuple:
+    (u, v), (aa, cn, _) = item
+    # Rounded so that sums of the same terms added in another order rank alike.
+    return (-round(aa, 12), -cn, str(u), str(v))
+
+
+@nx.utils.not_implemented_for("directed")
+@nx.utils.not_implemented_for("multigraph")
 def suggest_introductions(
     G: nx.Graph,
     *,
@@ -137,7 +150,7 @@ def suggest_introductions(
 
     # found[k][(u, v)] = [adamic-adar, common neighbours, brokers]
     found: list[dict] = [{} for _ in targets]
-    adj = G.adj
+    adj = G._adj  # plain dicts: membership tests here dominate the running time
     if bucket_of:
         for w, nbrs in adj.items():
             buckets: dict = defaultdict(list)
@@ -178,17 +191,10 @@ def suggest_introductions(
     out = []
     for k, (a, b, ties) in enumerate(targets):
         table = found[k]
-        ranked = sorted(
-            table.items(),
-            key=lambda item: (
-                -round(item[1][0], 12),
-                -item[1][1],
-                str(item[0][0]),
-                str(item[0][1]),
-            ),
-        )
-        if limit is not None:
-            ranked = ranked[:limit]
+        if limit is None:
+            ranked = sorted(table.items(), key=_rank)
+        else:
+            ranked = heapq.nsmallest(limit, table.items(), key=_rank)
         suggestions = []
         for (u, v), (aa, cn, brokers) in ranked:
             brokers = sorted(

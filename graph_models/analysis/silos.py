@@ -153,6 +153,8 @@ def _tie_matrix(mx: _Mixing, attribute: str) -> dict:
     }
 
 
+@nx.utils.not_implemented_for("directed")
+@nx.utils.not_implemented_for("multigraph")
 def tie_matrix(G: nx.Graph, *, attribute: str = "group") -> dict:
     """The group-by-group matrix of tie counts and densities.
 
@@ -237,6 +239,8 @@ def _ei_index(G: nx.Graph, mx: _Mixing) -> dict:
     return {"nodes": nodes, "groups": groups, "overall": overall}
 
 
+@nx.utils.not_implemented_for("directed")
+@nx.utils.not_implemented_for("multigraph")
 def ei_index(G: nx.Graph, *, attribute: str = "group") -> dict:
     """Krackhardt and Stern's E-I index per node, per group and for the whole network.
 
@@ -313,6 +317,8 @@ def _assortativity(mx: _Mixing) -> float | None:
     return (trace - sum_sq) / (1.0 - sum_sq)
 
 
+@nx.utils.not_implemented_for("directed")
+@nx.utils.not_implemented_for("multigraph")
 def assortativity(G: nx.Graph, *, attribute: str = "group") -> float | None:
     """Newman's attribute assortativity coefficient of the grouping.
 
@@ -321,8 +327,9 @@ def assortativity(G: nx.Graph, *, attribute: str = "group") -> float | None:
     ``r`` is 1 when every tie is inside a group, 0 when ties mix as at random given how
     many ties each group has, and negative when ties prefer other groups. It is the
     value of :func:`networkx.attribute_assortativity_coefficient`, computed here from
-    the tie matrix (one pass, about 0.4 s faster at 50,000 ties) and ``None`` where
-    it is undefined: no ties, or every tie end in one group.
+    the tie matrix (so that :func:`silo_report` needs no second pass over the ties,
+    and nodes without a group are treated as everywhere else) and ``None`` where it
+    is undefined: no ties, or every tie end in one group.
 
     Parameters
     ----------
@@ -368,6 +375,8 @@ def _modularity(G: nx.Graph, mx: _Mixing, weight: str | None) -> float | None:
     return float(nx.community.modularity(G, _partition(mx), weight=weight))
 
 
+@nx.utils.not_implemented_for("directed")
+@nx.utils.not_implemented_for("multigraph")
 def silo_modularity(
     G: nx.Graph, *, attribute: str = "group", weight: str | None = None
 ) -> float | None:
@@ -444,6 +453,8 @@ def _weak_pairs(mx: _Mixing, few: int, threshold: float) -> tuple[list[dict], fl
     return out, average
 
 
+@nx.utils.not_implemented_for("directed")
+@nx.utils.not_implemented_for("multigraph")
 def weak_pairs(
     G: nx.Graph,
     *,
@@ -504,6 +515,8 @@ def weak_pairs(
 # --------------------------------------------------------------------------- report
 
 
+@nx.utils.not_implemented_for("directed")
+@nx.utils.not_implemented_for("multigraph")
 def silo_report(
     G: nx.Graph,
     *,

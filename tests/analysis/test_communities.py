@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 from graph_models.analysis.communities import hidden_silos, normalized_mutual_information
 
 BACKENDS = ["igraph", "networkx"]
+# (algorithm, backend) combinations that exist
+METHODS = [("louvain", "igraph"), ("louvain", "networkx"), ("leiden", "igraph")]
 
 
 def make_graph(groups: dict, edges) -> nx.Graph:
@@ -104,9 +106,9 @@ def test_nmi_matches_igraph(labels):
 # --------------------------------------------------------------------------- hidden silos
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_two_cliques_hand_worked(backend):
-    """Louvain must return the two cliques (the split of highest modularity).
+@pytest.mark.parametrize("algorithm, backend", METHODS)
+def test_two_cliques_hand_worked(algorithm, backend):
+    """Louvain (and Leiden) must return the two cliques (the split of highest modularity).
 
     Communities: 0 = {h1..h4} (health 3, housing 1), 1 = {s1..s4} (housing 4); both
     size 4, numbered by first member (h1 < s1). Misfit: h4 (housing, in a health
@@ -120,8 +122,8 @@ def test_two_cliques_hand_worked(backend):
       = 0.259930 - 0.114536 + 0.235002 = 0.380396;
     NMI = 0.380396 / 0.677355 = 0.561590.
     """
-    r = hidden_silos(two_cliques(), backend=backend)
-    assert r["method"] == f"louvain/{backend}"
+    r = hidden_silos(two_cliques(), algorithm=algorithm, backend=backend)
+    assert r["method"] == f"{algorithm}/{backend}"
     assert r["nodes_compared"] == 8
     assert r["isolates"] == ["x1"]
     assert r["groups"] == ["health", "housing", "police"]
@@ -133,6 +135,7 @@ def test_two_cliques_hand_worked(backend):
     c0, c1 = r["communities"]
     assert c0["groups"] == {"health": 3, "housing": 1}
     assert c0["dominant_group"] == "health" and c0["dominant_share"] == 0.75
+    assert c0["dominant_tied"] is False
     assert c0["misfits"] == [{"node": "h4", "group": "housing", "type": "person"}]
     assert c1["dominant_group"] == "housing" and c1["misfits"] == []
     assert r["misfit_count"] == 1
@@ -152,14 +155,14 @@ def test_two_cliques_hand_worked(backend):
     json.dumps(r, allow_nan=False)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_karate_published_optimum(karate, backend):
+@pytest.mark.parametrize("algorithm, backend", METHODS)
+def test_karate_published_optimum(karate, algorithm, backend):
     """The karate club's maximum modularity is 0.4198 (4 communities), proved optimal by
     integer programming (Brandes et al. 2008, IEEE TKDE 20(2); Agarwal & Kempe 2008).
     Louvain cannot exceed it and on this graph gets close. The declared factions give
     Q = 0.358235 (worked in test_silos). NMI is checked against igraph's.
     """
-    r = hidden_silos(karate, backend=backend, seed=0)
+    r = hidden_silos(karate, algorithm=algorithm, backend=backend, seed=0)
     assert 0.40 <= r["modularity"] <= 0.41979 + 1e-6
     assert r["declared_modularity"] == pytest.approx(0.358235, abs=1e-6)
     nodes = sorted(r["membership"])
@@ -183,8 +186,8 @@ def test_weighted_modularity_matches_networkx(karate, backend):
     assert r["modularity"] == pytest.approx(nx.community.modularity(karate, comms, weight="weight"))
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_planted_partition_recovered(backend):
+@pytest.mark.parametrize("algorithm, backend", METHODS)
+def test_planted_partition_recovered(algorithm, backend):
     """4 planted blocks of 30, p_in 0.5, p_out 0.01: both backends find the blocks."""
     probs = [[0.5 if i == j else 0.01 for j in range(4)] for i in range(4)]
     H = nx.stochastic_block_model([30] * 4, probs, seed=3)
@@ -192,16 +195,16 @@ def test_planted_partition_recovered(backend):
     for v, d in H.nodes(data=True):
         G.add_node(f"n{v:03d}", group=f"b{d['block']}")
     G.add_edges_from((f"n{u:03d}", f"n{v:03d}") for u, v in H.edges())
-    r = hidden_silos(G, backend=backend)
+    r = hidden_silos(G, algorithm=algorithm, backend=backend)
     assert r["nmi"] == 1.0
     assert r["misfit_count"] == 0
     assert sorted(c["size"] for c in r["communities"]) == [30, 30, 30, 30]
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_deterministic_and_independent_of_insertion_order(karate, backend):
-    a = hidden_silos(karate, backend=backend, seed=7)
-    assert hidden_silos(karate, backend=backend, seed=7) == a
+@pytest.mark.parametrize("algorithm, backend", METHODS)
+def test_deterministic_and_independent_of_insertion_order(karate, algorithm, backend):
+    a = hidden_silos(karate, algorithm=algorithm, backend=backend, seed=7)
+    assert hidden_silos(karate, algorithm=algorithm, backend=backend, seed=7) == a
     nodes = list(karate.nodes(data=True))
     edges = list(karate.edges(data=True))
     rnd = random.Random(1)
@@ -210,7 +213,7 @@ def test_deterministic_and_independent_of_insertion_order(karate, backend):
     shuffled = nx.Graph()
     shuffled.add_nodes_from(nodes)
     shuffled.add_edges_from(edges)
-    assert hidden_silos(shuffled, backend=backend, seed=7) == a
+    assert hidden_silos(shuffled, algorithm=algorithm, backend=backend, seed=7) == a
 
 
 def test_igraph_random_generator_left_as_found(karate):
@@ -225,7 +228,7 @@ def test_igraph_random_generator_left_as_found(karate):
     assert igraph.Graph.Erdos_Renyi(n=30, p=0.2).get_edgelist() == expected
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("algorithm, backend", METHODS)
 @pytest.mark.parametrize(
     "G",
     [
@@ -237,8 +240,8 @@ def test_igraph_random_generator_left_as_found(karate):
     ],
     ids=["empty", "one node", "no edges", "single group", "disconnected"],
 )
-def test_degenerate_graphs(G, backend):
-    r = hidden_silos(G, backend=backend)
+def test_degenerate_graphs(G, algorithm, backend):
+    r = hidden_silos(G, algorithm=algorithm, backend=backend)
     json.dumps(r, allow_nan=False)
     assert r["nodes_compared"] + len(r["isolates"]) == G.number_of_nodes()
     if G.number_of_edges() == 0:
@@ -255,6 +258,16 @@ def test_disconnected_silos_agree():
     assert [c["dominant_group"] for c in r["communities"]] == ["x", "y"]
 
 
+def test_dominant_group_tie():
+    """Two separate pairs a-b (x, y) and c-d (x, x): the first community has one x and
+    one y -> tied, x wins by group order and b is its misfit; the second is pure."""
+    G = make_graph({"a": "x", "b": "y", "c": "x", "d": "x"}, [("a", "b"), ("c", "d")])
+    c0, c1 = hidden_silos(G)["communities"]
+    assert (c0["dominant_group"], c0["dominant_tied"]) == ("x", True)
+    assert [m["node"] for m in c0["misfits"]] == ["b"]
+    assert (c1["dominant_group"], c1["dominant_tied"], c1["misfits"]) == ("x", False, [])
+
+
 def test_single_group_nmi():
     """One group, one community (a path): both partitions trivial -> NMI 1 (sklearn's
     convention for two identical one-class labelings)."""
@@ -264,6 +277,24 @@ def test_single_group_nmi():
     assert r["nmi"] == 1.0
 
 
-def test_unknown_backend():
+def test_unknown_backend_or_algorithm():
     with pytest.raises(ValueError):
         hidden_silos(nx.Graph(), backend="leiden")
+    with pytest.raises(ValueError):
+        hidden_silos(nx.Graph(), algorithm="girvan-newman")
+    with pytest.raises(ValueError):  # networkx has no Leiden of its own
+        hidden_silos(nx.Graph(), algorithm="leiden", backend="networkx")
+
+
+def test_leiden_run_leaves_igraph_generator_as_found(karate):
+    random.seed(99)
+    expected = igraph.Graph.Erdos_Renyi(n=30, p=0.2).get_edgelist()
+    random.seed(99)
+    hidden_silos(karate, algorithm="leiden", seed=3)
+    assert igraph.Graph.Erdos_Renyi(n=30, p=0.2).get_edgelist() == expected
+
+
+@pytest.mark.parametrize("G", [nx.DiGraph([("a", "b")]), nx.MultiGraph([("a", "b")])])
+def test_directed_and_multigraphs_refused(G):
+    with pytest.raises(nx.NetworkXNotImplemented):
+        hidden_silos(G)

@@ -226,3 +226,9 @@ def test_large_graph_is_fast():
     assert len(r["pairs"]) == 45
     assert all(len(p["suggestions"]) == 5 for p in r["pairs"])
     assert elapsed < 15
+
+
+@pytest.mark.parametrize("G", [nx.DiGraph([("a", "b")]), nx.MultiGraph([("a", "b")])])
+def test_directed_and_multigraphs_refused(G):
+    with pytest.raises(nx.NetworkXNotImplemented):
+        suggest_introductions(G)

@@ -439,3 +439,13 @@ def test_property_matrix_consistent_and_assortativity_matches_networkx(G):
     assert h["isolated_group_pairs"] == sum(
         1 for i in range(k) for j in range(i + 1, k) if m["counts"][i][j] == 0
     )
+
+
+@pytest.mark.parametrize(
+    "f", [tie_matrix, ei_index, assortativity, silo_modularity, weak_pairs, silo_report]
+)
+@pytest.mark.parametrize("G", [nx.DiGraph([("a", "b")]), nx.MultiGraph([("a", "b")])])
+def test_directed_and_multigraphs_refused(f, G):
+    """Every figure here is defined on an undirected simple graph (the projection)."""
+    with pytest.raises(nx.NetworkXNotImplemented):
+        f(G)

@@ -1,0 +1,228 @@
+/* Bridgemap graph page.
+ *
+ * Reads the graph from the JSON data island <script type="application/json"
+ * id="bridgemap-data">, draws it with vis-network and builds the legend and the
+ * silo / relationship-kind filters. Every piece of user text reaches the DOM through
+ * textContent, or through vis-network, which draws labels on the canvas and puts
+ * string tooltips in with innerText: nothing here parses user text as HTML.
+ *
+ * window.bridgemapReady becomes true after the first complete drawing (the layout is
+ * computed on the server and physics is off, so the first drawing is the stable one);
+ * window.bridgemapError holds a message if the page could not draw.
+ */
+(function () {
+  "use strict";
+
+  window.bridgemapReady = false;
+
+  function onReady(fn) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", fn);
+    } else {
+      fn();
+    }
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function markReady() {
+    if (window.bridgemapReady) return;
+    window.bridgemapReady = true;
+    window.bridgemapReadyAt = performance.now();
+    document.documentElement.setAttribute("data-bridgemap-ready", "true");
+  }
+
+  function fail(message) {
+    window.bridgemapError = message;
+    var status = document.getElementById("bridgemap-status");
+    if (status) {
+      status.textContent = message;
+      status.hidden = false;
+    }
+    document.documentElement.setAttribute("data-bridgemap-error", "true");
+  }
+
+  function fmt(n) {
+    return Number(n).toLocaleString("en-GB");
+  }
+
+  function humanKind(kind) {
+    return String(kind).replace(/_/g, " ");
+  }
+
+  function edgeTitle(edge, nodeById) {
+    var a = nodeById[edge.from], b = nodeById[edge.to];
+    var lines = [(a ? a.label : "?") + " \u2014 " + (b ? b.label : "?")];
+    if (edge.kinds && edge.kinds.length) {
+      var line = edge.kinds.map(humanKind).join(", ");
+      if (edge.strength) line += " \u00b7 strength " + edge.strength;
+      lines.push(line);
+    }
+    if (edge.cross && a && b) {
+      lines.push("crosses silos: " + a.silo + " \u2194 " + b.silo);
+    }
+    if (edge.bridge) {
+      lines.push("bridge: the only link between two parts of the map");
+    }
+    return lines.join("\n");
+  }
+
+  function legendRow(list, item, kind, onToggle) {
+    var row = el("label", "bm-row");
+    var box = null;
+    if (onToggle) {
+      box = el("input");
+      box.type = "checkbox";
+      box.checked = true;
+      box.value = item.name;
+      box.setAttribute("data-filter", kind);
+      box.addEventListener("change", onToggle);
+      row.appendChild(box);
+    }
+    var swatch = el("span", "bm-swatch bm-swatch-" + kind);
+    if (item.colour) {
+      if (kind === "kind") swatch.style.borderTopColor = item.colour;
+      else swatch.style.backgroundColor = item.colour;
+    }
+    row.appendChild(swatch);
+    row.appendChild(el("span", "bm-name", item.label));
+    if (item.count !== undefined) row.appendChild(el("span", "bm-count", fmt(item.count)));
+    list.appendChild(row);
+    return box;
+  }
+
+  function setAll(list, checked, onToggle) {
+    var boxes = list.querySelectorAll("input[type=checkbox]");
+    for (var i = 0; i < boxes.length; i++) boxes[i].checked = checked;
+    onToggle();
+  }
+
+  function buildFilter(section, items, kind, onToggle) {
+    var list = section.querySelector(".bm-list");
+    var boxes = [];
+    items.forEach(function (item) {
+      boxes.push(legendRow(list, item, kind, onToggle));
+    });
+    var all = section.querySelector("[data-action=all]");
+    var none = section.querySelector("[data-action=none]");
+    if (all) all.addEventListener("click", function () { setAll(list, true, onToggle); });
+    if (none) none.addEventListener("click", function () { setAll(list, false, onToggle); });
+    section.hidden = false;
+    return boxes;
+  }
+
+  function checkedValues(boxes) {
+    var on = {};
+    boxes.forEach(function (box) {
+      if (box && box.checked) on[box.value] = true;
+    });
+    return on;
+  }
+
+  onReady(function () {
+    var island = document.getElementById("bridgemap-data");
+    var data;
+    try {
+      data = JSON.parse(island.textContent);
+    } catch (err) {
+      fail("The map data could not be read.");
+      return;
+    }
+    var api = { data: data };
+    window.bridgemap = api;
+
+    var legend = data.legend || {};
+    var nodeById = {};
+    data.nodes.forEach(function (n) { nodeById[n.id] = n; });
+    data.edges.forEach(function (e) {
+      if (e.title === undefined) e.title = edgeTitle(e, nodeById);
+    });
+
+    var container = document.getElementById("bridgemap-graph");
+    if (!data.nodes.length) {
+      markReady();
+      return;
+    }
+    if (typeof vis === "undefined" || !vis.Network) {
+      fail("The drawing library did not load, so the map cannot be drawn.");
+      return;
+    }
+
+    var nodes = new vis.DataSet(data.nodes);
+    var edges = new vis.DataSet(data.edges);
+    api.nodes = nodes;
+    api.edges = edges;
+
+    var siloBoxes = [], kindBoxes = [];
+    function applyFilters() {
+      var silosOn = checkedValues(siloBoxes);
+      var kindsOn = checkedValues(kindBoxes);
+      var useSilo = siloBoxes.length > 0, useKind = kindBoxes.length > 0;
+      var hiddenNode = {};
+      var nodeUpdates = [];
+      nodes.forEach(function (n) {
+        var hide = useSilo && !silosOn[n.silo];
+        hiddenNode[n.id] = hide;
+        if (!!n.hidden !== hide) nodeUpdates.push({ id: n.id, hidden: hide });
+      });
+      var edgeUpdates = [];
+      edges.forEach(function (e) {
+        var kindOk = !useKind || !e.kinds || e.kinds.some(function (k) { return kindsOn[k]; });
+        var hide = !kindOk || hiddenNode[e.from] || hiddenNode[e.to];
+        if (!!e.hidden !== hide) edgeUpdates.push({ id: e.id, hidden: hide });
+      });
+      if (nodeUpdates.length) nodes.update(nodeUpdates);
+      if (edgeUpdates.length) edges.update(edgeUpdates);
+      var counts = api.visibleCounts();
+      var status = document.getElementById("bridgemap-visible");
+      if (status) {
+        status.textContent = "Showing " + fmt(counts.nodes) + " of " + fmt(nodes.length) +
+          " nodes and " + fmt(counts.edges) + " of " + fmt(edges.length) + " ties.";
+      }
+    }
+    api.applyFilters = applyFilters;
+    api.visibleCounts = function () {
+      return {
+        nodes: nodes.get({ filter: function (n) { return !n.hidden; } }).length,
+        edges: edges.get({ filter: function (e) { return !e.hidden; } }).length,
+      };
+    };
+
+    var siloSection = document.getElementById("bridgemap-silos");
+    if (siloSection && legend.silos && legend.silos.length) {
+      siloBoxes = buildFilter(siloSection, legend.silos, "silo",
+        legend.silo_filter ? applyFilters : null);
+      if (!legend.silo_filter) siloBoxes = [];
+    }
+    var kindSection = document.getElementById("bridgemap-kinds");
+    if (kindSection && legend.kinds && legend.kinds.length) {
+      kindBoxes = buildFilter(kindSection, legend.kinds, "kind", applyFilters);
+    }
+
+    var network;
+    try {
+      network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+    } catch (err) {
+      fail("The map could not be drawn.");
+      return;
+    }
+    api.network = network;
+    network.once("afterDrawing", function () {
+      markReady();
+    });
+    network.fit({ animation: false });
+    applyFilters();
+
+    var fitButton = document.getElementById("bridgemap-fit");
+    if (fitButton) {
+      fitButton.addEventListener("click", function () {
+        network.fit({ animation: { duration: 300 } });
+      });
+    }
+  });
+})();
