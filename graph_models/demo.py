@@ -10,6 +10,9 @@ to show what Bridgemap finds in a real network:
   brokers;
 * two sector pairs have **no ties at all** (police-education, business-health), so the
   analysis has gaps to report;
+* local businesses reach the rest of the partnership only through one employment
+  mentor, so one person's departure would cut a whole sector off (an articulation
+  point that joins sectors);
 * ties are dated over three years (2023-2025), cross-sector ties grow as the
   co-production programme beds in, and some ties end, so change over time shows;
 * a few people are ``anonymised`` or ``hidden``, to show consent at work.
@@ -35,6 +38,8 @@ from graph_models.model import (
 )
 
 DEMO_MAP_ID = "demo"
+#: The sector whose only way out is one connector (the employment mentor).
+ISOLATED_SECTOR = "business"
 #: Sector pairs that the demo keeps apart, so the analysis has gaps to find.
 NO_TIE_PAIRS = frozenset({frozenset({"police", "education"}), frozenset({"business", "health"})})
 
@@ -129,7 +134,7 @@ CONNECTORS = [
     ("social prescriber", "health", ["third sector", "community", "social care"]),
     ("housing support worker", "housing", ["social care", "police", "third sector"]),
     ("school family liaison", "education", ["social care", "community", "local authority"]),
-    ("partnership manager", "local authority", ["health", "police", "business", "housing"]),
+    ("partnership manager", "local authority", ["health", "police", "housing", "social care"]),
     ("employment mentor", "business", ["education", "third sector", "local authority"]),
 ]
 
@@ -216,9 +221,9 @@ def build_demo(seed: int = 7) -> tuple[Map, list, list]:
         (a, b)
         for a in ORGANISATIONS
         for b in ORGANISATIONS
-        if a < b and frozenset({a, b}) not in NO_TIE_PAIRS
+        if a < b and frozenset({a, b}) not in NO_TIE_PAIRS and ISOLATED_SECTOR not in (a, b)
     ]
-    for _ in range(18):
+    for _ in range(60):
         sa, sb = rng.choice(allowed)
         tie(
             rng.choice(members[sa]),
@@ -236,6 +241,8 @@ def build_demo(seed: int = 7) -> tuple[Map, list, list]:
     for _ in range(30):
         a, b = rng.sample([o.id for o in orgs], 2)
         if frozenset({org_silo[a], org_silo[b]}) in NO_TIE_PAIRS:
+            continue
+        if ISOLATED_SECTOR in (org_silo[a], org_silo[b]):
             continue
         kind = rng.choice(["partners_with", "partners_with", "refers_to", "funds", "commissions"])
         tie(a, b, kind, rng.randint(2, 5), _day(rng, START, END))

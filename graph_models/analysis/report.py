@@ -1,0 +1,160 @@
+"""The cross-silo report: every analysis section over one projected graph.
+
+Each section is a plain, JSON-ready dict that states the method and parameters used,
+so a figure can be reproduced. Node references are whatever ids the graph carries:
+the service passes a graph already relabelled by
+:func:`graph_models.visibility.public_graph`, and the result through
+:func:`graph_models.visibility.redact`, so this module never needs to know about
+consent.
+
+Sections
+--------
+``centrality``
+    degree, weighted degree, betweenness, closeness and PageRank per node.
+``bridging``
+    bridges and local bridges, articulation points and the groups each one alone
+    joins, Burt's constraint and effective size, Gould-Fernandez brokerage roles and
+    bridging centrality per node.
+``silos``
+    the group x group tie matrix, E-I indices, assortativity, modularity of the declared
+    groups and the weakly tied group pairs.
+``communities``
+    communities found in the structure against the declared groups.
+``introductions``
+    suggested introductions across weakly tied group pairs.
+``change`` (separate: :func:`change_section`) the same headline figures at two dates.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from graph_models.analysis.bridging import (
+    articulation_points,
+    bridges,
+    bridging_centrality,
+    structural_holes,
+)
+from graph_models.analysis.brokerage import brokerage
+from graph_models.analysis.centrality import centrality
+from graph_models.analysis.change import compare
+from graph_models.analysis.communities import hidden_silos
+from graph_models.analysis.introductions import suggest_introductions
+from graph_models.analysis.silos import silo_report
+from graph_models.projection import directed_ties
+
+SECTIONS = ("centrality", "bridging", "silos", "communities", "introductions")
+
+#: Per-section lists that can be long (one row per node or tie): the API pages them.
+PAGED_LISTS = {
+    "centrality": ("nodes",),
+    "bridging": ("nodes", "bridges", "local_bridges", "articulation_points"),
+}
+
+
+def centrality_section(G: nx.Graph, *, seed: int = 0, k: int = 256, exact_threshold=5000):
+    """Per-node centrality rows, most between first."""
+    c = centrality(G, exact_threshold=exact_threshold, k=k, seed=seed)
+    rows = [
+        {
+            "node": v,
+            "degree": c["degree"][v],
+            "weighted_degree": c["weighted_degree"][v],
+            "degree_centrality": c["degree_centrality"][v],
+            "betweenness": c["betweenness"][v],
+            "closeness": c["closeness"][v],
+            "pagerank": c["pagerank"][v],
+        }
+        for v in G
+    ]
+    rows.sort(key=lambda r: (-r["betweenness"], -r["degree"], str(r["node"])))
+    return {"method": c["method"], "nodes": rows}, c["betweenness"]
+
+
+def bridging_section(
+    G: nx.Graph, *, attribute: str = "group", betweenness: dict | None = None, seed: int = 0
+) -> dict:
+    """Who and which ties hold the network together across groups."""
+    ties = bridges(G, attribute=attribute)
+    holes = structural_holes(G, weight="strength")
+    roles = brokerage(directed_ties(G), attribute=attribute)
+    bc = bridging_centrality(G, betweenness=betweenness, seed=seed)
+    rows = []
+    for v in G:
+        row = {
+            "node": v,
+            "constraint": holes["constraint"][v],
+            "effective_size": holes["effective_size"][v],
+            "bridging_coefficient": bc["bridging_coefficient"][v],
+            "bridging_centrality": bc["bridging_centrality"][v],
+        }
+        row.update({f"brokerage_{role}": n for role, n in roles["nodes"][v].items()})
+        rows.append(row)
+    rows.sort(
+        key=lambda r: (-(r["bridging_centrality"] or 0), -r["brokerage_total"], str(r["node"]))
+    )
+    return {
+        "method": {
+            "attribute": attribute,
+            "structural_holes": holes["method"],
+            "brokerage": roles["method"],
+            "bridging_centrality": bc.get("method", {}),
+        },
+        "summary": {**ties["summary"], "brokerage": roles["summary"]},
+        "bridges": ties["bridges"],
+        "local_bridges": ties["local_bridges"],
+        "articulation_points": articulation_points(G, attribute=attribute),
+        "nodes": rows,
+    }
+
+
+def analyse(
+    G: nx.Graph,
+    *,
+    sections=SECTIONS,
+    attribute: str = "group",
+    seed: int = 0,
+    k: int = 256,
+    exact_threshold: int | None = 5000,
+) -> dict:
+    """Run the requested ``sections`` over ``G``; returns ``{section: result}``.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        A projected map (:func:`graph_models.projection.project`), usually relabelled
+        for consent by :func:`graph_models.visibility.public_graph`.
+    sections : iterable of str
+        Any of :data:`SECTIONS`.
+    attribute : str
+        The node attribute holding each node's group (``"group"`` after projection).
+    seed, k, exact_threshold
+        Randomness and sampling: betweenness and closeness are exact up to
+        ``exact_threshold`` nodes and sampled with ``k`` pivots above it; Louvain uses
+        ``seed``. All are reported in each section's ``method``.
+    """
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        raise ValueError(f"unknown sections: {sorted(unknown)}")
+    out: dict = {}
+    betweenness = None
+    if "centrality" in sections or "bridging" in sections:
+        cent, betweenness = centrality_section(G, seed=seed, k=k, exact_threshold=exact_threshold)
+        if "centrality" in sections:
+            out["centrality"] = cent
+    if "bridging" in sections:
+        out["bridging"] = bridging_section(
+            G, attribute=attribute, betweenness=betweenness, seed=seed
+        )
+    if "silos" in sections:
+        out["silos"] = silo_report(G, attribute=attribute)
+    if "communities" in sections:
+        out["communities"] = hidden_silos(G, attribute=attribute, seed=seed)
+    if "introductions" in sections:
+        out["introductions"] = suggest_introductions(G, attribute=attribute)
+    return out
+
+
+def change_section(G_from: nx.Graph, G_to: nx.Graph, *, attribute: str = "group") -> dict:
+    """Headline figures at two dates, their difference, and cross-group ties gained/lost."""
+    return compare(G_from, G_to, attribute=attribute)
