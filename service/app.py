@@ -6,8 +6,9 @@ from flask import Flask
 from flask_smorest import Api
 
 from service import config as settings
-from service.api import entities, graph, health, maps
+from service.api import analysis, entities, graph, health, maps
 from service.api.blueprint import marshmallow_plugin
+from service.cache import AnalysisCache
 from service.errors import register_error_handlers
 from service.stores import open_store
 
@@ -32,12 +33,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
+    app.config["SECRET_KEY"] = settings.secret_key(app.config)
 
     store = app.config.get("STORE") or open_store(app.config)
     app.extensions["bridgemap.store"] = store
+    app.extensions["bridgemap.cache"] = AnalysisCache(app.config["ANALYSIS_CACHE_SIZE"])
 
     api = Api(app, spec_kwargs={"marshmallow_plugin": marshmallow_plugin()})
-    for blp in (maps.blp, *entities.BLUEPRINTS, graph.blp):
+    for blp in (maps.blp, *entities.BLUEPRINTS, graph.blp, analysis.blp):
         api.register_blueprint(blp)
     app.register_blueprint(health.blp)
     register_error_handlers(app)

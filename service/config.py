@@ -8,6 +8,7 @@ password, the secret key) come only from the environment, never from the reposit
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 DEFAULTS = {
@@ -19,6 +20,11 @@ DEFAULTS = {
     "NEO4J_DATABASE": "neo4j",
     # largest request body in bytes (a bulk batch of 100,000 ties is about 15 MB)
     "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+    # keys pseudonyms and sessions; when unset, a random key is kept in SECRET_KEY_FILE
+    "SECRET_KEY": "",
+    "SECRET_KEY_FILE": str(Path("instance") / "secret_key"),
+    # analysis results kept in memory (per map version and parameters)
+    "ANALYSIS_CACHE_SIZE": 64,
 }
 
 
@@ -35,3 +41,23 @@ def from_environment(environ=None) -> dict:
         else:
             settings[key] = raw
     return settings
+
+
+def secret_key(settings: dict) -> str:
+    """The configured secret key, or one kept in a private file for local use.
+
+    Pseudonyms must stay the same across restarts, so a generated key is written once
+    (mode 0600) and read back afterwards; production deployments set
+    ``BRIDGEMAP_SECRET_KEY`` instead.
+    """
+    if settings.get("SECRET_KEY"):
+        return settings["SECRET_KEY"]
+    path = Path(settings["SECRET_KEY_FILE"])
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key

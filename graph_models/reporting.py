@@ -1,0 +1,113 @@
+"""From a stored map to a consent-safe report: load, project, relabel, analyse, redact.
+
+This is the one path every analysis output takes (API, CLI and web pages), so consent
+is applied the same way everywhere:
+
+1. the store's records are projected as of a date, grouped by the chosen attribute
+   (:mod:`graph_models.projection`);
+2. people are relabelled by consent (:func:`graph_models.visibility.public_graph`):
+   anonymised people get a pseudonym, hidden people a ``hidden-`` id;
+3. the analysis runs on that graph, so hidden people still count in the structure;
+4. everything naming a hidden person is removed (:func:`graph_models.visibility.redact`)
+   and each node reference gets its display label.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from graph_models.analysis.report import SECTIONS, analyse, change_section
+from graph_models.errors import InvalidInput
+from graph_models.projection import check_group_by, project
+from graph_models.store.base import GraphStore
+from graph_models.visibility import public_graph, redact
+
+
+def build_public_graph(store: GraphStore, map_id: str, *, as_of, group_by, secret: bytes):
+    """The consent-relabelled analysis graph of a map as of a date."""
+    records = store.graph(map_id, as_of=as_of)
+    return public_graph(project(records, as_of=as_of, group_by=group_by), secret=secret)
+
+
+def map_report(
+    store: GraphStore,
+    map_id: str,
+    *,
+    secret: bytes,
+    sections=SECTIONS,
+    group_by: str = "silo",
+    as_of: date | None = None,
+    seed: int = 0,
+) -> dict:
+    """The report of ``sections`` for a map, safe to show anyone who may see the map.
+
+    ``as_of`` defaults to today: ties that have ended are history, not the network.
+    """
+    check_group_by(group_by)
+    as_of = as_of or date.today()  # ended ties are history, not today's network
+    G = build_public_graph(store, map_id, as_of=as_of, group_by=group_by, secret=secret)
+    result = redact(analyse(G, sections=sections, seed=seed))
+    labels = _labels(G)
+    return {
+        "parameters": {
+            "group_by": group_by,
+            "as_of": as_of.isoformat(),
+            "seed": seed,
+            "sections": list(sections),
+        },
+        "graph": {"nodes": G.number_of_nodes(), "ties": G.number_of_edges()},
+        **attach_labels(result, labels),
+    }
+
+
+def map_change(
+    store: GraphStore,
+    map_id: str,
+    *,
+    secret: bytes,
+    date_from: date,
+    date_to: date,
+    group_by: str = "silo",
+) -> dict:
+    """The change between two dates: headline figures and cross-group ties gained/lost."""
+    check_group_by(group_by)
+    if date_from > date_to:
+        raise InvalidInput("'from' must not be after 'to'", {"from": ["after 'to'"]})
+    before = build_public_graph(store, map_id, as_of=date_from, group_by=group_by, secret=secret)
+    after = build_public_graph(store, map_id, as_of=date_to, group_by=group_by, secret=secret)
+    result = redact(change_section(before, after))
+    return {
+        "parameters": {
+            "group_by": group_by,
+            "from": date_from.isoformat(),
+            "to": date_to.isoformat(),
+        },
+        "change": attach_labels(result, _labels(after)),
+    }
+
+
+def _labels(G) -> dict:
+    return {v: a.get("label", "") for v, a in G.nodes(data=True)}
+
+
+def attach_labels(value, labels: dict):
+    """Give each node reference its display label, so readers see names, not ids.
+
+    ``{"node": v}`` gains ``"label"``; ``{"nodes": [u, v]}`` gains ``"labels"``;
+    ``{"u": u, "v": v}`` gains ``"u_label"`` and ``"v_label"``.
+    """
+    if isinstance(value, list):
+        return [attach_labels(v, labels) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: attach_labels(v, labels) for k, v in value.items()}
+    node = value.get("node")
+    if isinstance(node, str) and node in labels:
+        out["label"] = labels[node]
+    nodes = value.get("nodes")
+    if isinstance(nodes, list) and nodes and all(isinstance(n, str) and n in labels for n in nodes):
+        out["labels"] = [labels[n] for n in nodes]
+    for end in ("u", "v"):
+        if isinstance(value.get(end), str) and value[end] in labels:
+            out[f"{end}_label"] = labels[value[end]]
+    return out
