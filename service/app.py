@@ -11,6 +11,7 @@ from service.api.blueprint import marshmallow_plugin
 from service.cache import AnalysisCache
 from service.errors import register_error_handlers
 from service.stores import open_store
+from service.web import graph_views
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -21,7 +22,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     server between apps); otherwise the configured one is opened and kept in
     ``app.extensions["bridgemap.store"]``.
     """
-    app = Flask(__name__, instance_relative_config=False)
+    # Flask's own /static route is off: our pages' assets have their own routes
+    app = Flask(__name__, static_folder=None)
     app.config.update(settings.from_environment())
     app.config.update(
         API_TITLE="Bridgemap API",
@@ -43,5 +45,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blp in (maps.blp, *entities.BLUEPRINTS, graph.blp, analysis.blp):
         api.register_blueprint(blp)
     app.register_blueprint(health.blp)
+    app.register_blueprint(graph_views.bp)
     register_error_handlers(app)
     return app

@@ -158,3 +158,21 @@ def analyse(
 def change_section(G_from: nx.Graph, G_to: nx.Graph, *, attribute: str = "group") -> dict:
     """Headline figures at two dates, their difference, and cross-group ties gained/lost."""
     return compare(G_from, G_to, attribute=attribute)
+
+
+#: Node measures a view can size nodes by.
+NODE_METRICS = ("degree", "weighted_degree", "betweenness", "closeness", "pagerank", "brokerage")
+
+
+def node_metric(G: nx.Graph, metric: str, *, seed: int = 0) -> dict:
+    """One measure per node of ``G`` (for sizing nodes in a view)."""
+    if metric not in NODE_METRICS:
+        raise ValueError(f"unknown metric {metric!r}")
+    if metric == "brokerage":
+        roles = brokerage(directed_ties(G), attribute="group")["nodes"]
+        return {v: r["total"] for v, r in roles.items()}
+    if metric == "degree":
+        return dict(G.degree())
+    if metric == "weighted_degree":
+        return dict(G.degree(weight="strength"))
+    return centrality(G, seed=seed)[metric]

@@ -1,0 +1,1 @@
+"""Server-rendered pages (HTML), as opposed to the JSON API."""

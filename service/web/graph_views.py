@@ -1,0 +1,153 @@
+"""Interactive graph pages: the whole map, a person's web (ego view) and the silo view.
+
+Every page is drawn from the viewer's graph (:func:`graph_models.visibility.public_graph`
+with hidden people left out), so nothing a person did not agree to share reaches the
+browser. Assets are served from our own ``/static/vis/`` route: the pages load nothing
+from any other host. ``?download=1`` returns a standalone file (assets inlined) that
+works when opened from disk with no network.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import marshmallow as ma
+from flask import Blueprint, Response, abort, current_app, request, send_file
+from marshmallow import fields, validate
+
+from graph_models.analysis.report import NODE_METRICS, node_metric
+from graph_models.errors import InvalidInput, NotFound
+from graph_models.model import RELATIONSHIP_KINDS
+from graph_models.projection import check_group_by, project
+from graph_models.visibility import public_graph
+from service.api.context import store
+from visualisations import assets
+from visualisations.render import render_ego, render_map, render_silos, structural_highlight
+
+bp = Blueprint("graph_views", __name__)
+
+ASSET_BASE = "/static/vis"
+#: No inline script, nothing from other hosts (vis-network's CSS uses data: images).
+GRAPH_PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+class ViewArgs(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    metric = fields.String(load_default="degree", validate=validate.OneOf(NODE_METRICS))
+    group_by = fields.String(load_default="silo", validate=validate.Length(max=80))
+    as_of = fields.Date()
+    silo = fields.List(fields.String(validate=validate.Length(max=60)))
+    kind = fields.List(fields.String(validate=validate.OneOf(list(RELATIONSHIP_KINDS))))
+    hops = fields.Integer(load_default=1, validate=validate.Range(min=1, max=3))
+    download = fields.Boolean(load_default=False)
+
+
+def _args() -> dict:
+    raw = {k: v for k, v in request.args.lists()}
+    flat = {k: (v if k in ("silo", "kind") else v[-1]) for k, v in raw.items()}
+    try:
+        args = ViewArgs().load(flat)
+    except ma.ValidationError as exc:
+        raise InvalidInput(
+            "some query parameters are not valid", exc.normalized_messages()
+        ) from None
+    check_group_by(args["group_by"])
+    return args
+
+
+def _viewer_graph(records, args):
+    G = project(records, as_of=args.get("as_of") or date.today(), group_by=args["group_by"])
+    if args.get("kind"):
+        wanted = set(args["kind"])
+        G.remove_edges_from([(u, v) for u, v, k in G.edges(data="kinds") if not wanted & set(k)])
+    H = public_graph(G, secret=current_app.config["SECRET_KEY"].encode(), keep_hidden=False)
+    return H
+
+
+def _page(html: str, args: dict, filename: str) -> Response:
+    response = Response(html, mimetype="text/html")
+    if args.get("download"):
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    else:
+        response.headers["Content-Security-Policy"] = GRAPH_PAGE_CSP
+    return response
+
+
+def _colours(m) -> dict:
+    return {s.name: s.colour for s in m.silos}
+
+
+@bp.get("/maps/<map_id>/view")
+def map_view(map_id):
+    """The whole map: colour = silo, size = ``metric``, bridges and cut points marked."""
+    args = _args()
+    records = store().graph(map_id, as_of=args.get("as_of") or date.today())
+    G = _viewer_graph(records, args)
+    if args.get("silo"):
+        keep = set(args["silo"])
+        G = G.subgraph([n for n, g in G.nodes(data="group") if g in keep]).copy()
+    html = render_map(
+        G,
+        silo_colours=_colours(records.map),
+        metrics=node_metric(G, args["metric"]),
+        metric_name=args["metric"].replace("_", " "),
+        title=records.map.name,
+        standalone=args["download"],
+        asset_base=ASSET_BASE,
+        highlight=structural_highlight(G),
+    )
+    return _page(html, args, f"{map_id}-map.html")
+
+
+@bp.get("/maps/<map_id>/people/<node_id>/view")
+@bp.get("/maps/<map_id>/organisations/<node_id>/view")
+def ego_view(map_id, node_id):
+    """A person's or organisation's own web: everyone within ``hops`` ties of them."""
+    args = _args()
+    records = store().neighbourhood(map_id, node_id, hops=args["hops"])
+    G = _viewer_graph(records, args)
+    centre = G.graph["public_ids"].get(node_id)
+    if centre is None or centre not in G:
+        raise NotFound(f"no person or organisation {node_id!r} to show")
+    html = render_ego(
+        G,
+        centre,
+        hops=args["hops"],
+        silo_colours=_colours(records.map),
+        metrics=node_metric(G, args["metric"]),
+        metric_name=args["metric"].replace("_", " "),
+        standalone=args["download"],
+        asset_base=ASSET_BASE,
+    )
+    return _page(html, args, f"{map_id}-web.html")
+
+
+@bp.get("/maps/<map_id>/silos/view")
+def silo_view(map_id):
+    """One node per silo, sized by its people; edges weighted by cross-silo ties."""
+    args = _args()
+    records = store().graph(map_id, as_of=args.get("as_of") or date.today())
+    G = _viewer_graph(records, args)
+    html = render_silos(
+        G,
+        attribute="group",
+        silo_colours=_colours(records.map),
+        title=f"{records.map.name}: silos",
+        standalone=args["download"],
+        asset_base=ASSET_BASE,
+    )
+    return _page(html, args, f"{map_id}-silos.html")
+
+
+@bp.get(f"{ASSET_BASE}/<path:name>")
+def vis_asset(name):
+    """vis-network (shipped inside the pyvis package) and our page script, served locally."""
+    path = assets.asset_path(name)
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype=assets.asset_mimetype(name), max_age=31536000)
