@@ -42,6 +42,9 @@ from graph_models.store.common import (
     map_to_dict,
 )
 
+#: Bumped whenever SCHEMA changes in a way an existing file cannot follow.
+SCHEMA_VERSION = 2
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS maps (
     id TEXT PRIMARY KEY,
@@ -127,7 +130,27 @@ class EmbeddedStore:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._conn().executescript(SCHEMA)
+        self._create_or_check_schema()
+
+    def _create_or_check_schema(self) -> None:
+        """Create the tables in a new file; refuse a file made by another schema version.
+
+        ``PRAGMA user_version`` records the schema a file was made with, so an old file
+        gives a clear message instead of failing on a missing column mid-request.
+        """
+        db = self._conn()
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        has_tables = db.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'maps'"
+        ).fetchone()[0]
+        if has_tables and version != SCHEMA_VERSION:
+            raise StoreUnavailable(
+                f"{self.path} was made by another version of Bridgemap (schema {version}, "
+                f"this one needs {SCHEMA_VERSION}); export it with that version or move it "
+                "aside to start afresh"
+            )
+        db.executescript(SCHEMA)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     # -- connections and transactions -------------------------------------------------
 
