@@ -15,6 +15,7 @@ import pytest
 from graph_models.store.embedded import EmbeddedStore
 from graph_models.store.neo4j import Neo4jStore
 from service.app import create_app
+from tests.browser import browser_session  # noqa: F401  (one Chromium per test session)
 from tests.neo4j_server import LocalNeo4j, free_port
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -11,7 +11,7 @@ from graph_models.model import Visibility
 from graph_models.store.embedded import EmbeddedStore
 from service.app import create_app
 from service.cli import load_demo
-from tests.browser import artifact_path, browser_session  # noqa: F401
+from tests.browser import artifact_path
 from tests.live import LiveServer
 from tests.visualisations.pagetools import canvas_stats, external, open_page
 
@@ -35,7 +35,7 @@ PAGES = {
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_graph_page_draws_offline_and_locally(browser_session, demo_server, name):  # noqa: F811
+def test_graph_page_draws_offline_and_locally(browser_session, demo_server, name):
     session = open_page(
         browser_session, demo_server.url + PAGES[name], allowed_origin=demo_server.url
     )

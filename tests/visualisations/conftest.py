@@ -11,7 +11,6 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.browser import browser_session  # noqa: F401  (session fixture)
 from visualisations import assets
 
 #: What the lead's Flask app will send.
