@@ -52,12 +52,19 @@ def _secret() -> bytes:
     return current_app.config["SECRET_KEY"].encode()
 
 
-def _report(map_id: str, args: dict, sections: tuple[str, ...]) -> dict:
+def _cached(map_id: str, params: tuple, compute) -> tuple[dict, dict]:
+    """``compute()``'s result for the map's current version, from the cache if there."""
     m = store().get_map(map_id)
-    params = ("report", sections, args["group_by"], args.get("as_of"), args["seed"])
     result = current_app.extensions["bridgemap.cache"].get_or_compute(
-        m.id,
-        m.version,
+        m.id, m.version, params, compute
+    )
+    return {"id": m.id, "name": m.name, "version": m.version}, result
+
+
+def _report(map_id: str, args: dict, sections: tuple[str, ...]) -> dict:
+    params = ("report", sections, args["group_by"], args.get("as_of"), args["seed"])
+    about, result = _cached(
+        map_id,
         params,
         lambda: reporting.map_report(
             store(),
@@ -69,7 +76,7 @@ def _report(map_id: str, args: dict, sections: tuple[str, ...]) -> dict:
             seed=args["seed"],
         ),
     )
-    return {"map": {"id": m.id, "name": m.name, "version": m.version}, **_paged(result, args)}
+    return {"map": about, **_paged(result, args)}
 
 
 def _paged(result: dict, args: dict) -> dict:
@@ -104,11 +111,9 @@ def change(args, map_id):
     date_from = args.get("date_from") or date_to - timedelta(days=365)
     if date_from > date_to:
         raise InvalidInput("'from' must not be after 'to'", {"from": ["after 'to'"]})
-    m = store().get_map(map_id)
     params = ("change", args["group_by"], date_from, date_to)
-    result = current_app.extensions["bridgemap.cache"].get_or_compute(
-        m.id,
-        m.version,
+    about, result = _cached(
+        map_id,
         params,
         lambda: reporting.map_change(
             store(),
@@ -119,7 +124,7 @@ def change(args, map_id):
             group_by=args["group_by"],
         ),
     )
-    return {"map": {"id": m.id, "name": m.name, "version": m.version}, **result}
+    return {"map": about, **result}
 
 
 def _section_view(section: str):
