@@ -75,7 +75,9 @@ def bridging_section(
     G: nx.Graph, *, attribute: str = "group", betweenness: dict | None = None, seed: int = 0
 ) -> dict:
     """Who and which ties hold the network together across groups."""
-    ties = bridges(G, attribute=attribute)
+    # spans only for ties that cross groups: the report is about those, and spans of
+    # every local bridge dominate the time on large, weakly clustered maps
+    ties = bridges(G, attribute=attribute, with_span="crossing")
     holes = structural_holes(G, weight="strength")
     roles = brokerage(directed_ties(G), attribute=attribute)
     bc = bridging_centrality(G, betweenness=betweenness, seed=seed)
@@ -149,7 +151,9 @@ def analyse(
     if "silos" in sections:
         out["silos"] = silo_report(G, attribute=attribute)
     if "communities" in sections:
-        out["communities"] = hidden_silos(G, attribute=attribute, seed=seed)
+        # Leiden rather than Louvain: on planted silos it recovers them (NMI 0.96 against
+        # 0.62 for Louvain, which merges communities) and is faster (see the note on #3)
+        out["communities"] = hidden_silos(G, attribute=attribute, seed=seed, algorithm="leiden")
     if "introductions" in sections:
         out["introductions"] = suggest_introductions(G, attribute=attribute)
     return out

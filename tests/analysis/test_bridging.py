@@ -476,3 +476,23 @@ def test_bridging_coefficient_random_graphs(G):
         want = (1 / d) / sum(1 / G.degree(u) for u in G[v])
         assert math.isclose(r["bridging_coefficient"][v], want, abs_tol=TOL)
         assert math.isclose(r["bridging_centrality"][v], want * between[v], abs_tol=TOL)
+
+
+def test_spans_only_for_crossing_local_bridges():
+    """Square a-b-c-d-a (no triangles: every tie is a local bridge of span 3).
+    Groups: a, b health; c, d housing. Crossing ties: b-c and d-a; so with
+    with_span="crossing" those have span 3 and a-b, c-d have None."""
+    G = nx.cycle_graph(["a", "b", "c", "d"])
+    nx.set_node_attributes(
+        G, {"a": "health", "b": "health", "c": "housing", "d": "housing"}, "group"
+    )
+    spans = {
+        frozenset((r["u"], r["v"])): r["span"]
+        for r in bridges(G, with_span="crossing")["local_bridges"]
+    }
+    assert spans == {
+        frozenset("bc"): 3,
+        frozenset("da"): 3,
+        frozenset("ab"): None,
+        frozenset("cd"): None,
+    }
