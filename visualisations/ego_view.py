@@ -1,0 +1,124 @@
+"""The ego view: one person's (or organisation's) ties 1-3 hops out.
+
+The centre is drawn larger with an orange ring at the middle of a radial layout
+(:func:`ego_layout`); ties are coloured by relationship kind; silo colours and shapes
+as in the map view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+
+import networkx as nx
+
+from visualisations.assets import DEFAULT_ASSET_BASE
+from visualisations.labels import (
+    display_label,
+    drawable_nodes,
+    order_key,
+    plural,
+    restrict,
+    silo_of,
+)
+from visualisations.layout import ego_layout
+from visualisations.page import render_page
+from visualisations.style import (
+    CENTRE_BORDER,
+    KIND_COLOURS,
+    node_colour,
+    silo_palette,
+    valid_colours,
+)
+from visualisations.visdata import (
+    NodeMetric,
+    drawing_data,
+    highlight_sets,
+    map_key,
+    vis_edges,
+    vis_nodes,
+)
+
+
+def render_ego(
+    G: nx.Graph,
+    centre: Hashable,
+    *,
+    hops: int = 1,
+    silo_colours: Mapping[str, str] | None = None,
+    metrics: Mapping[Hashable, float] | None = None,
+    metric_name: str = "degree",
+    title: str | None = None,
+    standalone: bool = False,
+    asset_base: str = DEFAULT_ASSET_BASE,
+    highlight: Mapping[str, Iterable] | None = None,
+    kind_colours: Mapping[str, str] | None = None,
+) -> str:
+    """``centre``'s ego network (everyone within ``hops`` ties) as an HTML page.
+
+    The centre is drawn larger with an orange ring; ties are coloured by relationship
+    kind (``kind_colours``, default :data:`KIND_COLOURS`); silo colours and shapes as
+    in :func:`render_map`. Default title: "<centre's label>: ties within N hop(s)".
+    Raises KeyError if ``centre`` is not a visible node of ``G``, ValueError if
+    ``hops`` is not 1-3.
+    """
+    if not isinstance(hops, int) or not 1 <= hops <= 3:
+        raise ValueError("hops must be 1, 2 or 3")
+    H = restrict(G, drawable_nodes(G))
+    if centre not in H:
+        raise KeyError("centre is not a visible node of this graph")
+    distance = nx.single_source_shortest_path_length(H, centre, cutoff=hops)
+    keep = sorted(distance, key=lambda n: (distance[n], order_key(n)))
+    E = restrict(H, keep)
+    silos = silo_palette(E, silo_colours)
+    bridges, aps = highlight_sets(highlight)
+    metric = NodeMetric(H, metrics, metric_name)
+    kinds = {**KIND_COLOURS, **valid_colours(kind_colours)}
+
+    index = {n: i for i, n in enumerate(keep)}
+    pos = ego_layout(E, keep, distance, silos.index)
+    centre_label = display_label(E.nodes[centre])
+
+    def steps_away(n: Hashable) -> list[str]:
+        if n == centre:
+            return []
+        return [f"{distance[n]} {plural(distance[n], 'step')} from {centre_label}"]
+
+    nodes = vis_nodes(
+        E,
+        keep,
+        silos,
+        sizes=metric.sizes(keep, 7.0, 22.0),
+        pos=pos,
+        metric=metric,
+        articulation_points=aps,
+        more_lines=steps_away,
+    )
+    nodes[index[centre]].update(
+        size=36.0,
+        borderWidth=6,
+        font={"size": 20},
+        color=node_colour(silos.colour(silo_of(E.nodes[centre])), border=CENTRE_BORDER),
+    )
+    edges, cross = vis_edges(E, index, silos, bridges, kind_colours=kinds)
+
+    others = len(keep) - 1
+    summary = (
+        f"{others:,} {plural(others, 'person or organisation', 'people and organisations')}"
+        f" within {hops} {plural(hops, 'hop')} · {len(edges):,} {plural(len(edges), 'tie')}"
+        f" ({cross:,} across silos)"
+    )
+    key = [{"css": "centre", "text": "the person or organisation at the centre"}]
+    key += [k for k in map_key(E, keep, aps, edges) if k["css"] not in ("line", "cross")]
+    key.append({"css": "cross", "text": "thicker: tie across silos (colour = kind)"})
+    return render_page(
+        title=title
+        if title is not None
+        else f"{centre_label}: ties within {hops} {plural(hops, 'hop')}",
+        summary=summary,
+        view="ego",
+        data=drawing_data("ego", E, keep, silos, nodes, edges, kind_colours=kinds),
+        standalone=standalone,
+        asset_base=asset_base,
+        key=key,
+        notes=["Tie colour shows the relationship kind. Hover for details."],
+    )
