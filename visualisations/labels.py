@@ -31,10 +31,20 @@ def drawable_nodes(G: nx.Graph) -> list:
 
 
 def restrict(G: nx.Graph, keep: list) -> nx.Graph:
-    """``G`` limited to ``keep`` as a plain graph (subgraph views are slow to iterate)."""
+    """``G`` limited to ``keep`` as a plain graph, in ``G``'s own node and edge order.
+
+    Not ``G.subgraph(keep).copy()``: a subgraph view of a small node set iterates that
+    set, whose order changes with Python's string hashing from run to run, so the same
+    map would be drawn differently each time (and subgraph views are slow to iterate).
+    """
     if len(keep) == G.number_of_nodes():
         return G
-    return G.subgraph(keep).copy()
+    wanted = set(keep)
+    H = G.__class__()
+    H.graph.update(G.graph)
+    H.add_nodes_from((n, attrs) for n, attrs in G.nodes(data=True) if n in wanted)
+    H.add_edges_from((u, v, d) for u, v, d in G.edges(data=True) if u in wanted and v in wanted)
+    return H
 
 
 def order_key(n: Hashable) -> tuple[str, str]:
