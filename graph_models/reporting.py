@@ -9,7 +9,11 @@ is applied the same way everywhere:
    anonymised people get a pseudonym, hidden people a ``hidden-`` id;
 3. the analysis runs on that graph, so hidden people still count in the structure;
 4. everything naming a hidden person is removed (:func:`graph_models.visibility.redact`)
-   and each node reference gets its display label.
+   and each node reference gets its display label;
+5. for viewers (``viewer=True``: commissioners and community links), anonymised people
+   of groups with fewer than five people count as hidden in step 2, and every figure
+   about such a group is suppressed
+   (:func:`graph_models.visibility.suppress_small_groups`).
 """
 
 from __future__ import annotations
@@ -20,13 +24,16 @@ from graph_models.analysis.report import SECTIONS, analyse, change_section
 from graph_models.errors import InvalidInput
 from graph_models.projection import check_group_by, project
 from graph_models.store.base import GraphStore
-from graph_models.visibility import public_graph, redact
+from graph_models.visibility import public_graph, redact, suppress_small_groups
 
 
-def build_public_graph(store: GraphStore, map_id: str, *, as_of, group_by, secret: bytes):
+def build_public_graph(
+    store: GraphStore, map_id: str, *, as_of, group_by, secret: bytes, viewer: bool = False
+):
     """The consent-relabelled analysis graph of a map as of a date."""
     records = store.graph(map_id, as_of=as_of)
-    return public_graph(project(records, as_of=as_of, group_by=group_by), secret=secret)
+    G = project(records, as_of=as_of, group_by=group_by)
+    return public_graph(G, secret=secret, viewer=viewer)
 
 
 def map_report(
@@ -38,15 +45,21 @@ def map_report(
     group_by: str = "silo",
     as_of: date | None = None,
     seed: int = 0,
+    viewer: bool = False,
 ) -> dict:
     """The report of ``sections`` for a map, safe to show anyone who may see the map.
 
     ``as_of`` defaults to today: ties that have ended are history, not the network.
+    ``viewer`` adds small-group suppression (for everyone but coordinators).
     """
     check_group_by(group_by)
     as_of = as_of or date.today()  # ended ties are history, not today's network
-    G = build_public_graph(store, map_id, as_of=as_of, group_by=group_by, secret=secret)
+    G = build_public_graph(
+        store, map_id, as_of=as_of, group_by=group_by, secret=secret, viewer=viewer
+    )
     result = redact(analyse(G, sections=sections, seed=seed))
+    if viewer:
+        result = suppress_small_groups(result, G.graph["small_groups"])
     labels = _labels(G)
     return {
         "parameters": {
@@ -68,13 +81,19 @@ def map_change(
     date_from: date,
     date_to: date,
     group_by: str = "silo",
+    viewer: bool = False,
 ) -> dict:
-    """The change between two dates: headline figures and cross-group ties gained/lost."""
+    """The change between two dates: headline figures and cross-group ties gained/lost.
+
+    For viewers, ties gained or lost by anonymised people of small groups are left out
+    (they count as hidden), as in :func:`map_report`.
+    """
     check_group_by(group_by)
     if date_from > date_to:
         raise InvalidInput("'from' must not be after 'to'", {"from": ["after 'to'"]})
-    before = build_public_graph(store, map_id, as_of=date_from, group_by=group_by, secret=secret)
-    after = build_public_graph(store, map_id, as_of=date_to, group_by=group_by, secret=secret)
+    kw = dict(group_by=group_by, secret=secret, viewer=viewer)
+    before = build_public_graph(store, map_id, as_of=date_from, **kw)
+    after = build_public_graph(store, map_id, as_of=date_to, **kw)
     result = redact(change_section(before, after))
     return {
         "parameters": {

@@ -41,7 +41,11 @@ class SiloSchema(_Strict):
 
     @ma.post_load
     def make(self, data, **_):
-        return model.Silo(name=data["name"].strip(), colour=data["colour"])
+        # a partial load (a map PATCH) reaches nested silos too: required fields and
+        # defaults are not applied there, so check and fill them here
+        if "name" not in data:
+            raise ma.ValidationError(["Missing data for required field."], "name")
+        return model.Silo(name=data["name"].strip(), colour=data.get("colour", "#888888"))
 
 
 class MapSchema(_Strict):

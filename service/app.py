@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_smorest import Api
 
+from service import auth, policy, security
 from service import config as settings
-from service.api import analysis, entities, graph, health, maps
+from service.api import analysis, entities, graph, health, maps, privacy, tokens, transfer
 from service.api.blueprint import marshmallow_plugin
 from service.cache import AnalysisCache
 from service.errors import register_error_handlers
 from service.stores import open_store
-from service.web import graph_views
+from service.web import (
+    auth_views,
+    graph_views,
+    pages,
+    pages_community,
+    pages_dashboard,
+    pages_entities,
+    pages_graph,
+    pages_import,
+    pages_maps,
+    pages_share,
+)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -32,19 +46,38 @@ def create_app(test_config: dict | None = None) -> Flask:
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",
         JSON_SORT_KEYS=False,
+        # every operation needs a bearer token unless service.policy makes it public
+        API_SPEC_OPTIONS={
+            "security": [{"bearerAuth": []}],
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+        },
     )
     if test_config:
         app.config.update(test_config)
+    app.config.setdefault("ADMIN_TOKEN_BOOTSTRAP", not app.config.get("TESTING"))
+    security.configure(app)  # refuses production without a strong SECRET_KEY
     app.config["SECRET_KEY"] = settings.secret_key(app.config)
 
     store = app.config.get("STORE") or open_store(app.config)
     app.extensions["bridgemap.store"] = store
     app.extensions["bridgemap.cache"] = AnalysisCache(app.config["ANALYSIS_CACHE_SIZE"])
+    app.extensions["bridgemap.limiter"] = Limiter(get_remote_address, app=app)
+    auth.setup_admin_token(app)
+    # default deny: every request passes the one authorisation policy first
+    app.before_request(policy.authorise)
 
     api = Api(app, spec_kwargs={"marshmallow_plugin": marshmallow_plugin()})
-    for blp in (maps.blp, *entities.BLUEPRINTS, graph.blp, analysis.blp):
+    for blp in (maps.blp, *entities.BLUEPRINTS, graph.blp, analysis.blp, transfer.blp):
+        api.register_blueprint(blp)
+    for blp in (tokens.blp, privacy.blp):
         api.register_blueprint(blp)
     app.register_blueprint(health.blp)
     app.register_blueprint(graph_views.bp)
+    app.register_blueprint(auth_views.bp)
+    # the web pages (server-rendered; each module one job)
+    for module in (pages, pages_maps, pages_dashboard, pages_entities, pages_graph):
+        app.register_blueprint(module.bp)
+    for module in (pages_import, pages_share, pages_community):
+        app.register_blueprint(module.bp)
     register_error_handlers(app)
     return app

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from pathlib import Path
+
 import click
 
 from graph_models.demo import DEMO_MAP_ID, build_demo
 from graph_models.errors import BridgemapError, NotFound
+from graph_models.io.readers import FORMATS
 from graph_models.store.base import GraphStore
 from service import config as settings
 from service.stores import open_store
@@ -81,23 +86,192 @@ def analyse(map_id, as_json, group_by, as_of, seed):
     click.echo(json.dumps(report, indent=2, default=str) if as_json else format_report(report))
 
 
+def _print_problems(errors: dict, limit: int = 50) -> None:
+    """An import's 422 errors, one line per problem: sheet, row, column, message."""
+    lines = []
+    for sheet, rows in errors.items():
+        if not isinstance(rows, dict):
+            lines += [f"{sheet}: {m}" for m in rows]
+            continue
+        for row, columns in rows.items():
+            if not isinstance(columns, dict):
+                lines += [f"{sheet} {row}: {m}" for m in columns]
+                continue
+            for column, messages in columns.items():
+                for message in messages if isinstance(messages, list) else [messages]:
+                    lines.append(f"{sheet} row {row}, {column}: {message}")
+    for line in lines[:limit]:
+        click.echo(line, err=True)
+    if len(lines) > limit:
+        click.echo(f"... and {len(lines) - limit} more", err=True)
+
+
+def _map_for_import(store: GraphStore, map_id: str, path, fmt: str | None) -> bool:
+    """Create ``map_id`` if missing (from a JSON file's map section, or default silos)."""
+    import json
+
+    from graph_models import schemas
+
+    try:
+        store.get_map(map_id)
+        return False
+    except NotFound:
+        pass
+    values = {"name": map_id}
+    if fmt == "json" or (fmt is None and path.suffix.lower() == ".json"):
+        with open(path, "rb") as f:
+            section = (json.load(f) or {}).get("map") or {}
+        values = {k: v for k, v in section.items() if k != "id"} or values
+    store.create_map(schemas.build_map({**values, "id": map_id}))
+    return True
+
+
+@main.command("import")
+@click.argument("map_id")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="detected when omitted")
+@click.option(
+    "--entity",
+    type=click.Choice(["people", "organisations", "relationships"]),
+    help="what a CSV (or one-sheet XLSX) holds; detected when omitted",
+)
+@click.option("--dry-run", is_flag=True, help="validate and report; write nothing")
+@click.option("--add-silos", is_flag=True, help="add unknown silos to the map's vocabulary")
+@click.option("--create", is_flag=True, help="create the map if it does not exist")
+@click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
+def import_command(map_id, path, fmt, entity, dry_run, add_silos, create, as_json):
+    """Import people, organisations and ties from a CSV, XLSX, JSON, GraphML or GEXF file.
+
+    All or nothing: any invalid row writes nothing and every problem is listed by
+    sheet, row and column. Importing the same file again changes nothing.
+    """
+    import json
+
+    from graph_models.errors import InvalidInput
+    from graph_models.io import import_file
+
+    store = open_store(settings.from_environment())
+    created = False
+    try:
+        if create:
+            created = _map_for_import(store, map_id, path, fmt)
+        show = path.stat().st_size > 1024 * 1024  # a progress bar for big files only
+        bar_or_not = (
+            click.progressbar(
+                length=1000, label=f"reading {path.name}", file=click.get_text_stream("stderr")
+            )
+            if show
+            else contextlib.nullcontext()
+        )
+        with open(path, "rb") as f, bar_or_not as bar:
+
+            def progress(fraction: float) -> None:
+                if show:
+                    bar.update(int(fraction * 1000) - bar.pos)
+
+            try:
+                report = import_file(
+                    store,
+                    map_id,
+                    f,
+                    filename=path.name,
+                    fmt=fmt,
+                    entity=entity,
+                    dry_run=dry_run,
+                    add_silos=add_silos,
+                    actor="cli",
+                    progress=progress,
+                )
+            except InvalidInput as exc:
+                if created:
+                    store.delete_map(map_id)
+                _print_problems(exc.errors)
+                raise click.ClickException(exc.message) from None
+            if show:
+                bar.update(1000 - bar.pos)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+        return
+    for plural, counts in report.counts.items():
+        c = counts
+        click.echo(
+            f"{plural + ':':<15}{c.created:>8} created {c.updated:>8} updated "
+            f"{c.unchanged:>8} unchanged {c.skipped:>6} skipped"
+        )
+    if report.silos_added:
+        click.echo("silos added: " + ", ".join(report.silos_added))
+    for sheet, labels in report.ignored_columns.items():
+        click.echo(f"ignored columns in {sheet}: {', '.join(labels)}")
+    if report.ignored_sheets:
+        click.echo("ignored sheets: " + ", ".join(report.ignored_sheets))
+    if report.encoding and report.encoding not in ("utf-8", "utf-8-sig"):
+        click.echo(f"read as {report.encoding}")
+    if dry_run:
+        click.echo("dry run: nothing was written")
+    elif report.written:
+        click.echo(f"written: map {map_id!r} is now at version {report.version}")
+    else:
+        click.echo("nothing changed")
+
+
+@main.command("export")
+@click.argument("map_id")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="the file to write (default: standard output, for text formats)",
+)
+@click.option("--viewer", is_flag=True, help="as a viewer may see it (consent applied)")
+def export_command(map_id, fmt, output, viewer):
+    """Export a map as JSON, CSV (a zip of three files), XLSX, GraphML or GEXF."""
+    from graph_models.io import export_map
+
+    config = settings.from_environment()
+    store = open_store(config)
+    try:
+        secret = settings.secret_key(config).encode() if viewer else None
+        result = export_map(store, map_id, fmt, viewer=viewer, secret=secret)
+    finally:
+        store.close()
+    if output is None or str(output) == "-":
+        stdout = sys.stdout.buffer
+        if fmt in ("csv", "xlsx") and stdout.isatty():
+            raise click.ClickException(f"a {fmt} export is binary; give a file with -o")
+        stdout.write(result.data)
+        stdout.flush()
+        return
+    output.write_bytes(result.data)
+    click.echo(f"wrote {output} ({len(result.data):,} bytes)", err=True)
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--demo", "with_demo", is_flag=True, help="load the demo map first")
 def serve(host, port, with_demo):
     """Run the service (embedded store unless BRIDGEMAP_NEO4J_URI is set)."""
-    from service.app import create_app
+    import os
 
-    app = create_app()
+    from service.app import create_app
+    from service.auth import demo_coordinator_link
+
+    # the local command: development mode (plain http works) unless BRIDGEMAP_ENV says
+    app = create_app({"ENV": os.environ.get("BRIDGEMAP_ENV") or "development"})
     store = app.extensions["bridgemap.store"]
     click.echo(f"store: {type(store).__name__}")
     if with_demo:
         map_id, nodes, ties = load_demo(store)
         base = f"http://{host}:{port}"
+        link = f"{base}/share/{demo_coordinator_link(store, map_id)}"
         click.echo(f"demo map loaded: {nodes} people and organisations, {ties} ties")
-        click.echo(f"  API:   {base}/api/v1/maps/{map_id}")
-        click.echo(f"  graph: {base}/api/v1/maps/{map_id}/graph")
+        click.echo("  open this link to sign in as the demo map's coordinator:")
+        click.echo(f"    {link}")
+        click.echo(f"  graph: {base}/maps/{map_id}/view   (after opening the link)")
+        click.echo(f"  API:   {base}/api/v1/maps/{map_id}   (Authorization: Bearer <token>)")
         click.echo(f"  docs:  {base}/api/v1/openapi.json")
     app.run(host=host, port=port, threaded=True)
 

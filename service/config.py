@@ -25,6 +25,20 @@ DEFAULTS = {
     "SECRET_KEY_FILE": str(Path("instance") / "secret_key"),
     # analysis results kept in memory (per map version and parameters)
     "ANALYSIS_CACHE_SIZE": 64,
+    # "production" or "development"; empty: production, except under `bridgemap serve`,
+    # tests and debug (see service/security.py)
+    "ENV": "",
+    # the operator (admin) token; empty: one is created on the first run and printed once
+    "ADMIN_TOKEN": "",
+    # how many reverse proxies set X-Forwarded-For/-Proto (for HTTPS detection, HSTS)
+    "TRUSTED_PROXIES": 0,
+    # rate limits (per client address for failed token checks, per token for exports)
+    "AUTH_FAILURE_RATE_LIMIT": "10 per minute",
+    "EXPORT_RATE_LIMIT": "30 per hour",
+    # where rate-limit counters live (Flask-Limiter storage URI; memory: per process)
+    "RATELIMIT_STORAGE_URI": "memory://",
+    # how long a browser session (after /login or a share link) lasts, in seconds
+    "PERMANENT_SESSION_LIFETIME": 12 * 3600,
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from http import HTTPStatus
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from graph_models.errors import BridgemapError
@@ -26,8 +26,31 @@ def error_body(status: int, message: str, errors=None) -> dict:
     }
 
 
+def wants_html() -> bool:
+    """True for a browser asking for a page (not the API): errors are then pages too.
+
+    The API (``/api/``) always answers JSON; elsewhere, a client that prefers HTML to
+    JSON (a browser's ``Accept``) gets an HTML page with the same status and message.
+    """
+    if request.path.startswith("/api/"):
+        return False
+    accept = request.accept_mimetypes
+    return accept.accept_html and accept["text/html"] > accept["application/json"]
+
+
+def _reply(body: dict):
+    if wants_html():
+        return make_response(render_template("error.html", error=body)), body["code"]
+    return jsonify(body), body["code"]
+
+
+def error_response(status: int, message: str, errors=None):
+    """A ``(response, status)`` pair in the one error shape (a page for browsers)."""
+    return _reply(error_body(status, message, errors))
+
+
 def _domain_error(exc: BridgemapError):
-    return jsonify(error_body(exc.status, exc.message, exc.errors)), exc.status
+    return _reply(error_body(exc.status, exc.message, exc.errors))
 
 
 def _http_error(exc: HTTPException):
@@ -36,7 +59,10 @@ def _http_error(exc: HTTPException):
     message = data.get("message") or exc.description or exc.name
     if exc.code == 422 and errors and not data.get("message"):
         message = "some fields are not valid"
-    response = jsonify(error_body(exc.code or 500, message, errors))
+    response, _ = _reply(error_body(exc.code or 500, message, errors))
+    for key, value in exc.get_headers():  # e.g. Allow on 405 (RFC 9110), Retry-After
+        if key.lower() != "content-type":
+            response.headers[key] = value
     for key, value in (data.get("headers") or {}).items():
         response.headers[key] = value
     return response, exc.code
@@ -44,7 +70,7 @@ def _http_error(exc: HTTPException):
 
 def _unexpected(exc: Exception):
     log.exception("unhandled error", exc_info=exc)
-    return jsonify(error_body(500, "something went wrong on our side; it has been logged")), 500
+    return _reply(error_body(500, "something went wrong on our side; it has been logged"))
 
 
 def register_error_handlers(app: Flask) -> None:

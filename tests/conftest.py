@@ -11,6 +11,8 @@ import os
 
 import neo4j
 import pytest
+from flask.testing import FlaskClient
+from werkzeug.datastructures import Headers
 
 from graph_models.store.embedded import EmbeddedStore
 from graph_models.store.neo4j import Neo4jStore
@@ -80,11 +82,60 @@ def store(request, tmp_path):
         yield Neo4jStore(driver, owns_driver=False)
 
 
+#: The operator token of every test app (BRIDGEMAP_ADMIN_TOKEN in production).
+ADMIN_SECRET = "test-admin-token-0123456789abcdef0123456789"
+
+
+class TokenClient(FlaskClient):
+    """A test client that sends ``Authorization: Bearer <token>`` when it has a token."""
+
+    token: str | None = None
+
+    def open(self, *args, **kwargs):
+        if self.token and not (args and not isinstance(args[0], str)):
+            headers = Headers(kwargs.pop("headers", None) or {})
+            headers.setdefault("Authorization", f"Bearer {self.token}")
+            kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+
+def make_app(store, **config):
+    app = create_app({"TESTING": True, "STORE": store, "ADMIN_TOKEN": ADMIN_SECRET, **config})
+    app.test_client_class = TokenClient
+    return app
+
+
 @pytest.fixture
 def app(store):
-    return create_app({"TESTING": True, "STORE": store})
+    return make_app(store)
 
 
 @pytest.fixture
 def client(app):
+    """The operator's client (every permission on every map): most tests need no roles."""
+    c = app.test_client()
+    c.token = ADMIN_SECRET
+    return c
+
+
+@pytest.fixture
+def anon_client(app):
+    """A client with no token and no session."""
     return app.test_client()
+
+
+@pytest.fixture
+def role_client(app, client):
+    """``role_client(role, map_id="m1", subject="")``: a client holding a new token of
+    that role for that map (made through the token API by the operator)."""
+
+    def make(role: str, map_id: str = "m1", subject: str = ""):
+        body = {"role": role, **({"subject": subject} if subject else {})}
+        r = client.post(f"/api/v1/maps/{map_id}/tokens", json=body)
+        assert r.status_code == 201, r.get_json()
+        c = app.test_client()
+        c.token = r.get_json()["token"]
+        c.token_id = r.get_json()["id"]
+        return c
+
+    return make

@@ -70,6 +70,32 @@ class AuditRecord:
 
 
 @dataclass
+class AccessToken:
+    """A bearer token's record. The secret itself is never stored: only its SHA-256 digest.
+
+    ``map_id`` is ``""`` (:data:`OPERATOR_SCOPE`) for operator (admin) tokens, which
+    reach every map. ``subject`` is the node whose web a community link may see.
+    Times are ISO-8601 strings; ``expires_at`` and ``revoked_at`` are ``None`` while
+    the token is open-ended and live.
+    """
+
+    id: str
+    map_id: str
+    role: str
+    token_hash: str
+    label: str = ""
+    subject: str = ""
+    created_at: str = ""
+    created_by: str = ""
+    expires_at: str | None = None
+    revoked_at: str | None = None
+
+
+#: The ``map_id`` of operator (admin) tokens: not a map, every map.
+OPERATOR_SCOPE = ""
+
+
+@dataclass
 class ListFilter:
     """Filters for listings: ``silo`` (nodes), ``kind`` (relationships or organisations),
     ``q`` (case-insensitive substring of the name, or of an endpoint id for ties)."""
@@ -92,7 +118,7 @@ class GraphStore(Protocol):
     def create_map(self, m: Map) -> Map: ...
     def get_map(self, map_id: str) -> Map: ...
     def list_maps(self, *, limit: int = DEFAULT_PAGE, offset: int = 0) -> Page: ...
-    def update_map(self, m: Map) -> Map: ...
+    def update_map(self, m: Map, *, actor: str = "") -> Map: ...
     def delete_map(self, map_id: str) -> None: ...
 
     # people, organisations and relationships, by entity type
@@ -100,7 +126,8 @@ class GraphStore(Protocol):
     def get(self, map_id: str, etype: EntityType, entity_id: str) -> object: ...
     def update(self, map_id: str, entity, *, actor: str = "") -> object: ...
     def delete(self, map_id: str, etype: EntityType, entity_id: str, *, actor: str = "") -> None:
-        """Delete one object; deleting a node deletes its relationships (erasure)."""
+        """Delete one object; deleting a node deletes its relationships and the tokens
+        whose subject it is (erasure)."""
 
     def list(
         self,
@@ -128,4 +155,29 @@ class GraphStore(Protocol):
     def neighbourhood(self, map_id: str, node_id: str, *, hops: int = 1) -> GraphRecords:
         """The node, every node within ``hops`` ties of it, and the ties among them."""
 
-    def audit_log(self, map_id: str, *, limit: int = DEFAULT_PAGE, offset: int = 0) -> Page: ...
+    def audit_log(
+        self,
+        map_id: str,
+        *,
+        limit: int = DEFAULT_PAGE,
+        offset: int = 0,
+        refs: list[str] | None = None,
+    ) -> Page:
+        """Writes to a map, newest first; ``refs`` keeps only entries about those ids."""
+
+    # access tokens (hashes only; see AccessToken)
+    def create_token(self, token: AccessToken, *, actor: str = "") -> AccessToken:
+        """Keep a new token record (Conflict if its id or hash is taken; NotFound if its
+        map does not exist). A map's token writes are audited like any other write."""
+
+    def get_token(self, token_id: str) -> AccessToken:
+        """The token with this id (NotFound if none)."""
+
+    def find_token(self, token_hash: str) -> AccessToken | None:
+        """The token whose secret has this digest, or None."""
+
+    def list_tokens(self, map_id: str) -> list[AccessToken]:
+        """A map's tokens (or the operator tokens for OPERATOR_SCOPE), oldest first."""
+
+    def revoke_token(self, map_id: str, token_id: str, *, at: str, actor: str = "") -> AccessToken:
+        """Mark a map's token revoked at ``at`` (NotFound if it is not that map's)."""

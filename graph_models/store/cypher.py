@@ -25,6 +25,9 @@ CONSTRAINTS = [
     "CREATE CONSTRAINT node_identity IF NOT EXISTS FOR (n:Node) REQUIRE (n.map_id, n.id) IS UNIQUE",
     "CREATE INDEX node_name IF NOT EXISTS FOR (n:Node) ON (n.map_id, n.name)",
     "CREATE INDEX audit_map IF NOT EXISTS FOR (a:Audit) ON (a.map_id, a.seq)",
+    "CREATE CONSTRAINT token_id IF NOT EXISTS FOR (t:Token) REQUIRE t.id IS UNIQUE",
+    "CREATE CONSTRAINT token_hash IF NOT EXISTS FOR (t:Token) REQUIRE t.token_hash IS UNIQUE",
+    "CREATE INDEX token_map IF NOT EXISTS FOR (t:Token) ON (t.map_id)",
 ] + [
     f"CREATE INDEX rel_id_{t.lower()} IF NOT EXISTS FOR ()-[r:{t}]-() ON (r.id)"
     for t in NEO4J_TYPES.values()
@@ -55,6 +58,9 @@ DETACH DELETE n
 WITH DISTINCT m
 OPTIONAL MATCH (a:Audit {map_id: $id})
 DELETE a
+WITH DISTINCT m
+OPTIONAL MATCH (t:Token {map_id: $id})
+DELETE t
 WITH DISTINCT m
 DELETE m
 RETURN count(m) AS deleted
@@ -196,11 +202,39 @@ MATCH (a:Audit {map_id: $map_id})
 WHERE a.entity_type = $entity_type AND a.entity_ref = $old
 SET a.entity_ref = $new
 """
-COUNT_AUDIT = "MATCH (a:Audit {map_id: $map_id}) RETURN count(a) AS total"
-LIST_AUDIT = """
-MATCH (a:Audit {map_id: $map_id})
+_AUDIT_FILTER = "WHERE $refs IS NULL OR a.entity_ref IN $refs"
+COUNT_AUDIT = f"MATCH (a:Audit {{map_id: $map_id}}) {_AUDIT_FILTER} RETURN count(a) AS total"
+LIST_AUDIT = f"""
+MATCH (a:Audit {{map_id: $map_id}})
+{_AUDIT_FILTER}
 RETURN a.at AS at, a.actor AS actor, a.action AS action, a.entity_type AS entity_type,
        a.entity_ref AS entity_ref
 ORDER BY a.seq DESC SKIP $offset LIMIT $limit
 """
+
+# -- access tokens (digests only) -----------------------------------------------------------
+
+_ACCESS_FIELDS = (
+    "t.id AS id, t.map_id AS map_id, t.role AS role, t.token_hash AS token_hash, "
+    "t.label AS label, t.subject AS subject, t.created_at AS created_at, "
+    "t.created_by AS created_by, t.expires_at AS expires_at, t.revoked_at AS revoked_at"
+)
+CREATE_ACCESS = """
+CREATE (t:Token {id: $id, map_id: $map_id, role: $role, token_hash: $token_hash,
+                 label: $label, subject: $subject, created_at: $created_at,
+                 created_by: $created_by, expires_at: $expires_at, revoked_at: $revoked_at})
+"""
+GET_ACCESS = f"MATCH (t:Token {{id: $id}}) RETURN {_ACCESS_FIELDS}"
+FIND_ACCESS = f"MATCH (t:Token {{token_hash: $token_hash}}) RETURN {_ACCESS_FIELDS}"
+LIST_ACCESS = (
+    f"MATCH (t:Token {{map_id: $map_id}}) RETURN {_ACCESS_FIELDS} ORDER BY t.created_at, t.id"
+)
+ACCESS_IN_MAP = f"MATCH (t:Token {{id: $id, map_id: $map_id}}) RETURN {_ACCESS_FIELDS}"
+REVOKE_ACCESS = """
+MATCH (t:Token {id: $id, map_id: $map_id})
+WHERE t.revoked_at IS NULL
+SET t.revoked_at = $at
+"""
+DELETE_ACCESS_ABOUT = "MATCH (t:Token {map_id: $map_id, subject: $subject}) DELETE t"
+
 PING = "RETURN 1 AS ok"

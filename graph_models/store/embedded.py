@@ -27,6 +27,8 @@ from graph_models.errors import Conflict, InvalidInput, NotFound, StoreUnavailab
 from graph_models.model import EntityType, Map, NodeType, Relationship
 from graph_models.store.base import (
     DEFAULT_PAGE,
+    OPERATOR_SCOPE,
+    AccessToken,
     AuditRecord,
     BulkResult,
     GraphRecords,
@@ -43,7 +45,9 @@ from graph_models.store.common import (
 )
 
 #: Bumped whenever SCHEMA changes in a way an existing file cannot follow.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+#: Older schema versions that :data:`SCHEMA` upgrades in place (it only adds tables).
+UPGRADABLE = (2,)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS maps (
@@ -92,7 +96,23 @@ CREATE TABLE IF NOT EXISTS audit (
     entity_ref TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS audit_by_map ON audit(map_id, seq);
+CREATE TABLE IF NOT EXISTS tokens (
+    id TEXT PRIMARY KEY,
+    map_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    expires_at TEXT,
+    revoked_at TEXT
+);
+CREATE INDEX IF NOT EXISTS tokens_by_map ON tokens(map_id);
 """
+ACCESS_COLUMNS = (
+    "id, map_id, role, token_hash, label, subject, created_at, created_by, expires_at, revoked_at"
+)
 
 #: Relationships are stored column by column (no JSON): they are the bulk of every
 #: map, and skipping JSON speeds up bulk writes and whole-map reads.
@@ -143,7 +163,7 @@ class EmbeddedStore:
         has_tables = db.execute(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'maps'"
         ).fetchone()[0]
-        if has_tables and version != SCHEMA_VERSION:
+        if has_tables and version not in (SCHEMA_VERSION, *UPGRADABLE):
             raise StoreUnavailable(
                 f"{self.path} was made by another version of Bridgemap (schema {version}, "
                 f"this one needs {SCHEMA_VERSION}); export it with that version or move it "
@@ -231,13 +251,14 @@ class EmbeddedStore:
         ).fetchall()
         return Page([_map_from_row(r) for r in rows], total, limit, offset)
 
-    def update_map(self, m: Map) -> Map:
+    def update_map(self, m: Map, *, actor: str = "") -> Map:
         with self._write() as db:
             self._bump(db, m.id)
             db.execute(
                 "UPDATE maps SET name = ?, data = ? WHERE id = ?",
                 (m.name, json.dumps(map_to_dict(m)), m.id),
             )
+            self._audit(db, m.id, actor, "update", "map", m.id)
             return _map_from_row(db.execute("SELECT * FROM maps WHERE id = ?", (m.id,)).fetchone())
 
     def delete_map(self, map_id: str) -> None:
@@ -245,6 +266,7 @@ class EmbeddedStore:
             if db.execute("DELETE FROM maps WHERE id = ?", (map_id,)).rowcount == 0:
                 raise NotFound(f"no map {map_id!r}")
             db.execute("DELETE FROM audit WHERE map_id = ?", (map_id,))
+            db.execute("DELETE FROM tokens WHERE map_id = ?", (map_id,))
 
     def _bump(self, db: sqlite3.Connection, map_id: str) -> None:
         updated = db.execute(
@@ -254,11 +276,11 @@ class EmbeddedStore:
         if updated == 0:
             raise NotFound(f"no map {map_id!r}")
 
-    def _audit(self, db, map_id, actor, action, etype: EntityType, entity_id: str) -> None:
+    def _audit(self, db, map_id, actor, action, etype: EntityType | str, entity_id: str) -> None:
         db.execute(
             "INSERT INTO audit (map_id, at, actor, action, entity_type, entity_ref) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            (map_id, model.utcnow(), actor, action, etype.value, entity_id),
+            (map_id, model.utcnow(), actor, action, str(etype), entity_id),
         )
 
     # -- single objects -----------------------------------------------------------------
@@ -339,6 +361,10 @@ class EmbeddedStore:
                 )
             else:
                 db.execute("DELETE FROM nodes WHERE map_id = ? AND id = ?", (map_id, entity_id))
+                # erasure: share links to their web go too (a token names its subject)
+                db.execute(
+                    "DELETE FROM tokens WHERE map_id = ? AND subject = ?", (map_id, entity_id)
+                )
             ref = audit_ref(etype, entity_id)
             if ref != entity_id:
                 # erasure: earlier audit rows must not keep the person's id either
@@ -497,19 +523,114 @@ class EmbeddedStore:
                     rels.append(rel)
         return GraphRecords(m, nodes, rels)
 
-    def audit_log(self, map_id: str, *, limit: int = DEFAULT_PAGE, offset: int = 0) -> Page:
+    def audit_log(
+        self,
+        map_id: str,
+        *,
+        limit: int = DEFAULT_PAGE,
+        offset: int = 0,
+        refs: list[str] | None = None,
+    ) -> Page:
         db = self._conn()
         self._require_map(db, map_id)
-        total = db.execute("SELECT count(*) FROM audit WHERE map_id = ?", (map_id,)).fetchone()[0]
+        where, args = "map_id = ?", [map_id]
+        if refs is not None:
+            refs = sorted(set(refs))[:500] or [""]
+            where += f" AND entity_ref IN ({','.join('?' * len(refs))})"
+            args += refs
+        total = db.execute(f"SELECT count(*) FROM audit WHERE {where}", args).fetchone()[0]  # noqa: S608
         rows = db.execute(
-            "SELECT at, actor, action, entity_type, entity_ref FROM audit WHERE map_id = ? "
-            "ORDER BY seq DESC LIMIT ? OFFSET ?",
-            (map_id, limit, offset),
+            "SELECT at, actor, action, entity_type, entity_ref FROM audit "  # noqa: S608
+            f"WHERE {where} ORDER BY seq DESC LIMIT ? OFFSET ?",
+            [*args, limit, offset],
         ).fetchall()
         return Page([AuditRecord(*r) for r in rows], total, limit, offset)
 
+    # -- access tokens ------------------------------------------------------------------
+
+    def create_token(self, token: AccessToken, *, actor: str = "") -> AccessToken:
+        token.created_at = token.created_at or model.utcnow()
+        token.created_by = token.created_by or actor
+        try:
+            with self._write() as db:
+                if token.map_id != OPERATOR_SCOPE:
+                    self._bump(db, token.map_id)
+                db.execute(
+                    f"INSERT INTO tokens ({ACCESS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
+                    _token_row(token),
+                )
+                if token.map_id != OPERATOR_SCOPE:
+                    self._audit(db, token.map_id, actor, "create", "token", token.id)
+        except sqlite3.IntegrityError:
+            raise Conflict("a token with this id already exists", {"id": ["taken"]}) from None
+        return token
+
+    def get_token(self, token_id: str) -> AccessToken:
+        row = (
+            self._conn()
+            .execute(f"SELECT {ACCESS_COLUMNS} FROM tokens WHERE id = ?", (token_id,))  # noqa: S608
+            .fetchone()
+        )
+        if row is None:
+            raise NotFound(f"no token {token_id!r}")
+        return AccessToken(*row)
+
+    def find_token(self, token_hash: str) -> AccessToken | None:
+        row = (
+            self._conn()
+            .execute(
+                f"SELECT {ACCESS_COLUMNS} FROM tokens WHERE token_hash = ?",  # noqa: S608
+                (token_hash,),
+            )
+            .fetchone()
+        )
+        return AccessToken(*row) if row else None
+
+    def list_tokens(self, map_id: str) -> list[AccessToken]:
+        db = self._conn()
+        if map_id != OPERATOR_SCOPE:
+            self._require_map(db, map_id)
+        rows = db.execute(
+            f"SELECT {ACCESS_COLUMNS} FROM tokens WHERE map_id = ? ORDER BY created_at, id",  # noqa: S608
+            (map_id,),
+        ).fetchall()
+        return [AccessToken(*r) for r in rows]
+
+    def revoke_token(self, map_id: str, token_id: str, *, at: str, actor: str = "") -> AccessToken:
+        with self._write() as db:
+            if map_id != OPERATOR_SCOPE:
+                self._bump(db, map_id)
+            row = db.execute(
+                f"SELECT {ACCESS_COLUMNS} FROM tokens WHERE id = ? AND map_id = ?",  # noqa: S608
+                (token_id, map_id),
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"no token {token_id!r} in map {map_id!r}")
+            token = AccessToken(*row)
+            if token.revoked_at is None:
+                token.revoked_at = at
+                db.execute("UPDATE tokens SET revoked_at = ? WHERE id = ?", (at, token_id))
+                if map_id != OPERATOR_SCOPE:
+                    self._audit(db, map_id, actor, "revoke", "token", token_id)
+        return token
+
 
 # -- row helpers ------------------------------------------------------------------------
+
+
+def _token_row(t: AccessToken) -> tuple:
+    return (
+        t.id,
+        t.map_id,
+        t.role,
+        t.token_hash,
+        t.label,
+        t.subject,
+        t.created_at,
+        t.created_by,
+        t.expires_at,
+        t.revoked_at,
+    )
 
 
 def _table(etype: EntityType) -> str:

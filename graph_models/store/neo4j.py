@@ -15,6 +15,7 @@ itself when the server is back.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import json
 from collections import defaultdict
@@ -29,6 +30,8 @@ from graph_models.model import EntityType, Map, NodeType
 from graph_models.store import cypher
 from graph_models.store.base import (
     DEFAULT_PAGE,
+    OPERATOR_SCOPE,
+    AccessToken,
     AuditRecord,
     BulkResult,
     GraphRecords,
@@ -159,12 +162,14 @@ class Neo4jStore:
         return Page([_map_from_props(r) for r in rows], total, limit, offset)
 
     @_translated
-    def update_map(self, m: Map) -> Map:
+    def update_map(self, m: Map, *, actor: str = "") -> Map:
         def work(tx):
-            _bump(tx, m.id)
-            return tx.run(
+            seq = _bump(tx, m.id)
+            record = tx.run(
                 cypher.UPDATE_MAP, id=m.id, name=m.name, data=json.dumps(map_to_dict(m))
             ).single()["m"]
+            _audit(tx, m.id, seq, actor, "update", "map", m.id)
+            return record
 
         return _map_from_props(self._write(work))
 
@@ -238,6 +243,8 @@ class Neo4jStore:
                 tx.run(cypher.DELETE_RELS[kind], map_id=map_id, ids=[entity_id]).consume()
             else:
                 tx.run(cypher.DELETE_NODE, map_id=map_id, id=entity_id).consume()
+                # erasure: share links to their web go too (a token names its subject)
+                tx.run(cypher.DELETE_ACCESS_ABOUT, map_id=map_id, subject=entity_id).consume()
             ref = audit_ref(etype, entity_id)
             if ref != entity_id:
                 tx.run(
@@ -384,15 +391,87 @@ class Neo4jStore:
         return GraphRecords(m, _load_nodes(found[0]), _load_rels(found[1]))
 
     @_translated
-    def audit_log(self, map_id: str, *, limit: int = DEFAULT_PAGE, offset: int = 0) -> Page:
+    def audit_log(
+        self,
+        map_id: str,
+        *,
+        limit: int = DEFAULT_PAGE,
+        offset: int = 0,
+        refs: list[str] | None = None,
+    ) -> Page:
+        refs = sorted(set(refs)) if refs is not None else None
+
         def work(tx):
             _require_map(tx, map_id)
-            total = tx.run(cypher.COUNT_AUDIT, map_id=map_id).single()["total"]
-            rows = tx.run(cypher.LIST_AUDIT, map_id=map_id, limit=limit, offset=offset).data()
+            args = dict(map_id=map_id, refs=refs)
+            total = tx.run(cypher.COUNT_AUDIT, **args).single()["total"]
+            rows = tx.run(cypher.LIST_AUDIT, **args, limit=limit, offset=offset).data()
             return total, rows
 
         total, rows = self._read(work)
         return Page([AuditRecord(**r) for r in rows], total, limit, offset)
+
+    # -- access tokens --------------------------------------------------------------------
+
+    @_translated
+    def create_token(self, token: AccessToken, *, actor: str = "") -> AccessToken:
+        token.created_at = token.created_at or model.utcnow()
+        token.created_by = token.created_by or actor
+
+        def work(tx):
+            seq = _bump(tx, token.map_id) if token.map_id != OPERATOR_SCOPE else 0
+            if tx.run(cypher.GET_ACCESS, id=token.id).single():
+                raise Conflict("a token with this id already exists", {"id": ["taken"]})
+            tx.run(cypher.CREATE_ACCESS, **dataclasses.asdict(token)).consume()
+            if token.map_id != OPERATOR_SCOPE:
+                _audit(tx, token.map_id, seq, actor, "create", "token", token.id)
+
+        self._write(work)
+        return token
+
+    @_translated
+    def get_token(self, token_id: str) -> AccessToken:
+        def work(tx):
+            return tx.run(cypher.GET_ACCESS, id=token_id).single()
+
+        record = self._read(work)
+        if record is None:
+            raise NotFound(f"no token {token_id!r}")
+        return AccessToken(**record.data())
+
+    @_translated
+    def find_token(self, token_hash: str) -> AccessToken | None:
+        def work(tx):
+            return tx.run(cypher.FIND_ACCESS, token_hash=token_hash).single()
+
+        record = self._read(work)
+        return AccessToken(**record.data()) if record else None
+
+    @_translated
+    def list_tokens(self, map_id: str) -> list[AccessToken]:
+        def work(tx):
+            if map_id != OPERATOR_SCOPE:
+                _require_map(tx, map_id)
+            return tx.run(cypher.LIST_ACCESS, map_id=map_id).data()
+
+        return [AccessToken(**r) for r in self._read(work)]
+
+    @_translated
+    def revoke_token(self, map_id: str, token_id: str, *, at: str, actor: str = "") -> AccessToken:
+        def work(tx):
+            seq = _bump(tx, map_id) if map_id != OPERATOR_SCOPE else 0
+            record = tx.run(cypher.ACCESS_IN_MAP, id=token_id, map_id=map_id).single()
+            if record is None:
+                raise NotFound(f"no token {token_id!r} in map {map_id!r}")
+            token = AccessToken(**record.data())
+            if token.revoked_at is None:
+                tx.run(cypher.REVOKE_ACCESS, id=token_id, map_id=map_id, at=at).consume()
+                token.revoked_at = at
+                if map_id != OPERATOR_SCOPE:
+                    _audit(tx, map_id, seq, actor, "revoke", "token", token_id)
+            return token
+
+        return self._write(work)
 
 
 # -- transaction helpers ---------------------------------------------------------------------
@@ -446,7 +525,7 @@ def _write_entity(tx, map_id: str, etype: EntityType, entity) -> None:
         ).consume()
 
 
-def _audit(tx, map_id, seq, actor, action, etype: EntityType, ref: str) -> None:
+def _audit(tx, map_id, seq, actor, action, etype: EntityType | str, ref: str) -> None:
     tx.run(
         cypher.AUDIT,
         map_id=map_id,
@@ -454,7 +533,7 @@ def _audit(tx, map_id, seq, actor, action, etype: EntityType, ref: str) -> None:
         now=model.utcnow(),
         actor=actor,
         action=action,
-        entity_type=etype.value,
+        entity_type=str(etype),
         entity_ref=ref,
     ).consume()
 

@@ -17,7 +17,7 @@ from graph_models.analysis.report import PAGED_LISTS, SECTIONS
 from graph_models.errors import InvalidInput
 from service.api.args import PageArgs
 from service.api.blueprint import Blueprint
-from service.api.context import store
+from service.api.context import full_access, store
 
 blp = Blueprint(
     "analysis",
@@ -35,6 +35,21 @@ class AnalysisArgs(PageArgs):
     )
     as_of = fields.Date(metadata={"description": "analyse the map as it was on this day"})
     seed = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**31 - 1))
+
+
+class ReportSchema(ma.Schema):
+    """The report's parts (each section documents its own method and parameters)."""
+
+    map = fields.Dict()
+    parameters = fields.Dict()
+    graph = fields.Dict()
+    page = fields.Dict()
+    centrality = fields.Dict()
+    bridging = fields.Dict()
+    silos = fields.Dict()
+    communities = fields.Dict()
+    introductions = fields.Dict()
+    change = fields.Dict()
 
 
 class ChangeArgs(ma.Schema):
@@ -61,9 +76,22 @@ def _cached(map_id: str, params: tuple, compute) -> tuple[dict, dict]:
     return {"id": m.id, "name": m.name, "version": m.version}, result
 
 
-def _report(map_id: str, args: dict, sections: tuple[str, ...]) -> dict:
-    params = ("report", sections, args["group_by"], args.get("as_of"), args["seed"])
-    about, result = _cached(
+def cached_report(
+    map_id: str,
+    *,
+    sections: tuple[str, ...] = SECTIONS,
+    group_by: str = "silo",
+    as_of: date | None = None,
+    seed: int = 0,
+) -> tuple[dict, dict]:
+    """``(about the map, report)`` for whoever is asking, cached per map version.
+
+    The one way the API and the web pages get a report: viewers get small groups
+    suppressed (graph_models.visibility), and both share the cache entries.
+    """
+    viewer = not full_access()
+    params = ("report", sections, group_by, as_of, seed, viewer)
+    return _cached(
         map_id,
         params,
         lambda: reporting.map_report(
@@ -71,10 +99,44 @@ def _report(map_id: str, args: dict, sections: tuple[str, ...]) -> dict:
             map_id,
             secret=_secret(),
             sections=sections,
-            group_by=args["group_by"],
-            as_of=args.get("as_of"),
-            seed=args["seed"],
+            group_by=group_by,
+            as_of=as_of,
+            seed=seed,
+            viewer=viewer,
         ),
+    )
+
+
+def cached_change(
+    map_id: str, *, date_from: date, date_to: date, group_by: str = "silo"
+) -> tuple[dict, dict]:
+    """``(about the map, change between two dates)``, cached like :func:`cached_report`."""
+    if date_from > date_to:
+        raise InvalidInput("'from' must not be after 'to'", {"from": ["after 'to'"]})
+    viewer = not full_access()
+    params = ("change", group_by, date_from, date_to, viewer)
+    return _cached(
+        map_id,
+        params,
+        lambda: reporting.map_change(
+            store(),
+            map_id,
+            secret=_secret(),
+            date_from=date_from,
+            date_to=date_to,
+            group_by=group_by,
+            viewer=viewer,
+        ),
+    )
+
+
+def _report(map_id: str, args: dict, sections: tuple[str, ...]) -> dict:
+    about, result = cached_report(
+        map_id,
+        sections=sections,
+        group_by=args["group_by"],
+        as_of=args.get("as_of"),
+        seed=args["seed"],
     )
     return {"map": about, **_paged(result, args)}
 
@@ -98,6 +160,7 @@ def _paged(result: dict, args: dict) -> dict:
 
 @blp.route("", methods=["GET"])
 @blp.arguments(AnalysisArgs, location="query")
+@blp.response(200, ReportSchema)
 def whole_report(args, map_id):
     """The whole report: every section, with the method and parameters of each."""
     return _report(map_id, args, SECTIONS)
@@ -105,24 +168,13 @@ def whole_report(args, map_id):
 
 @blp.route("/change", methods=["GET"])
 @blp.arguments(ChangeArgs, location="query")
+@blp.response(200, ReportSchema)
 def change(args, map_id):
     """The same headline figures at two dates, and cross-silo ties gained and lost."""
     date_to = args.get("date_to") or date.today()
     date_from = args.get("date_from") or date_to - timedelta(days=365)
-    if date_from > date_to:
-        raise InvalidInput("'from' must not be after 'to'", {"from": ["after 'to'"]})
-    params = ("change", args["group_by"], date_from, date_to)
-    about, result = _cached(
-        map_id,
-        params,
-        lambda: reporting.map_change(
-            store(),
-            map_id,
-            secret=_secret(),
-            date_from=date_from,
-            date_to=date_to,
-            group_by=args["group_by"],
-        ),
+    about, result = cached_change(
+        map_id, date_from=date_from, date_to=date_to, group_by=args["group_by"]
     )
     return {"map": about, **result}
 
@@ -138,5 +190,7 @@ def _section_view(section: str):
 
 for _section in SECTIONS:
     blp.route(f"/{_section}", methods=["GET"])(
-        blp.arguments(AnalysisArgs, location="query")(_section_view(_section))
+        blp.arguments(AnalysisArgs, location="query")(
+            blp.response(200, ReportSchema)(_section_view(_section))
+        )
     )

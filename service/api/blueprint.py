@@ -7,8 +7,10 @@ not silently mean the default page size), as we reject unknown body fields.
 from __future__ import annotations
 
 import flask_smorest
+import marshmallow as ma
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
+from marshmallow import missing
 from webargs.flaskparser import FlaskParser
 
 
@@ -18,6 +20,14 @@ class StrictParser(FlaskParser):
         "query": None,
         "querystring": None,
     }
+
+    def load_json(self, req, schema):
+        """A write without a JSON body is refused (422), not read as ``{}``: a PATCH
+        or batch with no body (or a form body) must not pass as an empty change."""
+        data = super().load_json(req, schema)
+        if data is missing:
+            raise ma.ValidationError(["a JSON object body is required"])
+        return data
 
 
 class Blueprint(flask_smorest.Blueprint):

@@ -6,9 +6,11 @@ from flask.views import MethodView
 
 from graph_models import schemas
 from graph_models.model import DEFAULT_SILOS, Map, Silo, new_id
+from graph_models.store.base import Page
 from service.api.args import PageArgs, page_schema
 from service.api.blueprint import Blueprint
-from service.api.context import store
+from service.api.context import actor, forget_cached, store
+from service.auth import current_principal
 
 blp = Blueprint("maps", __name__, url_prefix="/api/v1/maps", description="Maps (partnerships)")
 
@@ -20,8 +22,13 @@ class Maps(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, MapPage)
     def get(self, args):
-        """List maps."""
-        return store().list_maps(limit=args["limit"], offset=args["offset"])
+        """List maps: every map for the operator, a map token's own map otherwise."""
+        limit, offset = args["limit"], args["offset"]
+        principal = current_principal()
+        if principal.is_admin:
+            return store().list_maps(limit=limit, offset=offset)
+        own = [store().get_map(principal.map_id)]
+        return Page(own[offset : offset + limit], 1, limit, offset)
 
     @blp.arguments(schemas.MapSchema)
     @blp.response(201, schemas.MapSchema)
@@ -43,9 +50,10 @@ class MapItem(MethodView):
     @blp.response(200, schemas.MapSchema)
     def patch(self, changes, map_id):
         """Change a map's name, description or silo vocabulary."""
-        return store().update_map(schemas.merge(store().get_map(map_id), changes))
+        return store().update_map(schemas.merge(store().get_map(map_id), changes), actor=actor())
 
     @blp.response(204)
     def delete(self, map_id):
-        """Delete a map and everything in it."""
+        """Delete a map and everything in it (its tokens and audit log too)."""
         store().delete_map(map_id)
+        forget_cached(map_id)

@@ -19,9 +19,10 @@ from graph_models.analysis.report import NODE_METRICS, node_metric
 from graph_models.errors import InvalidInput, NotFound
 from graph_models.model import RELATIONSHIP_KINDS
 from graph_models.projection import check_group_by, project
-from graph_models.visibility import public_graph
-from service.api.context import store
+from graph_models.visibility import MIN_GROUP_SIZE, public_graph, small_groups
+from service.api.context import full_access, store
 from visualisations import assets
+from visualisations.labels import restrict
 from visualisations.render import render_ego, render_map, render_silos, structural_highlight
 
 bp = Blueprint("graph_views", __name__)
@@ -45,6 +46,8 @@ class ViewArgs(ma.Schema):
     kind = fields.List(fields.String(validate=validate.OneOf(list(RELATIONSHIP_KINDS))))
     hops = fields.Integer(load_default=1, validate=validate.Range(min=1, max=3))
     download = fields.Boolean(load_default=False)
+    #: shown inside one of our own pages (service.web.pages_graph): framing by this site
+    embed = fields.Boolean(load_default=False)
 
 
 def _args() -> dict:
@@ -60,19 +63,24 @@ def _args() -> dict:
     return args
 
 
-def _viewer_graph(records, args):
+def _viewer_graph(records, args, *, small: set | None = None):
     G = project(records, as_of=args.get("as_of") or date.today(), group_by=args["group_by"])
     if args.get("kind"):
         wanted = set(args["kind"])
         G.remove_edges_from([(u, v) for u, v, k in G.edges(data="kinds") if not wanted & set(k)])
-    H = public_graph(G, secret=current_app.config["SECRET_KEY"].encode(), keep_hidden=False)
-    return H
+    secret = current_app.config["SECRET_KEY"].encode()
+    # viewers and community links: anonymised people of small groups count as hidden
+    return public_graph(G, secret=secret, keep_hidden=False, viewer=not full_access(), small=small)
 
 
 def _page(html: str, args: dict, filename: str) -> Response:
     response = Response(html, mimetype="text/html")
     if args.get("download"):
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    elif args.get("embed"):
+        csp = GRAPH_PAGE_CSP.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
+        response.headers["Content-Security-Policy"] = csp
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
     else:
         response.headers["Content-Security-Policy"] = GRAPH_PAGE_CSP
     return response
@@ -80,6 +88,22 @@ def _page(html: str, args: dict, filename: str) -> Response:
 
 def _colours(m) -> dict:
     return {s.name: s.colour for s in m.silos}
+
+
+def ego_graph(map_id: str, node_id: str, args: dict | None = None):
+    """``(records, graph, centre)``: a node's web as the asker may see it (the ego view's
+    graph, also listed on the community page). ``args`` as :class:`ViewArgs` loads them."""
+    args = args or ViewArgs().load({})
+    records = store().neighbourhood(map_id, node_id, hops=args["hops"])
+    small = None
+    if not full_access():  # small groups are judged on the whole map, not the web
+        whole = project(store().graph(map_id), group_by=args["group_by"])
+        small = small_groups(whole)
+    G = _viewer_graph(records, args, small=small)
+    centre = G.graph["public_ids"].get(node_id)
+    if centre is None or centre not in G:
+        raise NotFound(f"no person or organisation {node_id!r} to show")
+    return records, G, centre
 
 
 @bp.get("/maps/<map_id>/view")
@@ -90,7 +114,7 @@ def map_view(map_id):
     G = _viewer_graph(records, args)
     if args.get("silo"):
         keep = set(args["silo"])
-        G = G.subgraph([n for n, g in G.nodes(data="group") if g in keep]).copy()
+        G = restrict(G, [n for n, g in G.nodes(data="group") if g in keep])
     html = render_map(
         G,
         silo_colours=_colours(records.map),
@@ -109,11 +133,7 @@ def map_view(map_id):
 def ego_view(map_id, node_id):
     """A person's or organisation's own web: everyone within ``hops`` ties of them."""
     args = _args()
-    records = store().neighbourhood(map_id, node_id, hops=args["hops"])
-    G = _viewer_graph(records, args)
-    centre = G.graph["public_ids"].get(node_id)
-    if centre is None or centre not in G:
-        raise NotFound(f"no person or organisation {node_id!r} to show")
+    records, G, centre = ego_graph(map_id, node_id, args)
     html = render_ego(
         G,
         centre,
@@ -133,6 +153,12 @@ def silo_view(map_id):
     args = _args()
     records = store().graph(map_id, as_of=args.get("as_of") or date.today())
     G = _viewer_graph(records, args)
+    notice = None
+    small = G.graph.get("small_groups") or set()
+    if small:
+        # viewers: no figure about a group of fewer than five people (DESIGN §4)
+        G = restrict(G, [n for n, grp in G.nodes(data="group") if grp not in small])
+        notice = f"{len(small)} group(s) with fewer than {MIN_GROUP_SIZE} people are not shown."
     html = render_silos(
         G,
         attribute="group",
@@ -140,6 +166,7 @@ def silo_view(map_id):
         title=f"{records.map.name}: silos",
         standalone=args["download"],
         asset_base=ASSET_BASE,
+        notice=notice,
     )
     return _page(html, args, f"{map_id}-silos.html")
 

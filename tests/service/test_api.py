@@ -208,3 +208,26 @@ def test_openapi_document_and_health(api):
     assert "/api/v1/maps/{map_id}/bulk" in doc["paths"]
     health = api.get("/healthz")
     assert health.status_code == 200 and health.json["status"] == "ok"
+
+
+def test_map_patch_with_partial_silos_is_validated_not_500(api):
+    """Found by schemathesis: a partial map load reached nested silos, whose defaults
+    and required fields were then skipped (KeyError: 'colour', a 500)."""
+    r = api.patch(MAP, json={"silos": [{"name": "health"}, {"name": "housing"}]})
+    assert r.status_code == 200 and r.json["silos"][0]["colour"] == "#888888"
+    assert_error(api.patch(MAP, json={"silos": [{"colour": "#000000"}]}), 422, "name")
+
+
+def test_writes_need_a_json_body(api):
+    """Found by schemathesis: a PATCH or batch with no body passed as an empty change."""
+    before = version(api)
+    assert_error(api.patch(MAP), 422)
+    assert_error(api.post(f"{MAP}/bulk"), 422)
+    assert_error(api.post(f"{MAP}/people", data={"name": "A", "silo": "health"}), 422)
+    assert version(api) == before
+
+
+def test_405_names_the_allowed_methods(api):
+    r = api.open(MAP, method="TRACE")
+    assert_error(r, 405)
+    assert {"GET", "PATCH", "DELETE"} <= {m.strip() for m in r.headers["Allow"].split(",")}

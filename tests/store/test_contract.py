@@ -242,3 +242,72 @@ def test_odd_but_valid_ids(store):
     for odd in ["a.b", "x:y-z_1", "9" * 128]:
         store.create("m1", Person(odd, "Odd", "health"))
         assert store.get("m1", P, odd).id == odd
+
+
+# -- access tokens (hashes only) ---------------------------------------------------------
+
+
+def token(tid="t1", map_id="m1", role="viewer", digest=None, **kw):
+    from graph_models.store.base import AccessToken
+
+    return AccessToken(tid, map_id, role, digest or ("h-" + tid), **kw)
+
+
+def test_tokens_create_find_list_revoke(store):
+    from graph_models.store.base import OPERATOR_SCOPE
+
+    new_map(store)
+    made = store.create_token(token("t1", label="commissioners"), actor="admin:root")
+    assert made.created_at and made.created_by == "admin:root"
+    store.create_token(token("t2", role="community", subject="ann"))
+    store.create_token(token("op", map_id=OPERATOR_SCOPE, role="admin"))
+    assert store.find_token("h-t1").label == "commissioners"
+    assert store.find_token("nope") is None
+    assert store.get_token("t2").subject == "ann"
+    assert [t.id for t in store.list_tokens("m1")] == ["t1", "t2"]
+    assert [t.id for t in store.list_tokens(OPERATOR_SCOPE)] == ["op"]
+    revoked = store.revoke_token("m1", "t1", at="2030-01-01T00:00:00+00:00", actor="x")
+    assert revoked.revoked_at == "2030-01-01T00:00:00+00:00"
+    assert store.find_token("h-t1").revoked_at == "2030-01-01T00:00:00+00:00"
+    again = store.revoke_token("m1", "t1", at="2031-01-01T00:00:00+00:00")
+    assert again.revoked_at == "2030-01-01T00:00:00+00:00"  # the first revocation stands
+    log = store.audit_log("m1", limit=10).items
+    assert [(e.action, e.entity_type, e.entity_ref) for e in log[:2]] == [
+        ("revoke", "token", "t1"),
+        ("create", "token", "t2"),
+    ]
+
+
+def test_tokens_are_scoped_and_unique(store):
+    new_map(store)
+    new_map(store, "m2")
+    store.create_token(token("t1"))
+    with pytest.raises(Conflict):
+        store.create_token(token("t1", digest="other"))
+    with pytest.raises(Conflict):
+        store.create_token(token("t9", digest="h-t1"))
+    with pytest.raises(NotFound):
+        store.revoke_token("m2", "t1", at="2030-01-01")  # another map's token
+    with pytest.raises(NotFound):
+        store.create_token(token("t3", map_id="nope"))
+    with pytest.raises(NotFound):
+        store.list_tokens("nope")
+    with pytest.raises(NotFound):
+        store.get_token("ghost")
+    store.create("m1", Person("ann", "Ann", "health"))
+    store.create_token(token("link", role="community", subject="ann"))
+    store.delete("m1", P, "ann")  # erasure takes their share links with them
+    assert store.find_token("h-link") is None and store.find_token("h-t1") is not None
+    store.delete_map("m1")
+    assert store.find_token("h-t1") is None
+
+
+def test_audit_log_filtered_by_refs_and_map_updates_audited(filled):
+    m = filled.get_map("m1")
+    m.name = "Renamed"
+    filled.update_map(m, actor="coordinator:t1")
+    assert filled.audit_log("m1", limit=1).items[0].entity_type == "map"
+    about = filled.audit_log("m1", refs=["ann", "r1"], limit=100)
+    assert about.total == 2
+    assert sorted(e.entity_ref for e in about.items) == ["ann", "r1"]
+    assert filled.audit_log("m1", refs=[]).total == 0

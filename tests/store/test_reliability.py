@@ -11,8 +11,7 @@ import pytest
 from graph_models.model import EntityType, Map, Person, Relationship, Silo
 from graph_models.store.embedded import EmbeddedStore
 from graph_models.store.neo4j import Neo4jStore
-from service.app import create_app
-from tests.conftest import unavailable
+from tests.conftest import ADMIN_SECRET, make_app, unavailable
 from tests.neo4j_server import LocalNeo4j, free_port
 
 
@@ -92,10 +91,13 @@ def test_neo4j_data_survives_restart(own_neo4j):
 
 def test_neo4j_outage_gives_503_and_recovers(own_neo4j):
     store = make_store(own_neo4j)
-    app = create_app({"TESTING": True, "STORE": store})
+    app = make_app(store)
     client = app.test_client()
+    client.token = ADMIN_SECRET
     client.post("/api/v1/maps", json={"id": "outage", "name": "Outage"})
     assert client.get("/api/v1/maps/outage").status_code == 200
+    viewer = app.test_client()
+    viewer.token = client.post("/api/v1/maps/outage/tokens", json={"role": "viewer"}).json["token"]
 
     own_neo4j.stop()
     health = client.get("/healthz")
@@ -106,8 +108,10 @@ def test_neo4j_outage_gives_503_and_recovers(own_neo4j):
     ):
         assert response.status_code == 503
         assert response.json["code"] == 503 and "Neo4j" in response.json["message"]
+    assert viewer.get("/api/v1/maps/outage").status_code == 503  # not 401: tokens are in Neo4j
 
     own_neo4j.start()
     assert client.get("/healthz").status_code == 200
     assert client.get("/api/v1/maps/outage").status_code == 200
+    assert viewer.get("/api/v1/maps/outage").status_code == 200
     store.close()

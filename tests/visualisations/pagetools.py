@@ -37,11 +37,17 @@ def open_page(
     offline: bool = False,
     viewport=(1280, 820),
     timeout_ms: int = 30_000,
+    headers: dict | None = None,
+    wait_for: str | None = READY,
 ) -> Session:
     """Open ``url`` in a fresh context; every request not to file:// or ``allowed_origin``
-    is aborted and recorded; dialogs are dismissed and recorded."""
+    is aborted and recorded; dialogs are dismissed and recorded. ``headers`` go with
+    every request (e.g. ``Authorization``). ``wait_for``: a condition to wait for
+    (a graph page's readiness by default; None for plain pages)."""
     context = browser.new_context(
-        viewport={"width": viewport[0], "height": viewport[1]}, offline=offline
+        viewport={"width": viewport[0], "height": viewport[1]},
+        offline=offline,
+        extra_http_headers=headers or {},
     )
     page = context.new_page()
     session = Session(page)
@@ -72,7 +78,8 @@ def open_page(
     )
     page.add_init_script(RECORD_CSP)
     page.goto(url)
-    page.wait_for_function(READY, timeout=timeout_ms)
+    if wait_for:
+        page.wait_for_function(wait_for, timeout=timeout_ms)
     return session
 
 

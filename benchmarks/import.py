@@ -1,0 +1,281 @@
+"""File import speed and memory: 20,000 people + 100,000 ties as CSV and XLSX, into each store.
+
+Each run is a fresh subprocess importing into a fresh map (``people.csv`` then
+``relationships.csv``, or one workbook with both sheets), so its peak memory (maxrss)
+is its own. Prints the median rows/s and the largest peak over ``--repeat`` runs, with
+baselines measured in the same run: the raw ``csv`` module reading the same files, and
+openpyxl (read-only) reading the same workbook, with no validation and no store. A
+re-import of the unchanged CSV files (validate and compare, nothing written) is timed
+too. Targets (issue 6): CSV into the embedded store >= 20,000 rows/s; peak < 500 MB.
+
+    .venv/bin/python benchmarks/import.py                    # both stores (starts Neo4j)
+    .venv/bin/python benchmarks/import.py --stores embedded --repeat 5
+    BRIDGEMAP_NEO4J_URI=bolt://127.0.0.1:7687 .venv/bin/python benchmarks/import.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CSV_TARGET = 20_000
+MEMORY_TARGET_MB = 500
+
+
+def write_files(folder: Path, n_people: int, n_ties: int, seed: int = 1) -> dict[str, Path]:
+    """people.csv, relationships.csv and book.xlsx (both sheets) with the same rows."""
+    import openpyxl
+
+    from graph_models.io.exporter import write_sheets
+    from graph_models.model import DEFAULT_SILOS
+
+    rng = random.Random(seed)
+    silos = [s for s, _ in DEFAULT_SILOS]
+    kinds = ["knows", "works_with", "mentors"]
+    people = [["id", "name", "silo", "role", "area", "tags", "contact", "visibility"]]
+    for i in range(n_people):
+        people.append(
+            [f"p{i}", f"Person {i}", rng.choice(silos), "officer", "north", "a; b", "", "named"]
+        )
+    ties = [["id", "source", "target", "kind", "strength", "since", "until", "notes", "evidence"]]
+    for i in range(n_ties):
+        a, b = rng.sample(range(n_people), 2)
+        since = f"20{rng.randint(10, 24)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+        ties.append(
+            [f"t{i}", f"p{a}", f"p{b}", rng.choice(kinds), rng.randint(1, 5), since, "", "", ""]
+        )
+    paths = {"people": folder / "people.csv", "relationships": folder / "relationships.csv"}
+    for key, rows in (("people", people), ("relationships", ties)):
+        with open(paths[key], "w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows(rows)
+    wb = openpyxl.Workbook(write_only=True)  # as the XLSX export writes it
+    write_sheets(wb, [("people", (people[0], people[1:])), ("relationships", (ties[0], ties[1:]))],
+                 write_only=True)  # fmt: skip
+    paths["xlsx"] = folder / "book.xlsx"
+    wb.save(paths["xlsx"])
+    return paths
+
+
+# -- one run, in its own process ---------------------------------------------------------
+
+
+def child(args) -> None:
+    import resource
+
+    from graph_models.io import import_file
+    from graph_models.model import DEFAULT_SILOS, Map, Silo
+
+    store = open_store(args.store, args.db, args.uri)
+    store.create_map(Map(args.map, args.map, silos=[Silo(n, c) for n, c in DEFAULT_SILOS]))
+    files = [Path(p) for p in args.files]
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    def run() -> tuple[float, float, int, bool]:
+        start, cpu = time.perf_counter(), time.process_time()
+        rows, written = 0, False
+        for path in files:
+            with open(path, "rb") as f:
+                report = import_file(store, args.map, f, filename=path.name)
+            total = report.total
+            rows += total.created + total.updated + total.unchanged
+            written = written or report.written
+        return time.perf_counter() - start, time.process_time() - cpu, rows, written
+
+    seconds, cpu, rows, written = run()
+    assert written, "the first import must write"
+    again = None
+    if args.twice:
+        again, _, again_rows, rewritten = run()
+        assert again_rows == rows and not rewritten, "a re-import must change nothing"
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    store.close()
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "cpu": cpu,
+                "rows": rows,
+                "again": again,
+                "peak_mb": peak,
+                "base_mb": rss_before,
+            }
+        )
+    )
+
+
+def open_store(kind: str, db: str, uri: str | None):
+    if kind == "embedded":
+        from graph_models.store.embedded import EmbeddedStore
+
+        return EmbeddedStore(db)
+    import neo4j
+
+    from graph_models.store.neo4j import Neo4jStore
+
+    return Neo4jStore(neo4j.GraphDatabase.driver(uri, auth=None))
+
+
+def run_child(store: str, db: str, uri: str | None, files: list[Path], map_id: str, twice: bool):
+    cmd = [sys.executable, __file__, "--child", "--store", store, "--db", db, "--map", map_id]
+    cmd += ["--files", *map(str, files)]
+    if uri:
+        cmd += ["--uri", uri]
+    if twice:
+        cmd.append("--twice")
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"import run failed:\n{out.stderr[-4000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# -- baselines -----------------------------------------------------------------------------
+
+
+def csv_baseline(paths: dict[str, Path]) -> float:
+    start = time.perf_counter()
+    for key in ("people", "relationships"):
+        with open(paths[key], newline="", encoding="utf-8") as f:
+            for _ in csv.reader(f):
+                pass
+    return time.perf_counter() - start
+
+
+def xlsx_baseline(paths: dict[str, Path]) -> float:
+    import openpyxl
+
+    start = time.perf_counter()
+    wb = openpyxl.load_workbook(paths["xlsx"], read_only=True)
+    for ws in wb.worksheets:
+        for _ in ws.iter_rows(values_only=True):
+            pass
+    wb.close()
+    return time.perf_counter() - start
+
+
+def start_neo4j(tmp: str):
+    uri = os.environ.get("BRIDGEMAP_NEO4J_URI")
+    if uri:
+        return uri, None
+    from tests.neo4j_server import LocalNeo4j, free_port
+
+    # a production-like memory budget (see benchmarks/ingest.py)
+    os.environ.setdefault("BRIDGEMAP_NEO4J_HEAP", "2g")
+    os.environ.setdefault("BRIDGEMAP_NEO4J_PAGECACHE_MB", "512")
+    server = LocalNeo4j(Path(tmp) / "neo4j", free_port()).start()
+    return server.uri, server
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=20_000)
+    parser.add_argument("--ties", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--stores", default="embedded,neo4j")
+    parser.add_argument("--formats", default="csv,xlsx")
+    # a single run (internal)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--store", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--uri", help=argparse.SUPPRESS)
+    parser.add_argument("--map", help=argparse.SUPPRESS)
+    parser.add_argument("--files", nargs="*", help=argparse.SUPPRESS)
+    parser.add_argument("--twice", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args)
+        return
+
+    formats = args.formats.split(",")
+    table: list[dict] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        print(f"writing {args.people:,} people + {args.ties:,} ties ...", flush=True)
+        paths = write_files(Path(tmp), args.people, args.ties)
+        rows = args.people + args.ties
+        sizes = {k: p.stat().st_size / 2**20 for k, p in paths.items()}
+        csv_mb = sizes["people"] + sizes["relationships"]
+        base_csv = statistics.median(csv_baseline(paths) for _ in range(args.repeat))
+        table.append({"store": "-", "path": "csv module parse (baseline)", "seconds": base_csv})
+        if "xlsx" in formats:
+            base_xlsx = statistics.median(xlsx_baseline(paths) for _ in range(args.repeat))
+            table.append({"store": "-", "path": "openpyxl read (baseline)", "seconds": base_xlsx})
+        for kind in args.stores.split(","):
+            server, uri = None, None
+            if kind == "neo4j":
+                uri, server = start_neo4j(tmp)
+            db = str(Path(tmp) / f"{kind}.sqlite3")
+            try:
+                for fmt in formats:
+                    files = [paths["xlsx"]]
+                    if fmt == "csv":
+                        files = [paths["people"], paths["relationships"]]
+                    runs = [
+                        run_child(kind, db, uri, files, f"{fmt}-{i}-{time.time_ns()}", fmt == "csv")
+                        for i in range(args.repeat)
+                    ]
+                    row = {
+                        "store": kind,
+                        "path": f"{fmt} import",
+                        "seconds": statistics.median(r["seconds"] for r in runs),
+                        "cpu": statistics.median(r["cpu"] for r in runs),
+                        "peak": max(r["peak_mb"] for r in runs),
+                        "base": statistics.median(r["base_mb"] for r in runs),
+                        "target": CSV_TARGET if (fmt, kind) == ("csv", "embedded") else None,
+                    }
+                    table.append(row)
+                    if fmt == "csv":
+                        again = statistics.median(r["again"] for r in runs)
+                        table.append({"store": kind, "path": "csv re-import, unchanged",
+                                      "seconds": again})  # fmt: skip
+                    rate = rows / row["seconds"]
+                    print(f"  {kind} {fmt}: {rate:,.0f} rows/s, peak {row['peak']:,.0f} MB")
+            finally:
+                if server:
+                    server.stop()
+
+    print(
+        f"\nImport: {args.people:,} people + {args.ties:,} ties "
+        f"(CSV {csv_mb:.1f} MB, XLSX {sizes['xlsx']:.1f} MB); median of {args.repeat} runs, "
+        "each in a fresh process and map"
+    )
+    header = (
+        f"{'store':<9} {'path':<28} {'rows':>8} {'seconds':>8} {'rows/s':>9} {'target':>8} "
+        f"{'met':>4} {'cpu s':>6} {'peak MB':>8} {'at start':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in table:
+        rate = rows / r["seconds"]
+        target = r.get("target")
+        met = "" if target is None else ("yes" if rate >= target else "NO")
+        tgt = f"{target:>8,}" if target else f"{'':>8}"
+        cpu = f"{r['cpu']:>6.2f}" if r.get("cpu") else f"{'':>6}"
+        peak = r.get("peak")
+        mem = f"{peak:>8,.0f}" if peak else f"{'':>8}"
+        if peak and peak >= MEMORY_TARGET_MB:
+            mem = mem[:-1] + "!"
+        start = f"{r['base']:>8,.0f}" if r.get("base") else f"{'':>8}"
+        print(
+            f"{r['store']:<9} {r['path']:<28} {rows:>8,} {r['seconds']:>8.2f} {rate:>9,.0f} "
+            f"{tgt} {met:>4} {cpu} {mem} {start}"
+        )
+    print(
+        "\ncpu s: the importing process's own CPU time (for Neo4j the server's work is not in"
+        f" it); peak MB: its largest resident set (maxrss; target < {MEMORY_TARGET_MB} MB, '!'"
+        " marks a miss); at start: the process after imports and opening the store."
+    )
+
+
+if __name__ == "__main__":
+    main()

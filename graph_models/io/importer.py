@@ -1,0 +1,555 @@
+"""Importing a file into a map: all or nothing, idempotent, with a report of every row.
+
+:func:`import_file` reads a file (:mod:`graph_models.io.readers`), validates every
+row with the schemas, fits silos to the map (:mod:`graph_models.io.rows`), resolves
+relationship endpoints given by id or by unique name, and compares each row with what
+the store already holds. Then:
+
+* if any row is invalid, nothing is written and :class:`ImportRejected` (HTTP 422)
+  names every problem by sheet, row and column: ``{"people.csv": {"4": {"Sector":
+  ["must be one of: ..."]}}}``;
+* with ``dry_run``, nothing is written and the report says what would change;
+* otherwise the new and changed rows (only those) go to the store in **one**
+  ``bulk_upsert`` call, which is atomic on both stores. Importing the same file twice
+  therefore changes nothing the second time (the map's version stays put), and an
+  edited file updates exactly the edited rows.
+
+Silos outside the map's vocabulary are errors, unless ``add_silos`` is set: then they
+are added to the vocabulary (``update_map``) just before the rows are written, and
+taken out again if that write fails.
+
+Endpoints: a relationship's ``source`` and ``target`` may be an id or a name. An id
+(of a row in the file or a node in the map) wins; otherwise the name must belong to
+exactly one person or organisation (case and spacing forgiven; when several share it,
+the kind's endpoint type is used to choose, e.g. ``works_for`` targets an
+organisation). An ambiguous name is an error asking for an id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import marshmallow as ma
+
+from graph_models import model, schemas
+from graph_models.errors import InvalidInput
+from graph_models.io import columns as cols
+from graph_models.io import readers
+from graph_models.io.rows import (
+    SiloVocabulary,
+    build_entity,
+    fold_name,
+    natural_node_id,
+    natural_relationship_id,
+)
+from graph_models.model import EntityType, NodeType
+
+#: Relationship rows validated by one schema call (many=True) while they are all valid.
+_CHUNK = 500
+_MANY_RELATIONSHIPS = schemas.RelationshipSchema(many=True)
+
+#: Rows with problems listed in one error response (the message gives the total).
+MAX_REPORTED_ROWS = 1000
+#: Ids listed per entity type and change in a report (the counts are always complete).
+MAX_LISTED_CHANGES = 100
+
+_NODE_TYPE = {EntityType.PERSON: NodeType.PERSON, EntityType.ORGANISATION: NodeType.ORGANISATION}
+
+
+class ImportRejected(InvalidInput):
+    """The file has invalid rows; nothing was written (HTTP 422)."""
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    #: blank rows between data rows (and rows with data only in ignored columns)
+    skipped: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+        }
+
+
+@dataclass
+class ImportReport:
+    format: str
+    dry_run: bool
+    written: bool = False
+    #: the map's version after the import (unchanged when nothing was written)
+    version: int = 0
+    counts: dict[str, Counts] = field(
+        default_factory=lambda: {p: Counts() for p in cols.PLURAL.values()}
+    )
+    silos_added: list[str] = field(default_factory=list)
+    #: per entity type: ids "created" and "updated" (at most MAX_LISTED_CHANGES each)
+    changes: dict[str, dict[str, list[str]]] = field(
+        default_factory=lambda: {p: {"created": [], "updated": []} for p in cols.PLURAL.values()}
+    )
+    encoding: str | None = None
+    delimiter: str | None = None
+    ignored_columns: dict[str, list[str]] = field(default_factory=dict)
+    ignored_sheets: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> Counts:
+        out = Counts()
+        for c in self.counts.values():
+            out.created += c.created
+            out.updated += c.updated
+            out.unchanged += c.unchanged
+            out.skipped += c.skipped
+        return out
+
+    def as_dict(self) -> dict:
+        return {
+            "format": self.format,
+            "dry_run": self.dry_run,
+            "written": self.written,
+            "version": self.version,
+            **self.total.as_dict(),
+            **{plural: c.as_dict() for plural, c in self.counts.items()},
+            "silos_added": self.silos_added,
+            "changes": self.changes,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "ignored": {"columns": self.ignored_columns, "sheets": self.ignored_sheets},
+        }
+
+
+def parse_entity(entity) -> EntityType | None:
+    """``"people"``, ``"person"``, ``"ties"``... or an :class:`EntityType` (None: detect)."""
+    if entity is None or entity == "" or isinstance(entity, EntityType):
+        return entity or None
+    etype = cols.entity_of_sheet(str(entity))
+    if etype is None:
+        raise InvalidInput(
+            f"unknown entity {entity!r}",
+            {"entity": ["one of: people, organisations, relationships"]},
+        )
+    return etype
+
+
+def import_file(
+    store,
+    map_id: str,
+    stream,
+    *,
+    filename: str = "",
+    fmt: str | None = None,
+    entity=None,
+    dry_run: bool = False,
+    add_silos: bool = False,
+    actor: str = "",
+    progress: Callable[[float], None] | None = None,
+) -> ImportReport:
+    """Import ``stream`` (a binary file object) into map ``map_id``; see the module docstring.
+
+    Parameters
+    ----------
+    store : GraphStore
+    map_id : str
+    stream : binary file object
+        CSV (or a zip of CSVs), XLSX, JSON, GraphML or GEXF.
+    filename : str
+        Used to detect the format and the entity type of a CSV, and to name it in errors.
+    fmt : str, optional
+        One of :data:`~graph_models.io.readers.FORMATS`; detected when omitted.
+    entity : str, optional
+        For a CSV or one-sheet XLSX: ``people``, ``organisations`` or
+        ``relationships`` (detected from the header or file name when omitted).
+    dry_run : bool
+        Validate and report what would change, without writing.
+    add_silos : bool
+        Add unknown silos to the map's vocabulary instead of refusing them.
+    progress : callable, optional
+        Called with the fraction of the file read so far (0..1).
+
+    Raises
+    ------
+    ImportRejected
+        If any row is invalid (``errors`` keyed by sheet, row and column).
+
+    Examples
+    --------
+    >>> import io
+    >>> from graph_models.model import Map, Silo
+    >>> from graph_models.store.embedded import EmbeddedStore
+    >>> import tempfile, pathlib
+    >>> store = EmbeddedStore(pathlib.Path(tempfile.mkdtemp()) / "db.sqlite3")
+    >>> _ = store.create_map(Map("m", "M", silos=[Silo("health")]))
+    >>> csv = b"name,sector,role\\nAnn Evans,Health,GP\\n"
+    >>> import_file(store, "m", io.BytesIO(csv), filename="people.csv").total.created
+    1
+    >>> import_file(store, "m", io.BytesIO(csv), filename="people.csv").total.unchanged
+    1
+    """
+    m = store.get_map(map_id)
+    etype = parse_entity(entity)
+    with readers.read(stream, filename=filename, fmt=fmt, entity=etype, progress=progress) as src:
+        existing = store.graph(map_id)
+        job = _Import(m, existing, src, add_silos=add_silos)
+        job.run()
+    report = job.report(dry_run)
+    if job.errors.rows or job.errors.data:
+        raise job.errors.rejection()
+    if job.rows_seen == 0:
+        raise ImportRejected(
+            "the file has no rows to import",
+            {"file": ["no rows to import (only a header, or empty sheets)"]},
+        )
+    report.version = m.version
+    if dry_run or not (job.changed_nodes or job.changed_rels or job.vocabulary.added):
+        return report
+    if job.vocabulary.added:
+        store.update_map(job.vocabulary.grown_map())
+    try:
+        if job.changed_nodes or job.changed_rels:
+            store.bulk_upsert(map_id, job.changed_nodes, job.changed_rels, actor=actor)
+    except BaseException:
+        if job.vocabulary.added:
+            store.update_map(m)  # put the vocabulary back as it was
+        raise
+    report.written = True
+    report.version = store.get_map(map_id).version
+    if progress is not None:
+        progress(1.0)
+    return report
+
+
+class _Errors:
+    """Problems keyed by sheet, row and column label (the import's 422 ``errors``)."""
+
+    def __init__(self, initial: dict):
+        self.data: dict = {k: dict(v) if isinstance(v, dict) else v for k, v in initial.items()}
+        self.rows = 0
+        self.truncated = False
+
+    def add(self, sheet: str, row: str, problems: dict, labels: dict) -> None:
+        self.rows += 1
+        if self.rows > MAX_REPORTED_ROWS:
+            self.truncated = True
+            return
+        target = self.data.setdefault(sheet, {}).setdefault(row, {})
+        for key, messages in problems.items():
+            label = labels.get(key, key)
+            target.setdefault(label, []).extend(_flatten(messages))
+
+    def rejection(self) -> ImportRejected:
+        n = self.rows or 1
+        message = f"{n:,} row{'s' if n != 1 else ''} with problems; nothing was written"
+        if not self.rows:
+            message = "the file cannot be imported; nothing was written"
+        if self.truncated:
+            message += f" (the first {MAX_REPORTED_ROWS:,} are listed)"
+        return ImportRejected(message, self.data)
+
+
+def _flatten(messages) -> list[str]:
+    if isinstance(messages, str):
+        return [messages]
+    if isinstance(messages, dict):
+        out = []
+        for key, inner in messages.items():
+            prefix = f"item {int(key) + 1}: " if isinstance(key, int) else f"{key}: "
+            out += [prefix + m for m in _flatten(inner)]
+        return out
+    return [m for item in messages for m in _flatten(item)]
+
+
+class _Import:
+    def __init__(self, m: model.Map, existing, source: readers.Source, *, add_silos: bool):
+        self.map = m
+        self.source = source
+        self.errors = _Errors(source.errors)
+        colours = {}
+        if source.map_section is not None:
+            colours = self._map_section(source.map_section)
+        self.vocabulary = SiloVocabulary(m, add=add_silos, colours=colours)
+        if add_silos and source.map_section is not None:
+            for name in colours:  # the file's whole vocabulary, in its order
+                self._fit_silo(name, "map", "silos")
+        self.old_nodes = {n.id: n for n in existing.nodes}
+        self.old_rels = {r.id: r for r in existing.relationships}
+        self.counts = {p: Counts() for p in cols.PLURAL.values()}
+        self.changes = {p: {"created": [], "updated": []} for p in cols.PLURAL.values()}
+        self.changed_nodes: list = []
+        self.changed_rels: list = []
+        self.rows_seen = 0
+        self.types: dict[str, NodeType] = {i: n.type for i, n in self.old_nodes.items()}
+        self.names: dict[str, set[str]] = {}
+        #: id or folded name of a node row that failed -> "people row 4"
+        self.failed: dict[str, str] = {}
+        #: relationship id -> where it was first seen (across sheets)
+        self._rel_seen: dict[str, str] = {}
+
+    # -- the map section of a JSON file ----------------------------------------------
+
+    def _map_section(self, section: dict) -> dict[str, str]:
+        try:
+            loaded = schemas.load(schemas.MapSchema, section, where="map")
+        except InvalidInput as exc:
+            self.errors.data["map"] = exc.errors
+            return {}
+        return {s.name: s.colour for s in loaded.get("silos") or []}
+
+    def _fit_silo(self, name: str, sheet: str, row: str) -> None:
+        try:
+            self.vocabulary.fit(name)
+        except InvalidInput as exc:
+            self.errors.add(sheet, row, exc.errors, {})
+
+    # -- the passes ----------------------------------------------------------------------
+
+    def run(self) -> None:
+        node_sheets = [s for s in self.source.sheets if s.etype is not EntityType.RELATIONSHIP]
+        rel_sheets = [s for s in self.source.sheets if s.etype is EntityType.RELATIONSHIP]
+        loaded = []
+        for sheet in node_sheets:
+            loaded += self._load_nodes(sheet)
+        self._place_nodes(loaded)
+        for sheet in rel_sheets:
+            self._load_relationships(sheet)
+
+    def _load_nodes(self, sheet: readers.Sheet) -> list:
+        schema = schemas.ENTITY_SCHEMAS[sheet.etype]
+        out = []
+        for row in sheet.rows:
+            self.rows_seen += 1
+            problems = row.errors
+            if not problems:
+                try:
+                    values = schemas.load(schema, row.values)
+                    entity = build_entity(self.vocabulary, sheet.etype, {"id": "-", **values})
+                except InvalidInput as exc:
+                    problems = dict(exc.errors)
+                    silo = row.values.get("silo")
+                    if "silo" not in problems and isinstance(silo, str) and silo:
+                        try:  # report a silo outside the vocabulary with the other problems
+                            self.vocabulary.fit(silo)
+                        except InvalidInput as silo_exc:
+                            problems.update(silo_exc.errors)
+                else:
+                    values["silo"] = entity.silo
+                    out.append((sheet, row.number, values))
+                    continue
+            self.errors.add(sheet.name, row.number, problems, sheet.labels)
+            where = f"{sheet.name} row {row.number}"
+            for key in (row.values.get("id"), row.values.get("name")):
+                if isinstance(key, str) and key:
+                    self.failed.setdefault(fold_name(key), where)
+                    self.failed.setdefault(key, where)
+        self.counts[cols.PLURAL[sheet.etype]].skipped += sheet.skipped[0]
+        return out
+
+    def _place_nodes(self, loaded: list) -> None:
+        """Give id-less rows their id, reject repeated ids, compare with the store."""
+        explicit = {values["id"] for _, _, values in loaded if "id" in values}
+        by_name: dict[tuple, set[str]] = {}
+        for node in self.old_nodes.values():
+            if node.id not in explicit:
+                by_name.setdefault((node.type, fold_name(node.name)), set()).add(node.id)
+        for sheet, _, values in loaded:
+            if "id" in values:
+                key = (_NODE_TYPE[sheet.etype], fold_name(values["name"]))
+                by_name.setdefault(key, set()).add(values["id"])
+
+        seen: dict[str, str] = {}
+        placed: list[tuple[str, str]] = []
+        for sheet, number, values in loaded:
+            labels = sheet.labels
+            noun = "person" if sheet.etype is EntityType.PERSON else "organisation"
+            id_key = "id"
+            if "id" not in values:
+                id_key = "name"
+                same = by_name.get((_NODE_TYPE[sheet.etype], fold_name(values["name"])), set())
+                if len(same) > 1:
+                    message = f"{len(same)} {noun}s have this name ({_ids(same)}); add an id"
+                    self.errors.add(sheet.name, number, {"name": [message]}, labels)
+                    continue
+                if same:
+                    values["id"] = next(iter(same))
+                else:
+                    values["id"] = natural_node_id(sheet.etype, values["name"])
+            node_id = values["id"]
+            where = f"{sheet.name} row {number}"
+            if node_id in seen:
+                self.errors.add(
+                    sheet.name,
+                    number,
+                    {id_key: [f"id {node_id!r} is also on {seen[node_id]}; ids must be unique"]},
+                    labels,
+                )
+                continue
+            seen[node_id] = where
+            node = model.ENTITY_CLASSES[sheet.etype](**values)
+            old = self.old_nodes.get(node_id)
+            if old is not None and old.type is not node.type:
+                other = "an organisation" if old.type is NodeType.ORGANISATION else "a person"
+                message = f"{node_id!r} is already {other} in this map"
+                self.errors.add(sheet.name, number, {id_key: [message]}, labels)
+                continue
+            self.types[node_id] = node.type
+            placed.append((node.name, node_id))
+            self._classify(sheet.etype, node, old, self.changed_nodes)
+
+        for node in self.old_nodes.values():
+            if node.id not in seen:
+                self.names.setdefault(fold_name(node.name), set()).add(node.id)
+        for name, node_id in placed:
+            self.names.setdefault(fold_name(name), set()).add(node_id)
+
+    def _classify(self, etype: EntityType, entity, old, changed: list) -> None:
+        plural = cols.PLURAL[etype]
+        counts = self.counts[plural]
+        if old is None:
+            counts.created += 1
+            kind = "created"
+        elif old == entity:
+            counts.unchanged += 1
+            return
+        else:
+            counts.updated += 1
+            kind = "updated"
+        changed.append(entity)
+        listed = self.changes[plural][kind]
+        if len(listed) < MAX_LISTED_CHANGES:
+            listed.append(entity.id)
+
+    def _resolve(self, value, kind, end: str) -> tuple[str | None, str | None]:
+        """(id, None) for an endpoint given by id or unique name; (None, message) if not."""
+        text = value if isinstance(value, str) else str(value)
+        if text in self.types:
+            return text, None
+        folded = fold_name(text)
+        same = self.names.get(folded)
+        if same:
+            if len(same) > 1 and kind in model.RELATIONSHIP_KINDS:
+                rule = model.RELATIONSHIP_KINDS[kind]
+                wanted = rule.source if end == "source" else rule.target
+                fitting = {i for i in same if self.types.get(i) is wanted}
+                same = fitting or same
+            if len(same) == 1:
+                return next(iter(same)), None
+            return None, (
+                f"{len(same)} people or organisations are named {text!r} ({_ids(same)}); use an id"
+            )
+        failed = self.failed.get(text) or self.failed.get(folded)
+        if failed:
+            return None, f"refers to {failed}, which has problems"
+        return None, "no person or organisation with this id or name in the file or the map"
+
+    def _load_relationships(self, sheet: readers.Sheet) -> None:
+        labels = sheet.labels
+        types = self.types
+        pending: list[tuple[readers.Row, dict, bool]] = []
+        self._seen_here: dict[str, str] = {}  # id -> row number in this sheet
+        for row in sheet.rows:  # the hot loop of big imports: errors are the slow path
+            self.rows_seen += 1
+            if row.errors:
+                self.errors.add(sheet.name, row.number, row.errors, labels)
+                continue
+            values = row.values
+            kind = values.get("kind")
+            problems = None
+            for end in ("source", "target"):
+                raw = values.get(end)
+                if raw is None or raw in types:
+                    continue  # missing (the schema says so) or already an id
+                found, message = self._resolve(raw, kind, end)
+                if message:
+                    problems = problems or {}
+                    problems[end] = [message]
+                else:
+                    values[end] = found
+            if problems:
+                # report the row's other problems too: check it with stand-in endpoints
+                stand_in = {end: f"unresolved-{end}" for end in problems}
+                try:
+                    schemas.load(schemas.RelationshipSchema, {**values, **stand_in})
+                except InvalidInput as exc:
+                    problems = {**exc.errors, **problems}
+                self.errors.add(sheet.name, row.number, problems, labels)
+                continue
+            derived = False
+            if "id" not in values and kind and values.get("source") and values.get("target"):
+                derived = True
+                values["id"] = natural_relationship_id(values["source"], kind, values["target"])
+            pending.append((row, values, derived))
+            if len(pending) >= _CHUNK:
+                self._place_relationships(sheet, pending)
+                pending = []
+        self._place_relationships(sheet, pending)
+        self._rel_seen.update({k: f"{sheet.name} row {n}" for k, n in self._seen_here.items()})
+        self.counts["relationships"].skipped += sheet.skipped[0]
+
+    def _place_relationships(self, sheet: readers.Sheet, pending: list) -> None:
+        """Validate a chunk of rows with the schema (in one call while all are valid),
+        check their endpoints' types and ids, and compare them with the store."""
+        if not pending:
+            return
+        labels = sheet.labels
+        try:
+            loaded_rows = _MANY_RELATIONSHIPS.load([values for _, values, _ in pending])
+        except ma.ValidationError:
+            loaded_rows = []
+            for row, values, _ in pending:  # find the bad rows one by one
+                try:
+                    loaded_rows.append(schemas.load(schemas.RelationshipSchema, values))
+                except InvalidInput as exc:
+                    self.errors.add(sheet.name, row.number, exc.errors, labels)
+                    loaded_rows.append(None)
+        types = self.types
+        seen = self._seen_here
+        for (row, _, derived), loaded in zip(pending, loaded_rows, strict=True):
+            if loaded is None:
+                continue
+            try:
+                model.check_endpoints(
+                    loaded["kind"], types.get(loaded["source"]), types.get(loaded["target"])
+                )
+            except InvalidInput as exc:
+                self.errors.add(sheet.name, row.number, exc.errors, labels)
+                continue
+            rel_id = loaded["id"]
+            if rel_id in seen or rel_id in self._rel_seen:
+                if rel_id in seen:
+                    earlier = f"{sheet.name} row {seen[rel_id]}"
+                else:
+                    earlier = self._rel_seen[rel_id]
+                message = f"id {rel_id!r} is also on {earlier}; ids must be unique"
+                if derived:
+                    message = f"the same tie (source, kind, target) is also on {earlier}"
+                key = "source" if derived else "id"
+                self.errors.add(sheet.name, row.number, {key: [message]}, labels)
+                continue
+            seen[rel_id] = row.number  # formatted only if it is repeated
+            rel = model.Relationship(**loaded)
+            old = self.old_rels.get(rel_id)
+            self._classify(EntityType.RELATIONSHIP, rel, old, self.changed_rels)
+
+    def report(self, dry_run: bool) -> ImportReport:
+        src = self.source
+        return ImportReport(
+            format=src.format,
+            dry_run=dry_run,
+            counts=self.counts,
+            silos_added=[s.name for s in self.vocabulary.added],
+            changes=self.changes,
+            encoding=src.encoding,
+            delimiter=src.delimiter,
+            ignored_columns={k: v for k, v in src.ignored_columns.items() if v},
+            ignored_sheets=src.ignored_sheets,
+        )
+
+
+def _ids(ids) -> str:
+    shown = sorted(ids)[:5]
+    return ", ".join(shown) + (", ..." if len(ids) > 5 else "")

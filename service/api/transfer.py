@@ -1,0 +1,167 @@
+"""File import and export, and the blank templates (see :mod:`graph_models.io`).
+
+``POST /api/v1/maps/<map>/import`` takes a multipart form: the ``file`` and, as form
+fields, ``format`` (detected when omitted), ``entity`` (for a CSV or one-sheet XLSX),
+``dry_run`` and ``add_silos``. It answers 200 with the import report; 422 when any row
+is invalid (nothing is written; ``errors`` is keyed by sheet, row and column, e.g.
+``{"people.csv": {"4": {"Sector": ["must be one of: ..."]}}}``); 413 above
+``MAX_CONTENT_LENGTH``.
+
+``GET /api/v1/maps/<map>/export?format=json|csv|xlsx|graphml|gexf`` answers the file
+as an attachment. ``viewer=true`` exports what a viewer may see (consent applied);
+access control must force it on for callers who are not coordinators of the map.
+"""
+
+from __future__ import annotations
+
+import io
+
+import marshmallow as ma
+from flask import current_app, send_file
+from flask_smorest.fields import Upload
+from marshmallow import fields, validate
+
+from graph_models import io as transfer
+from graph_models.errors import BridgemapError, NotFound
+from service.api.blueprint import Blueprint
+from service.api.context import actor, store
+
+blp = Blueprint(
+    "transfer",
+    __name__,
+    url_prefix="/api/v1",
+    description="Import and export files (CSV, XLSX, JSON, GraphML, GEXF) and templates",
+)
+
+_ENTITIES = ["people", "organisations", "relationships", "person", "organisation", "relationship"]
+
+
+class ImportForm(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    format = fields.String(
+        validate=validate.OneOf(transfer.FORMATS),
+        metadata={"description": "detected from the file name and content when omitted"},
+    )
+    entity = fields.String(
+        validate=validate.OneOf(_ENTITIES),
+        metadata={"description": "what a CSV (or one-sheet XLSX) holds; detected if omitted"},
+    )
+    dry_run = fields.Boolean(
+        load_default=False, metadata={"description": "validate and report, write nothing"}
+    )
+    add_silos = fields.Boolean(
+        load_default=False,
+        metadata={"description": "add unknown silos to the map's vocabulary instead of refusing"},
+    )
+
+
+class ImportFile(ma.Schema):
+    file = Upload(required=True, metadata={"description": "the file to import"})
+
+
+class CountsSchema(ma.Schema):
+    created = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+    skipped = fields.Integer()
+
+
+class ImportReportSchema(CountsSchema):
+    format = fields.String()
+    dry_run = fields.Boolean()
+    written = fields.Boolean()
+    version = fields.Integer()
+    people = fields.Nested(CountsSchema)
+    organisations = fields.Nested(CountsSchema)
+    relationships = fields.Nested(CountsSchema)
+    silos_added = fields.List(fields.String())
+    changes = fields.Dict()
+    encoding = fields.String(allow_none=True)
+    delimiter = fields.String(allow_none=True)
+    ignored = fields.Dict()
+
+
+class ExportArgs(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    format = fields.String(load_default="json", validate=validate.OneOf(transfer.FORMATS))
+    viewer = fields.Boolean(
+        load_default=False,
+        metadata={"description": "apply consent as for a viewer (hidden left out, anonymised)"},
+    )
+
+
+class ExportUnavailable(BridgemapError):
+    status = 503
+    code = "export_unavailable"
+
+
+@blp.route("/maps/<map_id>/import", methods=["POST"])
+@blp.arguments(ImportForm, location="form")
+@blp.arguments(ImportFile, location="files")
+@blp.response(200, ImportReportSchema)
+def import_file(form, files, map_id):
+    """Import people, organisations and ties from a file: all or nothing, idempotent.
+
+    Rows with ids (or, without, a name: see the natural keys in the docs) update what
+    the map holds; the report counts rows created, updated, unchanged and skipped.
+    """
+    upload = files["file"]
+    store().get_map(map_id)  # 404 before reading the file
+    report = transfer.import_file(
+        store(),
+        map_id,
+        upload.stream,
+        filename=upload.filename or "",
+        fmt=form.get("format"),
+        entity=form.get("entity"),
+        dry_run=form["dry_run"],
+        add_silos=form["add_silos"],
+        actor=actor(),
+    )
+    return report.as_dict()
+
+
+@blp.route("/maps/<map_id>/export", methods=["GET"])
+@blp.arguments(ExportArgs, location="query")
+@blp.response(200, description="the file, as an attachment")
+def export_file(args, map_id):
+    """Export the whole map as JSON, CSV (zip), XLSX, GraphML or GEXF."""
+    secret = current_app.config.get("SECRET_KEY")
+    if args["viewer"] and not secret:
+        raise ExportUnavailable("viewer exports need the service's SECRET_KEY to be configured")
+    if isinstance(secret, str):
+        secret = secret.encode()
+    result = transfer.export_map(
+        store(), map_id, args["format"], viewer=args["viewer"], secret=secret
+    )
+    return _attachment(result.data, result.content_type, result.filename)
+
+
+@blp.route("/templates/<name>", methods=["GET"])
+@blp.response(200, description="a blank template with example rows")
+def template(name):
+    """Import templates: ``people.csv``, ``organisations.csv``, ``relationships.csv``
+    or ``bridgemap-template.xlsx`` (all three sheets, and notes on every column)."""
+    if name == transfer.WORKBOOK_NAME:
+        return _attachment(transfer.template_xlsx(), transfer.CONTENT_TYPES["xlsx"], name)
+    etype = transfer.TEMPLATE_NAMES.get(name)
+    if etype is None:
+        choices = ", ".join([*transfer.TEMPLATE_NAMES, transfer.WORKBOOK_NAME])
+        raise NotFound(f"no template {name!r}; there are: {choices}")
+    return _attachment(transfer.template_csv(etype), "text/csv; charset=utf-8", name)
+
+
+def _attachment(data: bytes, content_type: str, filename: str):
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=content_type,
+        as_attachment=True,
+        download_name=filename,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,254 @@
+"""Who is asking: bearer tokens, roles per map, the browser session and the operator token.
+
+Tokens are random (``secrets.token_urlsafe``, 256 bits) and kept only as SHA-256 digests
+(a fast hash is enough for secrets of that entropy; there is nothing to brute-force).
+A request names its token in ``Authorization: Bearer <token>`` (parsed by
+Flask-HTTPAuth); a browser that opened a share link or signed in at ``/login`` carries a
+signed session cookie naming the token's *id*, which is looked up again on every
+request, so revoking or expiring a token also ends its sessions. The cookie is accepted
+for reading (GET/HEAD), and for writes only on the web pages' forms, whose policy rule
+says so (``Rule(form=True)``) and which then need a valid CSRF token (checked by
+:func:`service.policy.authorise`); every API write needs the header.
+
+Roles (see :mod:`service.policy` for what each may do):
+
+``admin``
+    the operator: every map, creates and deletes maps. From ``BRIDGEMAP_ADMIN_TOKEN``
+    (its digest is kept in memory, the text is dropped from the config) or, when that
+    is unset, one created on the first run, printed once and stored as a digest.
+``coordinator``
+    reads and writes everything in one map, manages its tokens.
+``viewer``
+    a commissioner: reads one map's analysis and views under the viewer rules of
+    :mod:`graph_models.visibility`; writes nothing.
+``community``
+    a share link for one person's or organisation's own web in one map, read-only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import Flask, current_app, g, request, session
+from flask_httpauth import HTTPTokenAuth
+
+from graph_models.errors import NotFound, StoreUnavailable
+from graph_models.store.base import OPERATOR_SCOPE, AccessToken
+
+log = logging.getLogger(__name__)
+
+ADMIN, COORDINATOR, VIEWER, COMMUNITY = "admin", "coordinator", "viewer", "community"
+MAP_ROLES = (COORDINATOR, VIEWER, COMMUNITY)
+#: The id under which a configured (BRIDGEMAP_ADMIN_TOKEN) operator token acts.
+CONFIG_ADMIN_ID = "admin-config"
+SECRET_PREFIX = "bm_"  # noqa: S105 - a prefix that marks Bridgemap tokens
+
+http_auth = HTTPTokenAuth(scheme="Bearer", realm="bridgemap")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The holder of a live token."""
+
+    token_id: str
+    role: str
+    map_id: str = OPERATOR_SCOPE
+    subject: str = ""
+
+    @property
+    def actor(self) -> str:
+        """How the audit log names who wrote: role and token id, never a person."""
+        return f"{self.role}:{self.token_id}"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+    @property
+    def full_access(self) -> bool:
+        """True for coordinators and the operator: whole records, no viewer rules."""
+        return self.role in (ADMIN, COORDINATOR)
+
+
+def new_secret() -> str:
+    return SECRET_PREFIX + secrets.token_urlsafe(32)
+
+
+def new_token_id() -> str:
+    return "tok_" + secrets.token_hex(8)
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def is_live(token: AccessToken, *, now: datetime | None = None) -> bool:
+    """Not revoked and not expired."""
+    if token.revoked_at:
+        return False
+    if token.expires_at:
+        expires = datetime.fromisoformat(token.expires_at)
+        if expires.tzinfo is None:
+            expires = expires.replace(tzinfo=UTC)
+        return (now or datetime.now(UTC)) < expires
+    return True
+
+
+def _store():
+    return current_app.extensions["bridgemap.store"]
+
+
+def _principal(token: AccessToken) -> Principal:
+    return Principal(token.id, token.role, token.map_id, token.subject)
+
+
+def verify_secret(secret: str) -> Principal | None:
+    """The principal holding ``secret``, or None for an unknown, revoked or expired one."""
+    if not secret or len(secret) > 200:
+        return None
+    wanted = digest(secret)
+    admin_digest = current_app.extensions.get("bridgemap.admin_digest")
+    if admin_digest and hmac.compare_digest(admin_digest, wanted):
+        return Principal(CONFIG_ADMIN_ID, ADMIN)
+    token = _store().find_token(wanted)
+    if token is None or not hmac.compare_digest(token.token_hash, wanted):
+        return None
+    return _principal(token) if is_live(token) else None
+
+
+def principal_by_id(token_id: str) -> Principal | None:
+    """The principal of a session (which names a token by id), if the token is live."""
+    if token_id == CONFIG_ADMIN_ID:
+        return (
+            Principal(CONFIG_ADMIN_ID, ADMIN)
+            if current_app.extensions.get("bridgemap.admin_digest")
+            else None
+        )
+    try:
+        token = _store().get_token(token_id)
+    except NotFound:
+        return None
+    return _principal(token) if is_live(token) else None
+
+
+@http_auth.verify_token
+def _verify_token(token: str):
+    return verify_secret(token)
+
+
+def authenticate(*, session_writes: bool = False) -> tuple[Principal | None, bool]:
+    """``(principal, failed)`` for this request.
+
+    ``failed`` is True when credentials were offered but are not valid (a wrong,
+    revoked or expired token): the caller answers 401 and counts it against the rate
+    limit. A session cookie is used only for GET/HEAD requests without a header, and,
+    with ``session_writes`` (a web form whose CSRF token the caller checks), for POST.
+    """
+    found: dict = {}
+
+    def capture():
+        found["user"] = http_auth.current_user()
+
+    http_auth.login_required(optional=True)(capture)()
+    offered = "Authorization" in request.headers
+    principal = found.get("user") or None
+    if offered:
+        return principal, principal is None
+    token_id = session.get("tid")
+    methods = ("GET", "HEAD", "POST") if session_writes else ("GET", "HEAD")
+    if token_id and request.method in methods:
+        principal = principal_by_id(token_id)
+        if principal is None:
+            session.clear()
+        return principal, False
+    return None, False
+
+
+def start_session(principal: Principal) -> None:
+    session.clear()
+    session["tid"] = principal.token_id
+    session.permanent = True
+
+
+def current_principal() -> Principal | None:
+    return getattr(g, "principal", None)
+
+
+def issue_token(
+    store, map_id: str, role: str, *, label: str = "", subject: str = "", actor: str = ""
+) -> tuple[str, AccessToken]:
+    """Create a token; returns ``(secret, record)``. The secret is not kept anywhere."""
+    secret = new_secret()
+    token = store.create_token(
+        AccessToken(new_token_id(), map_id, role, digest(secret), label=label, subject=subject),
+        actor=actor,
+    )
+    return secret, token
+
+
+DEMO_LINK_LABEL = "bridgemap serve --demo"
+
+
+def demo_coordinator_link(store, map_id: str) -> str:
+    """A fresh coordinator token for the demo map (earlier demo links are revoked)."""
+    for old in store.list_tokens(map_id):
+        if old.label == DEMO_LINK_LABEL and not old.revoked_at:
+            store.revoke_token(map_id, old.id, at=now_iso(), actor="bridgemap")
+    secret, _ = issue_token(store, map_id, COORDINATOR, label=DEMO_LINK_LABEL, actor="bridgemap")
+    return secret
+
+
+# -- the operator token -----------------------------------------------------------------
+
+
+def setup_admin_token(app: Flask, *, announce=None) -> str | None:
+    """Make sure an operator token exists; returns its secret if one was just created.
+
+    With ``ADMIN_TOKEN`` configured, its digest is kept in ``app.extensions`` and the
+    text is removed from the config. Otherwise, when the store holds no live operator
+    token and ``ADMIN_TOKEN_BOOTSTRAP`` is on, one is created, its digest stored, and
+    its secret printed once (to stderr, or through ``announce``).
+    """
+    configured = app.config.pop("ADMIN_TOKEN", "") or ""
+    if configured:
+        if len(configured) < 32:
+            raise RuntimeError("BRIDGEMAP_ADMIN_TOKEN must be at least 32 characters")
+        app.extensions["bridgemap.admin_digest"] = digest(configured)
+        return None
+    if not app.config.get("ADMIN_TOKEN_BOOTSTRAP"):
+        return None
+    store = app.extensions["bridgemap.store"]
+    try:
+        if any(is_live(t) for t in store.list_tokens(OPERATOR_SCOPE)):
+            return None
+        secret = new_secret()
+        store.create_token(
+            AccessToken(
+                new_token_id(),
+                OPERATOR_SCOPE,
+                ADMIN,
+                digest(secret),
+                label="first run",
+                created_by="bridgemap",
+            )
+        )
+    except StoreUnavailable as exc:
+        log.warning("could not check for an operator token: %s", exc.message)
+        return None
+    message = (
+        "An operator (admin) token was created. It is shown only this once; keep it safe:\n"
+        f"  {secret}\n"
+        "Use it as 'Authorization: Bearer <token>' or sign in at /login."
+    )
+    (announce or (lambda text: print(text, file=sys.stderr, flush=True)))(message)
+    return secret

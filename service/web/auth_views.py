@@ -1,0 +1,104 @@
+"""Signing a browser in: a small token form at ``/login``, share links, signing out.
+
+A share link (``/share/<token>``) signs the browser in and redirects to the token's
+page: the map's dashboard for coordinators and viewers, the list of maps for the
+operator, the person's or organisation's own web (with plain-language explanations)
+for a community link. The session cookie names the token's id, never its secret; forms
+carry a CSRF token (Flask-WTF), and wrong tokens count against the same per-address
+limit as the API's.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, session, url_for
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, Length
+
+from graph_models.errors import NotFound
+from graph_models.model import EntityType
+from service.api.context import store
+from service.auth import COMMUNITY, Principal, principal_by_id, start_session, verify_secret
+from service.errors import error_response
+from service.policy import client_address, over_limit, too_many
+
+bp = Blueprint("web_auth", __name__)
+
+
+class LoginForm(FlaskForm):
+    token = PasswordField("Token", validators=[DataRequired(), Length(max=200)])
+
+
+class LogoutForm(FlaskForm):
+    pass
+
+
+def landing(principal: Principal) -> str:
+    """Where a signed-in browser goes first."""
+    if principal.role == COMMUNITY:
+        try:
+            store().get(principal.map_id, EntityType.PERSON, principal.subject)
+            kind = "people"
+        except NotFound:
+            kind = "organisations"
+        return f"/maps/{principal.map_id}/{kind}/{principal.subject}/web"
+    if principal.map_id:
+        return url_for("pages_dashboard.dashboard", map_id=principal.map_id)
+    return url_for("pages_maps.maps")
+
+
+def _sign_in(secret: str):
+    """``(principal, None)``, or ``(None, error response)`` for a wrong or throttled token."""
+    if over_limit("AUTH_FAILURE_RATE_LIMIT", client_address(), hit=False):
+        return None, too_many("failed sign-in attempts")
+    principal = verify_secret(secret)
+    if principal is None:
+        over_limit("AUTH_FAILURE_RATE_LIMIT", client_address(), hit=True)
+    return principal, None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    error, status = None, 200
+    if form.validate_on_submit():
+        principal, throttled = _sign_in(form.token.data.strip())
+        if throttled:
+            return throttled
+        if principal is not None:
+            start_session(principal)
+            return redirect(landing(principal))
+        error, status = "That token is not valid (it may have expired or been revoked).", 401
+    elif form.is_submitted():
+        error, status = "The form expired or was incomplete; please try again.", 400
+    current = principal_by_id(session["tid"]) if session.get("tid") else None
+    return (
+        render_template(
+            "login.html",
+            form=form,
+            logout_form=LogoutForm(),
+            error=error,
+            principal=current,
+            landing=landing(current) if current else None,
+        ),
+        status,
+    )
+
+
+@bp.post("/logout")
+def logout():
+    if LogoutForm().validate_on_submit():
+        session.clear()
+        return redirect(url_for("web_auth.login"))
+    return error_response(400, "the form expired; please sign out again from /login")
+
+
+@bp.get("/share/<token>")
+def share(token):
+    principal, throttled = _sign_in(token)
+    if throttled:
+        return throttled
+    if principal is None:
+        return error_response(401, "this share link is not valid (expired or revoked?)")
+    start_session(principal)
+    return redirect(landing(principal))

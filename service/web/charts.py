@@ -1,0 +1,121 @@
+"""Small charts drawn on the server as SVG: no script, no other host, text escaped.
+
+Every label is user text (silo names come from the map's vocabulary), so each one goes
+through :func:`markupsafe.escape`; numbers are formatted here. Colours are attributes
+(``fill``), which the pages' CSP allows, never ``style``.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+#: The heat map's scale: white (no ties) to deep blue (the most ties in any cell).
+_LOW, _HIGH = (247, 251, 255), (8, 69, 148)
+
+
+def _shade(share: float) -> str:
+    r, g, b = (round(lo + (hi - lo) * share) for lo, hi in zip(_LOW, _HIGH, strict=True))
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def _ink(share: float) -> str:
+    return "#ffffff" if share > 0.5 else "#1f2933"
+
+
+def _short(name: str, n: int = 16) -> str:
+    return name if len(name) <= n else name[: n - 1] + "…"
+
+
+def tie_heatmap(groups: list, counts: list, *, colours: dict | None = None, title: str) -> Markup:
+    """The silo x silo tie matrix: one cell per pair, darker = more ties.
+
+    ``counts[i][j]`` may be None (a suppressed small group): drawn hatched, with a dash.
+    """
+    colours = colours or {}
+    n = len(groups)
+    cell, left, top = 44, 150, 120
+    width, height = left + n * cell + 10, top + n * cell + 10
+    values = [v for row in counts for v in row if isinstance(v, int | float)]
+    peak = max(values, default=0) or 1
+    out = [
+        f'<svg class="chart chart--heatmap" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="heatmap-title" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="heatmap-title">{escape(title)}</title>',
+        '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#f5f7fa"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#cbd2d9" stroke-width="2"/></pattern></defs>',
+    ]
+    for i, name in enumerate(groups):
+        y = top + i * cell + cell / 2
+        x = left + i * cell + cell / 2
+        colour = escape(colours.get(name, "#888888"))
+        label = escape(_short(str(name)))
+        out.append(
+            f'<rect x="{left - 14}" y="{y - 5}" width="10" height="10" rx="2" fill="{colour}"/>'
+            f'<text x="{left - 20}" y="{y + 4}" text-anchor="end" font-size="12" '
+            f'fill="#1f2933">{label}</text>'
+        )
+        out.append(
+            f'<text transform="translate({x + 4},{top - 8}) rotate(-50)" font-size="12" '
+            f'fill="#1f2933">{label}</text>'
+        )
+    for i, row in enumerate(counts):
+        for j, value in enumerate(row):
+            x, y = left + j * cell, top + i * cell
+            pair = f"{groups[i]} and {groups[j]}" if i != j else f"within {groups[i]}"
+            if value is None:
+                out.append(
+                    f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" '
+                    f'fill="url(#hatch)"><title>{escape(pair)}: not shown (small group)'
+                    f'</title></rect><text x="{x + cell / 2 - 1}" y="{y + cell / 2 + 4}" '
+                    'text-anchor="middle" font-size="12" fill="#52606d">–</text>'
+                )
+                continue
+            share = value / peak
+            ties = f"{value} tie{'s' if value != 1 else ''}"
+            stroke = ' stroke="#1f2933" stroke-width="1"' if i == j else ""
+            out.append(
+                f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" rx="3" '
+                f'fill="{_shade(share)}"{stroke}><title>{escape(pair)}: {ties}</title></rect>'
+                f'<text x="{x + cell / 2 - 1}" y="{y + cell / 2 + 4}" text-anchor="middle" '
+                f'font-size="13" fill="{_ink(share)}">{value}</text>'
+            )
+    out.append("</svg>")
+    return Markup("".join(out))  # noqa: S704 - every text part escaped above
+
+
+def change_chart(points: list[tuple[str, float | None]], *, title: str, unit: str = "") -> Markup:
+    """A small bar chart of one figure at a few dates (e.g. ties across silos then and now)."""
+    width, height, left, bottom, top = 420, 200, 48, 36, 20
+    values = [v for _, v in points if v is not None]
+    peak = max(values, default=0) or 1
+    slot = (width - left - 10) / max(len(points), 1)
+    bar = min(70, slot * 0.6)
+    plot = height - bottom - top
+    out = [
+        f'<svg class="chart chart--change" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="change-title" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="change-title">{escape(title)}</title>',
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}" '
+        'stroke="#9aa5b1"/>',
+    ]
+    for k, (label, value) in enumerate(points):
+        x = left + k * slot + (slot - bar) / 2
+        if value is None:
+            h = 0
+            shown = "–"
+        else:
+            h = plot * (value / peak)
+            shown = f"{value:g}{unit}"
+        y = height - bottom - h
+        colour = "#1d5a78" if k == len(points) - 1 else "#9fb3c8"
+        out.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" rx="3" '
+            f'fill="{colour}"><title>{escape(label)}: {escape(shown)}</title></rect>'
+            f'<text x="{x + bar / 2:.1f}" y="{y - 6:.1f}" text-anchor="middle" font-size="13" '
+            f'font-weight="600" fill="#1f2933">{escape(shown)}</text>'
+            f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 18}" text-anchor="middle" '
+            f'font-size="12" fill="#52606d">{escape(label)}</text>'
+        )
+    out.append("</svg>")
+    return Markup("".join(out))  # noqa: S704 - every text part escaped above

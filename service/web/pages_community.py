@@ -1,0 +1,61 @@
+"""A person's or organisation's own web, in plain words: what a community link opens.
+
+Built from the same consent-filtered graph as the ego view
+(:func:`service.web.graph_views.ego_graph`): nothing outside the web, nobody hidden,
+anonymised people only as "a person in <silo>". The policy keeps a community link to
+its own node and at most two steps.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import Blueprint, render_template, request, url_for
+
+from service.api.context import store
+from service.web.graph_views import ViewArgs, ego_graph
+
+bp = Blueprint("pages_community", __name__)
+
+
+def _hops() -> int:
+    raw = request.args.get("hops", "1")
+    return 2 if raw == "2" else 1
+
+
+@bp.get("/maps/<map_id>/people/<node_id>/web", defaults={"kind": "people"})
+@bp.get("/maps/<map_id>/organisations/<node_id>/web", defaults={"kind": "organisations"})
+def web(map_id, node_id, kind):
+    hops = _hops()
+    m = store().get_map(map_id)
+    _, G, centre = ego_graph(map_id, node_id, ViewArgs().load({"hops": hops}))
+    me = G.nodes[centre]
+    direct = sorted(G.neighbors(centre), key=lambda n: str(G.nodes[n].get("label", "")).casefold())
+    by_silo: dict[str, list] = defaultdict(list)
+    for n in direct:
+        a = G.nodes[n]
+        kinds = G.edges[centre, n].get("kinds") or []
+        by_silo[a.get("group") or "no silo"].append(
+            {"label": a.get("label", ""), "type": a.get("type"), "kinds": kinds}
+        )
+    own = me.get("group")
+    other_silos = sorted(s for s in by_silo if s != own)
+    further = [n for n in G if n != centre and n not in set(direct)]
+    src = url_for("graph_views.ego_view", map_id=map_id, node_id=node_id) + f"?embed=1&hops={hops}"
+    if kind == "organisations":
+        src = src.replace("/people/", "/organisations/", 1)
+    return render_template(
+        "community.html",
+        current_map=m,
+        me=me,
+        own=own,
+        by_silo=dict(sorted(by_silo.items())),
+        other_silos=other_silos,
+        direct=len(direct),
+        further=len(further),
+        hops=hops,
+        colours={s.name: s.colour for s in m.silos},
+        src=src,
+        kind=kind,
+        node_id=node_id,
+    )

@@ -1,0 +1,352 @@
+"""People, organisations and relationships: searchable paged lists, and forms to add,
+change and delete them (coordinators).
+
+Forms are validated by the API's marshmallow schemas (field-level messages) and the
+map's silo vocabulary. Viewers read what :func:`graph_models.visibility.public_records`
+lets them (hidden people absent, anonymised people by pseudonym) and see no edit
+buttons; posting a form directly is refused by the policy (403).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from graph_models import schemas
+from graph_models.errors import Conflict, InvalidInput, NotFound
+from graph_models.model import (
+    RELATIONSHIP_KINDS,
+    EntityType,
+    OrganisationKind,
+    to_dict,
+)
+from graph_models.visibility import public_records
+from service.api.context import actor, forget_cached, full_access, secret, store
+from service.api.entities import build_entity
+from service.policy import PAGE_KINDS
+from service.web.forms import field_errors, optional, tags, text
+
+bp = Blueprint("pages_entities", __name__)
+
+ETYPES = {
+    "people": EntityType.PERSON,
+    "organisations": EntityType.ORGANISATION,
+    "relationships": EntityType.RELATIONSHIP,
+}
+SINGULAR = {"people": "person", "organisations": "organisation", "relationships": "relationship"}
+PAGE_SIZE = 25
+
+KIND_LABELS = {
+    "knows": "knows (person – person)",
+    "works_with": "works with (person – person)",
+    "mentors": "mentors (person → person)",
+    "member_of": "is a member of (person → organisation)",
+    "works_for": "works for (person → organisation)",
+    "volunteers_at": "volunteers at (person → organisation)",
+    "leads": "leads (person → organisation)",
+    "partners_with": "partners with (organisation – organisation)",
+    "funds": "funds (organisation → organisation)",
+    "commissions": "commissions (organisation → organisation)",
+    "refers_to": "refers to (organisation → organisation)",
+}
+VISIBILITY_LABELS = [
+    ("named", "Named: may be shown by name"),
+    ("anonymised", "Anonymised: shown only as “a person in <silo>”"),
+    ("hidden", "Hidden: counted, never shown or listed to viewers"),
+]
+_FRIENDLY = {
+    "Missing data for required field.": "This is required.",
+    "Shorter than minimum length 1.": "This is required.",
+    "Field may not be null.": "This is required.",
+}
+
+
+def _friendly(errors: dict) -> dict:
+    return {k: [_FRIENDLY.get(m, m) for m in v] for k, v in errors.items()}
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def _visible(map_id: str) -> dict:
+    """Rows of every kind that the asker may see, with a name per node id."""
+    records = store().graph(map_id)
+    if full_access():
+        rows = {
+            "people": [to_dict(p) for p in records.people],
+            "organisations": [to_dict(o) for o in records.organisations],
+            "relationships": [to_dict(r) for r in records.relationships],
+        }
+    else:
+        rows = public_records(records, secret=secret())
+    names = {n["id"]: n["name"] for kind in ("people", "organisations") for n in rows[kind]}
+    return {**rows, "names": names}
+
+
+def _matches(kind: str, row: dict, q: str, silo: str, names: dict) -> bool:
+    if silo and kind != "relationships" and row.get("silo") != silo:
+        return False
+    if not q:
+        return True
+    q = q.casefold()
+    if kind == "relationships":
+        ends = (names.get(row["source"], ""), names.get(row["target"], ""), row["kind"])
+        return any(q in e.casefold() for e in ends)
+    return q in row["name"].casefold()
+
+
+def _list_view(kind: str):
+    def view(map_id):
+        m = store().get_map(map_id)
+        q, silo = text(request.args, "q"), text(request.args, "silo")
+        try:
+            page = max(1, int(request.args.get("page", "1")))
+        except ValueError:
+            page = 1
+        visible = _visible(map_id)
+        names = visible["names"]
+        rows = [r for r in visible[kind] if _matches(kind, r, q, silo, names)]
+        if kind == "relationships":
+            rows.sort(key=lambda r: (names.get(r["source"], "").casefold(), r["id"]))
+        else:
+            rows.sort(key=lambda r: (r["name"].casefold(), r["id"]))
+        total = len(rows)
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(page, pages)
+        return render_template(
+            "entity_list.html",
+            current_map=m,
+            colours={s.name: s.colour for s in m.silos},
+            kind=kind,
+            singular=SINGULAR[kind],
+            rows=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+            names=names,
+            total=total,
+            page=page,
+            pages=pages,
+            q=q,
+            silo=silo,
+            kind_labels=KIND_LABELS,
+        )
+
+    return view
+
+
+# -- forms --------------------------------------------------------------------------------
+
+
+def _resolve(map_id: str, value: str, field_name: str) -> str:
+    """A node id from what was typed: an id, or a unique name (case forgiven)."""
+    records = store().graph(map_id)
+    nodes = list(records.nodes)
+    for n in nodes:
+        if n.id == value:
+            return n.id
+    wanted = " ".join(value.split()).casefold()
+    found = [n for n in nodes if " ".join(n.name.split()).casefold() == wanted]
+    if len(found) == 1:
+        return found[0].id
+    if not found:
+        raise InvalidInput(
+            "no such person or organisation",
+            {field_name: ["No person or organisation has this name in the map."]},
+        )
+    ids = ", ".join(n.id for n in found[:5])
+    raise InvalidInput(
+        "ambiguous name",
+        {field_name: [f"Several have this name; type the id of the one you mean ({ids})."]},
+    )
+
+
+def _values(kind: str, form, map_id: str) -> dict:
+    """The form's values as the schema expects them (errors from resolving names too)."""
+    if kind == "people":
+        values = {"tags": tags(form)}  # a blank name or silo: "This is required."
+        optional(values, form, "name", "silo", "role", "area", "contact", "visibility")
+        return values
+    if kind == "organisations":
+        values = {"tags": tags(form)}
+        optional(values, form, "name", "silo", "kind", "area")
+        return values
+    values = {"kind": text(form, "kind")}
+    optional(values, form, "notes", "evidence", "since", "until")
+    strength = text(form, "strength") or "3"
+    values["strength"] = int(strength) if strength.isdigit() else strength
+    errors: dict = {}
+    for end in ("source", "target"):
+        typed = text(form, end)
+        if not typed:
+            errors[end] = ["This is required."]
+            continue
+        try:
+            values[end] = _resolve(map_id, typed, end)
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise InvalidInput("some fields are not valid", errors)
+    return values
+
+
+def _errors(exc) -> dict:
+    return field_errors(exc) if isinstance(exc, InvalidInput) else {"_form": [exc.message]}
+
+
+def _load(etype: EntityType, kind: str, map_id: str) -> dict:
+    return schemas.load(schemas.ENTITY_SCHEMAS[etype], _values(kind, request.form, map_id))
+
+
+def _names(map_id: str) -> dict:
+    return {n.id: n.name for n in store().graph(map_id).nodes}
+
+
+def _form_values(kind: str, entity, names: dict) -> dict:
+    """An entity as the form shows it."""
+    row = to_dict(entity)
+    if kind != "relationships":
+        row["tags"] = ", ".join(row.get("tags") or [])
+    else:
+        row["source"] = names.get(row["source"], row["source"])
+        row["target"] = names.get(row["target"], row["target"])
+        for end in ("since", "until"):
+            row[end] = row.get(end) or ""
+    return row
+
+
+def _render_form(kind: str, m, form: dict, errors: dict, entity_id: str | None):
+    node_options = []
+    if kind == "relationships":
+        records = store().graph(m.id)
+        node_options = sorted(
+            ((n.name, n.silo, n.type.value) for n in records.nodes), key=lambda t: t[0].casefold()
+        )
+    return render_template(
+        f"{SINGULAR[kind]}_form.html",
+        current_map=m,
+        kind=kind,
+        singular=SINGULAR[kind],
+        form=form,
+        errors=_friendly(errors),
+        entity_id=entity_id,
+        silo_options=[(s.name, s.name) for s in m.silos],
+        visibility_options=VISIBILITY_LABELS,
+        org_kind_options=[(k.value, k.value) for k in OrganisationKind],
+        kind_options=[(k, KIND_LABELS[k]) for k in RELATIONSHIP_KINDS],
+        strength_options=[(str(i), f"{i}") for i in range(1, 6)],
+        node_options=node_options,
+    ), (422 if errors else 200)
+
+
+def _new_view(kind: str):
+    etype = ETYPES[kind]
+
+    def view(map_id):
+        m = store().get_map(map_id)
+        if request.method == "GET":
+            defaults = {"strength": "3", "kind": "works_with", "visibility": "named"}
+            if m.silos:
+                defaults["silo"] = m.silos[0].name
+            return _render_form(kind, m, defaults, {}, None)
+        try:
+            values = _load(etype, kind, map_id)
+            entity = store().create(map_id, build_entity(etype, values, map_id), actor=actor())
+        except (InvalidInput, Conflict) as exc:
+            errors = (
+                field_errors(exc) if isinstance(exc, InvalidInput) else {"_form": [exc.message]}
+            )
+            return _render_form(kind, m, request.form.to_dict(), errors, None)
+        flash(f"Added {_describe(kind, entity)}.")
+        if request.form.get("then") == "another":
+            return redirect(url_for(f"pages_entities.{kind}_new", map_id=map_id))
+        return redirect(url_for(f"pages_entities.{kind}_list", map_id=map_id))
+
+    return view
+
+
+def _describe(kind: str, entity) -> str:
+    if kind == "relationships":
+        return "the relationship"
+    return f"“{entity.name}”"
+
+
+def _edit_view(kind: str):
+    etype = ETYPES[kind]
+
+    def view(map_id, entity_id):
+        m = store().get_map(map_id)
+        current = store().get(map_id, etype, entity_id)
+        if request.method == "GET":
+            names = (
+                {n.id: n.name for n in store().graph(map_id).nodes}
+                if kind == "relationships"
+                else {}
+            )
+            return _render_form(kind, m, _form_values(kind, current, names), {}, entity_id)
+        try:
+            values = _load(etype, kind, map_id)
+            values.pop("id", None)
+            updated = schemas.merge(current, values)
+            if kind != "relationships":
+                updated.silo = schemas.check_silo(m, updated.silo)
+            store().update(map_id, updated, actor=actor())
+        except (InvalidInput, Conflict) as exc:
+            errors = (
+                field_errors(exc) if isinstance(exc, InvalidInput) else {"_form": [exc.message]}
+            )
+            return _render_form(kind, m, request.form.to_dict(), errors, entity_id)
+        flash(f"Saved {_describe(kind, updated)}.")
+        return redirect(url_for(f"pages_entities.{kind}_list", map_id=map_id))
+
+    return view
+
+
+def _delete_view(kind: str):
+    etype = ETYPES[kind]
+
+    def view(map_id, entity_id):
+        m = store().get_map(map_id)
+        entity = store().get(map_id, etype, entity_id)
+        if request.method == "GET":
+            ties = 0
+            if kind != "relationships":
+                ties = sum(
+                    1
+                    for r in store().graph(map_id).relationships
+                    if entity_id in (r.source, r.target)
+                )
+            names = {n.id: n.name for n in store().graph(map_id).nodes}
+            return render_template(
+                "confirm_delete.html",
+                current_map=m,
+                kind=kind,
+                singular=SINGULAR[kind],
+                entity=entity,
+                ties=ties,
+                names=names,
+            )
+        try:
+            store().delete(map_id, etype, entity_id, actor=actor())
+        except NotFound:
+            abort(404)
+        forget_cached(map_id)
+        flash(f"Deleted {_describe(kind, entity)}.")
+        return redirect(url_for(f"pages_entities.{kind}_list", map_id=map_id))
+
+    return view
+
+
+for _kind in PAGE_KINDS:
+    bp.add_url_rule(f"/maps/<map_id>/{_kind}", f"{_kind}_list", _list_view(_kind))
+    bp.add_url_rule(
+        f"/maps/<map_id>/{_kind}/new", f"{_kind}_new", _new_view(_kind), methods=["GET", "POST"]
+    )
+    bp.add_url_rule(
+        f"/maps/<map_id>/{_kind}/<entity_id>/edit",
+        f"{_kind}_edit",
+        _edit_view(_kind),
+        methods=["GET", "POST"],
+    )
+    bp.add_url_rule(
+        f"/maps/<map_id>/{_kind}/<entity_id>/delete",
+        f"{_kind}_delete",
+        _delete_view(_kind),
+        methods=["GET", "POST"],
+    )

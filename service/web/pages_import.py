@@ -1,0 +1,160 @@
+"""Import a spreadsheet: upload, see the dry run (what would be created or updated, and
+every row error by sheet, row and column), then confirm. Also the blank templates and
+the exports (links to the API's file routes, which the browser's session may read).
+
+Between the dry run and the confirmation the file is kept in a private temporary
+folder under a random name held in the user's session (removed once used); nothing
+reaches the map before the confirmation.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+import tempfile
+from pathlib import Path
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+
+from graph_models import io as transfer
+from graph_models.errors import InvalidInput
+from service.api.context import actor, store
+
+bp = Blueprint("pages_import", __name__)
+
+ENTITIES = [
+    ("", "Work it out from the file"),
+    ("people", "People"),
+    ("organisations", "Organisations"),
+    ("relationships", "Relationships"),
+]
+EXPORTS = [
+    ("xlsx", "Excel workbook"),
+    ("csv", "CSV files (zip)"),
+    ("json", "JSON"),
+    ("graphml", "GraphML (for Gephi, yEd)"),
+    ("gexf", "GEXF (for Gephi)"),
+]
+
+
+def _folder() -> Path:
+    folder = Path(tempfile.gettempdir()) / "bridgemap-imports"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+def _keep(data: bytes) -> str:
+    key = secrets.token_hex(16)
+    (_folder() / key).write_bytes(data)
+    return key
+
+
+def _take(key: str) -> bytes | None:
+    if not key or not all(c in "0123456789abcdef" for c in key) or len(key) != 32:
+        return None
+    path = _folder() / key
+    if not path.is_file():
+        return None
+    data = path.read_bytes()
+    path.unlink(missing_ok=True)
+    return data
+
+
+def _rows(errors) -> list[dict]:
+    """The importer's ``{sheet: {row: {column: [messages]}}}`` as table rows."""
+    out = []
+    if not isinstance(errors, dict):
+        return [{"sheet": "", "row": "", "column": "", "message": str(errors)}]
+    for sheet, rows in errors.items():
+        if not isinstance(rows, dict):
+            for m in rows if isinstance(rows, list) else [rows]:
+                out.append({"sheet": "", "row": "", "column": sheet, "message": str(m)})
+            continue
+        for row, columns in rows.items():
+            if not isinstance(columns, dict):
+                for m in columns if isinstance(columns, list) else [columns]:
+                    out.append({"sheet": sheet, "row": "", "column": row, "message": str(m)})
+                continue
+            for column, messages in columns.items():
+                for m in messages if isinstance(messages, list) else [messages]:
+                    out.append({"sheet": sheet, "row": row, "column": column, "message": str(m)})
+    return out
+
+
+def _run(map_id: str, data: bytes, filename: str, entity: str, add_silos: bool, dry_run: bool):
+    return transfer.import_file(
+        store(),
+        map_id,
+        io.BytesIO(data),
+        filename=filename,
+        entity=entity or None,
+        dry_run=dry_run,
+        add_silos=add_silos,
+        actor=actor(),
+    )
+
+
+@bp.route("/maps/<map_id>/import", methods=["GET", "POST"])
+def import_page(map_id):
+    m = store().get_map(map_id)
+    context = dict(
+        current_map=m,
+        entities=ENTITIES,
+        exports=EXPORTS,
+        templates=[*transfer.TEMPLATE_NAMES, transfer.WORKBOOK_NAME],
+    )
+    if request.method == "GET":
+        return render_template("import.html", **context)
+    form = request.form
+    entity = form.get("entity", "") if form.get("entity", "") in dict(ENTITIES) else ""
+    add_silos = form.get("add_silos") == "1"
+    if form.get("step") == "confirm":
+        pending = session.pop("pending_import", None) or {}
+        data = _take(form.get("upload", "")) if pending.get("key") == form.get("upload") else None
+        if data is None:
+            flash("That upload has expired; please choose the file again.", "error")
+            return redirect(url_for("pages_import.import_page", map_id=map_id))
+        try:
+            report = _run(
+                map_id,
+                data,
+                pending["filename"],
+                pending["entity"],
+                pending["add_silos"],
+                dry_run=False,
+            )
+        except InvalidInput as exc:
+            return render_template(
+                "import.html", message=exc.message, row_errors=_rows(exc.errors), **context
+            ), 422
+        flash(
+            f"Imported: {report.total.created} created, {report.total.updated} updated, "
+            f"{report.total.unchanged} unchanged."
+        )
+        return redirect(url_for("pages_dashboard.dashboard", map_id=map_id))
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return render_template(
+            "import.html", message="Choose a file to import.", row_errors=[], **context
+        ), 422
+    data = upload.read()
+    try:
+        report = _run(map_id, data, upload.filename, entity, add_silos, dry_run=True)
+    except InvalidInput as exc:
+        return render_template(
+            "import.html",
+            message=exc.message,
+            row_errors=_rows(exc.errors),
+            filename=upload.filename,
+            **context,
+        ), 422
+    key = _keep(data)
+    session["pending_import"] = {
+        "key": key,
+        "filename": upload.filename,
+        "entity": entity,
+        "add_silos": add_silos,
+    }
+    return render_template(
+        "import.html", report=report, upload_key=key, filename=upload.filename, **context
+    )
