@@ -70,8 +70,12 @@ def time_http(people, ties, repeat):
 
     times = []
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"DATABASE": str(Path(tmp) / "http.sqlite3"), "TESTING": True})
+        token = "bench-operator-token-" + "x" * 24  # noqa: S105 - a throwaway local token
+        app = create_app(
+            {"DATABASE": str(Path(tmp) / "http.sqlite3"), "TESTING": True, "ADMIN_TOKEN": token}
+        )
         client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
         body = {
             "people": [to_dict(p) for p in people],
             "relationships": [to_dict(t) for t in ties],

@@ -227,10 +227,26 @@ def import_file(
 class _Errors:
     """Problems keyed by sheet, row and column label (the import's 422 ``errors``)."""
 
-    def __init__(self, initial: dict):
-        self.data: dict = {k: dict(v) if isinstance(v, dict) else v for k, v in initial.items()}
+    def __init__(self):
+        self.data: dict = {}
         self.rows = 0
         self.truncated = False
+
+    def merge(self, found: dict) -> None:
+        """Add what a reader found (file, header and cell problems) to the row problems."""
+        for sheet, entries in found.items():
+            if not isinstance(entries, dict):
+                self.data.setdefault(sheet, [])
+                if isinstance(self.data[sheet], list):
+                    self.data[sheet] += list(entries)
+                continue
+            target = self.data.setdefault(sheet, {})
+            for key, value in entries.items():
+                if isinstance(value, dict) and isinstance(target.get(key), dict):
+                    for column, messages in value.items():
+                        target[key].setdefault(column, []).extend(_flatten(messages))
+                else:
+                    target[key] = value
 
     def add(self, sheet: str, row: str, problems: dict, labels: dict) -> None:
         self.rows += 1
@@ -268,7 +284,7 @@ class _Import:
     def __init__(self, m: model.Map, existing, source: readers.Source, *, add_silos: bool):
         self.map = m
         self.source = source
-        self.errors = _Errors(source.errors)
+        self.errors = _Errors()
         colours = {}
         if source.map_section is not None:
             colours = self._map_section(source.map_section)
@@ -317,6 +333,8 @@ class _Import:
         self._place_nodes(loaded)
         for sheet in rel_sheets:
             self._load_relationships(sheet)
+        # readers report some problems only once they are met (a broken CSV line midway)
+        self.errors.merge(self.source.errors)
 
     def _load_nodes(self, sheet: readers.Sheet) -> list:
         schema = schemas.ENTITY_SCHEMAS[sheet.etype]
@@ -381,12 +399,13 @@ class _Import:
             node_id = values["id"]
             where = f"{sheet.name} row {number}"
             if node_id in seen:
-                self.errors.add(
-                    sheet.name,
-                    number,
-                    {id_key: [f"id {node_id!r} is also on {seen[node_id]}; ids must be unique"]},
-                    labels,
-                )
+                message = f"id {node_id!r} is also on {seen[node_id]}; ids must be unique"
+                if id_key == "name":
+                    message = (
+                        f"the same name is also on {seen[node_id]} (rows without an id are "
+                        f"matched by name): give each row an id if they are different {noun}s"
+                    )
+                self.errors.add(sheet.name, number, {id_key: [message]}, labels)
                 continue
             seen[node_id] = where
             node = model.ENTITY_CLASSES[sheet.etype](**values)

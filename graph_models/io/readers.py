@@ -60,7 +60,7 @@ _DELIMITERS = (",", ";", "\t", "|")
 Progress = Callable[[float], None]
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One data row: field -> converted value (empty cells left out)."""
 
@@ -243,11 +243,11 @@ def _csv_source(
     first: list[str] = list(itertools.islice(text_lines, HEADER_SEARCH_ROWS))
     best = (0, ",", 0)  # (score, delimiter, row index)
     for delimiter in _DELIMITERS:
-        try:
-            parsed = list(csv.reader(first, delimiter=delimiter))
-        except csv.Error:
-            continue
-        for i, cells in enumerate(parsed):
+        for i, line in enumerate(first):
+            try:
+                cells = next(csv.reader([line], delimiter=delimiter), [])
+            except csv.Error:
+                continue  # e.g. a huge cell: reported where the rows are read
             score = _header_score(cells, entity)
             if score > best[0]:
                 best = (score, delimiter, i)
@@ -318,7 +318,11 @@ def _tabular_sheet(
                 if on_row is not None:
                     on_row(number)
                 if len(cells) >= needed:  # the usual case: every column present
-                    values = {c.name: v for i, c in plan if (v := convert(cells[i], c)) is not None}
+                    values = {
+                        c.name: v
+                        for i, c in plan
+                        if (x := cells[i]) != "" and (v := convert(x, c)) is not None
+                    }
                 else:
                     width = len(cells)
                     values = {

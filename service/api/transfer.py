@@ -23,10 +23,35 @@ from marshmallow import fields, validate
 
 from graph_models import io as transfer
 from graph_models.errors import BridgemapError, NotFound
-from service.api.blueprint import Blueprint
+from service.api.blueprint import Blueprint, StrictParser
 from service.api.context import actor, store
 
-blp = Blueprint(
+
+class UploadParser(StrictParser):
+    """The project's parser, plus ``form_and_files``: a multipart form's fields and files
+    read by one schema, so the OpenAPI document shows one multipart request body."""
+
+    __location_map__ = {**StrictParser.__location_map__, "form_and_files": "load_form_and_files"}
+    DEFAULT_UNKNOWN_BY_LOCATION = {
+        **StrictParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "form_and_files": None,  # the schema's own rule: unknown fields are errors
+    }
+
+    def load_form_and_files(self, req, schema):
+        data = req.form.copy()
+        data.update(req.files)
+        return self._makeproxy(data, schema)
+
+
+class UploadBlueprint(Blueprint):
+    ARGUMENTS_PARSER = UploadParser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+        **Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        "form_and_files": "multipart/form-data",
+    }
+
+
+blp = UploadBlueprint(
     "transfer",
     __name__,
     url_prefix="/api/v1",
@@ -40,6 +65,7 @@ class ImportForm(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
+    file = Upload(required=True, metadata={"description": "the file to import"})
     format = fields.String(
         validate=validate.OneOf(transfer.FORMATS),
         metadata={"description": "detected from the file name and content when omitted"},
@@ -55,10 +81,6 @@ class ImportForm(ma.Schema):
         load_default=False,
         metadata={"description": "add unknown silos to the map's vocabulary instead of refusing"},
     )
-
-
-class ImportFile(ma.Schema):
-    file = Upload(required=True, metadata={"description": "the file to import"})
 
 
 class CountsSchema(ma.Schema):
@@ -100,16 +122,15 @@ class ExportUnavailable(BridgemapError):
 
 
 @blp.route("/maps/<map_id>/import", methods=["POST"])
-@blp.arguments(ImportForm, location="form")
-@blp.arguments(ImportFile, location="files")
+@blp.arguments(ImportForm, location="form_and_files")
 @blp.response(200, ImportReportSchema)
-def import_file(form, files, map_id):
+def import_file(form, map_id):
     """Import people, organisations and ties from a file: all or nothing, idempotent.
 
     Rows with ids (or, without, a name: see the natural keys in the docs) update what
     the map holds; the report counts rows created, updated, unchanged and skipped.
     """
-    upload = files["file"]
+    upload = form["file"]
     store().get_map(map_id)  # 404 before reading the file
     report = transfer.import_file(
         store(),

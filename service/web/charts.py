@@ -34,7 +34,7 @@ def tie_heatmap(groups: list, counts: list, *, colours: dict | None = None, titl
     colours = colours or {}
     n = len(groups)
     cell, left, top = 44, 150, 120
-    width, height = left + n * cell + 10, top + n * cell + 10
+    width, height = left + n * cell + 60, top + n * cell + 10
     values = [v for row in counts for v in row if isinstance(v, int | float)]
     peak = max(values, default=0) or 1
     out = [

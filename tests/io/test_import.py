@@ -215,6 +215,18 @@ def test_unreadable_files_are_clear_errors(store, m, data, expected):
     assert expected in str(errors), errors
 
 
+def test_a_broken_line_midway_rejects_the_whole_file(store, m):
+    data = "name,silo,role\nAnn,health,GP\n" + f'Bob,police,"{"x" * 200_000}"\n' + "Cai,police,\n"
+    errors = rejected(store, csv_file(data), filename="people.csv")
+    assert "field larger than field limit" in str(errors["people.csv"]["3"])
+
+
+def test_same_name_twice_without_ids(store, m):
+    data = "name,silo,role\nJohn Jones,health,GP\njohn  jones,police,PC\n"
+    errors = rejected(store, csv_file(data), filename="people.csv")
+    assert "give each row an id" in errors["people.csv"]["3"]["name"][0]
+
+
 def test_semicolons_bom_and_windows_1252(store, m):
     data = "\ufeffName;Sector;Role\nSiân Ŵyn;health;Nyrs\n"
     report = import_file(store, MAP, csv_file(data), filename="people.csv")

@@ -105,9 +105,7 @@ def fill(rule, world: World, *, node="ann") -> str:
     if "entity_id" in rule.arguments:
         # the kind is the path segment before the id (API and web pages alike)
         kind = rule.rule.split("/<entity_id>")[0].rsplit("/", 1)[-1]
-        values["entity_id"] = {"people": "ann", "organisations": "org", "relationships": "t6"}[
-            kind
-        ]
+        values["entity_id"] = {"people": "ann", "organisations": "org", "relationships": "t6"}[kind]
     path = rule.rule
     for name in rule.arguments - set(rule.defaults or {}):  # defaults are not in the path
         path = re.sub(rf"<(?:[^:<>]+:)?{name}>", values[name], path)

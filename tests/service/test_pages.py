@@ -192,9 +192,7 @@ def test_community_link_page_shows_only_its_own_web(world):
 def test_share_page_shows_a_new_link_once_and_revokes(world):
     c = browser(world)
     token = csrf(c, "/maps/m1/share")
-    r = c.post(
-        "/maps/m1/share", data={"csrf_token": token, "role": "community", "subject": "dai"}
-    )
+    r = c.post("/maps/m1/share", data={"csrf_token": token, "role": "community", "subject": "dai"})
     assert r.status_code == 422 and "Hidden" in r.get_data(as_text=True)
     r = c.post(
         "/maps/m1/share",

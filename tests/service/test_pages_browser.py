@@ -35,6 +35,14 @@ def shot(browser, page, name: str) -> None:
     assert stats["ink"] > 0.02 and stats["colours"] > 4, (name, stats)
 
 
+def graph_frame(page):
+    """The embedded graph's frame, once drawn (or failed)."""
+    frame = page.locator("#graph-frame").element_handle().content_frame()
+    frame.wait_for_load_state()
+    frame.wait_for_function(READY, timeout=60_000)
+    return frame
+
+
 def open_session(browser, url, server, **kw):
     return open_page(browser, url, allowed_origin=server.url, wait_for=None, **kw)
 
@@ -107,10 +115,7 @@ def test_coordinator_builds_a_map_through_the_pages(browser_session, server):
         shot(browser, page, "dashboard")
 
         page.goto(server.url + "/maps/valleys/graph")
-        frame = page.frame_locator("#graph-frame")
-        frame.locator("#bridgemap-graph canvas").wait_for()
-        graph = page.frames[1]
-        graph.wait_for_function(READY)
+        graph = graph_frame(page)
         assert graph.evaluate("window.bridgemapError || null") is None
         assert graph.evaluate("window.bridgemap.network.body.data.edges.length") == 1
         shot(browser, page, "graph")
@@ -185,8 +190,7 @@ def test_community_link_shows_only_its_own_web(browser_session, server):
         text = page.locator("main").inner_text()
         assert "Cai Price" in text and "housing" in text
         assert "Ben Hughes" not in text  # not in Ann's web
-        graph = page.frames[1]
-        graph.wait_for_function(READY)
+        graph = graph_frame(page)
         assert graph.evaluate("window.bridgemapError || null") is None
         shot(browser_session, page, "community")
         assert community.errors == []

@@ -75,7 +75,7 @@ def maps(draw):
 
 def _fill(rule, values: dict) -> str:
     path = rule.rule
-    for name in rule.arguments:
+    for name in rule.arguments - set(rule.defaults or {}):  # defaults are not in the path
         path = re.sub(rf"<(?:[^:<>]+:)?{name}>", values[name], path)
     return path
 
