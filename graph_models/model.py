@@ -146,6 +146,10 @@ class Map:
     def silo_names(self) -> list[str]:
         return [s.name for s in self.silos]
 
+    def silo_colours(self) -> dict[str, str]:
+        """Silo name -> colour, in the vocabulary's order (the legends' order)."""
+        return {s.name: s.colour for s in self.silos}
+
 
 @dataclass
 class Person:

@@ -86,10 +86,6 @@ def _page(html: str, args: dict, filename: str) -> Response:
     return response
 
 
-def _colours(m) -> dict:
-    return {s.name: s.colour for s in m.silos}
-
-
 def ego_graph(map_id: str, node_id: str, args: dict | None = None):
     """``(records, graph, centre)``: a node's web as the asker may see it (the ego view's
     graph, also listed on the community page). ``args`` as :class:`ViewArgs` loads them."""
@@ -117,7 +113,7 @@ def map_view(map_id):
         G = restrict(G, [n for n, g in G.nodes(data="group") if g in keep])
     html = render_map(
         G,
-        silo_colours=_colours(records.map),
+        silo_colours=records.map.silo_colours(),
         metrics=node_metric(G, args["metric"]),
         metric_name=args["metric"].replace("_", " "),
         title=records.map.name,
@@ -138,7 +134,7 @@ def ego_view(map_id, node_id):
         G,
         centre,
         hops=args["hops"],
-        silo_colours=_colours(records.map),
+        silo_colours=records.map.silo_colours(),
         metrics=node_metric(G, args["metric"]),
         metric_name=args["metric"].replace("_", " "),
         standalone=args["download"],
@@ -162,7 +158,7 @@ def silo_view(map_id):
     html = render_silos(
         G,
         attribute="group",
-        silo_colours=_colours(records.map),
+        silo_colours=records.map.silo_colours(),
         title=f"{records.map.name}: silos",
         standalone=args["download"],
         asset_base=ASSET_BASE,

@@ -54,7 +54,7 @@ def web(map_id, node_id, kind):
         direct=len(direct),
         further=len(further),
         hops=hops,
-        colours={s.name: s.colour for s in m.silos},
+        colours=m.silo_colours(),
         src=src,
         kind=kind,
         node_id=node_id,

@@ -72,7 +72,7 @@ def _introductions(intros: dict) -> list[dict]:
 @bp.get("/maps/<map_id>")
 def dashboard(map_id):
     m = store().get_map(map_id)
-    colours = {s.name: s.colour for s in m.silos}
+    colours = m.silo_colours()
     people = _count(map_id, EntityType.PERSON)
     organisations = _count(map_id, EntityType.ORGANISATION)
     since, since_error = _since()

@@ -115,7 +115,7 @@ def _list_view(kind: str):
         return render_template(
             "entity_list.html",
             current_map=m,
-            colours={s.name: s.colour for s in m.silos},
+            colours=m.silo_colours(),
             kind=kind,
             singular=SINGULAR[kind],
             rows=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
