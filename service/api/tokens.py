@@ -78,7 +78,7 @@ def _status(token: AccessToken) -> str:
     return "active" if auth.is_live(token) else "expired"
 
 
-def _public(token: AccessToken) -> dict:
+def token_summary(token: AccessToken) -> dict:
     return {
         "id": token.id,
         "map_id": token.map_id,
@@ -93,7 +93,7 @@ def _public(token: AccessToken) -> dict:
     }
 
 
-def _check_subject(map_id: str, values: dict) -> str:
+def check_subject(map_id: str, values: dict) -> str:
     subject = values.get("subject") or ""
     if values["role"] != auth.COMMUNITY:
         if subject:
@@ -127,14 +127,14 @@ class Tokens(MethodView):
     @blp.response(200, TokenListSchema)
     def get(self, map_id):
         """The map's tokens, oldest first (never their secrets)."""
-        return {"items": [_public(t) for t in store().list_tokens(map_id)]}
+        return {"items": [token_summary(t) for t in store().list_tokens(map_id)]}
 
     @blp.arguments(TokenCreateSchema)
     @blp.response(201, TokenCreatedSchema)
     def post(self, values, map_id):
         """Create a token; the response is the only time its secret is shown."""
         store().get_map(map_id)
-        subject = _check_subject(map_id, values)
+        subject = check_subject(map_id, values)
         expires = values.get("expires_at")
         if expires is not None and expires <= datetime.now(UTC):
             raise InvalidInput("expires_at is in the past", {"expires_at": ["in the past"]})
@@ -152,7 +152,7 @@ class Tokens(MethodView):
             actor=actor(),
         )
         return {
-            **_public(token),
+            **token_summary(token),
             "token": secret,
             "share_url": url_for("web_auth.share", token=secret, _external=True),
         }

@@ -13,7 +13,7 @@ from graph_models.errors import InvalidInput
 from graph_models.model import Visibility
 from service import auth
 from service.api.context import actor, store
-from service.api.tokens import _check_subject, _public
+from service.api.tokens import check_subject, token_summary
 
 bp = Blueprint("pages_share", __name__)
 
@@ -36,7 +36,7 @@ def _render(map_id: str, *, errors=None, created=None, form=None, status=200):
         key=lambda t: t[1].casefold(),
     )
     names = {n.id: n.name for n in records.nodes}
-    tokens = [_public(t) for t in store().list_tokens(map_id)]
+    tokens = [token_summary(t) for t in store().list_tokens(map_id)]
     tokens.sort(key=lambda t: (t["status"] != "active", t["created_at"] or ""), reverse=False)
     return render_template(
         "share.html",
@@ -63,7 +63,7 @@ def share(map_id):
         errors["role"] = ["Choose who the link is for."]
     else:
         try:
-            values["subject"] = _check_subject(map_id, values)
+            values["subject"] = check_subject(map_id, values)
         except InvalidInput as exc:
             errors = {k: [m.capitalize() for m in v] for k, v in exc.errors.items()}
     if errors:
