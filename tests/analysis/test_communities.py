@@ -49,15 +49,6 @@ def two_cliques() -> nx.Graph:
     return make_graph(groups, edges)
 
 
-@pytest.fixture
-def karate():
-    K = nx.karate_club_graph()
-    G = nx.relabel_nodes(K, {n: str(n) for n in K})
-    for n in G:
-        G.nodes[n]["group"] = G.nodes[n]["club"]
-    return G
-
-
 # --------------------------------------------------------------------------- NMI
 
 

@@ -69,16 +69,6 @@ def hand():
     return make_graph(HAND_GROUPS, HAND_EDGES)
 
 
-@pytest.fixture
-def karate():
-    """Zachary's karate club, ids as strings, the two factions ('club') as groups."""
-    K = nx.karate_club_graph()
-    G = nx.relabel_nodes(K, {n: str(n) for n in K})
-    for n in G:
-        G.nodes[n]["group"] = G.nodes[n]["club"]
-    return G
-
-
 # --------------------------------------------------------------------------- tie matrix
 
 
