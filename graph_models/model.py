@@ -55,6 +55,16 @@ class EntityType(enum.StrEnum):
     RELATIONSHIP = "relationship"
 
 
+#: The word each type is listed under: URLs, batches, files, exports and reports.
+PLURALS = {
+    EntityType.PERSON: "people",
+    EntityType.ORGANISATION: "organisations",
+    EntityType.RELATIONSHIP: "relationships",
+}
+#: The entity type listed under each plural (``"people"`` -> ``EntityType.PERSON``).
+ENTITY_TYPE_OF = {plural: etype for etype, plural in PLURALS.items()}
+
+
 class NodeType(enum.StrEnum):
     """Types of graph node; relationships join two of these."""
 

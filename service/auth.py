@@ -185,12 +185,27 @@ def current_principal() -> Principal | None:
 
 
 def issue_token(
-    store, map_id: str, role: str, *, label: str = "", subject: str = "", actor: str = ""
+    store,
+    map_id: str,
+    role: str,
+    *,
+    label: str = "",
+    subject: str = "",
+    expires_at: str | None = None,
+    actor: str = "",
 ) -> tuple[str, AccessToken]:
     """Create a token; returns ``(secret, record)``. The secret is not kept anywhere."""
     secret = new_secret()
     token = store.create_token(
-        AccessToken(new_token_id(), map_id, role, digest(secret), label=label, subject=subject),
+        AccessToken(
+            new_token_id(),
+            map_id,
+            role,
+            digest(secret),
+            label=label,
+            subject=subject,
+            expires_at=expires_at,
+        ),
         actor=actor,
     )
     return secret, token

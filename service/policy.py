@@ -49,8 +49,10 @@ from wtforms.validators import ValidationError
 
 from graph_models.analysis.report import SECTIONS
 from graph_models.errors import NotFound
+from graph_models.model import PLURALS
 from service.auth import ADMIN, COMMUNITY, COORDINATOR, VIEWER, authenticate, http_auth
 from service.errors import error_response
+from service.query import query_args
 
 PUBLIC = "public"
 LIST_MAPS = "list_maps"
@@ -96,7 +98,7 @@ def _form(permission: str) -> dict[str, Rule]:
 
 
 #: The web pages' entity kinds (service.web.pages_entities).
-PAGE_KINDS = ("people", "organisations", "relationships")
+PAGE_KINDS = tuple(PLURALS.values())
 
 
 POLICY: dict[str, dict[str, Rule]] = {
@@ -111,8 +113,8 @@ POLICY: dict[str, dict[str, Rule]] = {
     "maps.Maps": {"GET": Rule(LIST_MAPS), "POST": Rule(OPERATE)},
     "maps.MapItem": {"GET": Rule(READ), "PATCH": Rule(WRITE), "DELETE": Rule(OPERATE)},
     # people, organisations, relationships
-    **{f"{plural}.Collection": _crud() for plural in ("people", "organisations", "relationships")},
-    **{f"{plural}.Item": _item() for plural in ("people", "organisations", "relationships")},
+    **{f"{plural}.Collection": _crud() for plural in PAGE_KINDS},
+    **{f"{plural}.Item": _item() for plural in PAGE_KINDS},
     # whole-map operations
     "graph.bulk": {"POST": Rule(WRITE)},
     "graph.graph": {"GET": Rule(READ)},
@@ -203,6 +205,7 @@ def authorise():
         return error_response(403, "this route is not open to anyone yet (no policy)")
     g.principal = None
     if rule.permission == PUBLIC:
+        query_args()  # public routes too: no repeated or unknown parameters
         return None
 
     offered = "Authorization" in request.headers  # no token offered: nothing to guess
@@ -224,12 +227,12 @@ def authorise():
         return error_response(
             403, f"a {principal.role} token may not do this ({rule.permission} is needed)"
         )
+    query = query_args()  # the one parse of the query string: the handler reads it too
     if principal.role == COMMUNITY:
         node_id = args.get("node_id")
         if node_id != principal.subject:
             raise NotFound(f"no person or organisation {node_id!r} in map {map_id!r}")
-        hops = request.args.get("hops", "1")
-        if not hops.isdigit() or int(hops) > COMMUNITY_MAX_HOPS:
+        if query.get("hops", 1) > COMMUNITY_MAX_HOPS:
             return error_response(403, f"a community link shows at most {COMMUNITY_MAX_HOPS} hops")
     if rule.export and over_limit("EXPORT_RATE_LIMIT", principal.token_id, hit=True):
         return too_many("exports")

@@ -70,12 +70,18 @@ class SiloSummary:
     unconnected: list[tuple[str, str]] = field(default_factory=list)
 
 
-def silo_summary(G: nx.Graph, attribute: str = "group") -> SiloSummary:
+def silo_summary(
+    G: nx.Graph, attribute: str = "group", tie_counts: Mapping[tuple, int] | None = None
+) -> SiloSummary:
     """Group sizes, tie counts between groups and the pairs of groups with no tie.
 
     ``attribute`` is the node attribute to group by: ``group`` (the projection's
     ``group_by``), ``silo``, ``area``, ``organisation``... Hidden nodes are skipped.
     Only groups with at least one visible member appear.
+
+    ``tie_counts`` maps pairs of groups ``(a, b)`` (and ``(a, a)`` for ties within a
+    group) to numbers of ties counted elsewhere — the report's tie matrix, where
+    hidden people's ties still count — to use instead of the ties drawn in ``G``.
     """
     keep = drawable_nodes(G)
     value = {n: _group_of(G.nodes[n], attribute) for n in keep}
@@ -87,12 +93,15 @@ def silo_summary(G: nx.Graph, attribute: str = "group") -> SiloSummary:
     rank = {g: i for i, g in enumerate(names)}
     ties: Counter[tuple[str, str]] = Counter()
     internal: Counter[str] = Counter()
-    for u, v in restrict(G, keep).edges():
-        a, b = value[u], value[v]
+    if tie_counts is None:
+        pairs = [(value[u], value[v], 1) for u, v in restrict(G, keep).edges()]
+    else:
+        pairs = [(a, b, n) for (a, b), n in tie_counts.items() if a in rank and b in rank and n]
+    for a, b, n in pairs:
         if a == b:
-            internal[a] += 1
+            internal[a] += n
         else:
-            ties[(a, b) if rank[a] < rank[b] else (b, a)] += 1
+            ties[(a, b) if rank[a] < rank[b] else (b, a)] += n
     groups = [
         SiloGroup(g, _group_label(G, g, attribute), people[g], orgs[g], internal[g]) for g in names
     ]
@@ -111,14 +120,24 @@ def render_silos(
     standalone: bool = False,
     asset_base: str = DEFAULT_ASSET_BASE,
     notice: str | None = None,
+    tie_counts: Mapping[tuple, int] | None = None,
 ) -> str:
     """The silo view: one node per group sized by its people, edges = ties between groups.
 
     The pairs of groups with no tie between them are listed beside the graph (the
     first :data:`MAX_PAIRS_SHOWN`, then a count). ``silo_colours`` colours groups that
-    are silos; others get palette colours.
+    are silos; others get palette colours. ``tie_counts``: see :func:`silo_summary`.
     """
-    return _silos_page(G, attribute, silo_colours, title, standalone, asset_base, notice=notice)
+    return _silos_page(
+        G,
+        attribute,
+        silo_colours,
+        title,
+        standalone,
+        asset_base,
+        notice=notice,
+        tie_counts=tie_counts,
+    )
 
 
 def too_large_page(
@@ -305,8 +324,9 @@ def _silos_page(
     *,
     notice: str | None = None,
     large_silos: list[dict] | None = None,
+    tie_counts: Mapping[tuple, int] | None = None,
 ) -> str:
-    summary_data = silo_summary(G, attribute)
+    summary_data = silo_summary(G, attribute, tie_counts)
     groups, colours = _drawing_order(G, attribute, summary_data, silo_colours)
     label = {g.name: g.label for g in groups}
     nodes = _group_nodes(groups, colours, summary_data)

@@ -25,12 +25,8 @@ from datetime import date, datetime
 from graph_models import model
 from graph_models.model import EntityType
 
-PLURAL = {
-    EntityType.PERSON: "people",
-    EntityType.ORGANISATION: "organisations",
-    EntityType.RELATIONSHIP: "relationships",
-}
-BY_PLURAL = {v: k for k, v in PLURAL.items()}
+PLURAL = model.PLURALS
+BY_PLURAL = model.ENTITY_TYPE_OF
 
 #: Separator of several tags in one cell (``north; carer``).
 TAG_SEPARATOR = ";"

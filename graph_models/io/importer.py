@@ -44,6 +44,7 @@ from graph_models.io.rows import (
     fold_name,
     natural_node_id,
     natural_relationship_id,
+    resolve_endpoint,
 )
 from graph_models.model import EntityType, NodeType
 
@@ -466,26 +467,13 @@ class _Import:
 
     def _resolve(self, value, kind, end: str) -> tuple[str | None, str | None]:
         """(id, None) for an endpoint given by id or unique name; (None, message) if not."""
-        text = value if isinstance(value, str) else str(value)
-        if text in self.types:
-            return text, None
-        folded = fold_name(text)
-        same = self.names.get(folded)
-        if same:
-            if len(same) > 1 and kind in model.RELATIONSHIP_KINDS:
-                rule = model.RELATIONSHIP_KINDS[kind]
-                wanted = rule.source if end == "source" else rule.target
-                fitting = {i for i in same if self.types.get(i) is wanted}
-                same = fitting or same
-            if len(same) == 1:
-                return next(iter(same)), None
-            return None, (
-                f"{len(same)} people or organisations are named {text!r} ({_ids(same)}); use an id"
-            )
-        failed = self.failed.get(text) or self.failed.get(folded)
-        if failed:
-            return None, f"refers to {failed}, which has problems"
-        return None, "no person or organisation with this id or name in the file or the map"
+        found, message = resolve_endpoint(value, kind, end, types=self.types, names=self.names)
+        if found is None and not self.names.get(fold_name(str(value))):
+            text = value if isinstance(value, str) else str(value)
+            failed = self.failed.get(text) or self.failed.get(fold_name(text))
+            if failed:
+                return None, f"refers to {failed}, which has problems"
+        return found, message
 
     def _load_relationships(self, sheet: readers.Sheet) -> None:
         labels = sheet.labels

@@ -46,7 +46,7 @@ from pathlib import PurePath
 
 from graph_models.errors import InvalidInput
 from graph_models.io import columns as cols
-from graph_models.model import EntityType
+from graph_models.model import ENTITY_TYPE_OF, EntityType
 
 #: Formats that can be read and written.
 FORMATS = ("json", "csv", "xlsx", "graphml", "gexf")
@@ -597,11 +597,7 @@ class _CellRow(list):
 
 # -- JSON ------------------------------------------------------------------------------
 
-JSON_SECTIONS = {
-    "people": EntityType.PERSON,
-    "organisations": EntityType.ORGANISATION,
-    "relationships": EntityType.RELATIONSHIP,
-}
+JSON_SECTIONS = ENTITY_TYPE_OF
 
 
 def _read_json(stream) -> Source:

@@ -73,6 +73,42 @@ def natural_relationship_id(source: str, kind: str, target: str) -> str:
     return f"rel-{digest[:16]}"
 
 
+def resolve_endpoint(
+    value, kind: str | None, end: str, *, types: dict, names: dict
+) -> tuple[str | None, str | None]:
+    """``(id, None)`` for a tie's end given by id or by unique name, else ``(None, why)``.
+
+    ``types`` maps each known node id to its :class:`~graph_models.model.NodeType`;
+    ``names`` maps each :func:`fold_name` of a name to the ids bearing it. Where a
+    name is shared, the kind's rule picks the end of the right type (a person and an
+    organisation may both be called "Ty Hapus"). The one rule of resolving names, for
+    imports and for the relationship form alike.
+    """
+    text = value if isinstance(value, str) else str(value)
+    if text in types:
+        return text, None
+    same = names.get(fold_name(text))
+    if not same:
+        return None, "No person or organisation has this name or id."
+    if len(same) > 1 and kind in model.RELATIONSHIP_KINDS:
+        rule = model.RELATIONSHIP_KINDS[kind]
+        wanted = rule.source if end == "source" else rule.target
+        same = {i for i in same if types.get(i) is wanted} or same
+    if len(same) == 1:
+        return next(iter(same)), None
+    ids = ", ".join(sorted(same)[:5]) + (", ..." if len(same) > 5 else "")
+    return None, f"{len(same)} people or organisations are named {text!r} ({ids}): use the id."
+
+
+def name_index(nodes) -> tuple[dict, dict]:
+    """``(types, names)`` of :func:`resolve_endpoint` for a list of nodes."""
+    types = {n.id: n.type for n in nodes}
+    names: dict[str, set] = {}
+    for n in nodes:
+        names.setdefault(fold_name(n.name), set()).add(n.id)
+    return types, names
+
+
 class SiloVocabulary:
     """Fits silo values to a map's vocabulary; with ``add=True``, grows it instead of refusing.
 
@@ -153,11 +189,7 @@ def build_entity(m: Map | SiloVocabulary, etype: EntityType, values: dict) -> mo
     return model.ENTITY_CLASSES[etype](**values)
 
 
-BULK_SECTIONS = (
-    ("people", EntityType.PERSON),
-    ("organisations", EntityType.ORGANISATION),
-    ("relationships", EntityType.RELATIONSHIP),
-)
+BULK_SECTIONS = tuple((plural, etype) for etype, plural in model.PLURALS.items())
 
 
 def build_batch(m: Map, batch: dict) -> dict[str, list]:

@@ -6,18 +6,13 @@ unchanged map does not recompute; per-node tables are paged after the cache.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import marshmallow as ma
-from flask import current_app
 from marshmallow import fields, validate
 
-from graph_models import reporting
-from graph_models.analysis.report import PAGED_LISTS, SECTIONS
-from graph_models.errors import InvalidInput
+from graph_models.analysis.report import SECTIONS
 from service.api.args import PageArgs
 from service.api.blueprint import Blueprint
-from service.api.context import full_access, store
+from service.usecases.reports import cached_change, cached_report, paged
 
 blp = Blueprint(
     "analysis",
@@ -63,73 +58,6 @@ class ChangeArgs(ma.Schema):
     date_to = fields.Date(data_key="to", metadata={"description": "default: today"})
 
 
-def _secret() -> bytes:
-    return current_app.config["SECRET_KEY"].encode()
-
-
-def _cached(map_id: str, params: tuple, compute) -> tuple[dict, dict]:
-    """``compute()``'s result for the map's current version, from the cache if there."""
-    m = store().get_map(map_id)
-    result = current_app.extensions["bridgemap.cache"].get_or_compute(
-        m.id, m.version, params, compute
-    )
-    return {"id": m.id, "name": m.name, "version": m.version}, result
-
-
-def cached_report(
-    map_id: str,
-    *,
-    sections: tuple[str, ...] = SECTIONS,
-    group_by: str = "silo",
-    as_of: date | None = None,
-    seed: int = 0,
-) -> tuple[dict, dict]:
-    """``(about the map, report)`` for whoever is asking, cached per map version.
-
-    The one way the API and the web pages get a report: viewers get small groups
-    suppressed (graph_models.visibility), and both share the cache entries.
-    """
-    viewer = not full_access()
-    params = ("report", sections, group_by, as_of, seed, viewer)
-    return _cached(
-        map_id,
-        params,
-        lambda: reporting.map_report(
-            store(),
-            map_id,
-            secret=_secret(),
-            sections=sections,
-            group_by=group_by,
-            as_of=as_of,
-            seed=seed,
-            viewer=viewer,
-        ),
-    )
-
-
-def cached_change(
-    map_id: str, *, date_from: date, date_to: date, group_by: str = "silo"
-) -> tuple[dict, dict]:
-    """``(about the map, change between two dates)``, cached like :func:`cached_report`."""
-    if date_from > date_to:
-        raise InvalidInput("'from' must not be after 'to'", {"from": ["after 'to'"]})
-    viewer = not full_access()
-    params = ("change", group_by, date_from, date_to, viewer)
-    return _cached(
-        map_id,
-        params,
-        lambda: reporting.map_change(
-            store(),
-            map_id,
-            secret=_secret(),
-            date_from=date_from,
-            date_to=date_to,
-            group_by=group_by,
-            viewer=viewer,
-        ),
-    )
-
-
 def _report(map_id: str, args: dict, sections: tuple[str, ...]) -> dict:
     about, result = cached_report(
         map_id,
@@ -138,24 +66,7 @@ def _report(map_id: str, args: dict, sections: tuple[str, ...]) -> dict:
         as_of=args.get("as_of"),
         seed=args["seed"],
     )
-    return {"map": about, **_paged(result, args)}
-
-
-def _paged(result: dict, args: dict) -> dict:
-    """A copy of ``result`` with its long per-node lists cut to one page."""
-    out = dict(result)
-    lo, hi = args["offset"], args["offset"] + args["limit"]
-    for section, names in PAGED_LISTS.items():
-        if section not in out:
-            continue
-        body = dict(out[section])
-        for name in names:
-            if isinstance(body.get(name), list):
-                body[f"{name}_total"] = len(body[name])
-                body[name] = body[name][lo:hi]
-        out[section] = body
-    out["page"] = {"limit": args["limit"], "offset": args["offset"]}
-    return out
+    return {"map": about, **paged(result, limit=args["limit"], offset=args["offset"])}
 
 
 @blp.route("", methods=["GET"])
@@ -171,10 +82,11 @@ def whole_report(args, map_id):
 @blp.response(200, ReportSchema)
 def change(args, map_id):
     """The same headline figures at two dates, and cross-silo ties gained and lost."""
-    date_to = args.get("date_to") or date.today()
-    date_from = args.get("date_from") or date_to - timedelta(days=365)
     about, result = cached_change(
-        map_id, date_from=date_from, date_to=date_to, group_by=args["group_by"]
+        map_id,
+        date_from=args.get("date_from"),
+        date_to=args.get("date_to"),
+        group_by=args["group_by"],
     )
     return {"map": about, **result}
 

@@ -1,4 +1,4 @@
-"""flask-smorest pieces tuned for Bridgemap: unknown query parameters are errors too.
+"""flask-smorest pieces tuned for Bridgemap: unknown or repeated query parameters are errors.
 
 webargs ignores unknown query-string keys by default; we reject them (``?limt=5`` must
 not silently mean the default page size), as we reject unknown body fields.
@@ -13,6 +13,8 @@ from apispec.ext.marshmallow.common import resolve_schema_cls
 from marshmallow import missing
 from webargs.flaskparser import FlaskParser
 
+from service.query import plain_values
+
 
 class StrictParser(FlaskParser):
     DEFAULT_UNKNOWN_BY_LOCATION = {
@@ -20,6 +22,11 @@ class StrictParser(FlaskParser):
         "query": None,
         "querystring": None,
     }
+
+    def load_querystring(self, req, schema):
+        """The query string through the one parser's rules (service.query): a scalar
+        parameter given twice is refused, list fields take every value."""
+        return plain_values(schema, req.args)
 
     def load_json(self, req, schema):
         """A write without a JSON body is refused (422), not read as ``{}``: a PATCH

@@ -14,7 +14,7 @@ from graph_models.io.rows import build_batch
 from graph_models.model import to_dict
 from graph_models.visibility import public_records
 from service.api.blueprint import Blueprint
-from service.api.context import actor, full_access, secret, store
+from service.usecases.context import actor, full_access, secret, store
 
 blp = Blueprint(
     "graph", __name__, url_prefix="/api/v1/maps/<map_id>", description="Batches and graphs"

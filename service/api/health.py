@@ -11,7 +11,7 @@ import logging
 from flask import Blueprint, jsonify
 
 from graph_models.errors import StoreUnavailable
-from service.api.context import store
+from service.usecases.context import store
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from graph_models.model import DEFAULT_SILOS, Map, Silo, new_id
 from graph_models.store.base import Page
 from service.api.args import PageArgs, page_schema
 from service.api.blueprint import Blueprint
-from service.api.context import actor, forget_cached, store
 from service.auth import current_principal
+from service.usecases.context import actor, forget_cached, store
 
 blp = Blueprint("maps", __name__, url_prefix="/api/v1/maps", description="Maps (partnerships)")
 

@@ -14,7 +14,7 @@ from graph_models.store.base import MAX_PAGE
 from service import auth
 from service.api.args import PageArgs, page_schema
 from service.api.blueprint import Blueprint
-from service.api.context import store
+from service.usecases.context import store
 
 blp = Blueprint(
     "privacy",

@@ -17,14 +17,14 @@ from __future__ import annotations
 import io
 
 import marshmallow as ma
-from flask import current_app, send_file
+from flask import send_file
 from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
 from graph_models import io as transfer
-from graph_models.errors import BridgemapError, NotFound
+from graph_models.errors import NotFound
 from service.api.blueprint import Blueprint, StrictParser
-from service.api.context import actor, store
+from service.usecases.context import actor, secret, store
 
 
 class UploadParser(StrictParser):
@@ -116,11 +116,6 @@ class ExportArgs(ma.Schema):
     )
 
 
-class ExportUnavailable(BridgemapError):
-    status = 503
-    code = "export_unavailable"
-
-
 @blp.route("/maps/<map_id>/import", methods=["POST"])
 @blp.arguments(ImportForm, location="form_and_files")
 @blp.response(200, ImportReportSchema)
@@ -151,13 +146,8 @@ def import_file(form, map_id):
 @blp.response(200, description="the file, as an attachment")
 def export_file(args, map_id):
     """Export the whole map as JSON, CSV (zip), XLSX, GraphML or GEXF."""
-    secret = current_app.config.get("SECRET_KEY")
-    if args["viewer"] and not secret:
-        raise ExportUnavailable("viewer exports need the service's SECRET_KEY to be configured")
-    if isinstance(secret, str):
-        secret = secret.encode()
     result = transfer.export_map(
-        store(), map_id, args["format"], viewer=args["viewer"], secret=secret
+        store(), map_id, args["format"], viewer=args["viewer"], secret=secret()
     )
     return _attachment(result.data, result.content_type, result.filename)
 

@@ -17,10 +17,10 @@ from wtforms.validators import DataRequired, Length
 
 from graph_models.errors import NotFound
 from graph_models.model import EntityType
-from service.api.context import store
 from service.auth import COMMUNITY, Principal, principal_by_id, start_session, verify_secret
 from service.errors import error_response
 from service.policy import client_address, over_limit, too_many
+from service.usecases.context import store
 
 bp = Blueprint("web_auth", __name__)
 

@@ -9,21 +9,18 @@ works when opened from disk with no network.
 
 from __future__ import annotations
 
-from datetime import date
-
 import marshmallow as ma
-from flask import Blueprint, Response, abort, current_app, request, send_file
+from flask import Blueprint, Response, abort, send_file
 from marshmallow import fields, validate
 
-from graph_models.analysis.report import NODE_METRICS, node_metric
-from graph_models.errors import InvalidInput, NotFound
+from graph_models.analysis.report import NODE_METRICS
 from graph_models.model import RELATIONSHIP_KINDS
-from graph_models.projection import check_group_by, project
-from graph_models.visibility import MIN_GROUP_SIZE, public_graph, small_groups
-from service.api.context import full_access, store
+from graph_models.visibility import MIN_GROUP_SIZE
+from service.query import query_args, reads_query
+from service.usecases import viewer_graphs
 from visualisations import assets
 from visualisations.labels import restrict
-from visualisations.render import render_ego, render_map, render_silos, structural_highlight
+from visualisations.render import render_ego, render_map, render_silos
 
 bp = Blueprint("graph_views", __name__)
 
@@ -50,29 +47,6 @@ class ViewArgs(ma.Schema):
     embed = fields.Boolean(load_default=False)
 
 
-def _args() -> dict:
-    raw = {k: v for k, v in request.args.lists()}
-    flat = {k: (v if k in ("silo", "kind") else v[-1]) for k, v in raw.items()}
-    try:
-        args = ViewArgs().load(flat)
-    except ma.ValidationError as exc:
-        raise InvalidInput(
-            "some query parameters are not valid", exc.normalized_messages()
-        ) from None
-    check_group_by(args["group_by"])
-    return args
-
-
-def _viewer_graph(records, args, *, small: set | None = None):
-    G = project(records, as_of=args.get("as_of") or date.today(), group_by=args["group_by"])
-    if args.get("kind"):
-        wanted = set(args["kind"])
-        G.remove_edges_from([(u, v) for u, v, k in G.edges(data="kinds") if not wanted & set(k)])
-    secret = current_app.config["SECRET_KEY"].encode()
-    # viewers and community links: anonymised people of small groups count as hidden
-    return public_graph(G, secret=secret, keep_hidden=False, viewer=not full_access(), small=small)
-
-
 def _page(html: str, args: dict, filename: str) -> Response:
     response = Response(html, mimetype="text/html")
     if args.get("download"):
@@ -86,57 +60,62 @@ def _page(html: str, args: dict, filename: str) -> Response:
     return response
 
 
-def ego_graph(map_id: str, node_id: str, args: dict | None = None):
-    """``(records, graph, centre)``: a node's web as the asker may see it (the ego view's
-    graph, also listed on the community page). ``args`` as :class:`ViewArgs` loads them."""
-    args = args or ViewArgs().load({})
-    records = store().neighbourhood(map_id, node_id, hops=args["hops"])
-    small = None
-    if not full_access():  # small groups are judged on the whole map, not the web
-        whole = project(store().graph(map_id), group_by=args["group_by"])
-        small = small_groups(whole)
-    G = _viewer_graph(records, args, small=small)
-    centre = G.graph["public_ids"].get(node_id)
-    if centre is None or centre not in G:
-        raise NotFound(f"no person or organisation {node_id!r} to show")
-    return records, G, centre
+def _metric_name(args: dict) -> str:
+    return args["metric"].replace("_", " ")
 
 
 @bp.get("/maps/<map_id>/view")
+@reads_query(ViewArgs)
 def map_view(map_id):
-    """The whole map: colour = silo, size = ``metric``, bridges and cut points marked."""
-    args = _args()
-    records = store().graph(map_id, as_of=args.get("as_of") or date.today())
-    G = _viewer_graph(records, args)
+    """The whole map: colour = silo, size = ``metric``, bridges and cut points marked
+    (figures from the map's report, as on the dashboard)."""
+    args = query_args()
+    view = viewer_graphs.whole_map(
+        map_id,
+        metric=args["metric"],
+        group_by=args["group_by"],
+        as_of=args.get("as_of"),
+        kinds=args.get("kind"),
+    )
+    G = view.graph
     if args.get("silo"):
         keep = set(args["silo"])
         G = restrict(G, [n for n, g in G.nodes(data="group") if g in keep])
     html = render_map(
         G,
-        silo_colours=records.map.silo_colours(),
-        metrics=node_metric(G, args["metric"]),
-        metric_name=args["metric"].replace("_", " "),
-        title=records.map.name,
+        silo_colours=view.records.map.silo_colours(),
+        metrics=view.metrics,
+        metric_name=_metric_name(args),
+        title=view.records.map.name,
         standalone=args["download"],
         asset_base=ASSET_BASE,
-        highlight=structural_highlight(G),
+        highlight=view.highlight,
     )
     return _page(html, args, f"{map_id}-map.html")
 
 
 @bp.get("/maps/<map_id>/people/<node_id>/view")
 @bp.get("/maps/<map_id>/organisations/<node_id>/view")
+@reads_query(ViewArgs)
 def ego_view(map_id, node_id):
     """A person's or organisation's own web: everyone within ``hops`` ties of them."""
-    args = _args()
-    records, G, centre = ego_graph(map_id, node_id, args)
+    args = query_args()
+    web, centre = viewer_graphs.ego(
+        map_id,
+        node_id,
+        hops=args["hops"],
+        metric=args["metric"],
+        group_by=args["group_by"],
+        as_of=args.get("as_of"),
+        kinds=args.get("kind"),
+    )
     html = render_ego(
-        G,
+        web.graph,
         centre,
         hops=args["hops"],
-        silo_colours=records.map.silo_colours(),
-        metrics=node_metric(G, args["metric"]),
-        metric_name=args["metric"].replace("_", " "),
+        silo_colours=web.records.map.silo_colours(),
+        metrics=web.metrics,
+        metric_name=_metric_name(args),
         standalone=args["download"],
         asset_base=ASSET_BASE,
     )
@@ -144,11 +123,15 @@ def ego_view(map_id, node_id):
 
 
 @bp.get("/maps/<map_id>/silos/view")
+@reads_query(ViewArgs)
 def silo_view(map_id):
-    """One node per silo, sized by its people; edges weighted by cross-silo ties."""
-    args = _args()
-    records = store().graph(map_id, as_of=args.get("as_of") or date.today())
-    G = _viewer_graph(records, args)
+    """One node per silo, sized by its people; edges weighted by the ties between
+    silos (the report's tie matrix: ties through hidden people count too)."""
+    args = query_args()
+    view = viewer_graphs.whole_map(
+        map_id, group_by=args["group_by"], as_of=args.get("as_of"), kinds=args.get("kind")
+    )
+    G = view.graph
     notice = None
     small = G.graph.get("small_groups") or set()
     if small:
@@ -158,16 +141,27 @@ def silo_view(map_id):
     html = render_silos(
         G,
         attribute="group",
-        silo_colours=records.map.silo_colours(),
-        title=f"{records.map.name}: silos",
+        silo_colours=view.records.map.silo_colours(),
+        title=f"{view.records.map.name}: silos",
         standalone=args["download"],
         asset_base=ASSET_BASE,
         notice=notice,
+        tie_counts=None if args.get("kind") else view.tie_counts,
     )
     return _page(html, args, f"{map_id}-silos.html")
 
 
+class AssetArgs(ma.Schema):
+    """Asset URLs carry their content hash (``?v=``) so browsers may cache them."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    v = fields.String(validate=validate.Length(max=64))
+
+
 @bp.get(f"{ASSET_BASE}/<path:name>")
+@reads_query(AssetArgs)
 def vis_asset(name):
     """vis-network (shipped inside the pyvis package) and our page script, served locally."""
     path = assets.asset_path(name)

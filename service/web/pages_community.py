@@ -1,7 +1,7 @@
 """A person's or organisation's own web, in plain words: what a community link opens.
 
 Built from the same consent-filtered graph as the ego view
-(:func:`service.web.graph_views.ego_graph`): nothing outside the web, nobody hidden,
+(:func:`service.usecases.viewer_graphs.ego`): nothing outside the web, nobody hidden,
 anonymised people only as "a person in <silo>". The policy keeps a community link to
 its own node and at most two steps.
 """
@@ -10,25 +10,34 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import Blueprint, render_template, request, url_for
+import marshmallow as ma
+from flask import Blueprint, render_template, url_for
+from marshmallow import fields, validate
 
-from service.api.context import store
-from service.web.graph_views import ViewArgs, ego_graph
+from service.query import query_args, reads_query
+from service.usecases import viewer_graphs
+from service.usecases.context import store
 
 bp = Blueprint("pages_community", __name__)
 
 
-def _hops() -> int:
-    raw = request.args.get("hops", "1")
-    return 2 if raw == "2" else 1
+class WebQuery(ma.Schema):
+    """A web is one to three steps out (the policy holds a community link to two)."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    hops = fields.Integer(load_default=1, validate=validate.Range(min=1, max=3))
 
 
 @bp.get("/maps/<map_id>/people/<node_id>/web", defaults={"kind": "people"})
 @bp.get("/maps/<map_id>/organisations/<node_id>/web", defaults={"kind": "organisations"})
+@reads_query(WebQuery)
 def web(map_id, node_id, kind):
-    hops = _hops()
+    hops = query_args()["hops"]
     m = store().get_map(map_id)
-    _, G, centre = ego_graph(map_id, node_id, ViewArgs().load({"hops": hops}))
+    ego_web, centre = viewer_graphs.ego(map_id, node_id, hops=hops, figures=False)
+    G = ego_web.graph
     me = G.nodes[centre]
     direct = sorted(G.neighbors(centre), key=lambda n: str(G.nodes[n].get("label", "")).casefold())
     by_silo: dict[str, list] = defaultdict(list)

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Blueprint, render_template, request
+import marshmallow as ma
+from flask import Blueprint, render_template
+from marshmallow import fields, validate
 
 from graph_models.model import EntityType
-from service.api.analysis import cached_change, cached_report
-from service.api.context import store
+from service.query import query_args, reads_query
+from service.usecases.context import store
+from service.usecases.reports import cached_change, cached_report
 from service.web.charts import change_chart, tie_heatmap
 
 bp = Blueprint("pages_dashboard", __name__)
@@ -22,9 +25,19 @@ bp = Blueprint("pages_dashboard", __name__)
 TOP = 6
 
 
+class DashboardQuery(ma.Schema):
+    """``since``: the date the change is measured from (checked by the page itself, so a
+    mistyped date is a note on the page rather than an error page)."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    since = fields.String(load_default="", validate=validate.Length(max=40))
+
+
 def _since() -> tuple[date, str | None]:
     today = date.today()
-    raw = request.args.get("since", "")
+    raw = query_args()["since"].strip()
     if not raw:
         return today - timedelta(days=365), None
     try:
@@ -70,6 +83,7 @@ def _introductions(intros: dict) -> list[dict]:
 
 
 @bp.get("/maps/<map_id>")
+@reads_query(DashboardQuery)
 def dashboard(map_id):
     m = store().get_map(map_id)
     colours = m.silo_colours()

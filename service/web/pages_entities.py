@@ -9,45 +9,32 @@ buttons; posting a form directly is refused by the policy (403).
 
 from __future__ import annotations
 
+import marshmallow as ma
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from marshmallow import fields, validate
 
 from graph_models import schemas
 from graph_models.errors import Conflict, InvalidInput, NotFound
 from graph_models.model import (
-    RELATIONSHIP_KINDS,
+    ENTITY_TYPE_OF,
     EntityType,
     OrganisationKind,
     to_dict,
 )
-from graph_models.visibility import public_records
-from service.api.context import actor, forget_cached, full_access, secret, store
-from service.api.entities import build_entity
+from graph_models.store.base import ListFilter
 from service.policy import PAGE_KINDS
+from service.query import query_args, reads_query
+from service.usecases import entities
+from service.usecases.context import store
 from service.web.forms import field_errors, optional, tags, text
+from service.web.labels import KIND_VERBS, kind_options
 
 bp = Blueprint("pages_entities", __name__)
 
-ETYPES = {
-    "people": EntityType.PERSON,
-    "organisations": EntityType.ORGANISATION,
-    "relationships": EntityType.RELATIONSHIP,
-}
-SINGULAR = {"people": "person", "organisations": "organisation", "relationships": "relationship"}
+ETYPES = ENTITY_TYPE_OF
+SINGULAR = {plural: etype.value for plural, etype in ETYPES.items()}
 PAGE_SIZE = 25
 
-KIND_LABELS = {
-    "knows": "knows (person – person)",
-    "works_with": "works with (person – person)",
-    "mentors": "mentors (person → person)",
-    "member_of": "is a member of (person → organisation)",
-    "works_for": "works for (person → organisation)",
-    "volunteers_at": "volunteers at (person → organisation)",
-    "leads": "leads (person → organisation)",
-    "partners_with": "partners with (organisation – organisation)",
-    "funds": "funds (organisation → organisation)",
-    "commissions": "commissions (organisation → organisation)",
-    "refers_to": "refers to (organisation → organisation)",
-}
 VISIBILITY_LABELS = [
     ("named", "Named: may be shown by name"),
     ("anonymised", "Anonymised: shown only as “a person in <silo>”"),
@@ -67,51 +54,28 @@ def _friendly(errors: dict) -> dict:
 # -- reading ------------------------------------------------------------------------------
 
 
-def _visible(map_id: str) -> dict:
-    """Rows of every kind that the asker may see, with a name per node id."""
-    records = store().graph(map_id)
-    if full_access():
-        rows = {
-            "people": [to_dict(p) for p in records.people],
-            "organisations": [to_dict(o) for o in records.organisations],
-            "relationships": [to_dict(r) for r in records.relationships],
-        }
-    else:
-        rows = public_records(records, secret=secret())
-    names = {n["id"]: n["name"] for kind in ("people", "organisations") for n in rows[kind]}
-    return {**rows, "names": names}
+class ListQuery(ma.Schema):
+    """The list pages' query: name text, silo and page number."""
 
+    class Meta:
+        unknown = ma.RAISE
 
-def _matches(kind: str, row: dict, q: str, silo: str, names: dict) -> bool:
-    if silo and kind != "relationships" and row.get("silo") != silo:
-        return False
-    if not q:
-        return True
-    q = q.casefold()
-    if kind == "relationships":
-        ends = (names.get(row["source"], ""), names.get(row["target"], ""), row["kind"])
-        return any(q in e.casefold() for e in ends)
-    return q in row["name"].casefold()
+    q = fields.String(load_default="", validate=validate.Length(max=200))
+    silo = fields.String(load_default="", validate=validate.Length(max=60))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**6))
 
 
 def _list_view(kind: str):
+    @reads_query(ListQuery)
     def view(map_id):
         m = store().get_map(map_id)
-        q, silo = text(request.args, "q"), text(request.args, "silo")
-        try:
-            page = max(1, int(request.args.get("page", "1")))
-        except ValueError:
-            page = 1
-        visible = _visible(map_id)
-        names = visible["names"]
-        rows = [r for r in visible[kind] if _matches(kind, r, q, silo, names)]
-        if kind == "relationships":
-            rows.sort(key=lambda r: (names.get(r["source"], "").casefold(), r["id"]))
-        else:
-            rows.sort(key=lambda r: (r["name"].casefold(), r["id"]))
+        args = query_args()
+        q, silo = args["q"].strip(), args["silo"].strip()
+        filters = ListFilter(silo=silo or None, q=q or None)
+        rows, names = entities.visible_list(map_id, ETYPES[kind], filters)
         total = len(rows)
         pages = max(1, -(-total // PAGE_SIZE))
-        page = min(page, pages)
+        page = min(args["page"], pages)
         return render_template(
             "entity_list.html",
             current_map=m,
@@ -125,36 +89,13 @@ def _list_view(kind: str):
             pages=pages,
             q=q,
             silo=silo,
-            kind_labels=KIND_LABELS,
+            kind_verbs=KIND_VERBS,
         )
 
     return view
 
 
 # -- forms --------------------------------------------------------------------------------
-
-
-def _resolve(map_id: str, value: str, field_name: str) -> str:
-    """A node id from what was typed: an id, or a unique name (case forgiven)."""
-    records = store().graph(map_id)
-    nodes = list(records.nodes)
-    for n in nodes:
-        if n.id == value:
-            return n.id
-    wanted = " ".join(value.split()).casefold()
-    found = [n for n in nodes if " ".join(n.name.split()).casefold() == wanted]
-    if len(found) == 1:
-        return found[0].id
-    if not found:
-        raise InvalidInput(
-            "no such person or organisation",
-            {field_name: ["No person or organisation has this name in the map."]},
-        )
-    ids = ", ".join(n.id for n in found[:5])
-    raise InvalidInput(
-        "ambiguous name",
-        {field_name: [f"Several have this name; type the id of the one you mean ({ids})."]},
-    )
 
 
 def _values(kind: str, form, map_id: str) -> dict:
@@ -171,31 +112,13 @@ def _values(kind: str, form, map_id: str) -> dict:
     optional(values, form, "notes", "evidence", "since", "until")
     strength = text(form, "strength") or "3"
     values["strength"] = int(strength) if strength.isdigit() else strength
-    errors: dict = {}
-    for end in ("source", "target"):
-        typed = text(form, end)
-        if not typed:
-            errors[end] = ["This is required."]
-            continue
-        try:
-            values[end] = _resolve(map_id, typed, end)
-        except InvalidInput as exc:
-            errors.update(exc.errors)
-    if errors:
-        raise InvalidInput("some fields are not valid", errors)
+    typed = {end: text(form, end) for end in ("source", "target")}
+    values.update(entities.resolve_ends(map_id, values["kind"], typed))
     return values
-
-
-def _errors(exc) -> dict:
-    return field_errors(exc) if isinstance(exc, InvalidInput) else {"_form": [exc.message]}
 
 
 def _load(etype: EntityType, kind: str, map_id: str) -> dict:
     return schemas.load(schemas.ENTITY_SCHEMAS[etype], _values(kind, request.form, map_id))
-
-
-def _names(map_id: str) -> dict:
-    return {n.id: n.name for n in store().graph(map_id).nodes}
 
 
 def _form_values(kind: str, entity, names: dict) -> dict:
@@ -229,7 +152,7 @@ def _render_form(kind: str, m, form: dict, errors: dict, entity_id: str | None):
         silo_options=[(s.name, s.name) for s in m.silos],
         visibility_options=VISIBILITY_LABELS,
         org_kind_options=[(k.value, k.value) for k in OrganisationKind],
-        kind_options=[(k, KIND_LABELS[k]) for k in RELATIONSHIP_KINDS],
+        kind_options=kind_options(),
         strength_options=[(str(i), f"{i}") for i in range(1, 6)],
         node_options=node_options,
     ), (422 if errors else 200)
@@ -246,8 +169,7 @@ def _new_view(kind: str):
                 defaults["silo"] = m.silos[0].name
             return _render_form(kind, m, defaults, {}, None)
         try:
-            values = _load(etype, kind, map_id)
-            entity = store().create(map_id, build_entity(etype, values, map_id), actor=actor())
+            entity = entities.create(map_id, etype, _load(etype, kind, map_id))
         except (InvalidInput, Conflict) as exc:
             errors = (
                 field_errors(exc) if isinstance(exc, InvalidInput) else {"_form": [exc.message]}
@@ -283,10 +205,7 @@ def _edit_view(kind: str):
         try:
             values = _load(etype, kind, map_id)
             values.pop("id", None)
-            updated = schemas.merge(current, values)
-            if kind != "relationships":
-                updated.silo = schemas.check_silo(m, updated.silo)
-            store().update(map_id, updated, actor=actor())
+            updated = entities.update(map_id, etype, entity_id, values)
         except (InvalidInput, Conflict) as exc:
             errors = (
                 field_errors(exc) if isinstance(exc, InvalidInput) else {"_form": [exc.message]}
@@ -323,10 +242,9 @@ def _delete_view(kind: str):
                 names=names,
             )
         try:
-            store().delete(map_id, etype, entity_id, actor=actor())
+            entities.delete(map_id, etype, entity_id)
         except NotFound:
             abort(404)
-        forget_cached(map_id)
         flash(f"Deleted {_describe(kind, entity)}.")
         return redirect(url_for(f"pages_entities.{kind}_list", map_id=map_id))
 

@@ -7,38 +7,45 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, render_template, request, url_for
+import marshmallow as ma
+from flask import Blueprint, render_template, url_for
+from marshmallow import fields, validate
 
 from graph_models.analysis.report import NODE_METRICS
 from graph_models.model import RELATIONSHIP_KINDS
-from service.api.context import store
-from service.web.pages_entities import KIND_LABELS
+from service.query import query_args, reads_query
+from service.usecases.context import store
+from service.web.labels import KIND_VERBS, metric_options
 
 bp = Blueprint("pages_graph", __name__)
 
 VIEWS = {"map": "The whole map", "silos": "Silos only"}
-METRIC_LABELS = {
-    "degree": "number of ties",
-    "weighted_degree": "number and strength of ties",
-    "betweenness": "how often they sit between others",
-    "closeness": "how close they are to everyone",
-    "pagerank": "ties to well-tied people",
-    "eigenvector": "ties to well-tied people",
-    "constraint": "how closed-in their contacts are",
-    "brokerage": "brokerage across silos",
-}
+
+
+class GraphPageQuery(ma.Schema):
+    """The graph page's controls (the same names as the views' own parameters)."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    view = fields.String(load_default="map", validate=validate.OneOf(list(VIEWS)))
+    metric = fields.String(load_default="degree", validate=validate.OneOf(NODE_METRICS))
+    silo = fields.List(fields.String(validate=validate.Length(max=60)), load_default=list)
+    kind = fields.List(
+        fields.String(validate=validate.OneOf(list(RELATIONSHIP_KINDS))), load_default=list
+    )
+    as_of = fields.Date(load_default=None)
 
 
 @bp.get("/maps/<map_id>/graph")
+@reads_query(GraphPageQuery)
 def graph(map_id):
     m = store().get_map(map_id)
-    view = request.args.get("view", "map")
-    view = view if view in VIEWS else "map"
-    metric = request.args.get("metric", "degree")
-    metric = metric if metric in NODE_METRICS else "degree"
-    silos = [s for s in request.args.getlist("silo") if s in m.silo_names()]
-    kinds = [k for k in request.args.getlist("kind") if k in RELATIONSHIP_KINDS]
-    as_of = request.args.get("as_of", "")
+    args = query_args()
+    view, metric = args["view"], args["metric"]
+    silos = [s for s in args["silo"] if s in m.silo_names()]
+    kinds = args["kind"]
+    as_of = args["as_of"].isoformat() if args["as_of"] else ""
     params: list[tuple[str, str]] = [("embed", "1")]
     if view == "map":
         params.append(("metric", metric))
@@ -54,10 +61,10 @@ def graph(map_id):
         view=view,
         views=VIEWS,
         metric=metric,
-        metrics=[(k, f"{k.replace('_', ' ')}: {METRIC_LABELS.get(k, '')}") for k in NODE_METRICS],
+        metrics=metric_options(),
         silos=silos,
         kinds=kinds,
-        kind_labels=KIND_LABELS,
+        kind_verbs=KIND_VERBS,
         as_of=as_of,
         src=src,
         full=src.replace("embed=1", "embed=0"),

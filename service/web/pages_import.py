@@ -18,7 +18,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 
 from graph_models import io as transfer
 from graph_models.errors import InvalidInput
-from service.api.context import actor, store
+from service.usecases.context import actor, store
 
 bp = Blueprint("pages_import", __name__)
 

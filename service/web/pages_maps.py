@@ -7,8 +7,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from graph_models import schemas
 from graph_models.errors import Conflict, InvalidInput
 from graph_models.model import DEFAULT_SILOS
-from service.api.context import store
 from service.auth import current_principal
+from service.usecases.context import store
 from service.web.forms import field_errors, text
 
 bp = Blueprint("pages_maps", __name__)

@@ -12,8 +12,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from graph_models.errors import InvalidInput
 from graph_models.model import Visibility
 from service import auth
-from service.api.context import actor, store
-from service.api.tokens import check_subject, token_summary
+from service.usecases import tokens
+from service.usecases.context import store
 
 bp = Blueprint("pages_share", __name__)
 
@@ -36,15 +36,15 @@ def _render(map_id: str, *, errors=None, created=None, form=None, status=200):
         key=lambda t: t[1].casefold(),
     )
     names = {n.id: n.name for n in records.nodes}
-    tokens = [token_summary(t) for t in store().list_tokens(map_id)]
-    tokens.sort(key=lambda t: (t["status"] != "active", t["created_at"] or ""), reverse=False)
+    listed = tokens.map_tokens(map_id)
+    listed.sort(key=lambda t: (t["status"] != "active", t["created_at"] or ""))
     return render_template(
         "share.html",
         current_map=m,
         roles=ROLES,
         subjects=subjects,
         names=names,
-        tokens=tokens,
+        tokens=listed,
         errors=errors or {},
         created=created,
         form=form or {},
@@ -57,27 +57,23 @@ def share(map_id):
         return _render(map_id)
     form = request.form
     role = form.get("role", "")
-    values = {"role": role, "subject": form.get("subject", "") if role == auth.COMMUNITY else ""}
+    subject = form.get("subject", "") if role == auth.COMMUNITY else ""
+    label = (form.get("label") or "").strip()[:200]
     errors = {}
     if role not in auth.MAP_ROLES:
         errors["role"] = ["Choose who the link is for."]
     else:
         try:
-            values["subject"] = check_subject(map_id, values)
+            created = tokens.issue(map_id, role, label=label, subject=subject)
         except InvalidInput as exc:
             errors = {k: [m.capitalize() for m in v] for k, v in exc.errors.items()}
     if errors:
         return _render(map_id, errors=errors, form=form.to_dict(), status=422)
-    label = (form.get("label") or "").strip()[:200]
-    secret, token = auth.issue_token(
-        store(), map_id, role, label=label, subject=values["subject"], actor=actor()
-    )
-    link = url_for("web_auth.share", token=secret, _external=True)
-    return _render(map_id, created={"link": link, "role": role, "label": label})
+    return _render(map_id, created={"link": created["share_url"], "role": role, "label": label})
 
 
 @bp.post("/maps/<map_id>/share/<token_id>/revoke")
 def revoke(map_id, token_id):
-    store().revoke_token(map_id, token_id, at=auth.now_iso(), actor=actor())
+    tokens.revoke(map_id, token_id)
     flash("The link was revoked: it no longer opens anything.")
     return redirect(url_for("pages_share.share", map_id=map_id))

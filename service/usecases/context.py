@@ -1,15 +1,22 @@
-"""Helpers every API view uses: the store of the running app, and who is asking."""
+"""What every use case needs from the running app: the store, the analysis cache, the
+secret key, and who is asking (set by :mod:`service.policy` for each request)."""
 
 from __future__ import annotations
 
 from flask import current_app, g
 
 from graph_models.store.base import GraphStore
+from service.cache import AnalysisCache
 
 
 def store() -> GraphStore:
     """The store kept in ``app.extensions`` by the app factory (never a module global)."""
     return current_app.extensions["bridgemap.store"]
+
+
+def cache() -> AnalysisCache:
+    """The analysis cache of this process (results keyed by map version)."""
+    return current_app.extensions["bridgemap.cache"]
 
 
 def actor() -> str:
@@ -25,10 +32,15 @@ def full_access() -> bool:
 
 
 def secret() -> bytes:
-    """The key of pseudonyms."""
-    return current_app.config["SECRET_KEY"].encode()
+    """The service's secret key as bytes: it keys pseudonyms (and signs sessions).
+
+    The app factory always sets ``SECRET_KEY`` (service.config.secret_key), so this is
+    the one way anything reads it.
+    """
+    key = current_app.config["SECRET_KEY"]
+    return key if isinstance(key, bytes) else key.encode()
 
 
 def forget_cached(map_id: str) -> None:
     """Drop every cached analysis of a map (after an erasure)."""
-    current_app.extensions["bridgemap.cache"].forget(map_id)
+    cache().forget(map_id)

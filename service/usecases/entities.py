@@ -1,0 +1,143 @@
+"""People, organisations and relationships: build, list, read, change and delete them.
+
+The API's resources and the web pages' lists and forms do the same things through
+these functions, so a rule (a silo must be in the map's vocabulary, a viewer never
+reads an anonymised person's real name, erasure drops cached analyses) is written once.
+"""
+
+from __future__ import annotations
+
+from graph_models import schemas
+from graph_models.errors import InvalidInput, NotFound
+from graph_models.io.rows import build_entity, name_index, resolve_endpoint
+from graph_models.model import PLURALS, EntityType, from_dict, to_dict
+from graph_models.store.base import ListFilter, Page
+from graph_models.visibility import public_records
+from service.usecases.context import actor, forget_cached, full_access, secret, store
+
+
+def build(map_id: str, etype: EntityType, values: dict):
+    """Schema-loaded ``values`` as an entity of the map (an id; a silo it knows)."""
+    return build_entity(store().get_map(map_id), etype, values)
+
+
+def create(map_id: str, etype: EntityType, values: dict):
+    """Create one entity from schema-loaded ``values``; returns what was stored."""
+    return store().create(map_id, build(map_id, etype, values), actor=actor())
+
+
+def update(map_id: str, etype: EntityType, entity_id: str, changes: dict):
+    """Apply schema-loaded partial ``changes``; the whole is validated again."""
+    current = store().get(map_id, etype, entity_id)
+    updated = schemas.merge(current, changes)
+    if etype is not EntityType.RELATIONSHIP and "silo" in changes:
+        updated.silo = schemas.check_silo(store().get_map(map_id), updated.silo)
+    return store().update(map_id, updated, actor=actor())
+
+
+def delete(map_id: str, etype: EntityType, entity_id: str) -> None:
+    """Delete one; a person's or organisation's ties go too, and every cached analysis
+    of the map (erasure: no cached result may still hold them)."""
+    store().delete(map_id, etype, entity_id, actor=actor())
+    forget_cached(map_id)
+
+
+def visible_rows(map_id: str) -> dict:
+    """Every row of the map that the asker may read, by plural, and ``names``: the
+    display name of each visible node id.
+
+    Coordinators read whole records; everyone else reads what
+    :func:`graph_models.visibility.public_records` lets them (hidden people absent,
+    anonymised people by pseudonym, no contact details or tie notes).
+    """
+    records = store().graph(map_id)
+    if full_access():
+        rows = {
+            PLURALS[EntityType.PERSON]: [to_dict(p) for p in records.people],
+            PLURALS[EntityType.ORGANISATION]: [to_dict(o) for o in records.organisations],
+            PLURALS[EntityType.RELATIONSHIP]: [to_dict(r) for r in records.relationships],
+        }
+    else:
+        rows = public_records(records, secret=secret())
+    names = {
+        n["id"]: n["name"]
+        for etype in (EntityType.PERSON, EntityType.ORGANISATION)
+        for n in rows[PLURALS[etype]]
+    }
+    return {**rows, "names": names}
+
+
+def matches(etype: EntityType, row: dict, filters: ListFilter, names: dict) -> bool:
+    """The list filters, applied to what the asker sees: ``silo`` and ``kind`` exactly,
+    ``q`` in a node's name, or in either end's name (or the kind) of a tie — never in
+    an anonymised person's real name, which the asker's rows do not hold."""
+    if filters.silo and etype is not EntityType.RELATIONSHIP and row.get("silo") != filters.silo:
+        return False
+    if filters.kind and row.get("kind") != filters.kind:
+        return False
+    if not filters.q:
+        return True
+    q = filters.q.casefold()
+    if etype is EntityType.RELATIONSHIP:
+        ends = (names.get(row["source"], ""), names.get(row["target"], ""), row["kind"])
+        return any(q in text.casefold() for text in ends)
+    return q in row["name"].casefold()
+
+
+def sort_key(etype: EntityType, names: dict):
+    """Lists are in name order (ties: by the first end's name), then by id."""
+    if etype is EntityType.RELATIONSHIP:
+        return lambda row: (names.get(row["source"], "").casefold(), row["id"])
+    return lambda row: (row["name"].casefold(), row["id"])
+
+
+def visible_list(map_id: str, etype: EntityType, filters: ListFilter) -> tuple[list, dict]:
+    """``(rows, names)``: the asker's rows of one type that match ``filters``, sorted."""
+    visible = visible_rows(map_id)
+    names = visible["names"]
+    rows = [r for r in visible[PLURALS[etype]] if matches(etype, r, filters, names)]
+    rows.sort(key=sort_key(etype, names))
+    return rows, names
+
+
+def list_page(map_id: str, etype: EntityType, filters: ListFilter, *, limit: int, offset: int):
+    """One :class:`Page` of entities for the API (coordinators: paged in the store)."""
+    if full_access():
+        return store().list(map_id, etype, filters=filters, limit=limit, offset=offset)
+    rows, _ = visible_list(map_id, etype, filters)
+    items = [from_dict(etype, r) for r in rows[offset : offset + limit]]
+    return Page(items, len(rows), limit, offset)
+
+
+def get_visible(map_id: str, etype: EntityType, entity_id: str):
+    """One entity as the asker may read it; a viewer asking for an anonymised or hidden
+    person's real id is answered as for a missing one."""
+    if full_access():
+        return store().get(map_id, etype, entity_id)
+    for row in visible_rows(map_id)[PLURALS[etype]]:
+        if row["id"] == entity_id:
+            return from_dict(etype, row)
+    raise NotFound(f"no {etype.value} {entity_id!r} in map {map_id!r}")
+
+
+def resolve_ends(map_id: str, kind: str, typed: dict[str, str]) -> dict[str, str]:
+    """The node ids of a tie's ends typed in a form (an id, or a unique name: case,
+    accents and spacing forgiven; a shared name is settled by the kind's end types).
+
+    Raises :class:`InvalidInput` naming each end that is missing or not found.
+    """
+    types, names = name_index(store().graph(map_id).nodes)
+    found: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
+    for end, value in typed.items():
+        if not value:
+            errors[end] = ["This is required."]
+            continue
+        node_id, problem = resolve_endpoint(value, kind, end, types=types, names=names)
+        if node_id is None:
+            errors[end] = [problem]
+        else:
+            found[end] = node_id
+    if errors:
+        raise InvalidInput("some fields are not valid", errors)
+    return found

@@ -1,0 +1,107 @@
+"""The cross-silo report and the change between two dates, cached per map version.
+
+The one way the API, the dashboard and the graph pages get analysis results: viewers
+(commissioners, community links) get the viewer report, with small groups suppressed
+(:mod:`graph_models.visibility`); coordinators the full one. Both share the cache:
+every write bumps the map's version, so a cached result is never stale.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from graph_models import reporting
+from graph_models.analysis.report import PAGED_LISTS, SECTIONS
+from graph_models.errors import InvalidInput
+from service.usecases.context import cache, full_access, secret, store
+
+
+def _cached(map_id: str, params: tuple, compute) -> tuple[dict, dict]:
+    """``compute()``'s result for the map's current version, from the cache if there."""
+    m = store().get_map(map_id)
+    result = cache().get_or_compute(m.id, m.version, params, compute)
+    return {"id": m.id, "name": m.name, "version": m.version}, result
+
+
+def cached_report(
+    map_id: str,
+    *,
+    sections: tuple[str, ...] = SECTIONS,
+    group_by: str = "silo",
+    as_of: date | None = None,
+    seed: int = 0,
+) -> tuple[dict, dict]:
+    """``(about the map, report)`` for whoever is asking, cached per map version.
+
+    ``as_of=None`` means today; it is resolved before the cache key is made, so the
+    dashboard and a graph page asking for today's map share one computation.
+    """
+    viewer = not full_access()
+    as_of = as_of or date.today()
+    params = ("report", sections, group_by, as_of, seed, viewer)
+    return _cached(
+        map_id,
+        params,
+        lambda: reporting.map_report(
+            store(),
+            map_id,
+            secret=secret(),
+            sections=sections,
+            group_by=group_by,
+            as_of=as_of,
+            seed=seed,
+            viewer=viewer,
+        ),
+    )
+
+
+def change_dates(date_from: date | None, date_to: date | None) -> tuple[date, date]:
+    """The two dates of a change: ``to`` defaults to today, ``from`` to a year before."""
+    date_to = date_to or date.today()
+    date_from = date_from or date_to - timedelta(days=365)
+    if date_from > date_to:
+        raise InvalidInput("'from' must not be after 'to'", {"from": ["after 'to'"]})
+    return date_from, date_to
+
+
+def cached_change(
+    map_id: str, *, date_from: date | None = None, date_to: date | None = None, group_by="silo"
+) -> tuple[dict, dict]:
+    """``(about the map, change between two dates)``, cached like :func:`cached_report`."""
+    date_from, date_to = change_dates(date_from, date_to)
+    viewer = not full_access()
+    params = ("change", group_by, date_from, date_to, viewer)
+    return _cached(
+        map_id,
+        params,
+        lambda: reporting.map_change(
+            store(),
+            map_id,
+            secret=secret(),
+            date_from=date_from,
+            date_to=date_to,
+            group_by=group_by,
+            viewer=viewer,
+        ),
+    )
+
+
+def paged(result: dict, *, limit: int, offset: int) -> dict:
+    """A copy of ``result`` with its long per-node lists cut to one page.
+
+    Each cut list ``name`` gains ``name_total`` (its full length); ``page`` says
+    which page this is.
+    """
+    out = dict(result)
+    lo, hi = offset, offset + limit
+    for section, names in PAGED_LISTS.items():
+        if section not in out:
+            continue
+        body = dict(out[section])
+        for name in names:
+            if isinstance(body.get(name), list):
+                body[f"{name}_total"] = len(body[name])
+                body[name] = body[name][lo:hi]
+        out[section] = body
+    out["page"] = {"limit": limit, "offset": offset}
+    return out

@@ -1,0 +1,111 @@
+"""Tokens and share links of a map: issue one (its secret shown once), describe, revoke.
+
+The token API and the Share page do this through the same functions, so the rules
+(only a community link has a subject; nobody makes a link to a hidden person's web;
+an expiry lies in the future) hold for both.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import url_for
+
+from graph_models.errors import InvalidInput, NotFound
+from graph_models.model import EntityType, Visibility
+from graph_models.store.base import AccessToken
+from service import auth
+from service.usecases.context import actor, store
+
+
+def status(token: AccessToken) -> str:
+    """``active``, ``expired`` or ``revoked``."""
+    if token.revoked_at:
+        return "revoked"
+    return "active" if auth.is_live(token) else "expired"
+
+
+def token_summary(token: AccessToken) -> dict:
+    """Everything about a token except its secret (which is never stored)."""
+    return {
+        "id": token.id,
+        "map_id": token.map_id,
+        "role": token.role,
+        "label": token.label,
+        "subject": token.subject,
+        "created_at": token.created_at,
+        "created_by": token.created_by,
+        "expires_at": token.expires_at,
+        "revoked_at": token.revoked_at,
+        "status": status(token),
+    }
+
+
+def map_tokens(map_id: str) -> list[dict]:
+    """The map's tokens, oldest first, as :func:`token_summary` describes them."""
+    return [token_summary(t) for t in store().list_tokens(map_id)]
+
+
+def check_subject(map_id: str, role: str, subject: str) -> str:
+    """The subject of a new token: required for a community link (a person or
+    organisation of the map who is not hidden), refused for every other role."""
+    if role != auth.COMMUNITY:
+        if subject:
+            raise InvalidInput(
+                "only a community link has a subject", {"subject": ["not for this role"]}
+            )
+        return ""
+    if not subject:
+        raise InvalidInput(
+            "a community link needs the person or organisation whose web it shows",
+            {"subject": ["required for a community link"]},
+        )
+    for etype in (EntityType.PERSON, EntityType.ORGANISATION):
+        try:
+            node = store().get(map_id, etype, subject)
+        except NotFound:
+            continue
+        if getattr(node, "visibility", None) is Visibility.HIDDEN:
+            raise InvalidInput(
+                "this person is hidden: a link to their web would show nothing",
+                {"subject": ["hidden"]},
+            )
+        return subject
+    raise InvalidInput(
+        "no person or organisation with this id in the map", {"subject": ["not found"]}
+    )
+
+
+def issue(
+    map_id: str,
+    role: str,
+    *,
+    label: str = "",
+    subject: str = "",
+    expires_at: datetime | None = None,
+) -> dict:
+    """Make a token; returns its summary with ``token`` (the secret, shown this once)
+    and ``share_url`` (the link that signs a browser in with it)."""
+    store().get_map(map_id)
+    subject = check_subject(map_id, role, subject)
+    if expires_at is not None and expires_at <= datetime.now(UTC):
+        raise InvalidInput("expires_at is in the past", {"expires_at": ["in the past"]})
+    secret, token = auth.issue_token(
+        store(),
+        map_id,
+        role,
+        label=label,
+        subject=subject,
+        expires_at=expires_at.astimezone(UTC).isoformat() if expires_at else None,
+        actor=actor(),
+    )
+    return {
+        **token_summary(token),
+        "token": secret,
+        "share_url": url_for("web_auth.share", token=secret, _external=True),
+    }
+
+
+def revoke(map_id: str, token_id: str) -> None:
+    """End a token now (its browser sessions too); revoking twice changes nothing."""
+    store().revoke_token(map_id, token_id, at=auth.now_iso(), actor=actor())

@@ -1,0 +1,143 @@
+"""The graphs the pages draw, with the same figures as the dashboard: one viewer pipeline.
+
+A graph page shows the asker's graph — hidden people and their ties left out, anonymised
+people as "a person in <silo>" (:func:`graph_models.visibility.public_graph`) — but its
+*figures* (node sizes, bridges, cut points, ties between silos) come from the same
+cached report as the dashboard and the API (:func:`service.usecases.reports.cached_report`),
+where hidden people still count in the structure. So the graph page and the dashboard
+tell the same story: a tie that runs through a hidden person still joins two silos on
+both, and the person who is the only link between them is marked on both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import networkx as nx
+
+from graph_models.errors import NotFound
+from graph_models.projection import check_group_by, project
+from graph_models.store.base import GraphRecords
+from graph_models.visibility import public_graph, small_groups
+from service.usecases.context import full_access, secret, store
+from service.usecases.reports import cached_report
+
+
+@dataclass
+class ViewerGraph:
+    """A graph to draw, and the report's figures for its nodes.
+
+    ``metrics`` maps each node to the chosen measure; ``highlight`` holds the
+    report's bridges (between two people who each have other ties) and articulation
+    points, in the form :mod:`visualisations.render` takes; ``tie_counts`` the report's
+    tie matrix as ``(group a, group b) -> ties``.
+    """
+
+    records: GraphRecords
+    graph: nx.Graph
+    metrics: dict = field(default_factory=dict)
+    highlight: dict = field(default_factory=dict)
+    tie_counts: dict = field(default_factory=dict)
+
+
+def drawable(
+    records: GraphRecords,
+    *,
+    as_of: date,
+    group_by: str,
+    kinds: list[str] | None = None,
+    small: set | None = None,
+) -> nx.Graph:
+    """The asker's graph of ``records``: consent applied, hidden people left out;
+    only ties of ``kinds`` when given. ``small``: see :func:`public_graph`."""
+    G = project(records, as_of=as_of, group_by=group_by)
+    if kinds:
+        wanted = set(kinds)
+        G.remove_edges_from([(u, v) for u, v, k in G.edges(data="kinds") if not wanted & set(k)])
+    viewer = not full_access()
+    return public_graph(G, secret=secret(), keep_hidden=False, viewer=viewer, small=small)
+
+
+def report_figures(report: dict, metric: str) -> tuple[dict, dict, dict]:
+    """``(metrics, highlight, tie_counts)`` for drawing, from a report.
+
+    ``metric`` is a column of the centrality rows (``degree``, ``betweenness``...) or
+    ``brokerage`` (the Gould-Fernandez total). Bridges to someone with no other tie
+    are left out of the highlight: every person with one tie is on one.
+    """
+    centrality = report.get("centrality", {}).get("nodes", [])
+    bridging = report.get("bridging", {})
+    degree = {row["node"]: row["degree"] for row in centrality}
+    if metric == "brokerage":
+        metrics = {row["node"]: row.get("brokerage_total") for row in bridging.get("nodes", [])}
+    else:
+        metrics = {row["node"]: row.get(metric) for row in centrality}
+    bridges = [
+        (b["u"], b["v"])
+        for b in bridging.get("bridges", [])
+        if degree.get(b["u"], 0) > 1 and degree.get(b["v"], 0) > 1
+    ]
+    points = [a["node"] for a in bridging.get("articulation_points", [])]
+    matrix = report.get("silos", {}).get("tie_matrix", {})
+    groups = matrix.get("groups", [])
+    tie_counts = {
+        (a, b): count
+        for a, row in zip(groups, matrix.get("counts", []), strict=False)
+        for b, count in zip(groups, row, strict=False)
+        if count is not None
+    }
+    highlight = {"bridges": bridges, "articulation_points": points}
+    return metrics, highlight, tie_counts
+
+
+def whole_map(
+    map_id: str,
+    *,
+    metric: str = "degree",
+    group_by: str = "silo",
+    as_of: date | None = None,
+    kinds: list[str] | None = None,
+) -> ViewerGraph:
+    """The whole map as the asker may see it, with the report's figures."""
+    check_group_by(group_by)
+    as_of = as_of or date.today()
+    _, report = cached_report(map_id, group_by=group_by, as_of=as_of)
+    records = store().graph(map_id, as_of=as_of)
+    G = drawable(records, as_of=as_of, group_by=group_by, kinds=kinds)
+    metrics, highlight, tie_counts = report_figures(report, metric)
+    return ViewerGraph(records, G, metrics, highlight, tie_counts)
+
+
+def ego(
+    map_id: str,
+    node_id: str,
+    *,
+    hops: int = 1,
+    metric: str = "degree",
+    group_by: str = "silo",
+    as_of: date | None = None,
+    kinds: list[str] | None = None,
+    figures: bool = True,
+) -> tuple[ViewerGraph, str]:
+    """``(web, centre)``: a node's web within ``hops`` ties, as the asker may see it,
+    with the report's figures (``figures=False``: the web alone, e.g. to list it).
+
+    A node the asker may not see (hidden, or an anonymised person asked for by their
+    real id) is answered exactly as a missing one: :class:`NotFound`.
+    """
+    check_group_by(group_by)
+    as_of = as_of or date.today()
+    records = store().neighbourhood(map_id, node_id, hops=hops)
+    small = None
+    if not full_access():  # small groups are judged on the whole map, not the web
+        small = small_groups(project(store().graph(map_id), group_by=group_by))
+    G = drawable(records, as_of=as_of, group_by=group_by, kinds=kinds, small=small)
+    centre = G.graph["public_ids"].get(node_id)
+    if centre is None or centre not in G:
+        raise NotFound(f"no person or organisation {node_id!r} to show")
+    web = ViewerGraph(records, G)
+    if figures:
+        _, report = cached_report(map_id, group_by=group_by, as_of=as_of)
+        web.metrics, web.highlight, web.tie_counts = report_figures(report, metric)
+    return web, centre
