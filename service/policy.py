@@ -194,6 +194,16 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
+def failed_attempt():
+    """Count a wrong token against the client's address: ``None`` while under the limit,
+    else the 429 answer. Only wrong tokens are counted and refused: a valid one is
+    never turned away because others at the same address (a NAT, a proxy) failed."""
+    if over_limit("AUTH_FAILURE_RATE_LIMIT", client_address(), hit=False):
+        return too_many("failed sign-in attempts")
+    over_limit("AUTH_FAILURE_RATE_LIMIT", client_address(), hit=True)
+    return None
+
+
 def authorise():
     """The ``before_request`` hook: allow the request through, or answer for it."""
     if request.url_rule is None:
@@ -208,14 +218,10 @@ def authorise():
         query_args()  # public routes too: no repeated or unknown parameters
         return None
 
-    offered = "Authorization" in request.headers  # no token offered: nothing to guess
-    if offered and over_limit("AUTH_FAILURE_RATE_LIMIT", client_address(), hit=False):
-        return too_many("failed sign-in attempts")
     principal, failed = authenticate(session_writes=rule.form)
     if principal is None:
-        if failed:
-            over_limit("AUTH_FAILURE_RATE_LIMIT", client_address(), hit=True)
-        return http_auth.auth_error_callback(401)
+        throttled = failed_attempt() if failed else None  # no token offered: nothing to count
+        return throttled or http_auth.auth_error_callback(401)
     g.principal = principal
     g.actor = principal.actor
 

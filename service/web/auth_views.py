@@ -19,7 +19,7 @@ from graph_models.errors import NotFound
 from graph_models.model import EntityType
 from service.auth import COMMUNITY, Principal, principal_by_id, start_session, verify_secret
 from service.errors import error_response
-from service.policy import client_address, over_limit, too_many
+from service.policy import failed_attempt
 from service.usecases.context import store
 
 bp = Blueprint("web_auth", __name__)
@@ -49,11 +49,9 @@ def landing(principal: Principal) -> str:
 
 def _sign_in(secret: str):
     """``(principal, None)``, or ``(None, error response)`` for a wrong or throttled token."""
-    if over_limit("AUTH_FAILURE_RATE_LIMIT", client_address(), hit=False):
-        return None, too_many("failed sign-in attempts")
     principal = verify_secret(secret)
     if principal is None:
-        over_limit("AUTH_FAILURE_RATE_LIMIT", client_address(), hit=True)
+        return None, failed_attempt()
     return principal, None
 
 
