@@ -9,6 +9,7 @@ person visible.
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import date
 
 import marshmallow as ma
@@ -27,9 +28,32 @@ def _stripped_name(**kwargs):
     return fields.String(validate=_name, **kwargs)
 
 
+#: A lone UTF-16 surrogate (JSON's ``"\ud800"``) is not a character: no store can keep it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(value) -> bool:
+    if isinstance(value, str):
+        return bool(_SURROGATE.search(value))
+    if isinstance(value, list):
+        return any(isinstance(v, str) and _SURROGATE.search(v) for v in value)
+    return False
+
+
 class _Strict(ma.Schema):
     class Meta:
         unknown = ma.RAISE
+
+    @ma.pre_load
+    def refuse_unpaired_surrogates(self, data, **_):
+        """Text with a lone surrogate is refused, naming the field (422, not a 500 from
+        the store); nested rows are checked by their own schemas."""
+        if isinstance(data, dict):
+            bad = {key: ["not valid text (an unpaired surrogate)"] for key, v in data.items()}
+            bad = {key: msg for key, msg in bad.items() if _has_surrogate(data[key])}
+            if bad:
+                raise ma.ValidationError(bad)
+        return data
 
 
 class SiloSchema(_Strict):

@@ -603,7 +603,7 @@ JSON_SECTIONS = ENTITY_TYPE_OF
 def _read_json(stream) -> Source:
     try:
         data = json.load(stream)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise file_error(f"the file is not valid JSON: {exc}") from None
     if not isinstance(data, dict):
         raise file_error(

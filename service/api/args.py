@@ -7,13 +7,16 @@ from marshmallow import fields, validate
 
 from graph_models.store.base import DEFAULT_PAGE, MAX_PAGE
 
+#: Far past any real list, and within every store's integer range.
+MAX_OFFSET = 10**9
+
 
 class PageArgs(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
     limit = fields.Integer(load_default=DEFAULT_PAGE, validate=validate.Range(min=1, max=MAX_PAGE))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
 
 
 class ListArgs(PageArgs):

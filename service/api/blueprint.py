@@ -28,6 +28,13 @@ class StrictParser(FlaskParser):
         parameter given twice is refused, list fields take every value."""
         return plain_values(schema, req.args)
 
+    def _raw_load_json(self, req):
+        """JSON nested deeper than the parser can follow is bad input (422), not a 500."""
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError:
+            raise ma.ValidationError({"json": ["nested too deeply"]}) from None
+
     def load_json(self, req, schema):
         """A write without a JSON body is refused (422), not read as ``{}``: a PATCH
         or batch with no body (or a form body) must not pass as an empty change."""

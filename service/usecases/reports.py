@@ -58,7 +58,11 @@ def cached_report(
 def change_dates(date_from: date | None, date_to: date | None) -> tuple[date, date]:
     """The two dates of a change: ``to`` defaults to today, ``from`` to a year before."""
     date_to = date_to or date.today()
-    date_from = date_from or date_to - timedelta(days=365)
+    if date_from is None:
+        try:
+            date_from = date_to - timedelta(days=365)
+        except OverflowError:  # 'to' in the first year of the calendar
+            date_from = date.min
     if date_from > date_to:
         raise InvalidInput("'from' must not be after 'to'", {"from": ["after 'to'"]})
     return date_from, date_to
