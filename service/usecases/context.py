@@ -24,6 +24,11 @@ def actor() -> str:
     return getattr(g, "actor", "") or "anonymous"
 
 
+def principal():
+    """Who is asking (a :class:`service.auth.Principal`), or None on a public route."""
+    return getattr(g, "principal", None)
+
+
 def full_access() -> bool:
     """True for coordinators and the operator; everyone else reads under the viewer rules
     of :mod:`graph_models.visibility`. No principal (a public route) means no access."""

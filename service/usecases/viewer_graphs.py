@@ -11,16 +11,18 @@ both, and the person who is the only link between them is marked on both.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
 import networkx as nx
 
 from graph_models.errors import NotFound
+from graph_models.model import to_dict
 from graph_models.projection import check_group_by, project
 from graph_models.store.base import GraphRecords
-from graph_models.visibility import public_graph, small_groups
-from service.usecases.context import full_access, secret, store
+from graph_models.visibility import public_graph, public_records, small_groups
+from service.usecases.context import full_access, principal, secret, store
 from service.usecases.reports import cached_report
 
 
@@ -39,6 +41,30 @@ class ViewerGraph:
     metrics: dict = field(default_factory=dict)
     highlight: dict = field(default_factory=dict)
     tie_counts: dict = field(default_factory=dict)
+
+
+def missing(map_id: str, node_id: str) -> NotFound:
+    """The one answer for a node the asker cannot see, whether it exists or not."""
+    return NotFound(f"no person or organisation {node_id!r} in map {map_id!r}")
+
+
+def require_addressable(map_id: str, node_id: str, public_ids: dict) -> None:
+    """Refuse a node id the asker may not use, exactly as a missing id is refused.
+
+    Coordinators use real ids. Everyone else uses the ids they are shown: a named
+    person's or an organisation's own id, never the real id of an anonymised person
+    (shown under a pseudonym) or of a hidden one (not shown at all) — else anyone who
+    can guess an id could learn who is behind a pseudonym, or that a hidden person
+    exists. A community link may always use its own subject's id.
+    ``public_ids`` maps real ids to public ones (:func:`public_graph`'s).
+    """
+    if full_access():
+        return
+    asker = principal()
+    if asker is not None and asker.subject and asker.subject == node_id:
+        return
+    if public_ids.get(node_id) != node_id:
+        raise missing(map_id, node_id)
 
 
 def drawable(
@@ -133,11 +159,44 @@ def ego(
     if not full_access():  # small groups are judged on the whole map, not the web
         small = small_groups(project(store().graph(map_id), group_by=group_by))
     G = drawable(records, as_of=as_of, group_by=group_by, kinds=kinds, small=small)
+    require_addressable(map_id, node_id, G.graph["public_ids"])
     centre = G.graph["public_ids"].get(node_id)
     if centre is None or centre not in G:
-        raise NotFound(f"no person or organisation {node_id!r} to show")
+        raise missing(map_id, node_id)
     web = ViewerGraph(records, G)
     if figures:
         _, report = cached_report(map_id, group_by=group_by, as_of=as_of)
         web.metrics, web.highlight, web.tie_counts = report_figures(report, metric)
     return web, centre
+
+
+def graph_data(records, *, centre: str | None = None, hops: int = 1) -> dict:
+    """Nodes and edges: whole records for coordinators; for everyone else the viewer
+    rules of :func:`graph_models.visibility.public_records` (and, for a web, only who is
+    still within ``hops`` of the centre once hidden people are left out)."""
+    head = {"id": records.map.id, "name": records.map.name, "version": records.map.version}
+    if full_access():
+        return {
+            "map": head,
+            "nodes": [{"type": n.type.value, **to_dict(n)} for n in records.nodes],
+            "edges": [to_dict(r) for r in records.relationships],
+        }
+    sizes = None
+    if centre is not None:  # small silos are judged on the whole map, not the web
+        sizes = Counter(p.silo for p in store().graph(records.map.id).people)
+    public = public_records(records, secret=secret(), silo_people=sizes)
+    nodes = [{"type": "person", **row} for row in public["people"]]
+    nodes += [{"type": "organisation", **row} for row in public["organisations"]]
+    edges = public["relationships"]
+    if centre is not None:
+        require_addressable(records.map.id, centre, public["public_ids"])
+        start = public["public_ids"].get(centre)
+        if start is None:
+            raise missing(records.map.id, centre)
+        G = nx.Graph()
+        G.add_node(start)
+        G.add_edges_from((e["source"], e["target"]) for e in edges)
+        near = set(nx.single_source_shortest_path_length(G, start, cutoff=hops))
+        nodes = [n for n in nodes if n["id"] in near]
+        edges = [e for e in edges if e["source"] in near and e["target"] in near]
+    return {"map": head, "nodes": nodes, "edges": edges}
