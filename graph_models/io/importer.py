@@ -28,6 +28,7 @@ organisation). An ambiguous name is an error asking for an id.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -100,6 +101,8 @@ class ImportReport:
     delimiter: str | None = None
     ignored_columns: dict[str, list[str]] = field(default_factory=dict)
     ignored_sheets: list[str] = field(default_factory=list)
+    #: every person whose consent the import changes: ``{"id", "from", "to"}``
+    consent_changes: list[dict] = field(default_factory=list)
 
     @property
     def total(self) -> Counts:
@@ -121,6 +124,7 @@ class ImportReport:
             **{plural: c.as_dict() for plural, c in self.counts.items()},
             "silos_added": self.silos_added,
             "changes": self.changes,
+            "consent_changes": self.consent_changes,
             "encoding": self.encoding,
             "delimiter": self.delimiter,
             "ignored": {"columns": self.ignored_columns, "sheets": self.ignored_sheets},
@@ -319,6 +323,7 @@ class _Import:
         self.old_rels = {r.id: r for r in existing.relationships}
         self.counts = {p: Counts() for p in cols.PLURAL.values()}
         self.changes = {p: {"created": [], "updated": []} for p in cols.PLURAL.values()}
+        self.consent_changes: list[dict] = []
         self.changed_nodes: list = []
         self.changed_rels: list = []
         self.rows_seen = 0
@@ -379,7 +384,7 @@ class _Import:
                             problems.update(silo_exc.errors)
                 else:
                     values["silo"] = entity.silo
-                    out.append((sheet, row.number, values))
+                    out.append((sheet, row.number, values, said(row.values)))
                     continue
             self.errors.add(sheet.name, row.number, problems, sheet.labels)
             where = f"{sheet.name} row {row.number}"
@@ -392,19 +397,19 @@ class _Import:
 
     def _place_nodes(self, loaded: list) -> None:
         """Give id-less rows their id, reject repeated ids, compare with the store."""
-        explicit = {values["id"] for _, _, values in loaded if "id" in values}
+        explicit = {values["id"] for _, _, values, _ in loaded if "id" in values}
         by_name: dict[tuple, set[str]] = {}
         for node in self.old_nodes.values():
             if node.id not in explicit:
                 by_name.setdefault((node.type, fold_name(node.name)), set()).add(node.id)
-        for sheet, _, values in loaded:
+        for sheet, _, values, _ in loaded:
             if "id" in values:
                 key = (_NODE_TYPE[sheet.etype], fold_name(values["name"]))
                 by_name.setdefault(key, set()).add(values["id"])
 
         seen: dict[str, str] = {}
         placed: list[tuple[str, str]] = []
-        for sheet, number, values in loaded:
+        for sheet, number, values, carried in loaded:
             labels = sheet.labels
             noun = "person" if sheet.etype is EntityType.PERSON else "organisation"
             id_key = "id"
@@ -431,8 +436,10 @@ class _Import:
                 self.errors.add(sheet.name, number, {id_key: [message]}, labels)
                 continue
             seen[node_id] = where
-            node = model.ENTITY_CLASSES[sheet.etype](**values)
             old = self.old_nodes.get(node_id)
+            if old is not None and old.type is _NODE_TYPE[sheet.etype]:
+                values = keep_unsaid(values, carried, old)
+            node = model.ENTITY_CLASSES[sheet.etype](**values)
             if old is not None and old.type is not node.type:
                 other = "an organisation" if old.type is NodeType.ORGANISATION else "a person"
                 message = f"{node_id!r} is already {other} in this map"
@@ -440,6 +447,12 @@ class _Import:
                 continue
             self.types[node_id] = node.type
             placed.append((node.name, node_id))
+            if old is not None and getattr(old, "visibility", None) != getattr(
+                node, "visibility", None
+            ):
+                self.consent_changes.append(
+                    {"id": node_id, "from": old.visibility.value, "to": node.visibility.value}
+                )
             self._classify(sheet.etype, node, old, self.changed_nodes)
 
         for node in self.old_nodes.values():
@@ -560,8 +573,10 @@ class _Import:
                 self.errors.add(sheet.name, row.number, {key: [message]}, labels)
                 continue
             seen[rel_id] = row.number  # formatted only if it is repeated
-            rel = model.Relationship(**loaded)
             old = self.old_rels.get(rel_id)
+            if old is not None:
+                loaded = keep_unsaid(loaded, said(row.values), old)
+            rel = model.Relationship(**loaded)
             self._classify(EntityType.RELATIONSHIP, rel, old, self.changed_rels)
 
     def report(self, dry_run: bool) -> ImportReport:
@@ -576,7 +591,32 @@ class _Import:
             delimiter=src.delimiter,
             ignored_columns={k: v for k, v in src.ignored_columns.items() if v},
             ignored_sheets=src.ignored_sheets,
+            consent_changes=self.consent_changes,
         )
+
+
+def said(row_values: dict) -> frozenset:
+    """The fields a file's row really gives: its columns that are not blank."""
+    return frozenset(k for k, v in row_values.items() if not cols.is_blank(v))
+
+
+def keep_unsaid(values: dict, carried: frozenset, old) -> dict:
+    """``values`` with every field the row did not give taken from the stored ``old``.
+
+    A row updates only what its file carries: a column the file lacks, or a blank
+    cell, changes nothing — above all not a person's consent, which a file made for
+    another purpose (correcting roles, say) must never loosen.
+    """
+    loadable = _loadable(model.entity_type_of(old))
+    kept = {k: getattr(old, k) for k in loadable if k not in carried and k != "id"}
+    return {**values, **kept}
+
+
+@functools.cache
+def _loadable(etype: EntityType) -> frozenset:
+    """The fields of an entity type that a file can give (its schema's input fields)."""
+    schema = schemas.ENTITY_SCHEMAS[etype]()
+    return frozenset(name for name, f in schema.fields.items() if not f.dump_only)
 
 
 def _ids(ids) -> str:
