@@ -9,11 +9,9 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields
 
-from graph_models.model import EntityType, to_dict
-from graph_models.store.base import MAX_PAGE
-from service import auth
 from service.api.args import PageArgs, page_schema
 from service.api.blueprint import Blueprint
+from service.usecases import privacy
 from service.usecases.context import store
 
 blp = Blueprint(
@@ -56,21 +54,6 @@ def audit(args, map_id):
 @blp.response(200, SubjectExportSchema)
 def person_export(map_id, person_id):
     """Everything held about one person (a subject access request): their record, their
-    ties, the share links to their web, and the audit entries about them or their ties."""
-    m = store().get_map(map_id)
-    person = store().get(map_id, EntityType.PERSON, person_id)
-    web = store().neighbourhood(map_id, person_id, hops=1)
-    ties = [r for r in web.relationships if person_id in (r.source, r.target)]
-    links = [t for t in store().list_tokens(map_id) if t.subject == person_id]
-    log = store().audit_log(map_id, refs=[person_id, *(r.id for r in ties)], limit=MAX_PAGE)
-    return {
-        "map": {"id": m.id, "name": m.name},
-        "generated_at": auth.now_iso(),
-        "person": to_dict(person),
-        "relationships": [to_dict(r) for r in ties],
-        "share_links": [
-            {"id": t.id, "role": t.role, "created_at": t.created_at, "revoked_at": t.revoked_at}
-            for t in links
-        ],
-        "audit": [vars(e) for e in log.items],
-    }
+    ties (the other end as the subject may see it; no notes about others), the share
+    links to their web, and the audit entries about them or their ties."""
+    return privacy.subject_export(map_id, person_id)

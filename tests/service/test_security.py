@@ -349,6 +349,22 @@ def test_subject_access_export_holds_everything_about_the_person(world):
     assert coordinator.get(f"{MAP}/people/nobody/export").status_code == 404
 
 
+def test_subject_access_export_holds_nobody_elses_data(world):
+    """Ann's export shows the far end of each of her ties as Ann may see it: the
+    anonymised and hidden people at the other end are neither named nor identified,
+    and coordinators' free-text notes on ties are not hers to receive."""
+    coordinator = world.clients["coordinator"]
+    coordinator.patch(f"{MAP}/relationships/t1", json={"notes": "Bea told us about her illness"})
+    body = coordinator.get(f"{MAP}/people/ann/export").get_json()
+    text = json.dumps(body["relationships"])
+    for leak in ("Bea Secret", '"bea"', "Dai Hidden", '"dai"', "Pip Anon", '"pan"', "illness"):
+        assert leak not in text, leak
+    ends = {t["id"]: t["with"] for t in body["relationships"]}
+    assert ends["t6"] == {"type": "person", "id": "h1", "name": "Health Worker 1", "silo": "health"}
+    assert ends["t1"]["name"] == "a person in health" and "id" not in ends["t1"]
+    assert ends["t4"] == {"type": "person", "name": "a person who is not shown"}
+
+
 def test_audit_log_names_the_token_and_role_and_is_for_coordinators(world):
     coordinator = world.clients["coordinator"]
     coordinator.post(f"{MAP}/people", json={"id": "new", "name": "New", "silo": "health"})
