@@ -51,8 +51,15 @@ from graph_models.model import ENTITY_TYPE_OF, EntityType
 #: Formats that can be read and written.
 FORMATS = ("json", "csv", "xlsx", "graphml", "gexf")
 
-#: The largest total uncompressed size of a zip (XLSX or zipped CSVs) we open.
-MAX_UNCOMPRESSED = 256 * 1024 * 1024
+#: The most rows one file may hold, over all its sheets: a regional map of 50,000 people
+#: and 250,000 ties. Above it the import stops with a clear error ("split the file"),
+#: so a small file that unpacks to millions of rows cannot tie up the server.
+MAX_ROWS = 300_000
+#: The most columns a sheet's header may have (ours have about ten).
+MAX_COLUMNS = 200
+#: The largest total uncompressed size of a zip we open. CSV inside a zip is about
+#: 60 bytes a row; XLSX's XML about 200 bytes a row, so MAX_ROWS rows fit in 64 MiB.
+MAX_UNCOMPRESSED = {"csv": 64 * 1024 * 1024, "xlsx": 64 * 1024 * 1024}
 #: How many rows from the top may be titles before the header row.
 HEADER_SEARCH_ROWS = 10
 _DELIMITERS = (",", ";", "\t", "|")
@@ -288,6 +295,10 @@ def _tabular_sheet(
     on_row=None,
     cell_errors=None,
 ) -> Sheet | None:
+    while header and cols.is_blank(header[-1]):
+        header = header[:-1]  # empty cells right of the last heading
+    if len(header) > MAX_COLUMNS:
+        raise file_error(f"sheet {name!r} has more than {MAX_COLUMNS} columns")
     etype = entity or cols.guess_entity(header) or cols.entity_of_sheet(name)
     if etype is None:
         source.errors.setdefault(name, {})[str(header_row)] = {
@@ -370,21 +381,26 @@ def _read_csv(stream, filename: str, entity, progress) -> Source:
     return source
 
 
-def _check_zip(stream) -> zipfile.ZipFile:
+def _check_zip(stream, fmt: str) -> zipfile.ZipFile:
+    """Open a zip, refusing one that unpacks to more than a real partnership file needs
+    (the sizes in the zip's directory are checked before anything is unpacked)."""
     try:
         archive = zipfile.ZipFile(stream)
     except zipfile.BadZipFile:
         raise file_error("the file is not a valid zip archive (XLSX files are zips)") from None
-    if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
+    limit = MAX_UNCOMPRESSED[fmt]
+    if sum(info.file_size for info in archive.infolist()) > limit:
+        archive.close()
         raise file_error(
-            f"the archive unpacks to more than {MAX_UNCOMPRESSED // 2**20} MiB; split it"
+            f"the file unpacks to more than {limit // 2**20} MiB, more than "
+            f"{MAX_ROWS:,} rows need; split it into smaller files"
         )
     return archive
 
 
 def _read_csv_zip(stream, entity, progress) -> Source:
     """A zip of CSV files (what the CSV export writes): one entity type per file."""
-    archive = _check_zip(stream)
+    archive = _check_zip(stream, "csv")
     source = Source("csv")
     source._close.append(archive.close)
     members = [
@@ -444,7 +460,7 @@ def _merged_ranges(ws) -> list[tuple[int, int, int, int]]:
 def _read_xlsx(stream, entity, progress) -> Source:
     import openpyxl
 
-    archive = _check_zip(stream)
+    archive = _check_zip(stream, "xlsx")
     names = set(archive.namelist())
     archive.close()
     if "xl/workbook.xml" not in names:
