@@ -46,6 +46,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",
         JSON_SORT_KEYS=False,
+        # a session lives PERMANENT_SESSION_LIFETIME from sign-in, not from its last use
+        SESSION_REFRESH_EACH_REQUEST=False,
         # every operation needs a bearer token unless service.policy makes it public
         API_SPEC_OPTIONS={
             "security": [{"bearerAuth": []}],

@@ -45,8 +45,12 @@ log = logging.getLogger(__name__)
 
 ADMIN, COORDINATOR, VIEWER, COMMUNITY = "admin", "coordinator", "viewer", "community"
 MAP_ROLES = (COORDINATOR, VIEWER, COMMUNITY)
-#: The id under which a configured (BRIDGEMAP_ADMIN_TOKEN) operator token acts.
+#: The id under which a configured (BRIDGEMAP_ADMIN_TOKEN) operator token acts, followed
+#: by a short digest of that token: a session made with it names this id, so a new
+#: BRIDGEMAP_ADMIN_TOKEN (rotation) ends every session of the old one.
 CONFIG_ADMIN_ID = "admin-config"
+#: The label of the operator token made on the first run (when none is configured).
+FIRST_RUN_LABEL = "first run"
 SECRET_PREFIX = "bm_"  # noqa: S105 - a prefix that marks Bridgemap tokens
 
 http_auth = HTTPTokenAuth(scheme="Bearer", realm="bridgemap")
@@ -104,6 +108,11 @@ def is_live(token: AccessToken, *, now: datetime | None = None) -> bool:
     return True
 
 
+def config_admin_id(admin_digest: str) -> str:
+    """The id of the configured operator token: it changes when the token does."""
+    return f"{CONFIG_ADMIN_ID}-{admin_digest[:12]}"
+
+
 def _store():
     return current_app.extensions["bridgemap.store"]
 
@@ -119,7 +128,7 @@ def verify_secret(secret: str) -> Principal | None:
     wanted = digest(secret)
     admin_digest = current_app.extensions.get("bridgemap.admin_digest")
     if admin_digest and hmac.compare_digest(admin_digest, wanted):
-        return Principal(CONFIG_ADMIN_ID, ADMIN)
+        return Principal(config_admin_id(admin_digest), ADMIN)
     token = _store().find_token(wanted)
     if token is None or not hmac.compare_digest(token.token_hash, wanted):
         return None
@@ -128,12 +137,11 @@ def verify_secret(secret: str) -> Principal | None:
 
 def principal_by_id(token_id: str) -> Principal | None:
     """The principal of a session (which names a token by id), if the token is live."""
-    if token_id == CONFIG_ADMIN_ID:
-        return (
-            Principal(CONFIG_ADMIN_ID, ADMIN)
-            if current_app.extensions.get("bridgemap.admin_digest")
-            else None
-        )
+    if token_id.startswith(CONFIG_ADMIN_ID):
+        admin_digest = current_app.extensions.get("bridgemap.admin_digest")
+        if admin_digest and hmac.compare_digest(token_id, config_admin_id(admin_digest)):
+            return Principal(token_id, ADMIN)
+        return None
     try:
         token = _store().get_token(token_id)
     except NotFound:
@@ -167,7 +175,7 @@ def authenticate(*, session_writes: bool = False) -> tuple[Principal | None, boo
     token_id = session.get("tid")
     methods = ("GET", "HEAD", "POST") if session_writes else ("GET", "HEAD")
     if token_id and request.method in methods:
-        principal = principal_by_id(token_id)
+        principal = None if session_expired() else principal_by_id(token_id)
         if principal is None:
             session.clear()
         return principal, False
@@ -175,9 +183,23 @@ def authenticate(*, session_writes: bool = False) -> tuple[Principal | None, boo
 
 
 def start_session(principal: Principal) -> None:
+    """Sign the browser in as ``principal`` until the absolute session lifetime ends
+    (``PERMANENT_SESSION_LIFETIME``, counted from now: using the session does not
+    extend it)."""
     session.clear()
     session["tid"] = principal.token_id
+    session["since"] = int(datetime.now(UTC).timestamp())
     session.permanent = True
+
+
+def session_expired() -> bool:
+    """True when the browser session is older than its absolute lifetime (or has no
+    start time: a cookie from before sessions had one)."""
+    since = session.get("since")
+    if not isinstance(since, int):
+        return True
+    lifetime = current_app.permanent_session_lifetime.total_seconds()
+    return datetime.now(UTC).timestamp() - since > lifetime
 
 
 def current_principal() -> Principal | None:
@@ -223,6 +245,40 @@ def demo_coordinator_link(store, map_id: str) -> str:
     return secret
 
 
+# -- operator tokens ---------------------------------------------------------------------
+
+
+def operator_tokens(store) -> list[AccessToken]:
+    """Every operator token the store holds (live, expired and revoked), oldest first."""
+    return store.list_tokens(OPERATOR_SCOPE)
+
+
+def create_operator_token(
+    store, *, label: str = "", expires_at: str | None = None, actor: str = "cli"
+) -> tuple[str, AccessToken]:
+    """A new operator token; returns ``(secret, record)`` — the secret is shown once."""
+    return issue_token(
+        store, OPERATOR_SCOPE, ADMIN, label=label, expires_at=expires_at, actor=actor
+    )
+
+
+def revoke_operator_token(store, token_id: str, *, actor: str = "cli") -> AccessToken:
+    """End an operator token now, and every browser session made with it."""
+    return store.revoke_token(OPERATOR_SCOPE, token_id, at=now_iso(), actor=actor)
+
+
+def _retire_first_run_tokens(store) -> None:
+    """With BRIDGEMAP_ADMIN_TOKEN configured, the token printed on the first run has done
+    its job: it is revoked, so an operator who sets a token knows it is the only one
+    (besides any made on purpose with ``bridgemap operator-token create``)."""
+    try:
+        for token in operator_tokens(store):
+            if token.label == FIRST_RUN_LABEL and not token.revoked_at:
+                revoke_operator_token(store, token.id, actor="bridgemap")
+    except StoreUnavailable as exc:
+        log.warning("could not retire the first-run operator token: %s", exc.message)
+
+
 # -- the operator token -----------------------------------------------------------------
 
 
@@ -239,6 +295,7 @@ def setup_admin_token(app: Flask, *, announce=None) -> str | None:
         if len(configured) < 32:
             raise RuntimeError("BRIDGEMAP_ADMIN_TOKEN must be at least 32 characters")
         app.extensions["bridgemap.admin_digest"] = digest(configured)
+        _retire_first_run_tokens(app.extensions["bridgemap.store"])
         return None
     if not app.config.get("ADMIN_TOKEN_BOOTSTRAP"):
         return None
@@ -253,7 +310,7 @@ def setup_admin_token(app: Flask, *, announce=None) -> str | None:
                 OPERATOR_SCOPE,
                 ADMIN,
                 digest(secret),
-                label="first run",
+                label=FIRST_RUN_LABEL,
                 created_by="bridgemap",
             )
         )

@@ -1,4 +1,4 @@
-"""The ``bridgemap`` command: serve, demo (and, as they land, analyse/import/export)."""
+"""The ``bridgemap`` command: serve, demo, analyse, import, export and operator tokens."""
 
 from __future__ import annotations
 
@@ -246,6 +246,57 @@ def export_command(map_id, fmt, output, viewer):
         return
     output.write_bytes(result.data)
     click.echo(f"wrote {output} ({len(result.data):,} bytes)", err=True)
+
+
+@main.group("operator-token")
+def operator_token():
+    """Operator (admin) tokens: list, create, revoke. Revoking one ends its sessions."""
+
+
+@operator_token.command("list")
+def operator_token_list():
+    """Every operator token: id, status, label, created, expires (never the secret)."""
+    from service.auth import is_live, operator_tokens
+
+    store = open_store(settings.from_environment())
+    for t in operator_tokens(store):
+        status = "revoked" if t.revoked_at else ("active" if is_live(t) else "expired")
+        expires = t.expires_at or "-"
+        click.echo(f"{t.id}\t{status}\t{t.label or '-'}\t{t.created_at}\t{expires}")
+    store.close()
+
+
+@operator_token.command("create")
+@click.option("--label", default="", help="what the token is for")
+@click.option(
+    "--expires",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
+    help="when it stops working (UTC)",
+)
+def operator_token_create(label, expires):
+    """Make an operator token; its secret is printed this once."""
+    from datetime import UTC
+
+    from service.auth import create_operator_token
+
+    store = open_store(settings.from_environment())
+    when = expires.replace(tzinfo=UTC).isoformat() if expires else None
+    secret, token = create_operator_token(store, label=label, expires_at=when)
+    store.close()
+    click.echo(f"operator token {token.id} (shown only this once; keep it safe):")
+    click.echo(f"  {secret}")
+
+
+@operator_token.command("revoke")
+@click.argument("token_id")
+def operator_token_revoke(token_id):
+    """End an operator token now (its browser sessions too)."""
+    from service.auth import revoke_operator_token
+
+    store = open_store(settings.from_environment())
+    revoke_operator_token(store, token_id)
+    store.close()
+    click.echo(f"operator token {token_id} revoked")
 
 
 @main.command()

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from graph_models.store.embedded import EmbeddedStore
 from service.app import create_app
-from tests.conftest import ADMIN_SECRET, make_app
+from tests.conftest import ADMIN_SECRET, TokenClient, make_app
 from tests.service.authworld import build_world
 
 MAP = "/api/v1/maps/m1"
@@ -273,7 +273,8 @@ def test_first_run_creates_an_operator_token_printed_once(tmp_path, capsys):
     records = store.list_tokens("")
     assert len(records) == 1 and records[0].role == "admin"
     assert records[0].token_hash != secret and secret not in repr(records)
-    app = make_app(store)
+    app = create_app({"TESTING": True, "STORE": store})  # no BRIDGEMAP_ADMIN_TOKEN set
+    app.test_client_class = TokenClient
     c = app.test_client()
     c.token = secret
     assert c.get("/api/v1/maps").status_code == 200
