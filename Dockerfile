@@ -8,5 +8,5 @@ COPY visualisations visualisations
 RUN pip install --no-cache-dir . && useradd --system bridgemap
 USER bridgemap
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", \
-     "--access-logfile", "-", "service.app:create_app()"]
+# bind, workers and an access log that masks tokens: service/gunicorn_conf.py
+CMD ["gunicorn", "-c", "python:service.gunicorn_conf", "service.app:create_app()"]

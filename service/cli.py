@@ -307,9 +307,11 @@ def serve(host, port, with_demo):
     """Run the service (embedded store unless BRIDGEMAP_NEO4J_URI is set)."""
     import os
 
+    from service import logs
     from service.app import create_app
     from service.auth import demo_coordinator_link
 
+    logs.install()  # the development server logs request lines: no token in them
     # the local command: development mode (plain http works) unless BRIDGEMAP_ENV says
     app = create_app({"ENV": os.environ.get("BRIDGEMAP_ENV") or "development"})
     store = app.extensions["bridgemap.store"]
@@ -317,7 +319,7 @@ def serve(host, port, with_demo):
     if with_demo:
         map_id, nodes, ties = load_demo(store)
         base = f"http://{host}:{port}"
-        link = f"{base}/share/{demo_coordinator_link(store, map_id)}"
+        link = f"{base}/share#{demo_coordinator_link(store, map_id)}"
         click.echo(f"demo map loaded: {nodes} people and organisations, {ties} ties")
         click.echo("  open this link to sign in as the demo map's coordinator:")
         click.echo(f"    {link}")

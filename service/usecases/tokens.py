@@ -102,8 +102,14 @@ def issue(
     return {
         **token_summary(token),
         "token": secret,
-        "share_url": url_for("web_auth.share", token=secret, _external=True),
+        "share_url": share_url(secret),
     }
+
+
+def share_url(secret: str) -> str:
+    """The link that signs a browser in with ``secret``: the secret rides in the URL
+    fragment, which browsers never send, so it reaches no server or proxy log."""
+    return url_for("web_auth.share_open", _external=True) + "#" + secret
 
 
 def revoke(map_id: str, token_id: str) -> None:

@@ -1,6 +1,11 @@
 """Signing a browser in: a small token form at ``/login``, share links, signing out.
 
-A share link (``/share/<token>``) signs the browser in and redirects to the token's
+A share link (``/share#<token>``) opens a small page whose script (our own, CSP-safe)
+reads the secret from the URL fragment — which browsers never send to a server, so it
+reaches no access log — and posts it with a CSRF token (no login CSRF). Links made
+before that (``/share/<token>``) keep working; the access logs the project configures
+mask their secret (:mod:`service.logs`). Either way the browser is signed in and sent
+to the token's
 page: the map's dashboard for coordinators and viewers, the list of maps for the
 operator, the person's or organisation's own web (with plain-language explanations)
 for a community link. The session cookie names the token's id, never its secret; forms
@@ -31,6 +36,10 @@ class LoginForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     pass
+
+
+class ShareForm(FlaskForm):
+    token = PasswordField("Token", validators=[DataRequired(), Length(max=200)])
 
 
 def landing(principal: Principal) -> str:
@@ -89,6 +98,20 @@ def logout():
         session.clear()
         return redirect(url_for("web_auth.login"))
     return error_response(400, "the form expired; please sign out again from /login")
+
+
+@bp.route("/share", methods=["GET", "POST"])
+def share_open():
+    """The page a share link opens; its script posts the secret from the fragment."""
+    form = ShareForm()
+    if not form.is_submitted():
+        return render_template("share_open.html")
+    if not form.validate():
+        return render_template("share_open.html", error=_FORM_EXPIRED), 400
+    return share(form.token.data.strip())
+
+
+_FORM_EXPIRED = "The page expired or was incomplete; please open the link again."
 
 
 @bp.get("/share/<token>")

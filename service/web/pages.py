@@ -20,7 +20,11 @@ bp = Blueprint("pages", __name__)
 
 STATIC = Path(__file__).resolve().parent / "static"
 #: The only files the asset route serves.
-ASSETS = {"bridgemap.css": "text/css", "bridgemap.js": "text/javascript"}
+ASSETS = {
+    "bridgemap.css": "text/css",
+    "bridgemap.js": "text/javascript",
+    "share.js": "text/javascript",
+}
 
 
 def may(permission: str) -> bool:

@@ -23,6 +23,7 @@ PUBLIC = {
     "web_auth.login",
     "web_auth.logout",
     "web_auth.share",
+    "web_auth.share_open",  # the page a share link opens; it posts the secret with CSRF
     "transfer.template",
     "pages.home",  # a redirect to sign-in or the token's page: no data
     "pages.asset",  # the pages' CSS and script

@@ -395,7 +395,7 @@ def test_serve_demo_prints_a_coordinator_share_link(tmp_path, monkeypatch):
     }
     result = CliRunner().invoke(cli.main, ["serve", "--demo", "--port", "5055"], env=env)
     assert result.exit_code == 0, result.output
-    link = re.search(r"http://127\.0\.0\.1:5055/share/(\S+)", result.output)
+    link = re.search(r"http://127\.0\.0\.1:5055/share#(\S+)", result.output)
     assert link, result.output
     store = EmbeddedStore(tmp_path / "db.sqlite3")
     app = make_app(store)
@@ -405,3 +405,22 @@ def test_serve_demo_prints_a_coordinator_share_link(tmp_path, monkeypatch):
     assert again.exit_code == 0
     live = [t for t in store.list_tokens("demo") if not t.revoked_at]
     assert len(live) == 1  # the earlier demo link was revoked
+
+
+def test_share_link_exchange_posts_the_fragment_with_a_csrf_token(world):
+    """New share links are ``/share#<secret>``: the page posts the secret with a CSRF
+    token (no login CSRF: a form posted from another site has no valid token)."""
+    browser = world.app.test_client()
+    page = browser.get("/share").get_data(as_text=True)
+    assert 'id="share-exchange"' in page and "share.js" in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    secret = world.secrets["viewer"]
+    forged = world.app.test_client().post("/share", data={"token": secret})
+    assert forged.status_code == 400  # no CSRF token: refused, nobody signed in
+    r = browser.post("/share", data={"token": secret, "csrf_token": token})
+    assert r.status_code == 302 and r.headers["Location"] == "/maps/m1"
+    assert browser.get("/maps/m1").status_code == 200
+    wrong = world.app.test_client()
+    page = wrong.get("/share").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    assert wrong.post("/share", data={"token": "bm_wrong", "csrf_token": token}).status_code == 401
