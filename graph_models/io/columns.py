@@ -283,16 +283,34 @@ _DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 _ISO_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")
 
 
+#: After a guarding ``'``, these characters show the ``'`` was added by :func:`escape`.
+_GUARDED = "'" + "".join(FORMULA_STARTS)
+
+
 def unescape(text: str) -> str:
-    """Undo the export's formula guard: ``'=SUM(A1)`` read back is ``=SUM(A1)`` (as text)."""
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+    """Undo the export's formula guard: ``'=SUM(A1)`` read back is ``=SUM(A1)`` (as text),
+    and ``''=x`` (a value that really began ``'=``) is ``'=x``.
+
+    >>> [unescape(t) for t in ("'=SUM(A1)", "''=x", "'abc", "plain")]
+    ['=SUM(A1)', "'=x", "'abc", 'plain']
+    """
+    if len(text) > 1 and text[0] == "'" and text[1] in _GUARDED:
         return text[1:]
     return text
 
 
 def escape(value):
-    """Guard a cell against being run as a formula by a spreadsheet (see FORMULA_STARTS)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Guard a cell against being run as a formula by a spreadsheet (see FORMULA_STARTS);
+    a value that itself starts with ``'`` and a guarded character is guarded too, so
+    :func:`unescape` gives it back unchanged.
+
+    >>> [escape(v) for v in ("=SUM(A1)", "'=x", "'abc", 3)]
+    ["'=SUM(A1)", "''=x", "'abc", 3]
+    """
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_STARTS)
+        or (len(value) > 1 and value[0] == "'" and value[1] in _GUARDED)
+    ):
         return "'" + value
     return value
 

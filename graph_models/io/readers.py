@@ -671,6 +671,21 @@ def parse_xml(stream):
         raise file_error(f"the XML is malformed: {exc}") from None
 
 
+def _refuse_repeated_node_ids(root) -> None:
+    """Two ``<node>`` elements with one id (a person and an organisation, say) would be
+    merged silently into one node by the graph reader: refuse the file, naming the id."""
+    seen: set[str] = set()
+    for element in root.iter():
+        if element.tag.rsplit("}", 1)[-1] != "node" or "id" not in element.attrib:
+            continue
+        node_id = element.attrib["id"]
+        if node_id in seen:
+            raise file_error(
+                f"two nodes have the id {node_id!r}; each person and organisation needs its own id"
+            )
+        seen.add(node_id)
+
+
 def read_graph_xml(stream, fmt: str):
     """A networkx multigraph from GraphML or GEXF bytes, parsed safely."""
     import networkx as nx
@@ -678,6 +693,7 @@ def read_graph_xml(stream, fmt: str):
     from networkx.readwrite.graphml import GraphMLReader
 
     root = parse_xml(stream)
+    _refuse_repeated_node_ids(root)
     try:
         if fmt == "graphml":
             reader = GraphMLReader(node_type=str, edge_key_type=str, force_multigraph=True)
