@@ -38,6 +38,7 @@ from datetime import UTC, datetime
 from flask import Flask, current_app, g, request, session
 from flask_httpauth import HTTPTokenAuth
 
+from graph_models import clock
 from graph_models.errors import NotFound, StoreUnavailable
 from graph_models.store.base import OPERATOR_SCOPE, AccessToken
 
@@ -89,7 +90,8 @@ def digest(secret: str) -> str:
 
 
 def now_iso() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
+    """Now, as stored (UTC, :func:`graph_models.clock.timestamp`)."""
+    return clock.timestamp()
 
 
 def is_live(token: AccessToken, *, now: datetime | None = None) -> bool:
@@ -100,7 +102,7 @@ def is_live(token: AccessToken, *, now: datetime | None = None) -> bool:
         expires = datetime.fromisoformat(token.expires_at)
         if expires.tzinfo is None:
             expires = expires.replace(tzinfo=UTC)
-        return (now or datetime.now(UTC)) < expires
+        return (now or clock.now()) < expires
     return True
 
 

@@ -1,4 +1,5 @@
-"""The ``bridgemap`` command: serve, demo (and, as they land, analyse/import/export)."""
+"""The ``bridgemap`` command: ``serve``, ``demo``, ``analyse``, ``import`` and ``export``
+(``bridgemap --help``; each runs on the store that ``BRIDGEMAP_*`` settings name)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ import marshmallow as ma
 from flask import current_app
 from marshmallow import fields, validate
 
-from graph_models import reporting
+from graph_models import clock, reporting
 from graph_models.analysis.report import PAGED_LISTS, SECTIONS
 from graph_models.errors import InvalidInput
 from service.api.args import PageArgs
@@ -171,7 +171,7 @@ def whole_report(args, map_id):
 @blp.response(200, ReportSchema)
 def change(args, map_id):
     """The same headline figures at two dates, and cross-silo ties gained and lost."""
-    date_to = args.get("date_to") or date.today()
+    date_to = args.get("date_to") or clock.today()
     date_from = args.get("date_from") or date_to - timedelta(days=365)
     about, result = cached_change(
         map_id, date_from=date_from, date_to=date_to, group_by=args["group_by"]

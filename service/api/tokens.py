@@ -7,13 +7,14 @@ person or organisation (``subject``) whose own web it may see.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 import marshmallow as ma
 from flask import url_for
 from flask.views import MethodView
 from marshmallow import fields, validate
 
+from graph_models import clock
 from graph_models.errors import InvalidInput, NotFound
 from graph_models.model import ID_PATTERN, ID_RULE, EntityType, Visibility
 from graph_models.store.base import AccessToken
@@ -136,7 +137,7 @@ class Tokens(MethodView):
         store().get_map(map_id)
         subject = check_subject(map_id, values)
         expires = values.get("expires_at")
-        if expires is not None and expires <= datetime.now(UTC):
+        if expires is not None and expires <= clock.now():
             raise InvalidInput("expires_at is in the past", {"expires_at": ["in the past"]})
         secret = auth.new_secret()
         token = store().create_token(

@@ -9,12 +9,11 @@ works when opened from disk with no network.
 
 from __future__ import annotations
 
-from datetime import date
-
 import marshmallow as ma
 from flask import Blueprint, Response, abort, current_app, request, send_file
 from marshmallow import fields, validate
 
+from graph_models import clock
 from graph_models.analysis.report import NODE_METRICS, node_metric
 from graph_models.errors import InvalidInput, NotFound
 from graph_models.model import RELATIONSHIP_KINDS
@@ -64,7 +63,7 @@ def _args() -> dict:
 
 
 def _viewer_graph(records, args, *, small: set | None = None):
-    G = project(records, as_of=args.get("as_of") or date.today(), group_by=args["group_by"])
+    G = project(records, as_of=args.get("as_of") or clock.today(), group_by=args["group_by"])
     if args.get("kind"):
         wanted = set(args["kind"])
         G.remove_edges_from([(u, v) for u, v, k in G.edges(data="kinds") if not wanted & set(k)])
@@ -106,7 +105,7 @@ def ego_graph(map_id: str, node_id: str, args: dict | None = None):
 def map_view(map_id):
     """The whole map: colour = silo, size = ``metric``, bridges and cut points marked."""
     args = _args()
-    records = store().graph(map_id, as_of=args.get("as_of") or date.today())
+    records = store().graph(map_id, as_of=args.get("as_of") or clock.today())
     G = _viewer_graph(records, args)
     if args.get("silo"):
         keep = set(args["silo"])
@@ -147,7 +146,7 @@ def ego_view(map_id, node_id):
 def silo_view(map_id):
     """One node per silo, sized by its people; edges weighted by cross-silo ties."""
     args = _args()
-    records = store().graph(map_id, as_of=args.get("as_of") or date.today())
+    records = store().graph(map_id, as_of=args.get("as_of") or clock.today())
     G = _viewer_graph(records, args)
     notice = None
     small = G.graph.get("small_groups") or set()

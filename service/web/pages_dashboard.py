@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from flask import Blueprint, render_template, request
 
+from graph_models import clock
 from graph_models.model import EntityType
 from service.api.analysis import cached_change, cached_report
 from service.api.context import store
@@ -23,7 +24,7 @@ TOP = 6
 
 
 def _since() -> tuple[date, str | None]:
-    today = date.today()
+    today = clock.today()
     raw = request.args.get("since", "")
     if not raw:
         return today - timedelta(days=365), None
@@ -83,12 +84,12 @@ def dashboard(map_id):
         organisations=organisations,
         since=since,
         since_error=since_error,
-        today=date.today(),
+        today=clock.today(),
     )
     if people + organisations == 0:
         return render_template("dashboard.html", empty=True, **context)
     _, report = cached_report(map_id)
-    _, change = cached_change(map_id, date_from=since, date_to=date.today())
+    _, change = cached_change(map_id, date_from=since, date_to=clock.today())
     silos = report["silos"]
     matrix = silos["tie_matrix"]
     heatmap = tie_heatmap(

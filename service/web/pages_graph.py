@@ -17,14 +17,13 @@ from service.web.pages_entities import KIND_LABELS
 bp = Blueprint("pages_graph", __name__)
 
 VIEWS = {"map": "The whole map", "silos": "Silos only"}
+#: What each of :data:`~graph_models.analysis.report.NODE_METRICS` measures, in words.
 METRIC_LABELS = {
     "degree": "number of ties",
     "weighted_degree": "number and strength of ties",
     "betweenness": "how often they sit between others",
     "closeness": "how close they are to everyone",
     "pagerank": "ties to well-tied people",
-    "eigenvector": "ties to well-tied people",
-    "constraint": "how closed-in their contacts are",
     "brokerage": "brokerage across silos",
 }
 
