@@ -118,13 +118,14 @@ def main(argv: list[str] | None = None) -> int:
         store.close()
 
     width = max(len(label) for label, _, _ in rows)
-    print(f"{'case':<{width}} {'median s':>9} {'bound s':>8}  verdict")
-    print("-" * (width + 29))
+    print(f"{'case':<{width}} {'median ms':>10} {'bound ms':>9}  verdict")
+    print("-" * (width + 31))
     over = 0
     for label, seconds, bound in rows:
         ok = seconds <= bound
         over += not ok
-        print(f"{label:<{width}} {seconds:9.3f} {bound:8.1f}  {'ok' if ok else 'OVER'}")
+        verdict = "ok" if ok else "OVER"
+        print(f"{label:<{width}} {seconds * 1000:10.1f} {bound * 1000:9.0f}  {verdict}")
     return 1 if over else 0
 
 
