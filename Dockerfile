@@ -1,11 +1,12 @@
 # The Bridgemap service under gunicorn (used by docker-compose.yml).
 FROM python:3.11-slim
 WORKDIR /app
-COPY pyproject.toml README.md ./
+# constraints.txt pins every dependency (scripts/lock); [neo4j]: the compose file's store
+COPY pyproject.toml README.md constraints.txt ./
 COPY graph_models graph_models
 COPY service service
 COPY visualisations visualisations
-RUN pip install --no-cache-dir . && useradd --system bridgemap
+RUN pip install --no-cache-dir -c constraints.txt '.[neo4j]' && useradd --system bridgemap
 USER bridgemap
 EXPOSE 8000
 # bind, workers and an access log that masks tokens: service/gunicorn_conf.py

@@ -19,8 +19,9 @@ import enum
 import re
 import uuid
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from datetime import date
 
+from graph_models import clock
 from graph_models.errors import InvalidInput
 
 #: Ids are chosen by clients (so a re-import updates rather than duplicates) and so are
@@ -130,8 +131,9 @@ def new_id() -> str:
 
 
 def utcnow() -> str:
-    """Now, as an ISO-8601 UTC timestamp string (how stores keep times)."""
-    return datetime.now().astimezone().replace(microsecond=0).isoformat()
+    """Now, as an ISO-8601 UTC timestamp string (how stores keep times): the one clock,
+    :func:`graph_models.clock.timestamp`."""
+    return clock.timestamp()
 
 
 @dataclass

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from graph_models import clock
 from graph_models.analysis.report import SECTIONS, analyse, change_section
 from graph_models.errors import InvalidInput
 from graph_models.projection import check_group_by, project
@@ -53,7 +54,7 @@ def map_report(
     ``viewer`` adds small-group suppression (for everyone but coordinators).
     """
     check_group_by(group_by)
-    as_of = as_of or date.today()  # ended ties are history, not today's network
+    as_of = as_of or clock.today()  # ended ties are history, not today's network
     G = build_public_graph(
         store, map_id, as_of=as_of, group_by=group_by, secret=secret, viewer=viewer
     )

@@ -24,8 +24,17 @@ _text = validate.Length(max=model.MAX_TEXT)
 _short = validate.Length(max=model.MAX_NAME)
 
 
+class _StrippedString(fields.String):
+    """A string with surrounding whitespace removed *before* it is validated."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
 def _stripped_name(**kwargs):
-    return fields.String(validate=_name, **kwargs)
+    """A name: surrounding whitespace stripped, then 1 to MAX_NAME characters (so "   "
+    is no name, and " Ann " is stored as "Ann")."""
+    return _StrippedString(validate=_name, **kwargs)
 
 
 #: A lone UTF-16 surrogate (JSON's ``"\ud800"``) is not a character: no store can keep it.

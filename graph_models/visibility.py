@@ -13,9 +13,15 @@ How it works: :func:`public_graph` relabels the projected graph *before* analysi
 every node id an analysis can output is already public (a real id, an ``anon-``
 pseudonym or a ``hidden-`` pseudonym), and names are dropped from the graph. Then
 :func:`redact` removes every row, pair, key or list item that refers to a hidden
-person from the analysis output. Because redaction works on the output's shape
-(dict keys, rows and pairs of ids) rather than on each analysis's field names, a new
-analysis cannot forget it.
+person from the analysis output. Redaction works on the output's shape (dict keys,
+list items, and rows or pairs naming an id directly) rather than on each analysis's
+field names, so a new analysis that reports ids in those shapes is covered without a
+change here. It is not a guarantee for any shape: an id written into a text, or nested
+one level deeper in a row (``{"pair": {"a": id}}``), is not removed (the first stays as
+it is, the second becomes ``None`` but its row stays), so a new section must keep to
+those shapes (``tests/service/test_visibility_property.py`` looks for hidden people in
+every response a viewer can get, on random maps).
+Small-group suppression (below) is per-section code: a new section must add its rule.
 
 Who sees what (the ``viewer`` flag; coordinators and operators see the full records
 through the entity API, everyone else — viewers and community links — is a viewer):
@@ -165,6 +171,16 @@ def redact(value):
       held in a dict value (members of a community, say) loses the hidden ones.
 
     Aggregates (counts, densities, indices) are untouched: hidden people count.
+
+    >>> redact({"rows": [{"node": "hidden-1", "x": 1}, {"node": "ann", "x": 2}],
+    ...         "hidden-1": 3, "members": ["ann", "hidden-1"],
+    ...         "bridges": [["ann", "hidden-1"], ["ann", "cai"]]})
+    {'rows': [{'node': 'ann', 'x': 2}], 'members': ['ann'], 'bridges': [['ann', 'cai']]}
+
+    Only those shapes: an id nested deeper in a row, or inside a text, is not found.
+
+    >>> redact([{"pair": {"a": "hidden-1"}, "n": 2}, "met via hidden-1"])
+    [{'pair': {'a': None}, 'n': 2}, 'met via hidden-1']
     """
     if isinstance(value, dict):
         out = {}

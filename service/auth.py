@@ -38,6 +38,7 @@ from datetime import UTC, datetime
 from flask import Flask, current_app, g, request, session
 from flask_httpauth import HTTPTokenAuth
 
+from graph_models import clock
 from graph_models.errors import NotFound, StoreUnavailable
 from graph_models.store.base import OPERATOR_SCOPE, AccessToken
 
@@ -93,7 +94,8 @@ def digest(secret: str) -> str:
 
 
 def now_iso() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
+    """Now, as stored (UTC, :func:`graph_models.clock.timestamp`)."""
+    return clock.timestamp()
 
 
 def is_live(token: AccessToken, *, now: datetime | None = None) -> bool:
@@ -104,7 +106,7 @@ def is_live(token: AccessToken, *, now: datetime | None = None) -> bool:
         expires = datetime.fromisoformat(token.expires_at)
         if expires.tzinfo is None:
             expires = expires.replace(tzinfo=UTC)
-        return (now or datetime.now(UTC)) < expires
+        return (now or clock.now()) < expires
     return True
 
 
@@ -188,7 +190,7 @@ def start_session(principal: Principal) -> None:
     extend it)."""
     session.clear()
     session["tid"] = principal.token_id
-    session["since"] = int(datetime.now(UTC).timestamp())
+    session["since"] = int(clock.now().timestamp())
     session.permanent = True
 
 
@@ -199,7 +201,7 @@ def session_expired() -> bool:
     if not isinstance(since, int):
         return True
     lifetime = current_app.permanent_session_lifetime.total_seconds()
-    return datetime.now(UTC).timestamp() - since > lifetime
+    return clock.now().timestamp() - since > lifetime
 
 
 def current_principal() -> Principal | None:

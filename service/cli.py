@@ -1,4 +1,6 @@
-"""The ``bridgemap`` command: serve, demo, analyse, import, export and operator tokens."""
+"""The ``bridgemap`` command: ``serve``, ``demo``, ``analyse``, ``import``, ``export`` and
+``operator-token`` (``bridgemap --help``; each runs on the store that ``BRIDGEMAP_*``
+settings name)."""
 
 from __future__ import annotations
 

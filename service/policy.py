@@ -151,10 +151,11 @@ POLICY: dict[str, dict[str, Rule]] = {
     "tokens.TokenItem": {"DELETE": Rule(MANAGE)},
     "privacy.audit": {"GET": Rule(MANAGE)},
     "privacy.person_export": {"GET": Rule(MANAGE, export=True)},
-    # files: a whole-map export holds every person's full record, so it is for
-    # coordinators (graph_models.io has its own viewer filter; until it shares
-    # graph_models.visibility's rules, viewers get no file exports); blank templates
-    # hold no data
+    # files: a whole-map export holds every person's full record (hidden people, contact
+    # details), so exporting is for coordinators; with ``viewer=true`` they take away what
+    # a viewer may see (graph_models.visibility.public_records, the one consent filter).
+    # Viewers themselves get no file exports (a choice, not a missing filter); blank
+    # templates hold no data
     "transfer.import_file": {"POST": Rule(WRITE)},
     "transfer.export_file": {"GET": Rule(WRITE, export=True)},
     "transfer.template": {"GET": Rule(PUBLIC)},

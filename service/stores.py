@@ -1,14 +1,28 @@
-"""Opening the configured store: embedded SQLite unless a Neo4j URI is given."""
+"""Opening the configured store: embedded SQLite unless a Neo4j URI is given.
+
+The Neo4j driver is an optional dependency (``pip install 'bridgemap[neo4j]'``): it is
+imported only here, and only when ``NEO4J_URI`` is set, so an embedded-only install
+runs without it.
+"""
 
 from __future__ import annotations
 
+from graph_models.errors import StoreUnavailable
 from graph_models.store.base import GraphStore
+
+MISSING_DRIVER = (
+    "BRIDGEMAP_NEO4J_URI is set but the Neo4j driver is not installed: "
+    "pip install 'bridgemap[neo4j]' (or unset BRIDGEMAP_NEO4J_URI for the embedded store)"
+)
 
 
 def open_store(config) -> GraphStore:
     """Build the store named by ``config`` (a mapping of settings)."""
     if config.get("NEO4J_URI"):
-        import neo4j
+        try:
+            import neo4j
+        except ImportError as exc:
+            raise StoreUnavailable(MISSING_DRIVER) from exc
 
         from graph_models.store.neo4j import Neo4jStore
 

@@ -1,8 +1,23 @@
-"""Shared fixtures: a real Neo4j server, and every store-backed test run on both stores.
+"""Shared fixtures: a real Neo4j server, and store-backed tests run on both stores.
 
 Neo4j: ``BRIDGEMAP_NEO4J_URI`` names a running server to use; otherwise one local
 server (scripts/neo4j) is started once per test session. If it cannot start, tests
 that need it fail when ``CI=true`` and skip (saying why) elsewhere — never silently.
+
+Tiers (markers, declared in pyproject.toml):
+
+* ``neo4j`` — needs the Neo4j server: the ``[neo4j]`` half of the ``store`` fixture,
+  and every test using the ``neo4j_*`` fixtures or a server of its own;
+* ``browser`` — needs headless Chromium (every test using ``browser_session``);
+* ``slow`` — takes seconds even on an idle machine (subprocesses, big graphs).
+
+``pytest -m "not neo4j and not browser"`` is the fast tier (no Java, no Chromium; add
+``and not slow`` for the quickest loop); ``bash scripts/test`` and CI run every tier,
+with the costly property tests at full strength (:func:`examples`). A test that asks
+for a Neo4j or browser fixture without its marker is a collection error, so the fast
+tier never starts them.
+HTTP-layer tests (``tests/service``) run on the embedded store only, except those
+marked ``both_stores`` (see ``tests/service/conftest.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +36,14 @@ from tests.browser import browser_session  # noqa: F401  (one Chromium per test 
 from tests.neo4j_server import LocalNeo4j, free_port
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+#: ``BRIDGEMAP_TESTS=thorough`` (set by scripts/test, so by CI too): the long property runs.
+THOROUGH = IN_CI or os.environ.get("BRIDGEMAP_TESTS", "").lower() == "thorough"
+
+
+def examples(thorough: int, quick: int) -> int:
+    """How many generated cases a costly property test runs: ``thorough`` under
+    scripts/test and CI, ``quick`` in a plain ``pytest`` (the edit-and-test loop)."""
+    return thorough if THOROUGH else quick
 
 
 def unavailable(reason: str):
@@ -69,17 +92,48 @@ def wipe(driver) -> None:
         ).consume()
 
 
-@pytest.fixture(params=["embedded", "neo4j"])
-def store(request, tmp_path):
-    """A fresh, empty store of each kind: the contract tests run unchanged on both."""
-    if request.param == "embedded":
-        s = EmbeddedStore(tmp_path / "bridgemap.sqlite3")
+#: The two stores, as ``store`` fixture parameters: the Neo4j one carries its marker.
+EMBEDDED = pytest.param("embedded", id="embedded")
+NEO4J = pytest.param("neo4j", id="neo4j", marks=pytest.mark.neo4j)
+BOTH_STORES = [EMBEDDED, NEO4J]
+
+
+def open_store(request, kind: str, folder):
+    """A fresh, empty store of ``kind`` (a generator: closes what it opened)."""
+    if kind == "embedded":
+        s = EmbeddedStore(folder / "bridgemap.sqlite3")
         yield s
         s.close()
     else:
         driver = request.getfixturevalue("neo4j_driver")
         wipe(driver)
         yield Neo4jStore(driver, owns_driver=False)
+
+
+@pytest.fixture(params=BOTH_STORES)
+def store(request, tmp_path):
+    """A fresh, empty store of each kind: the contract tests run unchanged on both."""
+    yield from open_store(request, request.param, tmp_path)
+
+
+#: Fixtures that start or reach a service, and the marker a test using them must carry.
+SERVICE_FIXTURES = {
+    "neo4j": {"neo4j_server", "neo4j_uri", "neo4j_driver"},
+    "browser": {"browser_session"},
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Refuse a test that needs Neo4j or Chromium but is not marked so: unmarked, it
+    would start the service in the fast tier (``-m "not neo4j and not browser"``)."""
+    wrong = []
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        for marker, fixtures in SERVICE_FIXTURES.items():
+            if used & fixtures and item.get_closest_marker(marker) is None:
+                wrong.append(f"{item.nodeid}: uses {sorted(used & fixtures)}, not marked {marker}")
+    if wrong:
+        raise pytest.UsageError("tests missing a tier marker:\n  " + "\n  ".join(wrong))
 
 
 #: The operator token of every test app (BRIDGEMAP_ADMIN_TOKEN in production).

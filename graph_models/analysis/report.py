@@ -132,8 +132,9 @@ def analyse(
         The node attribute holding each node's group (``"group"`` after projection).
     seed, k, exact_threshold
         Randomness and sampling: betweenness and closeness are exact up to
-        ``exact_threshold`` nodes and sampled with ``k`` pivots above it; Louvain uses
-        ``seed``. All are reported in each section's ``method``.
+        ``exact_threshold`` nodes and sampled with ``k`` pivots above it; ``seed`` fixes
+        those pivots and the Leiden community search (``communities``), so the same
+        ``seed`` gives the same report. All are reported in each section's ``method``.
     """
     unknown = set(sections) - set(SECTIONS)
     if unknown:

@@ -8,8 +8,10 @@ is invalid (nothing is written; ``errors`` is keyed by sheet, row and column, e.
 ``MAX_CONTENT_LENGTH``.
 
 ``GET /api/v1/maps/<map>/export?format=json|csv|xlsx|graphml|gexf`` answers the file
-as an attachment. ``viewer=true`` exports what a viewer may see (consent applied);
-access control must force it on for callers who are not coordinators of the map.
+as an attachment. Only coordinators and the operator may export (:mod:`service.policy`);
+``viewer=true`` is their way to take away what a viewer may see
+(:func:`graph_models.visibility.public_records`: no hidden people, no anonymised people
+of small silos, pseudonyms for the others, no contact details or tie notes).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from graph_models import reporting
+from graph_models import clock, reporting
 from graph_models.analysis.report import PAGED_LISTS, SECTIONS
 from graph_models.errors import InvalidInput
 from service.usecases.context import cache, full_access, secret, store
@@ -37,7 +37,7 @@ def cached_report(
     dashboard and a graph page asking for today's map share one computation.
     """
     viewer = not full_access()
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     params = ("report", sections, group_by, as_of, seed, viewer)
     return _cached(
         map_id,
@@ -57,7 +57,7 @@ def cached_report(
 
 def change_dates(date_from: date | None, date_to: date | None) -> tuple[date, date]:
     """The two dates of a change: ``to`` defaults to today, ``from`` to a year before."""
-    date_to = date_to or date.today()
+    date_to = date_to or clock.today()
     if date_from is None:
         try:
             date_from = date_to - timedelta(days=365)

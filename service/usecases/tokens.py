@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from flask import url_for
 
+from graph_models import clock
 from graph_models.errors import InvalidInput, NotFound
 from graph_models.model import EntityType, Visibility
 from graph_models.store.base import AccessToken
@@ -88,7 +89,7 @@ def issue(
     and ``share_url`` (the link that signs a browser in with it)."""
     store().get_map(map_id)
     subject = check_subject(map_id, role, subject)
-    if expires_at is not None and expires_at <= datetime.now(UTC):
+    if expires_at is not None and expires_at <= clock.now():
         raise InvalidInput("expires_at is in the past", {"expires_at": ["in the past"]})
     secret, token = auth.issue_token(
         store(),

@@ -17,6 +17,7 @@ from datetime import date
 
 import networkx as nx
 
+from graph_models import clock
 from graph_models.errors import NotFound
 from graph_models.model import to_dict
 from graph_models.projection import check_group_by, project
@@ -127,7 +128,7 @@ def whole_map(
 ) -> ViewerGraph:
     """The whole map as the asker may see it, with the report's figures."""
     check_group_by(group_by)
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     _, report = cached_report(map_id, group_by=group_by, as_of=as_of)
     records = store().graph(map_id, as_of=as_of)
     G = drawable(records, as_of=as_of, group_by=group_by, kinds=kinds)
@@ -153,7 +154,7 @@ def ego(
     real id) is answered exactly as a missing one: :class:`NotFound`.
     """
     check_group_by(group_by)
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     records = store().neighbourhood(map_id, node_id, hops=hops)
     small = None
     if not full_access():  # small groups are judged on the whole map, not the web

@@ -13,6 +13,7 @@ import marshmallow as ma
 from flask import Blueprint, render_template
 from marshmallow import fields, validate
 
+from graph_models import clock
 from graph_models.model import EntityType
 from service.query import query_args, reads_query
 from service.usecases.context import store
@@ -36,7 +37,7 @@ class DashboardQuery(ma.Schema):
 
 
 def _since() -> tuple[date, str | None]:
-    today = date.today()
+    today = clock.today()
     raw = query_args()["since"].strip()
     if not raw:
         return today - timedelta(days=365), None
@@ -97,12 +98,12 @@ def dashboard(map_id):
         organisations=organisations,
         since=since,
         since_error=since_error,
-        today=date.today(),
+        today=clock.today(),
     )
     if people + organisations == 0:
         return render_template("dashboard.html", empty=True, **context)
     _, report = cached_report(map_id)
-    _, change = cached_change(map_id, date_from=since, date_to=date.today())
+    _, change = cached_change(map_id, date_from=since, date_to=clock.today())
     silos = report["silos"]
     matrix = silos["tie_matrix"]
     heatmap = tie_heatmap(

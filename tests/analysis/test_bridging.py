@@ -269,6 +269,7 @@ def test_articulation_points_equal_brute_force(G):
         assert sum(q["size"] for q in p["pieces"]) == r - 1
 
 
+@pytest.mark.slow
 def test_articulation_points_large_path_is_fast():
     """A 20,000-node path has 19,998 cut vertices; removing each and recomputing would
     be quadratic. Pieces of the middle node: two of 9,999 and 10,000."""

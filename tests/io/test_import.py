@@ -6,7 +6,6 @@ Each bad-input test also checks that nothing was written (the map's version is u
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 
 import pytest
@@ -448,9 +447,8 @@ def test_graphml_from_gephi_with_unknown_attributes(store, m):
 )
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
 def test_hostile_or_broken_xml_is_refused_safely(store, m, payload, fmt):
-    start = time.perf_counter()
+    # refused before any expansion: how fast is measured in benchmarks/bounds.py
     errors = rejected(store, io.BytesIO(payload), filename=f"g.{fmt}", fmt=fmt)
-    assert time.perf_counter() - start < 2, "no entity expansion"
     assert "file" in errors
     if b"ENTITY" in payload:
         assert "DTD" in str(errors) or "entities" in str(errors)

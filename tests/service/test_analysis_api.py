@@ -44,6 +44,7 @@ def api(client):
     return client
 
 
+@pytest.mark.both_stores
 def test_silos_section_matches_hand_count(api):
     """Ties today: ann-bea, bea-dai (health-health: internal 2), bea-cai (cross 1),
     cai-eve (housing internal 1). E = 1, I = 3, overall E-I = (1 - 3) / 4 = -0.5."""
@@ -84,6 +85,7 @@ def test_hidden_people_still_count_in_structure(api):
     assert len(report["centrality"]["nodes"]) == 4  # dai's row is gone
 
 
+@pytest.mark.both_stores
 def test_as_of_and_change(api):
     """On 2022-06-01: ann-bea, dai-ann (t4), cai-eve, bea-dai; no cross tie yet.
     By 2024-01-01 bea-cai (health-housing) is gained and dai-ann has ended."""

@@ -43,6 +43,7 @@ def assert_error(response, status, field=None):
     return body
 
 
+@pytest.mark.both_stores
 def test_crud_round_trip(api):
     r = api.post(
         f"{MAP}/relationships",
@@ -155,6 +156,7 @@ def test_oversize_body_is_413(app, api):
     assert version(api) == before
 
 
+@pytest.mark.both_stores
 def test_bulk_one_bad_row_names_it_and_writes_nothing(api):
     before = version(api)
     batch = {

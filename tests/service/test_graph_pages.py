@@ -43,6 +43,7 @@ PAGES = {
 }
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_graph_page_draws_offline_and_locally(browser_session, demo_server, name):
     session = open_page(
@@ -83,6 +84,7 @@ def test_pages_never_carry_hidden_or_anonymised_names(demo_server):
             assert leaked == [], (role, path, leaked)
 
 
+@pytest.mark.browser
 def test_community_share_link_signs_in_and_draws_their_own_web(browser_session, demo_server):  # noqa: F811
     """A person opens the link they were sent: the browser is signed in by cookie and
     lands on their own web, which draws; the whole map stays closed to them."""

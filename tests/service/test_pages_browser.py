@@ -15,6 +15,8 @@ from tests.conftest import ADMIN_SECRET, make_app
 from tests.live import LiveServer
 from tests.visualisations.pagetools import READY, external, open_page, png_stats
 
+pytestmark = pytest.mark.browser
+
 PEOPLE = [("Ann Evans", "health"), ("Ben Hughes", "health"), ("Cai Price", "housing")]
 
 
@@ -57,6 +59,7 @@ def new_link(page, server, map_id, role, subject_label=None) -> str:
     return page.input_value("#new-link")
 
 
+@pytest.mark.slow
 def test_coordinator_builds_a_map_through_the_pages(browser_session, server):
     browser = browser_session
     admin = open_session(browser, server.url + "/login", server)

@@ -11,11 +11,15 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
+from tests.conftest import examples
 from tests.service.authworld import build_world
+
+pytestmark = pytest.mark.slow
 
 WORLD = build_world(
     Path(tempfile.mkdtemp(prefix="bridgemap-schemathesis-")),
@@ -28,7 +32,12 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WORLD.app)
 
 
 @schema.parametrize()
-@settings(max_examples=10, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=examples(thorough=10, quick=3),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
 def test_api_conforms_to_its_openapi_document(case):
     if "map_id" in (case.path_parameters or {}):
         case.path_parameters["map_id"] = "m1"  # the coordinator's own map

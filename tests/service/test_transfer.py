@@ -45,6 +45,7 @@ def assert_error(response, status, text=None):
     return body
 
 
+@pytest.mark.both_stores
 def test_import_csv_then_again_changes_nothing(api):
     r = upload(api, PEOPLE, "people.csv")
     assert r.status_code == 200, r.json
@@ -177,6 +178,7 @@ def test_export_defaults_to_json_and_checks_arguments(api):
     assert_error(api.get(f"{MAP}/export?fromat=csv"), 422, "fromat")
 
 
+@pytest.mark.both_stores
 def test_viewer_export_applies_consent(api):
     data = b"id,name,silo,role,visibility\nann,Ann,health,GP,named\nhid,Secret Sam,health,,hidden\n"
     upload(api, data, "people.csv")

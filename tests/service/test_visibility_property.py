@@ -9,11 +9,12 @@ import re
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph_models.store.embedded import EmbeddedStore
-from tests.conftest import ADMIN_SECRET, make_app
+from tests.conftest import ADMIN_SECRET, examples, make_app
 
 SILOS = ["health", "housing", "police"]
 _counter = itertools.count()
@@ -80,8 +81,9 @@ def _fill(rule, values: dict) -> str:
     return path
 
 
+@pytest.mark.slow
 @settings(
-    max_examples=50,
+    max_examples=examples(thorough=50, quick=8),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

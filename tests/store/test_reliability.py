@@ -78,6 +78,8 @@ def make_store(server):
     return Neo4jStore(driver)
 
 
+@pytest.mark.slow
+@pytest.mark.neo4j
 def test_neo4j_data_survives_restart(own_neo4j):
     store = make_store(own_neo4j)
     seed(store)
@@ -89,6 +91,8 @@ def test_neo4j_data_survives_restart(own_neo4j):
     store.close()
 
 
+@pytest.mark.slow
+@pytest.mark.neo4j
 def test_neo4j_outage_gives_503_and_recovers(own_neo4j):
     store = make_store(own_neo4j)
     app = make_app(store)

@@ -226,6 +226,7 @@ def test_hidden_and_anonymised_absent_from_live_page(browser, tmp_path):
         session.close()
 
 
+@pytest.mark.slow
 def test_whole_map_screenshot_is_not_blank(browser, tmp_path):
     G = sbm_map(2000)
     html = render_map(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from html.parser import HTMLParser
 
 import networkx as nx
@@ -313,18 +312,10 @@ def test_empty_graph_renders():
     assert island(html)["nodes"] == [] and "No people or organisations" in html
 
 
-def test_2000_node_map_generates_quickly():
-    """DESIGN target < 1 s; the bound is loose because CI machines are shared."""
+@pytest.mark.slow
+def test_2000_node_map_renders_every_node_and_tie():
+    """The size of the DESIGN target (its time, < 1 s, is measured by benchmarks/render.py)."""
     G = sbm_map(2000)
-    hl = structural_highlight(G)
-    render_map(G, silo_colours=SILO_COLOURS, highlight=hl)  # warm caches
-    best = min(
-        _timed(lambda: render_map(G, silo_colours=SILO_COLOURS, highlight=hl)) for _ in range(2)
-    )
-    assert best < 2.0, f"render_map took {best:.2f}s for 2,000 nodes"
-
-
-def _timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+    data = island(render_map(G, silo_colours=SILO_COLOURS, highlight=structural_highlight(G)))
+    assert data["view"] == "map" and len(data["nodes"]) == 2000
+    assert len(data["edges"]) == G.number_of_edges()
