@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 
 import networkx as nx
 
-from graph_models.analysis.silos import node_groups, sorted_groups
+from graph_models.analysis.groups import node_groups, sorted_groups, stable_sorted
 
 __all__ = ["hidden_silos", "normalized_mutual_information", "ALGORITHMS", "BACKENDS"]
 
@@ -85,13 +85,6 @@ def normalized_mutual_information(labels_a, labels_b) -> float | None:
         return 1.0
     mi = sum(c / n * math.log(c * n / (count_a[x] * count_b[y])) for (x, y), c in joint.items())
     return min(1.0, max(0.0, mi / ((h_a + h_b) / 2)))
-
-
-def _node_order(nodes) -> list:
-    try:
-        return sorted(nodes)
-    except TypeError:
-        return sorted(nodes, key=lambda n: (type(n).__name__, str(n)))
 
 
 def _run_igraph(algorithm, nodes, edges, weights, seed, resolution) -> list[int]:
@@ -255,8 +248,8 @@ def hidden_silos(
     group_rank = {g: i for i, g in enumerate(all_groups)}
 
     tied = [n for n in G if any(v != n for v in G[n])]
-    nodes = _node_order(tied)
-    isolates = _node_order(set(G) - set(tied))
+    nodes = stable_sorted(tied)
+    isolates = stable_sorted(set(G) - set(tied))
     index = {n: i for i, n in enumerate(nodes)}
     edges, weights = [], ([] if weight is not None else None)
     for u, v, w in G.edges(data=weight, default=1):
