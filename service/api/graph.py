@@ -10,6 +10,7 @@ from marshmallow import fields, validate
 
 from graph_models import schemas
 from graph_models.errors import NotFound
+from graph_models.graph_schema import GraphSchema
 from graph_models.io.rows import build_batch
 from graph_models.model import to_dict
 from graph_models.visibility import public_records
@@ -24,12 +25,6 @@ blp = Blueprint(
 class BulkResultSchema(ma.Schema):
     created = fields.Integer()
     updated = fields.Integer()
-
-
-class GraphSchema(ma.Schema):
-    map = fields.Dict()
-    nodes = fields.List(fields.Dict())
-    edges = fields.List(fields.Dict())
 
 
 class AsOfArgs(ma.Schema):
