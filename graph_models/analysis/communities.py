@@ -118,8 +118,13 @@ def _run_networkx(algorithm, nodes, edges, weights, seed, resolution) -> list[in
     communities = nx.community.louvain_communities(
         H, weight=None if weights is None else "weight", resolution=resolution, seed=seed
     )
-    membership = [0] * len(nodes)
-    for c, members in enumerate(communities):
+    return _membership(communities, len(nodes))
+
+
+def _membership(parts, n: int) -> list[int]:
+    """The part number of each of the items ``0 .. n - 1``, from the list of parts."""
+    membership = [0] * n
+    for c, members in enumerate(parts):
         for i in members:
             membership[i] = c
     return membership
@@ -293,10 +298,7 @@ def hidden_silos(
     for i, c in enumerate(raw):
         members[c].append(i)
     ordered = sorted(members.values(), key=lambda ms: (-len(ms), ms[0]))
-    membership_idx = [0] * len(nodes)
-    for cid, ms in enumerate(ordered):
-        for i in ms:
-            membership_idx[i] = cid
+    membership_idx = _membership(ordered, len(nodes))
 
     communities = []
     counts = []
