@@ -52,6 +52,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
+import re
 from collections import Counter
 
 import networkx as nx
@@ -192,13 +194,30 @@ def redact(value, schema=None, *, hidden: set | None = None):
         return _redact_by_shape(value)
     gone = is_hidden if hidden is None else (lambda v: isinstance(v, str) and v in hidden)
     out = _walk_value(value, fields.Nested(schema), _Rules("node", gone, blank_keys=False))
-    _check_gone(out, gone, "")
+    _check_no_hidden(out, gone, hidden)
     return out
 
 
 class UndeclaredReference(RuntimeError):
     """A hidden person's id survived redaction: a report field names nodes but its
     schema does not declare it (see :mod:`graph_models.analysis.report_schema`)."""
+
+
+_PSEUDONYM = re.compile(re.escape(HIDDEN_PREFIX) + r"[0-9a-f]{12}")
+
+
+def _check_no_hidden(value, gone, hidden: set | None) -> None:
+    """Raise :class:`UndeclaredReference` if a hidden id is left anywhere in ``value``.
+
+    Fast path: pseudonyms have one form, so one regular-expression pass over the JSON
+    text finds every candidate (a walk in Python took longer than the redaction);
+    only if one is a hidden id is the value walked, to name where it is.
+    """
+    if hidden is not None and all(_PSEUDONYM.fullmatch(h) for h in hidden):
+        found = set(_PSEUDONYM.findall(json.dumps(value, default=str)))
+        if not found & hidden:
+            return
+    _check_gone(value, gone, "")
 
 
 def _check_gone(value, gone, path: str) -> None:
@@ -285,48 +304,94 @@ class _Rules:
         return self.gone(value)
 
 
+class _Plan:
+    """What walking objects of one schema under one kind of rule has to do: the keys
+    whose value decides whether the row stays (``rows``), the fields to walk into
+    (``walk``: those with a rule somewhere below them) and the rules that read sibling
+    fields (``post``). Everything else is passed through untouched, so the walk costs
+    little where nothing is declared (the long per-node tables)."""
+
+    __slots__ = ("post", "rows", "walk")
+
+    def __init__(self, rows: list, walk: dict, post: list):
+        self.rows, self.walk, self.post = rows, walk, post
+
+
+_PLANS: dict = {}
+_SIBLING_RULES = (rs.ALIGNED, rs.FIGURE, rs.SUPPRESSED)
+
+
+def _plan(schema, kind: str) -> _Plan | None:
+    """The plan of ``schema`` for rules of ``kind``; None when nothing below it has one."""
+    key = (type(schema), kind)
+    if key not in _PLANS:
+        _PLANS[key] = None  # while being planned (a schema nested in itself)
+        declared = {f.data_key or name: f for name, f in schema.fields.items()}
+        rows = [k for k, f in declared.items() if f.metadata.get(kind) == rs.ROW]
+        walk = {k: f for k, f in declared.items() if _needs_walk(f, kind)}
+        post = [(k, f) for k, f in declared.items() if f.metadata.get(kind) in _SIBLING_RULES]
+        _PLANS[key] = _Plan(rows, walk, post) if rows or walk or post else None
+    return _PLANS[key]
+
+
+def _needs_walk(field, kind: str) -> bool:
+    if field.metadata.get(kind) in (rs.MEMBERS, rs.KEYS):
+        return True
+    if isinstance(field, fields.List):
+        return _needs_walk(field.inner, kind)
+    if isinstance(field, fields.Dict):
+        return field.value_field is not None and _needs_walk(field.value_field, kind)
+    if isinstance(field, fields.Nested):
+        return _plan(field.schema, kind) is not None
+    return False
+
+
 def _walk_value(value, field, rules: _Rules):
     """``value`` with the declared rules of ``field`` applied (or :data:`_DROP`)."""
     if value is None:
         return None
     rule = field.metadata.get(rules.kind)
     if isinstance(field, fields.Nested):
-        return _walk_object(value, field.schema, rules) if isinstance(value, dict) else value
+        plan = _plan(field.schema, rules.kind)
+        if plan is None or not isinstance(value, dict):
+            return value
+        return _walk_object(value, plan, rules)
     if isinstance(field, fields.List) and isinstance(value, list):
-        out = []
-        for item in value:
-            if rule == rs.MEMBERS and rules.names_any(item):
-                continue
-            item = _walk_value(item, field.inner, rules)
-            if item is not _DROP:
-                out.append(item)
-        return out
+        if rule == rs.MEMBERS:
+            value = [item for item in value if not rules.names_any(item)]
+        if not _needs_walk(field.inner, rules.kind):
+            return value
+        walked = (_walk_value(item, field.inner, rules) for item in value)
+        return [item for item in walked if item is not _DROP]
     if isinstance(field, fields.Dict) and isinstance(value, dict):
+        if rule == rs.KEYS:
+            if rules.blank_keys:
+                value = {k: (None if rules.gone(k) else v) for k, v in value.items()}
+            else:
+                value = {k: v for k, v in value.items() if not rules.gone(k)}
+        if field.value_field is None or not _needs_walk(field.value_field, rules.kind):
+            return value
         out = {}
         for key, item in value.items():
-            if rule == rs.KEYS and rules.gone(key):
-                if rules.blank_keys:
-                    out[key] = None
-                continue
-            if field.value_field is not None:
-                item = _walk_value(item, field.value_field, rules)
+            item = _walk_value(item, field.value_field, rules)
             out[key] = None if item is _DROP else item
         return out
     return value
 
 
-def _walk_object(value: dict, schema, rules: _Rules):
-    declared = {f.data_key or name: f for name, f in schema.fields.items()}
-    for key, field in declared.items():
-        if field.metadata.get(rules.kind) == rs.ROW and rules.names_any(value.get(key)):
+def _walk_object(value: dict, plan: _Plan, rules: _Rules):
+    for key in plan.rows:
+        if rules.names_any(value.get(key)):
             return _DROP
-    out = {}
-    for key, item in value.items():
-        field = declared.get(key)
-        item = item if field is None else _walk_value(item, field, rules)
-        out[key] = None if item is _DROP else item
-    for key, field in declared.items():
-        rule = field.metadata.get(rules.kind)
+    if not plan.walk and not plan.post:
+        return value
+    out = dict(value)
+    for key, field in plan.walk.items():
+        if key in out:
+            item = _walk_value(out[key], field, rules)
+            out[key] = None if item is _DROP else item
+    for key, field in plan.post:
+        rule = field.metadata[rules.kind]
         if rule == rs.ALIGNED and key in out:
             masks = [
                 None if axis is None else [rules.gone(g) for g in out.get(axis) or []]
