@@ -208,3 +208,37 @@ def test_a_named_person_whose_id_looks_hidden_is_not_redacted():
     )
     assert sorted(row["node"] for row in out["centrality"]["nodes"]) == ["ann", "hidden-x"]
     assert not redact(analyse(H, sections=("centrality",)))["centrality"]["nodes"][0:0]
+
+
+def test_the_viewer_report_suppresses_every_figure_about_the_small_group(store):
+    """On a real report: every declared kind of group figure about "faith" (3 people) is
+    suppressed for viewers, and left alone for coordinators."""
+    s, map_id = store
+    viewer = reporting.map_report(s, map_id, secret=SECRET, viewer=True)
+    full = reporting.map_report(s, map_id, secret=SECRET)
+    matrix = viewer["silos"]["tie_matrix"]
+    i = matrix["groups"].index("faith")
+    assert matrix["sizes"][i] is None and full["silos"]["tie_matrix"]["sizes"][i] == 3
+    assert all(row[i] is None for row in matrix["counts"] + matrix["densities"])
+    assert matrix["counts"][i] == [None] * len(matrix["groups"])
+    assert viewer["silos"]["ei_index"]["groups"]["faith"] is None
+    assert full["silos"]["ei_index"]["groups"]["faith"] is not None
+    assert all("faith" not in w["groups"] for w in viewer["silos"]["weak_pairs"])
+    assert any("faith" in w["groups"] for w in full["silos"]["weak_pairs"])
+    assert all("faith" not in p["groups"] for p in viewer["introductions"]["pairs"])
+    communities = viewer["communities"]
+    j = communities["overlap"]["groups"].index("faith")
+    assert all(row[j] is None for row in communities["overlap"]["counts"])
+    assert communities["by_group"]["faith"] is None
+    for community in communities["communities"]:
+        assert community["groups"].get("faith", None) is None
+        if community["dominant_group"] == "faith":
+            assert community["dominant_share"] is None
+    assert viewer["bridging"]["summary"]["brokerage"]["by_group"]["faith"] is None
+    for point in viewer["bridging"]["articulation_points"]:
+        assert all("faith" not in pair for pair in point["joins"])
+        assert "faith" not in point["splits"]
+        assert all(piece["groups"].get("faith") is None for piece in point["pieces"])
+    # whole-network figures still count everyone
+    assert viewer["silos"]["headline"] == full["silos"]["headline"]
+    assert viewer["graph"] == full["graph"]
