@@ -13,7 +13,7 @@ from marshmallow import fields
 
 from graph_models import reporting
 from graph_models.analysis import report_schema as rs
-from graph_models.analysis.report import SECTIONS, analyse
+from graph_models.analysis.report import PAGED_LISTS, SECTIONS, analyse
 from graph_models.demo import build_demo
 from graph_models.model import Person, Relationship, Silo, Visibility
 from graph_models.store.embedded import EmbeddedStore
@@ -242,3 +242,11 @@ def test_the_viewer_report_suppresses_every_figure_about_the_small_group(store):
     # whole-network figures still count everyone
     assert viewer["silos"]["headline"] == full["silos"]["headline"]
     assert viewer["graph"] == full["graph"]
+
+
+def test_every_paged_list_declares_its_total():
+    """The API cuts the lists of PAGED_LISTS to a page and adds ``<list>_total``."""
+    for section, names in PAGED_LISTS.items():
+        declared = rs.SECTION_SCHEMAS[section]().fields
+        for name in names:
+            assert name in declared and f"{name}_total" in declared, (section, name)
