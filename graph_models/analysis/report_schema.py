@@ -577,18 +577,14 @@ class IntroductionsSchema(Part):
 # -- change ----------------------------------------------------------------------------
 
 
-class HeadlineAtSchema(Part):
-    nodes = _int("people and organisations")
-    nodes_with_ties = _int("nodes with at least one tie")
-    ties = _int("ties")
-    cross_group_ties = _int("ties between two groups")
-    cross_group_share = _num("cross-group ties / all ties", nullable=True)
-    ei_index = _num("E-I index of the whole network", nullable=True)
-    modularity = _num("modularity of the declared groups", nullable=True)
-    groups = _int("groups present")
-    isolated_group_pairs = _int("group pairs with no tie")
-    as_of = _str("the date", nullable=True, format="date")
-
+#: The headline figures compared at each date: those of the silos section's headline.
+HeadlineAtSchema = Part.from_dict(
+    {
+        **{name: SiloHeadlineSchema._declared_fields[name] for name in HEADLINE_FIELDS},
+        "as_of": _str("the date", nullable=True, format="date"),
+    },
+    name="HeadlineAtSchema",
+)
 
 #: after - before, for each figure compared (:data:`graph_models.analysis.change.HEADLINE_FIELDS`)
 DifferenceSchema = Part.from_dict(
