@@ -84,7 +84,6 @@ class Part(ma.Schema):
 
     class Meta:
         unknown = ma.RAISE
-        ordered = True
 
 
 class Document(Part):
