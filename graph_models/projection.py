@@ -30,11 +30,11 @@ from datetime import date
 
 import networkx as nx
 
+from graph_models.analysis.groups import NO_GROUP, group_of
 from graph_models.errors import InvalidInput
 from graph_models.model import AFFILIATION_KINDS, RELATIONSHIP_KINDS, Organisation, Person
 from graph_models.store.base import GraphRecords
 
-NO_GROUP = "(none)"
 GROUP_BY_FIXED = ("silo", "organisation", "area")
 
 
@@ -63,8 +63,7 @@ def group_value(attrs: dict, group_by: str) -> str:
             if tag.startswith(prefix) and len(tag) > len(prefix):
                 return tag[len(prefix) :]
         return NO_GROUP
-    value = attrs.get(group_by)
-    return value if value else NO_GROUP
+    return group_of(attrs.get(group_by))
 
 
 def project(

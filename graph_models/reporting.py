@@ -8,7 +8,8 @@ is applied the same way everywhere:
 2. people are relabelled by consent (:func:`graph_models.visibility.public_graph`):
    anonymised people get a pseudonym, hidden people a ``hidden-`` id;
 3. the analysis runs on that graph, so hidden people still count in the structure;
-4. everything naming a hidden person is removed (:func:`graph_models.visibility.redact`)
+4. everything naming a hidden person is removed (:func:`graph_models.visibility.redact`,
+   following the references declared in :mod:`graph_models.analysis.report_schema`)
    and each node reference gets its display label;
 5. for viewers (``viewer=True``: commissioners and community links), anonymised people
    of groups with fewer than five people count as hidden in step 2, and every figure
@@ -22,6 +23,7 @@ from datetime import date
 
 from graph_models import clock
 from graph_models.analysis.report import SECTIONS, analyse, change_section
+from graph_models.analysis.report_schema import ChangeSchema, ReportSchema
 from graph_models.errors import InvalidInput
 from graph_models.projection import check_group_by, project
 from graph_models.store.base import GraphStore
@@ -58,7 +60,7 @@ def map_report(
     G = build_public_graph(
         store, map_id, as_of=as_of, group_by=group_by, secret=secret, viewer=viewer
     )
-    result = redact(analyse(G, sections=sections, seed=seed))
+    result = redact(analyse(G, sections=sections, seed=seed), ReportSchema, hidden=_hidden(G))
     if viewer:
         result = suppress_small_groups(result, G.graph["small_groups"])
     labels = _labels(G)
@@ -95,7 +97,8 @@ def map_change(
     kw = dict(group_by=group_by, secret=secret, viewer=viewer)
     before = build_public_graph(store, map_id, as_of=date_from, **kw)
     after = build_public_graph(store, map_id, as_of=date_to, **kw)
-    result = redact(change_section(before, after))
+    hidden = _hidden(before) | _hidden(after)
+    result = redact(change_section(before, after), ChangeSchema, hidden=hidden)
     return {
         "parameters": {
             "group_by": group_by,
@@ -104,6 +107,10 @@ def map_change(
         },
         "change": attach_labels(result, _labels(after)),
     }
+
+
+def _hidden(G) -> set:
+    return G.graph["hidden_ids"]
 
 
 def _labels(G) -> dict:

@@ -13,15 +13,12 @@ How it works: :func:`public_graph` relabels the projected graph *before* analysi
 every node id an analysis can output is already public (a real id, an ``anon-``
 pseudonym or a ``hidden-`` pseudonym), and names are dropped from the graph. Then
 :func:`redact` removes every row, pair, key or list item that refers to a hidden
-person from the analysis output. Redaction works on the output's shape (dict keys,
-list items, and rows or pairs naming an id directly) rather than on each analysis's
-field names, so a new analysis that reports ids in those shapes is covered without a
-change here. It is not a guarantee for any shape: an id written into a text, or nested
-one level deeper in a row (``{"pair": {"a": id}}``), is not removed (the first stays as
-it is, the second becomes ``None`` but its row stays), so a new section must keep to
-those shapes (``tests/service/test_visibility_property.py`` looks for hidden people in
-every response a viewer can get, on random maps).
-Small-group suppression (below) is per-section code: a new section must add its rule.
+person from the analysis output, and :func:`suppress_small_groups` the figures about
+small groups. Both walk the report along its declared schema
+(:mod:`graph_models.analysis.report_schema`), where each field that names a node or a
+group says so; there is no code per section here. A new section is covered once its
+schema is declared, and the tests refuse a report with an undeclared key, a group
+field without a rule, or a hidden id left in the output.
 
 Who sees what (the ``viewer`` flag; coordinators and operators see the full records
 through the entity API, everyone else — viewers and community links — is a viewer):
@@ -55,10 +52,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
+import re
 from collections import Counter
 
 import networkx as nx
+from marshmallow import fields
 
+from graph_models.analysis import report_schema as rs
 from graph_models.model import Visibility, to_dict
 
 ANON_PREFIX = "anon-"
@@ -122,8 +123,10 @@ def public_graph(
         The small groups, when ``G`` is part of a map (a neighbourhood): pass those of
         the whole map, so a big group is not taken for a small one.
 
-    The copy has a ``label`` attribute on every node, no ``name`` or contact detail,
-    and ``G.graph["public_ids"]`` maps each original id to its public id.
+    The copy has a ``label`` attribute on every node, no ``name`` or contact detail;
+    ``G.graph["public_ids"]`` maps each original id to its public id, and
+    ``G.graph["hidden_ids"]`` is the set of the hidden people's pseudonyms in it (for
+    :func:`redact`: a named person whose own id starts with ``hidden-`` is not one).
     """
     map_id = G.graph.get("map_id", "")
     if not viewer:
@@ -131,6 +134,7 @@ def public_graph(
     elif small is None:
         small = small_groups(G)
     mapping: dict = {}
+    hidden: set = set()
     for node, attrs in G.nodes(data=True):
         visibility = attrs.get("visibility", Visibility.NAMED.value)
         if visibility == Visibility.NAMED.value or attrs.get("type") != "person":
@@ -139,6 +143,7 @@ def public_graph(
             mapping[node] = pseudonym(secret, map_id, node)
         else:
             mapping[node] = pseudonym(secret, map_id, node, HIDDEN_PREFIX)
+            hidden.add(mapping[node])
     H = nx.relabel_nodes(G, mapping, copy=True)
     for _, attrs in H.nodes(data=True):
         attrs["label"] = display_label(attrs)
@@ -147,8 +152,9 @@ def public_graph(
         if attrs.get("visibility", "named") != Visibility.NAMED.value:
             attrs["role"] = ""  # a role can identify a person in a small team
     if not keep_hidden:
-        H.remove_nodes_from([n for n in H if is_hidden(n)])
-    H.graph["public_ids"] = {k: v for k, v in mapping.items() if not is_hidden(v)}
+        H.remove_nodes_from(hidden)
+    H.graph["public_ids"] = {k: v for k, v in mapping.items() if v not in hidden}
+    H.graph["hidden_ids"] = hidden if keep_hidden else set()
     H.graph["small_groups"] = small
     return H
 
@@ -157,10 +163,22 @@ def is_hidden(value) -> bool:
     return isinstance(value, str) and value.startswith(HIDDEN_PREFIX)
 
 
-def redact(value):
+def redact(value, schema=None, *, hidden: set | None = None):
     """Remove everything that refers to a hidden person from an analysis result.
 
-    Rules, applied recursively to JSON-like data:
+    With ``schema`` (a report schema of :mod:`graph_models.analysis.report_schema`, or
+    any schema whose fields declare ``"node"`` references the same way), the result is
+    walked along the schema: a row whose declared node reference (``node``, ``u``,
+    ``v``, a pair of ``nodes``) is hidden is left out of its list, hidden members of a
+    declared list of nodes are left out, and hidden keys of a dict keyed by node are
+    left out. Then the result is checked: a hidden id left anywhere (a field that
+    names a node but does not say so) raises :class:`UndeclaredReference` rather than
+    reaching a reader.
+
+    ``hidden`` is the set of hidden ids (``G.graph["hidden_ids"]`` of
+    :func:`public_graph`); by default any id with the ``hidden-`` prefix.
+
+    Without ``schema``, for JSON of no declared shape, the rules follow the shape:
 
     * a dict key that is a hidden pseudonym is dropped with its value;
     * a list item is dropped if it *is* a hidden pseudonym, or is a pair/row that names
@@ -171,26 +189,60 @@ def redact(value):
       held in a dict value (members of a community, say) loses the hidden ones.
 
     Aggregates (counts, densities, indices) are untouched: hidden people count.
-
-    >>> redact({"rows": [{"node": "hidden-1", "x": 1}, {"node": "ann", "x": 2}],
-    ...         "hidden-1": 3, "members": ["ann", "hidden-1"],
-    ...         "bridges": [["ann", "hidden-1"], ["ann", "cai"]]})
-    {'rows': [{'node': 'ann', 'x': 2}], 'members': ['ann'], 'bridges': [['ann', 'cai']]}
-
-    Only those shapes: an id nested deeper in a row, or inside a text, is not found.
-
-    >>> redact([{"pair": {"a": "hidden-1"}, "n": 2}, "met via hidden-1"])
-    [{'pair': {'a': None}, 'n': 2}, 'met via hidden-1']
     """
+    if schema is None:
+        return _redact_by_shape(value)
+    gone = is_hidden if hidden is None else (lambda v: isinstance(v, str) and v in hidden)
+    out = _walk_value(value, fields.Nested(schema), _Rules("node", gone, blank_keys=False))
+    _check_no_hidden(out, gone, hidden)
+    return out
+
+
+class UndeclaredReference(RuntimeError):
+    """A hidden person's id survived redaction: a report field names nodes but its
+    schema does not declare it (see :mod:`graph_models.analysis.report_schema`)."""
+
+
+_PSEUDONYM = re.compile(re.escape(HIDDEN_PREFIX) + r"[0-9a-f]{12}")
+
+
+def _check_no_hidden(value, gone, hidden: set | None) -> None:
+    """Raise :class:`UndeclaredReference` if a hidden id is left anywhere in ``value``.
+
+    Fast path: pseudonyms have one form, so one regular-expression pass over the JSON
+    text finds every candidate (a walk in Python took longer than the redaction);
+    only if one is a hidden id is the value walked, to name where it is.
+    """
+    if hidden is not None and all(_PSEUDONYM.fullmatch(h) for h in hidden):
+        found = set(_PSEUDONYM.findall(json.dumps(value, default=str)))
+        if not found & hidden:
+            return
+    _check_gone(value, gone, "")
+
+
+def _check_gone(value, gone, path: str) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if gone(key) or gone(item):
+                raise UndeclaredReference(f"a hidden id at {path}/{key}")
+            _check_gone(item, gone, f"{path}/{key}")
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            if gone(item):
+                raise UndeclaredReference(f"a hidden id at {path}/{i}")
+            _check_gone(item, gone, f"{path}/{i}")
+
+
+def _redact_by_shape(value):
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
             if is_hidden(key):
                 continue
-            out[key] = None if is_hidden(item) else redact(item)
+            out[key] = None if is_hidden(item) else _redact_by_shape(item)
         return out
     if isinstance(value, list | tuple):
-        return [redact(item) for item in value if not _refers_to_hidden(item)]
+        return [_redact_by_shape(item) for item in value if not _refers_to_hidden(item)]
     return value
 
 
@@ -211,9 +263,18 @@ def _refers_to_hidden(item) -> bool:
 # -- small groups (viewers) ---------------------------------------------------------------
 
 
-def suppress_small_groups(report: dict, small: set) -> dict:
-    """A copy of a report (sections as produced by :func:`graph_models.analysis.report.analyse`)
-    with every figure about a group in ``small`` suppressed (see the module's rules).
+def suppress_small_groups(report: dict, small: set, schema=None) -> dict:
+    """A copy of a report with every figure about a group in ``small`` suppressed.
+
+    The report is walked along ``schema`` (default: the whole report,
+    :class:`graph_models.analysis.report_schema.ReportSchema`) and each field declared
+    with a ``"group"`` rule is treated by that rule (see the module's rules and
+    :mod:`graph_models.analysis.report_schema`): values of dicts keyed by group become
+    ``None``, rows about a small group are left out, small groups are left out of lists
+    of groups, cells of tables aligned with a list of groups become ``None``, figures
+    about a named group become ``None``, and a ``suppressed_groups`` field lists the
+    small groups. No section has code of its own here, so a new section is suppressed
+    as soon as its schema declares its group fields.
 
     Node rows (a named person's or an organisation's own figures) are kept; rows about
     an anonymised member of a small group are already gone, because
@@ -221,92 +282,146 @@ def suppress_small_groups(report: dict, small: set) -> dict:
     """
     if not small:
         return report
-    out = dict(report)
-    if "silos" in out:
-        out["silos"] = _suppress_silos(out["silos"], small)
-    if "bridging" in out:
-        out["bridging"] = _suppress_bridging(out["bridging"], small)
-    if "communities" in out:
-        out["communities"] = _suppress_communities(out["communities"], small)
-    if "introductions" in out:
-        body = dict(out["introductions"])
-        body["pairs"] = [p for p in body.get("pairs", []) if not set(p["groups"]) & small]
-        out["introductions"] = body
+    rules = _Rules("group", lambda g: g in small, blank_keys=True, listing=sorted(map(str, small)))
+    return _walk_value(report, fields.Nested(schema or rs.ReportSchema), rules)
+
+
+# -- walking a result along its declared schema --------------------------------------------
+
+_DROP = object()  # a row to leave out of its list
+
+
+class _Rules:
+    """What to do with the fields whose metadata ``kind`` (``"node"`` or ``"group"``)
+    declares a reference, given which referenced values are ``gone``."""
+
+    def __init__(self, kind: str, gone, *, blank_keys: bool, listing: list | None = None):
+        self.kind, self.gone, self.blank_keys, self.listing = kind, gone, blank_keys, listing
+
+    def names_any(self, value) -> bool:
+        if isinstance(value, list | tuple):
+            return any(self.names_any(x) for x in value)
+        return self.gone(value)
+
+
+class _Plan:
+    """What walking objects of one schema under one kind of rule has to do: the keys
+    whose value decides whether the row stays (``rows``), the fields to walk into
+    (``walk``: those with a rule somewhere below them) and the rules that read sibling
+    fields (``post``). Everything else is passed through untouched, so the walk costs
+    little where nothing is declared (the long per-node tables)."""
+
+    __slots__ = ("post", "rows", "walk")
+
+    def __init__(self, rows: list, walk: dict, post: list):
+        self.rows, self.walk, self.post = rows, walk, post
+
+
+_PLANS: dict = {}
+_SIBLING_RULES = (rs.ALIGNED, rs.FIGURE, rs.SUPPRESSED)
+
+
+def _plan(schema, kind: str) -> _Plan | None:
+    """The plan of ``schema`` for rules of ``kind``; None when nothing below it has one."""
+    key = (type(schema), kind)
+    if key not in _PLANS:
+        _PLANS[key] = None  # while being planned (a schema nested in itself)
+        declared = {f.data_key or name: f for name, f in schema.fields.items()}
+        rows = [k for k, f in declared.items() if f.metadata.get(kind) == rs.ROW]
+        walk = {k: f for k, f in declared.items() if _needs_walk(f, kind)}
+        post = [(k, f) for k, f in declared.items() if f.metadata.get(kind) in _SIBLING_RULES]
+        _PLANS[key] = _Plan(rows, walk, post) if rows or walk or post else None
+    return _PLANS[key]
+
+
+def _needs_walk(field, kind: str) -> bool:
+    if field.metadata.get(kind) in (rs.MEMBERS, rs.KEYS):
+        return True
+    if isinstance(field, fields.List):
+        return _needs_walk(field.inner, kind)
+    if isinstance(field, fields.Dict):
+        return field.value_field is not None and _needs_walk(field.value_field, kind)
+    if isinstance(field, fields.Nested):
+        return _plan(field.schema, kind) is not None
+    return False
+
+
+def _walk_value(value, field, rules: _Rules):
+    """``value`` with the declared rules of ``field`` applied (or :data:`_DROP`)."""
+    if value is None:
+        return None
+    rule = field.metadata.get(rules.kind)
+    if isinstance(field, fields.Nested):
+        plan = _plan(field.schema, rules.kind)
+        if plan is None or not isinstance(value, dict):
+            return value
+        return _walk_object(value, plan, rules)
+    if isinstance(field, fields.List) and isinstance(value, list):
+        if rule == rs.MEMBERS:
+            value = [item for item in value if not rules.names_any(item)]
+        if not _needs_walk(field.inner, rules.kind):
+            return value
+        walked = (_walk_value(item, field.inner, rules) for item in value)
+        return [item for item in walked if item is not _DROP]
+    if isinstance(field, fields.Dict) and isinstance(value, dict):
+        if rule == rs.KEYS:
+            if rules.blank_keys:
+                value = {k: (None if rules.gone(k) else v) for k, v in value.items()}
+            else:
+                value = {k: v for k, v in value.items() if not rules.gone(k)}
+        if field.value_field is None or not _needs_walk(field.value_field, rules.kind):
+            return value
+        out = {}
+        for key, item in value.items():
+            item = _walk_value(item, field.value_field, rules)
+            out[key] = None if item is _DROP else item
+        return out
+    return value
+
+
+def _walk_object(value: dict, plan: _Plan, rules: _Rules):
+    for key in plan.rows:
+        if rules.names_any(value.get(key)):
+            return _DROP
+    if not plan.walk and not plan.post:
+        return value
+    out = dict(value)
+    for key, field in plan.walk.items():
+        if key in out:
+            item = _walk_value(out[key], field, rules)
+            out[key] = None if item is _DROP else item
+    for key, field in plan.post:
+        rule = field.metadata[rules.kind]
+        if rule == rs.ALIGNED and key in out:
+            masks = [
+                None if axis is None else [rules.gone(g) for g in out.get(axis) or []]
+                for axis in field.metadata["axes"]
+            ]
+            out[key] = _blank_aligned(out[key], masks)
+        elif rule == rs.FIGURE and key in out and rules.gone(out.get(field.metadata["of"])):
+            out[key] = None
+        elif rule == rs.SUPPRESSED and rules.listing is not None:
+            out[key] = list(rules.listing)
     return out
 
 
-def _blank(mapping: dict, small: set) -> dict:
-    return {k: (None if k in small else v) for k, v in mapping.items()}
-
-
-def _suppress_matrix(rows: list, groups: list, small: set) -> list:
-    hit = [g in small for g in groups]
-    return [
-        [None if hit[i] or hit[j] else cell for j, cell in enumerate(row)]
-        for i, row in enumerate(rows)
-    ]
-
-
-def _suppress_silos(section: dict, small: set) -> dict:
-    out = dict(section)
-    matrix = dict(out.get("tie_matrix", {}))
-    groups = matrix.get("groups", [])
-    if groups:
-        sizes = zip(groups, matrix["sizes"], strict=True)
-        matrix["sizes"] = [None if g in small else size for g, size in sizes]
-        for key in ("counts", "densities"):
-            matrix[key] = _suppress_matrix(matrix[key], groups, small)
-        out["tie_matrix"] = matrix
-    if "ei_index" in out:
-        ei = dict(out["ei_index"])
-        ei["groups"] = _blank(ei.get("groups", {}), small)
-        out["ei_index"] = ei
-    out["weak_pairs"] = [w for w in out.get("weak_pairs", []) if not set(w["groups"]) & small]
-    out["suppressed_groups"] = sorted(map(str, small))
+def _blank_aligned(value, masks: list):
+    """``value`` (a list, or list of lists) with the positions marked in ``masks`` (one
+    mask per axis, ``None`` for an axis not about groups) blanked to ``None``."""
+    if not masks or not isinstance(value, list):
+        return value
+    mask, rest = masks[0], masks[1:]
+    out = []
+    for i, item in enumerate(value):
+        if mask is not None and i < len(mask) and mask[i]:
+            out.append(_nones(item))
+        else:
+            out.append(_blank_aligned(item, rest))
     return out
 
 
-def _suppress_bridging(section: dict, small: set) -> dict:
-    out = dict(section)
-    summary = dict(out.get("summary", {}))
-    if "brokerage" in summary:
-        brokerage = dict(summary["brokerage"])
-        brokerage["by_group"] = _blank(brokerage.get("by_group", {}), small)
-        summary["brokerage"] = brokerage
-        out["summary"] = summary
-    points = []
-    for point in out.get("articulation_points", []):
-        point = dict(point)
-        point["pieces"] = [
-            {**piece, "groups": _blank(piece.get("groups", {}), small)}
-            for piece in point.get("pieces", [])
-        ]
-        point["joins"] = [pair for pair in point.get("joins", []) if not set(pair) & small]
-        point["splits"] = [g for g in point.get("splits", []) if g not in small]
-        points.append(point)
-    out["articulation_points"] = points
-    return out
-
-
-def _suppress_communities(section: dict, small: set) -> dict:
-    out = dict(section)
-    overlap = dict(out.get("overlap", {}))
-    if overlap.get("counts") is not None:
-        overlap["counts"] = [
-            [None if g in small else c for g, c in zip(overlap["groups"], row, strict=True)]
-            for row in overlap["counts"]
-        ]
-        out["overlap"] = overlap
-    communities = []
-    for community in out.get("communities", []):
-        community = dict(community)
-        community["groups"] = _blank(community.get("groups", {}), small)
-        if community.get("dominant_group") in small:
-            community["dominant_share"] = None
-        communities.append(community)
-    out["communities"] = communities
-    out["by_group"] = _blank(out.get("by_group", {}), small)
-    return out
+def _nones(item):
+    return [_nones(x) for x in item] if isinstance(item, list) else None
 
 
 # -- records for the entity API and graph JSON ---------------------------------------------

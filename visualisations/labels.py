@@ -19,10 +19,10 @@ from collections.abc import Hashable, Mapping
 import networkx as nx
 import numpy as np
 
+from graph_models.analysis.groups import NO_GROUP
+
 #: Longest label, silo or group name put in a page (longer ones end in "…").
 MAX_LABEL = 200
-#: The silo/group of nodes that have none (``graph_models.projection.NO_GROUP``).
-NO_GROUP = "(none)"
 
 
 def drawable_nodes(G: nx.Graph) -> list:

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from graph_models.analysis.groups import NO_GROUP
 from visualisations.assets import DEFAULT_ASSET_BASE
 from visualisations.labels import (
-    NO_GROUP,
     clip,
     display_label,
     drawable_nodes,

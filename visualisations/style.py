@@ -13,7 +13,8 @@ from collections.abc import Mapping
 import networkx as nx
 import numpy as np
 
-from visualisations.labels import NO_GROUP, silo_of
+from graph_models.analysis.groups import NO_GROUP
+from visualisations.labels import silo_of
 
 #: Colours of relationship kinds (ego view); kinds outside the vocabulary are grey.
 KIND_COLOURS: dict[str, str] = {

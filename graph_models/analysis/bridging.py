@@ -9,7 +9,7 @@
 
 "Group" is the value of a node attribute (``group`` by default: the grouping
 attribute chosen when the graph was projected, e.g. the silo); a node without it
-belongs to :data:`graph_models.projection.NO_GROUP`.
+belongs to :data:`graph_models.analysis.groups.NO_GROUP`.
 """
 
 from __future__ import annotations
@@ -24,18 +24,9 @@ import numpy as np
 from networkx.utils import not_implemented_for
 
 from graph_models.analysis.centrality import betweenness as _betweenness
-from graph_models.projection import NO_GROUP
+from graph_models.analysis.groups import node_groups, sorted_groups
 
 __all__ = ["articulation_points", "bridges", "bridging_centrality", "structural_holes"]
-
-
-def _groups(G: nx.Graph, attribute: str) -> dict[Hashable, Hashable]:
-    """The group of each node: its ``attribute`` value, or NO_GROUP when empty."""
-    return {v: (value if value else NO_GROUP) for v, value in G.nodes(data=attribute)}
-
-
-def _sorted_groups(groups) -> list:
-    return sorted(groups, key=lambda g: (str(type(g)), str(g)))
 
 
 @not_implemented_for("directed")
@@ -99,7 +90,7 @@ def bridges(G: nx.Graph, *, attribute: str = "group", with_span: bool | str = Tr
     .. [2] Easley D, Kleinberg J: Networks, Crowds, and Markets, section 3.2.
        Cambridge University Press, 2010.
     """
-    group = _groups(G, attribute)
+    group = node_groups(G, attribute)
     global_set = {frozenset(e) for e in nx.bridges(G)}
     adj = {v: set(nbrs) - {v} for v, nbrs in G.adjacency()}
 
@@ -235,7 +226,7 @@ def articulation_points(G: nx.Graph, *, attribute: str = "group") -> list[dict]:
     .. [2] Hopcroft J, Tarjan R: Algorithm 447: Efficient algorithms for graph
        manipulation. Communications of the ACM 16(6):372-378, 1973.
     """
-    group = _groups(G, attribute)
+    group = node_groups(G, attribute)
     position = {v: i for i, v in enumerate(G)}
     disc: dict = {}
     low: dict = {}
@@ -334,18 +325,18 @@ def _articulation_record(v, gv, r: int, pieces: list) -> dict:
     for g in outside:
         for h in masks:
             if h != g and not masks[g] & masks[h]:
-                joins.add(tuple(_sorted_groups((g, h))))
+                joins.add(tuple(sorted_groups((g, h))))
     return {
         "node": v,
         "group": gv,
         "component_size": r,
         "pieces": [
-            {"size": s, "groups": {g: counts[g] for g in _sorted_groups(counts)}}
+            {"size": s, "groups": {g: counts[g] for g in sorted_groups(counts)}}
             for s, _, counts in pieces
         ],
         "separated": r - 1 - pieces[0][0],
         "joins": [list(pair) for pair in sorted(joins, key=lambda p: [str(x) for x in p])],
-        "splits": _sorted_groups(g for g, mask in masks.items() if mask & (mask - 1)),
+        "splits": sorted_groups(g for g, mask in masks.items() if mask & (mask - 1)),
     }
 
 

@@ -11,7 +11,7 @@ from collections.abc import Hashable
 
 import networkx as nx
 
-from graph_models.projection import NO_GROUP
+from graph_models.analysis.groups import node_groups, sorted_groups
 
 __all__ = ["ROLES", "brokerage"]
 
@@ -48,7 +48,7 @@ def brokerage(G: nx.Graph, *, attribute: str = "group") -> dict:
         parallel ties are ignored.
     attribute : str
         Node attribute naming each node's group; a node without it belongs to
-        :data:`graph_models.projection.NO_GROUP`.
+        :data:`graph_models.analysis.groups.NO_GROUP`.
 
     Returns
     -------
@@ -104,9 +104,7 @@ def brokerage(G: nx.Graph, *, attribute: str = "group") -> dict:
        (R package, statnet). https://CRAN.R-project.org/package=sna
     """
     directed = G.is_directed()
-    group: dict[Hashable, Hashable] = {
-        v: (value if value else NO_GROUP) for v, value in G.nodes(data=attribute)
-    }
+    group: dict[Hashable, Hashable] = node_groups(G, attribute)
     if directed:
         succ = {v: set(nbrs) - {v} for v, nbrs in G.succ.items()}
         pred = {v: set(nbrs) - {v} for v, nbrs in G.pred.items()}
@@ -164,7 +162,7 @@ def brokerage(G: nx.Graph, *, attribute: str = "group") -> dict:
             summary[role] += c
             row[role] += c
     summary["brokers"] = sum(1 for counts in nodes.values() if counts["total"])
-    summary["by_group"] = {g: by_group[g] for g in sorted(by_group, key=str)}
+    summary["by_group"] = {g: by_group[g] for g in sorted_groups(by_group)}
     return {
         "nodes": nodes,
         "summary": summary,

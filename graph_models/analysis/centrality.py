@@ -150,10 +150,8 @@ def centrality(
     .. [8] Brin S, Page L: The anatomy of a large-scale hypertextual Web search
        engine. Computer Networks and ISDN Systems 30:107-117, 1998.
     """
-    _check_options(exact_threshold, k, backend)
-    n = len(G)
-    sampled = _is_sampled(n, exact_threshold, k)
-    nodes = list(G)
+    n, nodes, pivots = _plan(G, exact_threshold, k, seed, backend)
+    sampled = pivots is not None
     result: dict = {
         "degree": dict(G.degree()),
         "weighted_degree": dict(G.degree(weight=weight if weight is not None else "strength")),
@@ -167,7 +165,6 @@ def centrality(
         "distance": distance,
         "exact_threshold": exact_threshold,
     }
-    pivots = random.Random(seed).sample(nodes, k) if sampled else None
     if backend == "igraph":
         attrs = list(dict.fromkeys(a for a in (weight, distance) if a is not None))
         g, _ = to_igraph(G, edge_attrs=attrs)
@@ -243,11 +240,8 @@ def betweenness(
     .. [2] Brandes U, Pich C: Centrality estimation in large networks. International
        Journal of Bifurcation and Chaos 17(7):2303-2318, 2007.
     """
-    _check_options(exact_threshold, k, backend)
-    n = len(G)
-    sampled = _is_sampled(n, exact_threshold, k)
-    nodes = list(G)
-    pivots = random.Random(seed).sample(nodes, k) if sampled else None
+    n, nodes, pivots = _plan(G, exact_threshold, k, seed, backend)
+    sampled = pivots is not None
     if backend == "igraph":
         g, _ = to_igraph(G, edge_attrs=[distance] if distance is not None else [])
         values = _betweenness_igraph(g, nodes, distance, pivots)
@@ -264,6 +258,15 @@ def betweenness(
             "betweenness": _betweenness_method(sampled, k, seed),
         },
     }
+
+
+def _plan(G: nx.Graph, exact_threshold, k: int, seed: int, backend: str) -> tuple:
+    """``(n, nodes, pivots)`` after checking the options; ``pivots`` is None when exact,
+    else the ``k`` sources networkx itself would draw for ``seed``."""
+    _check_options(exact_threshold, k, backend)
+    nodes = list(G)
+    sampled = _is_sampled(len(nodes), exact_threshold, k)
+    return len(nodes), nodes, random.Random(seed).sample(nodes, k) if sampled else None
 
 
 def _check_options(exact_threshold: int | None, k: int, backend: str) -> None:

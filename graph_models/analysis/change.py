@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from graph_models.analysis.silos import node_groups, silo_report
+from graph_models.analysis.groups import node_groups
+from graph_models.analysis.silos import silo_report
 
 __all__ = ["compare", "HEADLINE_FIELDS"]
 

@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 
 import networkx as nx
 
-from graph_models.analysis.silos import node_groups, sorted_groups
+from graph_models.analysis.groups import node_groups, sorted_groups, stable_sorted
 
 __all__ = ["hidden_silos", "normalized_mutual_information", "ALGORITHMS", "BACKENDS"]
 
@@ -87,13 +87,6 @@ def normalized_mutual_information(labels_a, labels_b) -> float | None:
     return min(1.0, max(0.0, mi / ((h_a + h_b) / 2)))
 
 
-def _node_order(nodes) -> list:
-    try:
-        return sorted(nodes)
-    except TypeError:
-        return sorted(nodes, key=lambda n: (type(n).__name__, str(n)))
-
-
 def _run_igraph(algorithm, nodes, edges, weights, seed, resolution) -> list[int]:
     import igraph
 
@@ -125,8 +118,13 @@ def _run_networkx(algorithm, nodes, edges, weights, seed, resolution) -> list[in
     communities = nx.community.louvain_communities(
         H, weight=None if weights is None else "weight", resolution=resolution, seed=seed
     )
-    membership = [0] * len(nodes)
-    for c, members in enumerate(communities):
+    return _membership(communities, len(nodes))
+
+
+def _membership(parts, n: int) -> list[int]:
+    """The part number of each of the items ``0 .. n - 1``, from the list of parts."""
+    membership = [0] * n
+    for c, members in enumerate(parts):
         for i in members:
             membership[i] = c
     return membership
@@ -255,8 +253,8 @@ def hidden_silos(
     group_rank = {g: i for i, g in enumerate(all_groups)}
 
     tied = [n for n in G if any(v != n for v in G[n])]
-    nodes = _node_order(tied)
-    isolates = _node_order(set(G) - set(tied))
+    nodes = stable_sorted(tied)
+    isolates = stable_sorted(set(G) - set(tied))
     index = {n: i for i, n in enumerate(nodes)}
     edges, weights = [], ([] if weight is not None else None)
     for u, v, w in G.edges(data=weight, default=1):
@@ -300,10 +298,7 @@ def hidden_silos(
     for i, c in enumerate(raw):
         members[c].append(i)
     ordered = sorted(members.values(), key=lambda ms: (-len(ms), ms[0]))
-    membership_idx = [0] * len(nodes)
-    for cid, ms in enumerate(ordered):
-        for i in ms:
-            membership_idx[i] = cid
+    membership_idx = _membership(ordered, len(nodes))
 
     communities = []
     counts = []

@@ -21,13 +21,8 @@ from collections import defaultdict
 
 import networkx as nx
 
-from graph_models.analysis.silos import (
-    DEFAULT_FEW,
-    node_groups,
-    sorted_groups,
-    tie_matrix,
-    weak_pairs,
-)
+from graph_models.analysis.groups import node_groups, sorted_groups
+from graph_models.analysis.silos import DEFAULT_FEW, tie_matrix, weak_pairs
 
 __all__ = ["suggest_introductions"]
 

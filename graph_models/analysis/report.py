@@ -5,7 +5,9 @@ so a figure can be reproduced. Node references are whatever ids the graph carrie
 the service passes a graph already relabelled by
 :func:`graph_models.visibility.public_graph`, and the result through
 :func:`graph_models.visibility.redact`, so this module never needs to know about
-consent.
+consent. Every key of every section is declared in
+:mod:`graph_models.analysis.report_schema` (types, descriptions, and which fields name a
+node or a group); a new key must be declared there, or the tests refuse the report.
 
 Sections
 --------

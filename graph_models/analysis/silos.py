@@ -1,9 +1,8 @@
 """Silos: how the ties of a network fall within and between groups.
 
 A *group* (a "silo") is the value of a grouping attribute on each node: ``group`` by
-default, which :func:`graph_models.projection.project` fills with the silo,
-organisation, area or tag chosen by the map's ``group_by``. A node without a value
-(missing, ``None`` or ``""``) belongs to the group :data:`NO_GROUP`.
+default (see :mod:`graph_models.analysis.groups`, which also defines
+:data:`~graph_models.analysis.groups.NO_GROUP`, the group of nodes without a value).
 
 Every function takes an undirected :class:`networkx.Graph` first and returns plain,
 JSON-serialisable dicts and lists; an undefined figure is ``None``, never ``NaN``.
@@ -35,12 +34,9 @@ from itertools import combinations
 
 import networkx as nx
 
-from graph_models.projection import NO_GROUP
+from graph_models.analysis.groups import node_groups, sorted_groups
 
 __all__ = [
-    "NO_GROUP",
-    "node_groups",
-    "sorted_groups",
     "tie_matrix",
     "ei_index",
     "assortativity",
@@ -54,38 +50,6 @@ DEFAULT_THRESHOLD = 0.25
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def node_groups(G: nx.Graph, attribute: str = "group") -> dict:
-    """Map each node of ``G`` to its group (:data:`NO_GROUP` when it has none).
-
-    Examples
-    --------
-    >>> G = nx.Graph()
-    >>> G.add_node("a", group="health")
-    >>> G.add_node("b")
-    >>> node_groups(G)
-    {'a': 'health', 'b': '(none)'}
-    """
-    out = {}
-    for n, value in G.nodes(data=attribute):
-        out[n] = NO_GROUP if value is None or value == "" else value
-    return out
-
-
-def sorted_groups(groups) -> list:
-    """The distinct ``groups`` in a deterministic order (sorted; by type then text if mixed).
-
-    Examples
-    --------
-    >>> sorted_groups(["police", "health", "police"])
-    ['health', 'police']
-    """
-    distinct = set(groups)
-    try:
-        return sorted(distinct)
-    except TypeError:
-        return sorted(distinct, key=lambda g: (type(g).__name__, str(g)))
 
 
 def _ratio(num: float, den: float) -> float | None:

@@ -10,6 +10,11 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from graph_models.analysis.report import SECTIONS
+from graph_models.analysis.report_schema import (
+    ChangeReportSchema,
+    ReportSchema,
+    section_report_schema,
+)
 from service.api.args import PageArgs
 from service.api.blueprint import Blueprint
 from service.usecases.reports import cached_change, cached_report, paged
@@ -30,21 +35,6 @@ class AnalysisArgs(PageArgs):
     )
     as_of = fields.Date(metadata={"description": "analyse the map as it was on this day"})
     seed = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**31 - 1))
-
-
-class ReportSchema(ma.Schema):
-    """The report's parts (each section documents its own method and parameters)."""
-
-    map = fields.Dict()
-    parameters = fields.Dict()
-    graph = fields.Dict()
-    page = fields.Dict()
-    centrality = fields.Dict()
-    bridging = fields.Dict()
-    silos = fields.Dict()
-    communities = fields.Dict()
-    introductions = fields.Dict()
-    change = fields.Dict()
 
 
 class ChangeArgs(ma.Schema):
@@ -79,7 +69,7 @@ def whole_report(args, map_id):
 
 @blp.route("/change", methods=["GET"])
 @blp.arguments(ChangeArgs, location="query")
-@blp.response(200, ReportSchema)
+@blp.response(200, ChangeReportSchema)
 def change(args, map_id):
     """The same headline figures at two dates, and cross-silo ties gained and lost."""
     about, result = cached_change(
@@ -103,6 +93,6 @@ def _section_view(section: str):
 for _section in SECTIONS:
     blp.route(f"/{_section}", methods=["GET"])(
         blp.arguments(AnalysisArgs, location="query")(
-            blp.response(200, ReportSchema)(_section_view(_section))
+            blp.response(200, section_report_schema(_section))(_section_view(_section))
         )
     )

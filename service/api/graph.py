@@ -6,6 +6,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from graph_models import schemas
+from graph_models.graph_schema import GraphSchema
 from graph_models.io.rows import build_batch
 from service.api.blueprint import Blueprint
 from service.usecases import viewer_graphs
@@ -19,12 +20,6 @@ blp = Blueprint(
 class BulkResultSchema(ma.Schema):
     created = fields.Integer()
     updated = fields.Integer()
-
-
-class GraphSchema(ma.Schema):
-    map = fields.Dict()
-    nodes = fields.List(fields.Dict())
-    edges = fields.List(fields.Dict())
 
 
 class AsOfArgs(ma.Schema):

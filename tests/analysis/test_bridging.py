@@ -18,7 +18,7 @@ from graph_models.analysis.bridging import (
     bridging_centrality,
     structural_holes,
 )
-from graph_models.projection import NO_GROUP
+from graph_models.analysis.groups import NO_GROUP
 
 TOL = 1e-9
 

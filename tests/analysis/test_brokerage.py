@@ -13,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph_models.analysis.brokerage import ROLES, brokerage
+from graph_models.analysis.groups import NO_GROUP
 from graph_models.model import Map, Organisation, Relationship
-from graph_models.projection import NO_GROUP, directed_ties, project
+from graph_models.projection import directed_ties, project
 from graph_models.store.base import GraphRecords
 
 ZERO = dict.fromkeys((*ROLES, "total"), 0)

@@ -17,11 +17,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from graph_models.analysis.groups import NO_GROUP, node_groups
 from graph_models.analysis.silos import (
-    NO_GROUP,
     assortativity,
     ei_index,
-    node_groups,
     silo_modularity,
     silo_report,
     tie_matrix,
