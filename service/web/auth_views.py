@@ -20,13 +20,14 @@ from graph_models.model import EntityType
 from service.api.context import store
 from service.auth import COMMUNITY, Principal, principal_by_id, start_session, verify_secret
 from service.errors import error_response
+from service.i18n import gettext, lazy_gettext
 from service.policy import client_address, over_limit, too_many
 
 bp = Blueprint("web_auth", __name__)
 
 
 class LoginForm(FlaskForm):
-    token = PasswordField("Token", validators=[DataRequired(), Length(max=200)])
+    token = PasswordField(lazy_gettext("Token"), validators=[DataRequired(), Length(max=200)])
 
 
 class LogoutForm(FlaskForm):
@@ -50,7 +51,9 @@ def landing(principal: Principal) -> str:
 def _sign_in(secret: str):
     """``(principal, None)``, or ``(None, error response)`` for a wrong or throttled token."""
     if over_limit("AUTH_FAILURE_RATE_LIMIT", client_address(), hit=False):
-        return None, too_many("failed sign-in attempts")
+        return None, too_many(
+            gettext("too many failed sign-in attempts; wait a minute and try again")
+        )
     principal = verify_secret(secret)
     if principal is None:
         over_limit("AUTH_FAILURE_RATE_LIMIT", client_address(), hit=True)
@@ -68,9 +71,12 @@ def login():
         if principal is not None:
             start_session(principal)
             return redirect(landing(principal))
-        error, status = "That token is not valid (it may have expired or been revoked).", 401
+        error, status = (
+            gettext("That token is not valid (it may have expired or been revoked)."),
+            401,
+        )
     elif form.is_submitted():
-        error, status = "The form expired or was incomplete; please try again.", 400
+        error, status = gettext("The form expired or was incomplete; please try again."), 400
     current = principal_by_id(session["tid"]) if session.get("tid") else None
     return (
         render_template(
@@ -90,7 +96,7 @@ def logout():
     if LogoutForm().validate_on_submit():
         session.clear()
         return redirect(url_for("web_auth.login"))
-    return error_response(400, "the form expired; please sign out again from /login")
+    return error_response(400, gettext("the form expired; please sign out again from /login"))
 
 
 @bp.get("/share/<token>")
@@ -99,6 +105,6 @@ def share(token):
     if throttled:
         return throttled
     if principal is None:
-        return error_response(401, "this share link is not valid (expired or revoked?)")
+        return error_response(401, gettext("this share link is not valid (expired or revoked?)"))
     start_session(principal)
     return redirect(landing(principal))

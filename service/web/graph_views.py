@@ -21,6 +21,7 @@ from graph_models.model import RELATIONSHIP_KINDS
 from graph_models.projection import check_group_by, project
 from graph_models.visibility import MIN_GROUP_SIZE, public_graph, small_groups
 from service.api.context import full_access, store
+from service.i18n import gettext, ngettext
 from visualisations import assets
 from visualisations.labels import restrict
 from visualisations.render import render_ego, render_map, render_silos, structural_highlight
@@ -57,7 +58,7 @@ def _args() -> dict:
         args = ViewArgs().load(flat)
     except ma.ValidationError as exc:
         raise InvalidInput(
-            "some query parameters are not valid", exc.normalized_messages()
+            gettext("some query parameters are not valid"), exc.normalized_messages()
         ) from None
     check_group_by(args["group_by"])
     return args
@@ -98,7 +99,7 @@ def ego_graph(map_id: str, node_id: str, args: dict | None = None):
     G = _viewer_graph(records, args, small=small)
     centre = G.graph["public_ids"].get(node_id)
     if centre is None or centre not in G:
-        raise NotFound(f"no person or organisation {node_id!r} to show")
+        raise NotFound(gettext("no person or organisation %(node)s to show", node=repr(node_id)))
     return records, G, centre
 
 
@@ -154,12 +155,17 @@ def silo_view(map_id):
     if small:
         # viewers: no figure about a group of fewer than five people (DESIGN §4)
         G = restrict(G, [n for n, grp in G.nodes(data="group") if grp not in small])
-        notice = f"{len(small)} group(s) with fewer than {MIN_GROUP_SIZE} people are not shown."
+        notice = ngettext(
+            "%(num)s group with fewer than %(size)s people is not shown.",
+            "%(num)s groups with fewer than %(size)s people are not shown.",
+            len(small),
+            size=MIN_GROUP_SIZE,
+        )
     html = render_silos(
         G,
         attribute="group",
         silo_colours=records.map.silo_colours(),
-        title=f"{records.map.name}: silos",
+        title=gettext("%(map)s: silos", map=records.map.name),
         standalone=args["download"],
         asset_base=ASSET_BASE,
         notice=notice,

@@ -14,6 +14,7 @@ from flask import Blueprint, render_template, request
 from graph_models.model import EntityType
 from service.api.analysis import cached_change, cached_report
 from service.api.context import store
+from service.i18n import format_date, gettext
 from service.web.charts import change_chart, tie_heatmap
 
 bp = Blueprint("pages_dashboard", __name__)
@@ -30,9 +31,13 @@ def _since() -> tuple[date, str | None]:
     try:
         chosen = date.fromisoformat(raw)
     except ValueError:
-        return today - timedelta(days=365), "That date is not valid; showing the last year."
+        return today - timedelta(days=365), gettext(
+            "That date is not valid; showing the last year."
+        )
     if chosen > today:
-        return today - timedelta(days=365), "That date is in the future; showing the last year."
+        return today - timedelta(days=365), gettext(
+            "That date is in the future; showing the last year."
+        )
     return chosen, None
 
 
@@ -95,17 +100,19 @@ def dashboard(map_id):
         matrix["groups"],
         matrix["counts"],
         colours=colours,
-        title="Ties between silos: each cell counts the ties between the silo of its row "
-        "and the silo of its column",
+        title=gettext(
+            "Ties between silos: each cell counts the ties between the silo of its row "
+            "and the silo of its column"
+        ),
     )
     diff = change["change"]
     before, after = diff["before"], diff["after"]
     chart = change_chart(
         [
-            (since.strftime("%d %b %Y"), before.get("cross_group_ties")),
-            ("today", after.get("cross_group_ties")),
+            (format_date(since, "d MMM y"), before.get("cross_group_ties")),
+            (gettext("today"), after.get("cross_group_ties")),
         ],
-        title=f"Ties across silos on {since.isoformat()} and today",
+        title=gettext("Ties across silos on %(date)s and today", date=since.isoformat()),
     )
     return render_template(
         "dashboard.html",

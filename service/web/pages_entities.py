@@ -22,6 +22,7 @@ from graph_models.model import (
 from graph_models.visibility import public_records
 from service.api.context import actor, forget_cached, full_access, secret, store
 from service.api.entities import build_entity
+from service.i18n import gettext, lazy_gettext, org_kind_label
 from service.policy import PAGE_KINDS
 from service.web.forms import field_errors, optional, tags, text
 
@@ -36,27 +37,27 @@ SINGULAR = {"people": "person", "organisations": "organisation", "relationships"
 PAGE_SIZE = 25
 
 KIND_LABELS = {
-    "knows": "knows (person – person)",
-    "works_with": "works with (person – person)",
-    "mentors": "mentors (person → person)",
-    "member_of": "is a member of (person → organisation)",
-    "works_for": "works for (person → organisation)",
-    "volunteers_at": "volunteers at (person → organisation)",
-    "leads": "leads (person → organisation)",
-    "partners_with": "partners with (organisation – organisation)",
-    "funds": "funds (organisation → organisation)",
-    "commissions": "commissions (organisation → organisation)",
-    "refers_to": "refers to (organisation → organisation)",
+    "knows": lazy_gettext("knows (person – person)"),
+    "works_with": lazy_gettext("works with (person – person)"),
+    "mentors": lazy_gettext("mentors (person → person)"),
+    "member_of": lazy_gettext("is a member of (person → organisation)"),
+    "works_for": lazy_gettext("works for (person → organisation)"),
+    "volunteers_at": lazy_gettext("volunteers at (person → organisation)"),
+    "leads": lazy_gettext("leads (person → organisation)"),
+    "partners_with": lazy_gettext("partners with (organisation – organisation)"),
+    "funds": lazy_gettext("funds (organisation → organisation)"),
+    "commissions": lazy_gettext("commissions (organisation → organisation)"),
+    "refers_to": lazy_gettext("refers to (organisation → organisation)"),
 }
 VISIBILITY_LABELS = [
-    ("named", "Named: may be shown by name"),
-    ("anonymised", "Anonymised: shown only as “a person in <silo>”"),
-    ("hidden", "Hidden: counted, never shown or listed to viewers"),
+    ("named", lazy_gettext("Named: may be shown by name")),
+    ("anonymised", lazy_gettext("Anonymised: shown only as “a person in <silo>”")),
+    ("hidden", lazy_gettext("Hidden: counted, never shown or listed to viewers")),
 ]
 _FRIENDLY = {
-    "Missing data for required field.": "This is required.",
-    "Shorter than minimum length 1.": "This is required.",
-    "Field may not be null.": "This is required.",
+    "Missing data for required field.": lazy_gettext("This is required."),
+    "Shorter than minimum length 1.": lazy_gettext("This is required."),
+    "Field may not be null.": lazy_gettext("This is required."),
 }
 
 
@@ -147,13 +148,19 @@ def _resolve(map_id: str, value: str, field_name: str) -> str:
         return found[0].id
     if not found:
         raise InvalidInput(
-            "no such person or organisation",
-            {field_name: ["No person or organisation has this name in the map."]},
+            gettext("no such person or organisation"),
+            {field_name: [gettext("No person or organisation has this name in the map.")]},
         )
     ids = ", ".join(n.id for n in found[:5])
     raise InvalidInput(
-        "ambiguous name",
-        {field_name: [f"Several have this name; type the id of the one you mean ({ids})."]},
+        gettext("ambiguous name"),
+        {
+            field_name: [
+                gettext(
+                    "Several have this name; type the id of the one you mean (%(ids)s).", ids=ids
+                )
+            ]
+        },
     )
 
 
@@ -175,14 +182,14 @@ def _values(kind: str, form, map_id: str) -> dict:
     for end in ("source", "target"):
         typed = text(form, end)
         if not typed:
-            errors[end] = ["This is required."]
+            errors[end] = [gettext("This is required.")]
             continue
         try:
             values[end] = _resolve(map_id, typed, end)
         except InvalidInput as exc:
             errors.update(exc.errors)
     if errors:
-        raise InvalidInput("some fields are not valid", errors)
+        raise InvalidInput(gettext("some fields are not valid"), errors)
     return values
 
 
@@ -228,7 +235,7 @@ def _render_form(kind: str, m, form: dict, errors: dict, entity_id: str | None):
         entity_id=entity_id,
         silo_options=[(s.name, s.name) for s in m.silos],
         visibility_options=VISIBILITY_LABELS,
-        org_kind_options=[(k.value, k.value) for k in OrganisationKind],
+        org_kind_options=[(k.value, org_kind_label(k.value)) for k in OrganisationKind],
         kind_options=[(k, KIND_LABELS[k]) for k in RELATIONSHIP_KINDS],
         strength_options=[(str(i), f"{i}") for i in range(1, 6)],
         node_options=node_options,
@@ -253,7 +260,7 @@ def _new_view(kind: str):
                 field_errors(exc) if isinstance(exc, InvalidInput) else {"_form": [exc.message]}
             )
             return _render_form(kind, m, request.form.to_dict(), errors, None)
-        flash(f"Added {_describe(kind, entity)}.")
+        flash(_describe(kind, "added", entity))
         if request.form.get("then") == "another":
             return redirect(url_for(f"pages_entities.{kind}_new", map_id=map_id))
         return redirect(url_for(f"pages_entities.{kind}_list", map_id=map_id))
@@ -261,10 +268,19 @@ def _new_view(kind: str):
     return view
 
 
-def _describe(kind: str, entity) -> str:
+def _describe(kind: str, done: str, entity) -> str:
+    """The flash message after ``done`` ("added", "saved", "deleted") to ``entity``."""
     if kind == "relationships":
-        return "the relationship"
-    return f"“{entity.name}”"
+        return {
+            "added": gettext("Added the relationship."),
+            "saved": gettext("Saved the relationship."),
+            "deleted": gettext("Deleted the relationship."),
+        }[done]
+    return {
+        "added": gettext("Added “%(name)s”.", name=entity.name),
+        "saved": gettext("Saved “%(name)s”.", name=entity.name),
+        "deleted": gettext("Deleted “%(name)s”.", name=entity.name),
+    }[done]
 
 
 def _edit_view(kind: str):
@@ -292,7 +308,7 @@ def _edit_view(kind: str):
                 field_errors(exc) if isinstance(exc, InvalidInput) else {"_form": [exc.message]}
             )
             return _render_form(kind, m, request.form.to_dict(), errors, entity_id)
-        flash(f"Saved {_describe(kind, updated)}.")
+        flash(_describe(kind, "saved", updated))
         return redirect(url_for(f"pages_entities.{kind}_list", map_id=map_id))
 
     return view
@@ -327,7 +343,7 @@ def _delete_view(kind: str):
         except NotFound:
             abort(404)
         forget_cached(map_id)
-        flash(f"Deleted {_describe(kind, entity)}.")
+        flash(_describe(kind, "deleted", entity))
         return redirect(url_for(f"pages_entities.{kind}_list", map_id=map_id))
 
     return view

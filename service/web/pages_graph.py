@@ -12,20 +12,21 @@ from flask import Blueprint, render_template, request, url_for
 from graph_models.analysis.report import NODE_METRICS
 from graph_models.model import RELATIONSHIP_KINDS
 from service.api.context import store
+from service.i18n import lazy_gettext
 from service.web.pages_entities import KIND_LABELS
 
 bp = Blueprint("pages_graph", __name__)
 
-VIEWS = {"map": "The whole map", "silos": "Silos only"}
+VIEWS = {"map": lazy_gettext("The whole map"), "silos": lazy_gettext("Silos only")}
 METRIC_LABELS = {
-    "degree": "number of ties",
-    "weighted_degree": "number and strength of ties",
-    "betweenness": "how often they sit between others",
-    "closeness": "how close they are to everyone",
-    "pagerank": "ties to well-tied people",
-    "eigenvector": "ties to well-tied people",
-    "constraint": "how closed-in their contacts are",
-    "brokerage": "brokerage across silos",
+    "degree": lazy_gettext("number of ties"),
+    "weighted_degree": lazy_gettext("number and strength of ties"),
+    "betweenness": lazy_gettext("how often they sit between others"),
+    "closeness": lazy_gettext("how close they are to everyone"),
+    "pagerank": lazy_gettext("ties to well-tied people (PageRank)"),
+    "eigenvector": lazy_gettext("ties to well-tied people (eigenvector)"),
+    "constraint": lazy_gettext("how closed-in their contacts are"),
+    "brokerage": lazy_gettext("brokerage across silos"),
 }
 
 
@@ -54,7 +55,7 @@ def graph(map_id):
         view=view,
         views=VIEWS,
         metric=metric,
-        metrics=[(k, f"{k.replace('_', ' ')}: {METRIC_LABELS.get(k, '')}") for k in NODE_METRICS],
+        metrics=[(k, METRIC_LABELS.get(k, k.replace("_", " "))) for k in NODE_METRICS],
         silos=silos,
         kinds=kinds,
         kind_labels=KIND_LABELS,

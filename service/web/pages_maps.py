@@ -9,6 +9,7 @@ from graph_models.errors import Conflict, InvalidInput
 from graph_models.model import DEFAULT_SILOS
 from service.api.context import store
 from service.auth import current_principal
+from service.i18n import gettext
 from service.web.forms import field_errors, text
 
 bp = Blueprint("pages_maps", __name__)
@@ -53,7 +54,9 @@ def new_map():
         except (InvalidInput, Conflict) as exc:
             errors = field_errors(exc) if isinstance(exc, InvalidInput) else {"id": [exc.message]}
         else:
-            flash(f"Map “{m.name}” created. Add people next, or import a file.")
+            flash(
+                gettext("Map “%(name)s” created. Add people next, or import a file.", name=m.name)
+            )
             return redirect(url_for("pages_dashboard.dashboard", map_id=m.id))
         rows = _silo_rows(form)
     else:

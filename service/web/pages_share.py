@@ -14,13 +14,17 @@ from graph_models.model import Visibility
 from service import auth
 from service.api.context import actor, store
 from service.api.tokens import check_subject, token_summary
+from service.i18n import gettext, lazy_gettext
 
 bp = Blueprint("pages_share", __name__)
 
 ROLES = [
-    ("viewer", "Viewer (commissioner): reads the map's analysis, small groups hidden"),
-    ("community", "Community link: one person's or organisation's own web only"),
-    ("coordinator", "Coordinator: reads and changes everything in this map"),
+    (
+        "viewer",
+        lazy_gettext("Viewer (commissioner): reads the map’s analysis, small groups hidden"),
+    ),
+    ("community", lazy_gettext("Community link: one person’s or organisation’s own web only")),
+    ("coordinator", lazy_gettext("Coordinator: reads and changes everything in this map")),
 ]
 
 
@@ -60,7 +64,7 @@ def share(map_id):
     values = {"role": role, "subject": form.get("subject", "") if role == auth.COMMUNITY else ""}
     errors = {}
     if role not in auth.MAP_ROLES:
-        errors["role"] = ["Choose who the link is for."]
+        errors["role"] = [gettext("Choose who the link is for.")]
     else:
         try:
             values["subject"] = check_subject(map_id, values)
@@ -79,5 +83,5 @@ def share(map_id):
 @bp.post("/maps/<map_id>/share/<token_id>/revoke")
 def revoke(map_id, token_id):
     store().revoke_token(map_id, token_id, at=auth.now_iso(), actor=actor())
-    flash("The link was revoked: it no longer opens anything.")
+    flash(gettext("The link was revoked: it no longer opens anything."))
     return redirect(url_for("pages_share.share", map_id=map_id))

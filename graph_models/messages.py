@@ -1,0 +1,225 @@
+"""Sentences the domain writes for people, as codes with parameters (no Flask here).
+
+The domain never decides the reader's language. Where it produces text a person reads
+(an import's row errors, a file it cannot read, a report's reasons), it makes a
+:class:`Message`: a ``code`` from :data:`TEMPLATES`, and ``params``. A Message *is* its
+English text (a ``str`` subclass), so logs, the CLI, JSON and tests that compare
+English keep working unchanged; the service turns it into the reader's language with
+:meth:`Message.render` and its gettext catalogue (``service.i18n.translate``).
+
+The English templates are marked with :func:`N_` / :func:`NP_` so that ``pybabel
+extract`` (``babel.cfg``) puts them in the catalogue; a translator translates the
+template, placeholders (``%(name)s``) included, and may reorder them. Plural templates
+take their count as the ``num`` parameter (an int) and show it as ``%(num)s``.
+
+>>> m = Message("import.file_empty")
+>>> m, m.code
+('the file is empty', 'import.file_empty')
+>>> Message("import.rows_with_problems", num=1200)
+'1,200 rows with problems; nothing was written'
+>>> Message("import.rows_with_problems", num=1) == "1 row with problems; nothing was written"
+True
+"""
+
+from __future__ import annotations
+
+import gettext as _stdlib_gettext
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+def N_(text: str) -> str:
+    """Mark a template for extraction (``pybabel extract -k N_``); returns it unchanged."""
+    return text
+
+
+@dataclass(frozen=True)
+class Plural:
+    """A template with a singular and a plural form, chosen by the ``num`` parameter."""
+
+    singular: str
+    plural: str
+
+
+def NP_(singular: str, plural: str) -> Plural:  # noqa: N802 - gettext's naming
+    """Mark a plural template for extraction (``pybabel extract -k NP_:1,2``)."""
+    return Plural(singular, plural)
+
+
+#: code -> English template. Placeholders are ``%(name)s``; ``num`` is a plural's count.
+TEMPLATES: dict[str, str | Plural] = {
+    # reading a file (graph_models.io.readers)
+    "import.file_empty": N_("the file is empty"),
+    "import.xls_unsupported": N_(
+        "old Excel .xls files cannot be read; save the workbook as .xlsx or CSV"
+    ),
+    "import.unknown_format": N_("unknown format %(format)s"),
+    "import.one_of": N_("one of: %(choices)s"),
+    "import.entity_tabular_only": N_("entity applies to CSV and XLSX files only"),
+    "import.file_holds_whole_map": N_("a %(format)s file holds a whole map"),
+    "import.not_xlsx_zip": N_("this is not an XLSX workbook (not a zip file)"),
+    "import.encoding_unknown": N_("the file's text encoding is not UTF-8 or Windows-1252"),
+    "import.encoding_detail": N_(
+        "unknown text encoding: cannot decode byte %(position)s as UTF-8 or Windows-1252; "
+        "save the file as CSV UTF-8"
+    ),
+    "import.no_rows": N_("the file has no rows"),
+    "import.no_known_header": N_(
+        "the first rows name no column Bridgemap knows "
+        "(expected a header such as: %(expected)s; separated by commas)"
+    ),
+    "import.csv_unreadable": N_("%(sheet)s: the file cannot be read as CSV (%(detail)s)"),
+    "import.entity_unknown_rows": N_(
+        "cannot tell whether these rows are people or organisations: add a role, "
+        "contact or visibility column (people) or kind (organisations), name the "
+        "file or sheet people/organisations, or give entity="
+    ),
+    "import.csv_unreadable_from_here": N_("the file cannot be read as CSV from here: %(detail)s"),
+    "import.binary_not_csv": N_("this does not look like a CSV text file (it holds binary data)"),
+    "import.bad_zip": N_("the file is not a valid zip archive (XLSX files are zips)"),
+    "import.zip_too_big": N_("the archive unpacks to more than %(mib)s MiB; split it"),
+    "import.zip_no_csv": N_("the zip archive holds no .csv files"),
+    "import.zip_not_xlsx": N_("the zip file is not an XLSX workbook"),
+    "import.workbook_unreadable": N_("the workbook cannot be read: %(detail)s"),
+    "import.sheet_unreadable": N_("sheet %(sheet)s cannot be read: %(detail)s"),
+    "import.cell_formula": N_(
+        "%(cell)s holds a formula (%(formula)s); Bridgemap does not run formulas: "
+        "paste the values instead"
+    ),
+    "import.cell_error": N_("%(cell)s holds a spreadsheet error (%(value)s)"),
+    "import.json_invalid": N_("the file is not valid JSON: %(detail)s"),
+    "import.unknown_section": N_("unknown section"),
+    "import.not_an_object": N_("not an object"),
+    "import.must_be_list": N_("must be a list"),
+    "import.xml_malformed": N_("the XML is malformed: %(detail)s"),
+    "import.graph_unreadable": N_("the %(format)s file cannot be read: %(detail)s"),
+    # checking rows against each other and the map (graph_models.io.importer)
+    "import.rows_with_problems": NP_(
+        "%(num)s row with problems; nothing was written",
+        "%(num)s rows with problems; nothing was written",
+    ),
+    "import.cannot_import": N_("the file cannot be imported; nothing was written"),
+    "import.rows_with_problems_listed": NP_(
+        "%(num)s row with problems; nothing was written (the first %(listed)s are listed)",
+        "%(num)s rows with problems; nothing was written (the first %(listed)s are listed)",
+    ),
+    "import.unknown_entity": N_("unknown entity %(entity)s"),
+    "import.entity_choices": N_("one of: people, organisations, relationships"),
+    "import.people_share_name": NP_(
+        "%(num)s people have this name (%(ids)s); add an id",
+        "%(num)s people have this name (%(ids)s); add an id",
+    ),
+    "import.organisations_share_name": NP_(
+        "%(num)s organisations have this name (%(ids)s); add an id",
+        "%(num)s organisations have this name (%(ids)s); add an id",
+    ),
+    "import.id_repeated": N_("id %(id)s is also on %(where)s; ids must be unique"),
+    "import.person_name_repeated": N_(
+        "the same name is also on %(where)s (rows without an id are matched by name): "
+        "give each row an id if they are different persons"
+    ),
+    "import.organisation_name_repeated": N_(
+        "the same name is also on %(where)s (rows without an id are matched by name): "
+        "give each row an id if they are different organisations"
+    ),
+    "import.already_a_person": N_("%(id)s is already a person in this map"),
+    "import.already_an_organisation": N_("%(id)s is already an organisation in this map"),
+    "import.name_ambiguous": NP_(
+        "%(num)s people or organisations are named %(name)s (%(ids)s); use an id",
+        "%(num)s people or organisations are named %(name)s (%(ids)s); use an id",
+    ),
+    "import.refers_to_bad_row": N_("refers to %(where)s, which has problems"),
+    "import.no_such_node": N_(
+        "no person or organisation with this id or name in the file or the map"
+    ),
+    "import.tie_repeated": N_("the same tie (source, kind, target) is also on %(where)s"),
+    "import.where": N_("%(sheet)s row %(row)s"),
+    # building entities for a map (graph_models.io.rows)
+    "rows.too_many_silos": N_("too many silos"),
+    "rows.silo_limit": N_("a map has at most %(max)s silos; %(name)s is one more"),
+    "rows.some_rows_invalid": N_("some rows are not valid; nothing was written"),
+    # why a silo pair is weak (graph_models.analysis.silos, shown in reports)
+    "silos.reason.no_ties": N_("no ties"),
+    "silos.reason.few_ties": N_("few ties"),
+    "silos.reason.low_density": N_("low density"),
+}
+
+#: marshmallow's own validation messages (English, ``{name}`` placeholders) and their
+#: gettext msgids: the service translates a marshmallow message by matching it here.
+MARSHMALLOW_MESSAGES: list[tuple[str, str]] = [
+    ("Missing data for required field.", N_("This is required.")),
+    ("Field may not be null.", N_("This is required.")),
+    ("Shorter than minimum length 1.", N_("This is required.")),
+    ("Unknown field.", N_("Unknown field.")),
+    ("Invalid input type.", N_("Invalid input type.")),
+    ("Not a valid string.", N_("Not a valid string.")),
+    ("Not a valid integer.", N_("Not a valid integer.")),
+    ("Not a valid number.", N_("Not a valid number.")),
+    ("Not a valid boolean.", N_("Not a valid boolean.")),
+    ("Not a valid date.", N_("Not a valid date.")),
+    ("Not a valid datetime.", N_("Not a valid datetime.")),
+    ("Not a valid list.", N_("Not a valid list.")),
+    ("Not a valid mapping type.", N_("Not a valid mapping type.")),
+    ("Not a valid email address.", N_("Not a valid email address.")),
+    ("String does not match expected pattern.", N_("String does not match expected pattern.")),
+    ("Invalid value.", N_("Invalid value.")),
+    ("Must be one of: {choices}.", N_("Must be one of: %(choices)s.")),
+    ("Must be one of: {choices}", N_("Must be one of: %(choices)s")),
+    ("Length must be between {min} and {max}.", N_("Length must be between %(min)s and %(max)s.")),
+    ("Shorter than minimum length {min}.", N_("Shorter than minimum length %(min)s.")),
+    ("Longer than maximum length {max}.", N_("Longer than maximum length %(max)s.")),
+    ("Length must be {equal}.", N_("Length must be %(equal)s.")),
+    (
+        "Must be greater than or equal to {min} and less than or equal to {max}.",
+        N_("Must be greater than or equal to %(min)s and less than or equal to %(max)s."),
+    ),
+    ("Must be greater than or equal to {min}.", N_("Must be greater than or equal to %(min)s.")),
+    ("Must be less than or equal to {max}.", N_("Must be less than or equal to %(max)s.")),
+]
+
+
+class Message(str):
+    """A sentence for a person: its English text, with the ``code`` and ``params`` it was
+    made from, so the service can show it in the reader's language."""
+
+    code: str
+    params: dict
+
+    def __new__(cls, code: str, **params) -> Message:
+        text = _render(TEMPLATES[code], params, _stdlib_gettext.NullTranslations(), _english)
+        self = super().__new__(cls, text)
+        self.code = code
+        self.params = params
+        return self
+
+    def __str__(self) -> str:  # str() keeps the code (a plain str copy would lose it)
+        return self
+
+    def __reduce__(self):
+        return (_rebuild, (self.code, self.params))
+
+    def render(self, translations, number: Callable[[int], str] | None = None) -> str:
+        """The sentence through ``translations`` (``gettext``/``ngettext`` methods, e.g. a
+        Babel catalogue); ``number`` formats the plural count (default: ``1,234``)."""
+        return _render(TEMPLATES[self.code], self.params, translations, number or _english)
+
+
+def _rebuild(code: str, params: dict) -> Message:
+    return Message(code, **params)
+
+
+def _english(n: int) -> str:
+    return f"{n:,}"
+
+
+def _render(template, params: dict, translations, number) -> str:
+    values = {
+        k: v.render(translations, number) if isinstance(v, Message) else str(v)
+        for k, v in params.items()
+    }
+    if isinstance(template, Plural):
+        count = int(params.get("num", 0))
+        values["num"] = number(count)
+        return translations.ngettext(template.singular, template.plural, count) % values
+    text = translations.gettext(template)
+    return text % values if values else text
