@@ -84,9 +84,25 @@ TEMPLATES: dict[str, str | Plural] = {
     "import.sheet_unreadable": N_("sheet %(sheet)s cannot be read: %(detail)s"),
     "import.cell_formula": N_(
         "%(cell)s holds a formula (%(formula)s); Bridgemap does not run formulas: "
-        "paste the values instead"
+        "paste it as a value"
     ),
     "import.cell_error": N_("%(cell)s holds a spreadsheet error (%(value)s)"),
+    "import.cell": N_("cell %(cell)s"),
+    "import.json_not_object": N_(
+        'a JSON import is an object: {"map": ..., "people": [...], '
+        '"organisations": [...], "relationships": [...]}'
+    ),
+    "import.xml_dtd": N_("the XML declares a DTD or entities, which are refused for safety"),
+    "import.refused": N_("refused: %(reason)s"),
+    "import.graphml_no_graph": N_("the GraphML file holds no <graph>"),
+    "import.gexf_no_graph": N_("the GEXF file holds no <graph>"),
+    "import.node_type_needed": N_("each node needs a type attribute: person or organisation"),
+    # the columns of a sheet (graph_models.io.columns)
+    "import.column_did_you_mean": N_(
+        "unknown column; did you mean %(column)s? (rename it, or remove the column)"
+    ),
+    "import.column_twice": N_("this column and %(other)s both mean %(field)s; keep one"),
+    "import.column_missing": N_("missing column %(column)s (%(meaning)s); every row needs one"),
     "import.json_invalid": N_("the file is not valid JSON: %(detail)s"),
     "import.unknown_section": N_("unknown section"),
     "import.not_an_object": N_("not an object"),
@@ -189,7 +205,8 @@ class Message(str):
         text = _render(TEMPLATES[code], params, _stdlib_gettext.NullTranslations(), _english)
         self = super().__new__(cls, text)
         self.code = code
-        self.params = params
+        # ints stay ints (a plural's count), Messages stay Messages; the rest becomes text
+        self.params = {k: v if isinstance(v, int | Message) else str(v) for k, v in params.items()}
         return self
 
     def __str__(self) -> str:  # str() keeps the code (a plain str copy would lose it)

@@ -27,6 +27,7 @@ import unicodedata
 
 from graph_models import model, schemas
 from graph_models.errors import InvalidInput
+from graph_models.messages import Message
 from graph_models.model import EntityType, Map, Silo
 
 #: Colours given to silos added by an import, in order (then grey).
@@ -112,8 +113,8 @@ class SiloVocabulary:
         )
         if len(self.map.silos) + len(self.added) >= model.MAX_SILOS:
             raise InvalidInput(
-                "too many silos",
-                {field_name: [f"a map has at most {model.MAX_SILOS} silos; {name!r} is one more"]},
+                Message("rows.too_many_silos"),
+                {field_name: [Message("rows.silo_limit", max=model.MAX_SILOS, name=repr(name))]},
             )
         self.added.append(silo)
         return silo.name
@@ -177,5 +178,5 @@ def build_batch(m: Map, batch: dict) -> dict[str, list]:
             except InvalidInput as exc:
                 errors.setdefault(section, {})[str(i)] = exc.errors
     if errors:
-        raise InvalidInput("some rows are not valid; nothing was written", errors)
+        raise InvalidInput(Message("rows.some_rows_invalid"), errors)
     return built
