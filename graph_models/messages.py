@@ -154,15 +154,72 @@ TEMPLATES: dict[str, str | Plural] = {
     "rows.too_many_silos": N_("too many silos"),
     "rows.silo_limit": N_("a map has at most %(max)s silos; %(name)s is one more"),
     "rows.some_rows_invalid": N_("some rows are not valid; nothing was written"),
+    # the schemas and the model's rules (graph_models.schemas, graph_models.model)
+    "schema.body_not_object": N_("the body must be a JSON object"),
+    "schema.where_not_object": N_("%(where)s must be a JSON object"),
+    "schema.fields_invalid": N_("some fields are not valid"),
+    "schema.where_fields_invalid": N_("%(where)s: some fields are not valid"),
+    "schema.id_fixed": N_("the id cannot be changed"),
+    "schema.read_only": N_("read-only"),
+    "schema.not_a_silo": N_("%(silo)s is not a silo of this map"),
+    "schema.silo_choices": N_("must be one of: %(choices)s"),
+    "model.no_such_end": N_("no person or organisation with this id in the map"),
+    "model.must_start_at_person": N_("a '%(kind)s' tie must start at a person"),
+    "model.must_start_at_organisation": N_("a '%(kind)s' tie must start at an organisation"),
+    "model.must_end_at_person": N_("a '%(kind)s' tie must end at a person"),
+    "model.must_end_at_organisation": N_("a '%(kind)s' tie must end at an organisation"),
+    "model.ends_do_not_fit": N_("the relationship's endpoints do not fit its kind"),
+    "projection.group_by": N_("group_by must be silo, organisation, area or tag:<key>"),
+    "projection.unknown_grouping": N_("unknown grouping attribute %(group_by)s"),
+    "reporting.from_after_to": N_("'from' must not be after 'to'"),
+    "reporting.after_to": N_("after 'to'"),
     # why a silo pair is weak (graph_models.analysis.silos, shown in reports)
     "silos.reason.no_ties": N_("no ties"),
     "silos.reason.few_ties": N_("few ties"),
     "silos.reason.low_density": N_("low density"),
 }
 
-#: marshmallow's own validation messages (English, ``{name}`` placeholders) and their
-#: gettext msgids: the service translates a marshmallow message by matching it here.
+#: Messages made as plain English text, with ``{name}`` placeholders, and their gettext
+#: msgids: the service translates such a message by matching it here. These are
+#: marshmallow's own validation messages, our schemas' validator messages (marshmallow
+#: formats those itself) and, until the stores raise Message codes, the stores' errors.
 MARSHMALLOW_MESSAGES: list[tuple[str, str]] = [
+    # our schemas' validators (graph_models.schemas)
+    ("an id is {rule}", N_("an id is %(rule)s")),
+    ("a colour is #rrggbb", N_("a colour is #rrggbb")),
+    ("kind must be one of: {choices}", N_("kind must be one of: %(choices)s")),
+    ("silo names must be unique", N_("silo names must be unique")),
+    (
+        "a relationship cannot join a node to itself",
+        N_("a relationship cannot join a node to itself"),
+    ),
+    ("until must not be before since", N_("until must not be before since")),
+    # the stores (graph_models.store)
+    ("no map {map}", N_("no map %(map)s")),
+    (
+        "no person or organisation {id} in map {map}",
+        N_("no person or organisation %(id)s in map %(map)s"),
+    ),
+    ("no person {id} in map {map}", N_("no person %(id)s in map %(map)s")),
+    ("no organisation {id} in map {map}", N_("no organisation %(id)s in map %(map)s")),
+    ("no relationship {id} in map {map}", N_("no relationship %(id)s in map %(map)s")),
+    ("no token {token} in map {map}", N_("no token %(token)s in map %(map)s")),
+    ("no token {token}", N_("no token %(token)s")),
+    ("a map with id {id} already exists", N_("a map with id %(id)s already exists")),
+    (
+        "an object with id {id} already exists in this map",
+        N_("an object with id %(id)s already exists in this map"),
+    ),
+    ("an object with this id already exists", N_("an object with this id already exists")),
+    ("a token with this id already exists", N_("a token with this id already exists")),
+    ("taken", N_("taken")),
+    ("the batch repeats ids", N_("the batch repeats ids")),
+    (
+        "id {id} appears more than once in the batch",
+        N_("id %(id)s appears more than once in the batch"),
+    ),
+    ("the Neo4j database is busy; try again", N_("the Neo4j database is busy; try again")),
+    # marshmallow's own
     ("Missing data for required field.", N_("This is required.")),
     ("Field may not be null.", N_("This is required.")),
     ("Shorter than minimum length 1.", N_("This is required.")),

@@ -18,6 +18,7 @@ from graph_models.errors import InvalidInput
 from service.api.args import PageArgs
 from service.api.blueprint import Blueprint
 from service.api.context import full_access, store
+from service.i18n import gettext
 
 blp = Blueprint(
     "analysis",
@@ -112,7 +113,9 @@ def cached_change(
 ) -> tuple[dict, dict]:
     """``(about the map, change between two dates)``, cached like :func:`cached_report`."""
     if date_from > date_to:
-        raise InvalidInput("'from' must not be after 'to'", {"from": ["after 'to'"]})
+        raise InvalidInput(
+            gettext("'from' must not be after 'to'"), {"from": [gettext("after 'to'")]}
+        )
     viewer = not full_access()
     params = ("change", group_by, date_from, date_to, viewer)
     return _cached(

@@ -13,6 +13,8 @@ from apispec.ext.marshmallow.common import resolve_schema_cls
 from marshmallow import missing
 from webargs.flaskparser import FlaskParser
 
+from service.i18n import gettext
+
 
 class StrictParser(FlaskParser):
     DEFAULT_UNKNOWN_BY_LOCATION = {
@@ -26,7 +28,7 @@ class StrictParser(FlaskParser):
         or batch with no body (or a form body) must not pass as an empty change."""
         data = super().load_json(req, schema)
         if data is missing:
-            raise ma.ValidationError(["a JSON object body is required"])
+            raise ma.ValidationError([gettext("a JSON object body is required")])
         return data
 
 

@@ -20,6 +20,7 @@ from graph_models.store.base import AccessToken
 from service import auth
 from service.api.blueprint import Blueprint
 from service.api.context import actor, store
+from service.i18n import gettext
 
 blp = Blueprint(
     "tokens",
@@ -98,13 +99,14 @@ def check_subject(map_id: str, values: dict) -> str:
     if values["role"] != auth.COMMUNITY:
         if subject:
             raise InvalidInput(
-                "only a community link has a subject", {"subject": ["not for this role"]}
+                gettext("only a community link has a subject"),
+                {"subject": [gettext("not for this role")]},
             )
         return ""
     if not subject:
         raise InvalidInput(
-            "a community link needs the person or organisation whose web it shows",
-            {"subject": ["required for a community link"]},
+            gettext("a community link needs the person or organisation whose web it shows"),
+            {"subject": [gettext("required for a community link")]},
         )
     for etype in (EntityType.PERSON, EntityType.ORGANISATION):
         try:
@@ -113,12 +115,13 @@ def check_subject(map_id: str, values: dict) -> str:
             continue
         if getattr(node, "visibility", None) is Visibility.HIDDEN:
             raise InvalidInput(
-                "this person is hidden: a link to their web would show nothing",
-                {"subject": ["hidden"]},
+                gettext("this person is hidden: a link to their web would show nothing"),
+                {"subject": [gettext("hidden")]},
             )
         return subject
     raise InvalidInput(
-        "no person or organisation with this id in the map", {"subject": ["not found"]}
+        gettext("no person or organisation with this id in the map"),
+        {"subject": [gettext("not found")]},
     )
 
 
@@ -137,7 +140,9 @@ class Tokens(MethodView):
         subject = check_subject(map_id, values)
         expires = values.get("expires_at")
         if expires is not None and expires <= datetime.now(UTC):
-            raise InvalidInput("expires_at is in the past", {"expires_at": ["in the past"]})
+            raise InvalidInput(
+                gettext("expires_at is in the past"), {"expires_at": [gettext("in the past")]}
+            )
         secret = auth.new_secret()
         token = store().create_token(
             AccessToken(

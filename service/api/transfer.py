@@ -25,6 +25,7 @@ from graph_models import io as transfer
 from graph_models.errors import BridgemapError, NotFound
 from service.api.blueprint import Blueprint, StrictParser
 from service.api.context import actor, store
+from service.i18n import gettext
 
 
 class UploadParser(StrictParser):
@@ -172,7 +173,11 @@ def template(name):
     etype = transfer.TEMPLATE_NAMES.get(name)
     if etype is None:
         choices = ", ".join([*transfer.TEMPLATE_NAMES, transfer.WORKBOOK_NAME])
-        raise NotFound(f"no template {name!r}; there are: {choices}")
+        raise NotFound(
+            gettext(
+                "no template %(name)s; there are: %(choices)s", name=repr(name), choices=choices
+            )
+        )
     return _attachment(transfer.template_csv(etype), "text/csv; charset=utf-8", name)
 
 

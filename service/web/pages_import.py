@@ -32,7 +32,7 @@ ENTITIES = [
 EXPORTS = [
     ("xlsx", lazy_gettext("Excel workbook")),
     ("csv", lazy_gettext("CSV files (zip)")),
-    ("json", "JSON"),
+    ("json", lazy_gettext("JSON")),
     ("graphml", lazy_gettext("GraphML (for Gephi, yEd)")),
     ("gexf", lazy_gettext("GEXF (for Gephi)")),
 ]

@@ -20,9 +20,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
+from graph_models import io as transfer
 from graph_models.demo import DEMO_MAP_ID
 from graph_models.messages import Message
 from graph_models.store.embedded import EmbeddedStore
@@ -157,8 +159,10 @@ def _user_text(store) -> list[str]:
         texts |= {node.name, node.id, getattr(node, "role", "") or "", node.area or ""}
         texts |= set(node.tags or [])
     texts |= {t.label for t in store.list_tokens(DEMO_MAP_ID)}
-    # anonymised people's pseudonyms and the labels made from user data
-    texts |= {f"a person in {s.name}" for s in m.silos}
+    # file names (the blank templates) and the locale's month names in formatted dates
+    texts |= {*transfer.TEMPLATE_NAMES, transfer.WORKBOOK_NAME}
+    months = Locale.parse(PSEUDO).months["format"]
+    texts |= {*months["wide"].values(), *months["abbreviated"].values()}
     return sorted((t for t in texts if t and len(t) > 1), key=len, reverse=True)
 
 
