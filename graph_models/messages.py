@@ -173,10 +173,47 @@ TEMPLATES: dict[str, str | Plural] = {
     "projection.unknown_grouping": N_("unknown grouping attribute %(group_by)s"),
     "reporting.from_after_to": N_("'from' must not be after 'to'"),
     "reporting.after_to": N_("after 'to'"),
+    # how an anonymised person is shown (graph_models.visibility)
+    "visibility.person_in": N_("a person in %(silo)s"),
+    "visibility.person_in_unknown": N_("a person in an unknown sector"),
     # why a silo pair is weak (graph_models.analysis.silos, shown in reports)
     "silos.reason.no_ties": N_("no ties"),
     "silos.reason.few_ties": N_("few ties"),
     "silos.reason.low_density": N_("low density"),
+}
+
+#: The kinds of tie (:data:`graph_models.model.RELATIONSHIP_KINDS`) in a reader's words.
+KIND_NAMES: dict[str, str] = {
+    "knows": N_("knows"),
+    "works_with": N_("works with"),
+    "mentors": N_("mentors"),
+    "member_of": N_("is a member of"),
+    "works_for": N_("works for"),
+    "volunteers_at": N_("volunteers at"),
+    "leads": N_("leads"),
+    "partners_with": N_("partners with"),
+    "funds": N_("funds"),
+    "commissions": N_("commissions"),
+    "refers_to": N_("refers to"),
+}
+
+#: The kinds of organisation (:class:`graph_models.model.OrganisationKind`).
+ORG_KIND_NAMES: dict[str, str] = {
+    "statutory": N_("statutory"),
+    "third sector": N_("third sector"),
+    "community group": N_("community group"),
+    "business": N_("business"),
+    "other": N_("other"),
+}
+
+#: The node measures of :data:`graph_models.analysis.report.NODE_METRICS`, as named on pages.
+METRIC_NAMES: dict[str, str] = {
+    "degree": N_("degree"),
+    "weighted_degree": N_("weighted degree"),
+    "betweenness": N_("betweenness"),
+    "closeness": N_("closeness"),
+    "pagerank": N_("pagerank"),
+    "brokerage": N_("brokerage"),
 }
 
 #: Messages made as plain English text, with ``{name}`` placeholders, and their gettext

@@ -39,7 +39,7 @@ from flask_babel import (
     ngettext,
 )
 
-from graph_models.messages import MARSHMALLOW_MESSAGES, Message
+from graph_models.messages import KIND_NAMES, MARSHMALLOW_MESSAGES, METRIC_NAMES, Message
 
 __all__ = [
     "_",
@@ -123,26 +123,22 @@ def compile_catalogues(folder: Path) -> Path:
     return out
 
 
-#: The kinds of tie (:data:`graph_models.model.RELATIONSHIP_KINDS`) in a reader's words.
-KIND_NAMES = {
-    "knows": lazy_gettext("knows"),
-    "works_with": lazy_gettext("works with"),
-    "mentors": lazy_gettext("mentors"),
-    "member_of": lazy_gettext("is a member of"),
-    "works_for": lazy_gettext("works for"),
-    "volunteers_at": lazy_gettext("volunteers at"),
-    "leads": lazy_gettext("leads"),
-    "partners_with": lazy_gettext("partners with"),
-    "funds": lazy_gettext("funds"),
-    "commissions": lazy_gettext("commissions"),
-    "refers_to": lazy_gettext("refers to"),
-}
+def drawing_language() -> dict:
+    """The keyword arguments that make a graph page (:mod:`visualisations.render`) draw
+    in the request's language: its catalogue and its ``lang``."""
+    return {"translations": get_translations(), "language": page_language()}
+
+
+def metric_label(metric: str) -> str:
+    """A node measure as named on pages (``weighted_degree`` -> "weighted degree")."""
+    english = METRIC_NAMES.get(metric)
+    return gettext(english) if english else str(metric).replace("_", " ")
 
 
 def kind_label(kind: str) -> str:
     """A kind of tie as a reader says it (``works_with`` -> "works with")."""
-    name = KIND_NAMES.get(kind)
-    return str(name) if name is not None else str(kind).replace("_", " ")
+    english = KIND_NAMES.get(kind)
+    return gettext(english) if english else str(kind).replace("_", " ")
 
 
 #: The kinds of organisation (:class:`graph_models.model.OrganisationKind`).

@@ -21,7 +21,7 @@ from graph_models.model import RELATIONSHIP_KINDS
 from graph_models.projection import check_group_by, project
 from graph_models.visibility import MIN_GROUP_SIZE, public_graph, small_groups
 from service.api.context import full_access, store
-from service.i18n import gettext, ngettext
+from service.i18n import drawing_language, gettext, metric_label, ngettext
 from visualisations import assets
 from visualisations.labels import restrict
 from visualisations.render import render_ego, render_map, render_silos, structural_highlight
@@ -116,10 +116,11 @@ def map_view(map_id):
         G,
         silo_colours=records.map.silo_colours(),
         metrics=node_metric(G, args["metric"]),
-        metric_name=args["metric"].replace("_", " "),
+        metric_name=metric_label(args["metric"]),
         title=records.map.name,
         standalone=args["download"],
         asset_base=ASSET_BASE,
+        **drawing_language(),
         highlight=structural_highlight(G),
     )
     return _page(html, args, f"{map_id}-map.html")
@@ -137,9 +138,10 @@ def ego_view(map_id, node_id):
         hops=args["hops"],
         silo_colours=records.map.silo_colours(),
         metrics=node_metric(G, args["metric"]),
-        metric_name=args["metric"].replace("_", " "),
+        metric_name=metric_label(args["metric"]),
         standalone=args["download"],
         asset_base=ASSET_BASE,
+        **drawing_language(),
     )
     return _page(html, args, f"{map_id}-web.html")
 
@@ -168,6 +170,7 @@ def silo_view(map_id):
         title=gettext("%(map)s: silos", map=records.map.name),
         standalone=args["download"],
         asset_base=ASSET_BASE,
+        **drawing_language(),
         notice=notice,
     )
     return _page(html, args, f"{map_id}-silos.html")
