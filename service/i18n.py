@@ -42,13 +42,19 @@ from flask_babel import (
 from graph_models.messages import KIND_NAMES, MARSHMALLOW_MESSAGES, METRIC_NAMES, Message
 
 __all__ = [
-    "_",
-    "format_date",
     "SUPPORTED_LOCALES",
+    "_",
+    "drawing_language",
+    "format_date",
     "gettext",
     "init_app",
+    "kind_label",
+    "label",
     "lazy_gettext",
+    "metric_label",
     "ngettext",
+    "org_kind_label",
+    "page_language",
     "select_locale",
     "translate",
     "translate_errors",
@@ -91,6 +97,7 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compile_catalogues(folder))
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters["translate"] = translate
+    app.jinja_env.filters["label"] = label
     app.jinja_env.globals["current_locale"] = page_language
     app.jinja_env.filters["kind_label"] = kind_label
     app.jinja_env.filters["org_kind_label"] = org_kind_label
@@ -182,6 +189,13 @@ def translate(text):
             if found:
                 return gettext(msgid, **found.groupdict()) if found.groupdict() else gettext(msgid)
     return text
+
+
+def label(value):
+    """A name as shown: a domain :class:`Message` (e.g. "a person in housing" for an
+    anonymised person) in the reader's language; anything else is user data, unchanged
+    (never matched against known messages, so a name is never "translated")."""
+    return value.render(get_translations(), format_number) if isinstance(value, Message) else value
 
 
 def translate_errors(errors):

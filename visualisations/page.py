@@ -97,7 +97,7 @@ def render_page(
         "lang": current_language(),
         "summary": summary,
         "view": view,
-        "data_json": json_for_html(data),
+        "data_json": json_for_html({**data, "strings": browser_strings()}),
         "standalone": bool(standalone),
         "key": key,
         "notes": notes,
@@ -117,7 +117,6 @@ def render_page(
             nodes=f"{len(data['nodes']):,}",
             ties=f"{len(data['edges']):,}",
         ),
-        "strings": json_for_html(browser_strings()),
         "asset_urls": {},
         **dict.fromkeys(_ASSET_FIELDS, ""),
     }

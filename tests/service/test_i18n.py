@@ -12,6 +12,7 @@ is up to date with the sources, and the locale is chosen among the supported one
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import subprocess
@@ -271,6 +272,40 @@ def test_api_errors_and_domain_messages_go_through_the_catalogue(pseudo_app):
         assert translate("user data, not a message") == "user data, not a message"
 
 
+def test_an_import_s_row_errors_reach_the_page_translated(pseudo_app):
+    """Domain message codes (the importer's) and marshmallow's messages, shown on the
+    import page in the reader's language: every problem in the table is bracketed."""
+    app, store = pseudo_app
+    secret, _ = issue_token(store, DEMO_MAP_ID, "coordinator")
+    client = app.test_client()
+    assert client.get(f"/share/{secret}").status_code == 302
+    page = client.get(f"/maps/{DEMO_MAP_ID}/import", headers=HTML).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    bad = b"name,silo,visibility\nAnn Jones,nowhere,named\n,health,named\nBen,health,secret\n"
+    r = client.post(
+        f"/maps/{DEMO_MAP_ID}/import",
+        data={
+            "csrf_token": token,
+            "step": "check",
+            "entity": "people",
+            "file": (io.BytesIO(bad), "p.csv"),
+        },
+        headers=HTML,
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 422
+    html = r.get_data(as_text=True)
+    problems = re.findall(
+        r"<tr><td>[^<]*</td><td>[^<]*</td><td>[^<]*</td><td>([^<]*)</td></tr>", html
+    )
+    assert len(problems) >= 3, html
+    assert all(p.startswith(OPEN) and p.endswith(CLOSE) for p in problems), problems
+    assert (
+        untranslated(html, _user_text(store) + ["p.csv", "nowhere", "visibility", "silo", "name"])
+        == []
+    )
+
+
 def test_the_committed_pot_is_up_to_date_with_the_sources(tmp_path):
     fresh = extract(tmp_path / "messages.pot")
     with POT.open("rb") as handle:
@@ -296,4 +331,44 @@ def test_the_locale_is_chosen_among_the_supported_ones(tmp_path):
     client = plain.test_client()
     page = client.get("/login", headers={**HTML, "Accept-Language": "cy"}).get_data(True)
     assert '<html lang="en">' in page and "Sign in with a token" in page
+    store.close()
+
+
+def test_a_new_language_is_a_catalogue_and_one_line(tmp_path):
+    """What the Welsh issue will do: a ``cy`` catalogue (compiled when the app starts,
+    never committed as .mo) and "cy" among the supported locales."""
+    catalogue = Catalog(locale="cy")
+    catalogue.add("Sign in with a token", "Mewngofnodi gyda thocyn")
+    catalogue.add(
+        (
+            "%(num)s row with problems; nothing was written",
+            "%(num)s rows with problems; nothing was written",
+        ),
+        (
+            "%(num)s rhes",
+            "%(num)s rhes",
+            "%(num)s rhes",
+            "%(num)s rhes",
+            "%(num)s rhes",
+            "%(num)s o resi â phroblemau; ni ysgrifennwyd dim",
+        ),
+    )
+    po = tmp_path / "translations" / "cy" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    with po.open("wb") as handle:
+        write_po(handle, catalogue)
+    store = EmbeddedStore(tmp_path / "db.sqlite3")
+    app = make_app(store, LANGUAGES=["en", "cy"], TRANSLATIONS_FOLDER=str(po.parents[2]))
+    page = app.test_client().get("/login", headers={**HTML, "Accept-Language": "cy"})
+    html = page.get_data(as_text=True)
+    assert '<html lang="cy">' in html and "Mewngofnodi gyda thocyn" in html
+    english = app.test_client().get("/login", headers={**HTML, "Accept-Language": "en"})
+    assert "Sign in with a token" in english.get_data(as_text=True)
+    from service.i18n import translate
+
+    with app.test_request_context(headers={"Accept-Language": "cy"}):
+        assert translate(Message("import.rows_with_problems", num=7)) == (
+            "7 o resi â phroblemau; ni ysgrifennwyd dim"
+        )
+    assert not list(po.parent.glob("*.mo"))  # compiled elsewhere, from the .po
     store.close()

@@ -37,14 +37,9 @@
     document.documentElement.setAttribute("data-bridgemap-ready", "true");
   }
 
-  // The page's words in the reader's language (visualisations.i18n.browser_strings):
-  // {name} placeholders; English when the island is missing.
+  // The page's words in the reader's language (data.strings, made by
+  // visualisations.i18n.browser_strings): {name} placeholders; English until read.
   var STRINGS = {};
-  try {
-    STRINGS = JSON.parse(document.getElementById("bridgemap-strings").textContent) || {};
-  } catch (err) {
-    STRINGS = {};
-  }
 
   function t(key, english, values) {
     var text = STRINGS[key] || english;
@@ -156,6 +151,7 @@
       fail(t("unreadable", "The map data could not be read."));
       return;
     }
+    STRINGS = data.strings || {};
     var api = { data: data };
     window.bridgemap = api;
 
