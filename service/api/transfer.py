@@ -154,7 +154,9 @@ def export_file(args, map_id):
     """Export the whole map as JSON, CSV (zip), XLSX, GraphML or GEXF."""
     secret = current_app.config.get("SECRET_KEY")
     if args["viewer"] and not secret:
-        raise ExportUnavailable("viewer exports need the service's SECRET_KEY to be configured")
+        raise ExportUnavailable(
+            gettext("viewer exports need the service's SECRET_KEY to be configured")
+        )
     if isinstance(secret, str):
         secret = secret.encode()
     result = transfer.export_map(

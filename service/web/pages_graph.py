@@ -12,7 +12,7 @@ from flask import Blueprint, render_template, request, url_for
 from graph_models.analysis.report import NODE_METRICS
 from graph_models.model import RELATIONSHIP_KINDS
 from service.api.context import store
-from service.i18n import lazy_gettext
+from service.i18n import gettext, lazy_gettext, metric_label
 from service.web.pages_entities import KIND_LABELS
 
 bp = Blueprint("pages_graph", __name__)
@@ -23,8 +23,8 @@ METRIC_LABELS = {
     "weighted_degree": lazy_gettext("number and strength of ties"),
     "betweenness": lazy_gettext("how often they sit between others"),
     "closeness": lazy_gettext("how close they are to everyone"),
-    "pagerank": lazy_gettext("ties to well-tied people (PageRank)"),
-    "eigenvector": lazy_gettext("ties to well-tied people (eigenvector)"),
+    "pagerank": lazy_gettext("ties to well-tied people"),
+    "eigenvector": lazy_gettext("ties to well-tied people"),
     "constraint": lazy_gettext("how closed-in their contacts are"),
     "brokerage": lazy_gettext("brokerage across silos"),
 }
@@ -55,7 +55,15 @@ def graph(map_id):
         view=view,
         views=VIEWS,
         metric=metric,
-        metrics=[(k, METRIC_LABELS.get(k, k.replace("_", " "))) for k in NODE_METRICS],
+        metrics=[
+            (
+                k,
+                gettext(
+                    "%(metric)s: %(meaning)s", metric=metric_label(k), meaning=METRIC_LABELS[k]
+                ),
+            )
+            for k in NODE_METRICS
+        ],
         silos=silos,
         kinds=kinds,
         kind_labels=KIND_LABELS,
