@@ -306,6 +306,36 @@ def test_an_import_s_row_errors_reach_the_page_translated(pseudo_app):
     )
 
 
+def _leaves(errors):
+    if isinstance(errors, dict):
+        return [m for v in errors.values() for m in _leaves(v)]
+    if isinstance(errors, list):
+        return [m for v in errors for m in _leaves(v)]
+    return [errors]
+
+
+def test_the_api_s_import_errors_are_translated_too(pseudo_app):
+    app, _store = pseudo_app
+    client = app.test_client()
+    client.token = ADMIN_SECRET
+    bad = b"name,silo,visibility\nAnn Jones,nowhere,named\n,health,named\nBen,health,secret\n"
+    r = client.post(
+        f"/api/v1/maps/{DEMO_MAP_ID}/import",
+        data={"file": (io.BytesIO(bad), "p.csv"), "entity": "people"},
+        content_type="multipart/form-data",
+    )
+    body = r.get_json()
+    assert r.status_code == 422 and body["message"].startswith(OPEN), body
+    leaves = _leaves(body["errors"])
+    assert len(leaves) >= 3 and all(m.startswith(OPEN) for m in leaves), body["errors"]
+    empty = client.post(
+        f"/api/v1/maps/{DEMO_MAP_ID}/import",
+        data={"file": (io.BytesIO(b""), "empty.csv")},
+        content_type="multipart/form-data",
+    ).get_json()
+    assert empty["message"] == "⟦the file is empty⟧", empty
+
+
 def test_the_committed_pot_is_up_to_date_with_the_sources(tmp_path):
     fresh = extract(tmp_path / "messages.pot")
     with POT.open("rb") as handle:
