@@ -250,6 +250,22 @@ def test_a_signed_out_visitor_and_a_viewer_also_see_only_translated_text(pseudo_
     for path in (f"/maps/{DEMO_MAP_ID}", f"/maps/{DEMO_MAP_ID}/people"):
         html = viewer.get(path, headers=HTML).get_data(as_text=True)
         assert untranslated(html, user_text) == [], path
+    refused = viewer.get(f"/maps/{DEMO_MAP_ID}/people/new", headers=HTML)  # the 403 page
+    assert refused.status_code == 403
+    assert untranslated(refused.get_data(as_text=True), user_text) == []
+
+
+def test_an_empty_map_s_pages_are_translated_too(pseudo_app):
+    app, _store = pseudo_app
+    admin = app.test_client()
+    admin.token = ADMIN_SECRET
+    r = admin.post("/api/v1/maps", json={"id": "empty1", "name": "Empty"})
+    assert r.status_code == 201
+    user_text = ["Empty", "empty1", *(s["name"] for s in r.get_json()["silos"])]
+    for path in ("/maps/empty1", "/maps/empty1/people", "/maps/empty1/relationships"):
+        page = admin.get(path, headers=HTML)
+        assert page.status_code == 200
+        assert untranslated(page.get_data(as_text=True), user_text) == [], path
 
 
 def test_api_errors_and_domain_messages_go_through_the_catalogue(pseudo_app):
