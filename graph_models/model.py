@@ -23,6 +23,7 @@ from datetime import date
 
 from graph_models import clock
 from graph_models.errors import InvalidInput
+from graph_models.messages import Message
 
 #: Ids are chosen by clients (so a re-import updates rather than duplicates) and so are
 #: restricted to characters that are safe in URLs, file names and spreadsheet cells.
@@ -269,15 +270,15 @@ def check_endpoints(kind: str, source_type: NodeType | None, target_type: NodeTy
     errors: dict[str, list[str]] = {}
     rule = RELATIONSHIP_KINDS[kind]
     if source_type is None:
-        errors["source"] = ["no person or organisation with this id in the map"]
+        errors["source"] = [Message("model.no_such_end")]
     elif source_type != rule.source:
-        errors["source"] = [f"a '{kind}' tie must start at {_a(rule.source.value)}"]
+        errors["source"] = [Message(f"model.must_start_at_{rule.source.value}", kind=kind)]
     if target_type is None:
-        errors["target"] = ["no person or organisation with this id in the map"]
+        errors["target"] = [Message("model.no_such_end")]
     elif target_type != rule.target:
-        errors["target"] = [f"a '{kind}' tie must end at {_a(rule.target.value)}"]
+        errors["target"] = [Message(f"model.must_end_at_{rule.target.value}", kind=kind)]
     if errors:
-        raise InvalidInput("the relationship's endpoints do not fit its kind", errors)
+        raise InvalidInput(Message("model.ends_do_not_fit"), errors)
 
 
 def from_dict(etype: EntityType, data: dict) -> Entity:
@@ -306,7 +307,3 @@ def node_type_of(etype: EntityType) -> NodeType | None:
     return {EntityType.PERSON: NodeType.PERSON, EntityType.ORGANISATION: NodeType.ORGANISATION}.get(
         etype
     )
-
-
-def _a(noun: str) -> str:
-    return ("an " if noun[0] in "aeiou" else "a ") + noun

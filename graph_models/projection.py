@@ -32,6 +32,7 @@ import networkx as nx
 
 from graph_models.analysis.groups import NO_GROUP, group_of
 from graph_models.errors import InvalidInput
+from graph_models.messages import Message
 from graph_models.model import AFFILIATION_KINDS, RELATIONSHIP_KINDS, Organisation, Person
 from graph_models.store.base import GraphRecords
 
@@ -50,8 +51,8 @@ def check_group_by(group_by: str) -> str:
     if group_by.startswith("tag:") and len(group_by) > 4:
         return group_by
     raise InvalidInput(
-        "group_by must be silo, organisation, area or tag:<key>",
-        {"group_by": [f"unknown grouping attribute {group_by!r}"]},
+        Message("projection.group_by"),
+        {"group_by": [Message("projection.unknown_grouping", group_by=repr(group_by))]},
     )
 
 

@@ -25,6 +25,7 @@ from graph_models import clock
 from graph_models.analysis.report import SECTIONS, analyse, change_section
 from graph_models.analysis.report_schema import ChangeSchema, ReportSchema
 from graph_models.errors import InvalidInput
+from graph_models.messages import Message
 from graph_models.projection import check_group_by, project
 from graph_models.store.base import GraphStore
 from graph_models.visibility import public_graph, redact, suppress_small_groups
@@ -93,7 +94,9 @@ def map_change(
     """
     check_group_by(group_by)
     if date_from > date_to:
-        raise InvalidInput("'from' must not be after 'to'", {"from": ["after 'to'"]})
+        raise InvalidInput(
+            Message("reporting.from_after_to"), {"from": [Message("reporting.after_to")]}
+        )
     kw = dict(group_by=group_by, secret=secret, viewer=viewer)
     before = build_public_graph(store, map_id, as_of=date_from, **kw)
     after = build_public_graph(store, map_id, as_of=date_to, **kw)

@@ -17,6 +17,7 @@ from marshmallow import fields, validate, validates_schema
 
 from graph_models import model
 from graph_models.errors import InvalidInput
+from graph_models.messages import Message
 
 _id = dict(validate=validate.Regexp(model.ID_PATTERN, error=f"an id is {model.ID_RULE}"))
 _name = validate.Length(min=1, max=model.MAX_NAME)
@@ -183,15 +184,21 @@ def _schema(cls: type[ma.Schema], partial: bool = False) -> ma.Schema:
 def load(cls: type[ma.Schema], data, *, partial: bool = False, where: str = "") -> dict:
     """Validate ``data`` with schema ``cls``; raise :class:`InvalidInput` with field errors."""
     if not isinstance(data, dict):
-        raise InvalidInput(
-            f"{where or 'the body'} must be a JSON object", {"_schema": ["not an object"]}
+        message = (
+            Message("schema.where_not_object", where=where)
+            if where
+            else Message("schema.body_not_object")
         )
+        raise InvalidInput(message, {"_schema": [Message("import.not_an_object")]})
     try:
         return _schema(cls, partial).load(data)
     except ma.ValidationError as exc:
-        raise InvalidInput(
-            f"{where + ': ' if where else ''}some fields are not valid", exc.normalized_messages()
-        ) from None
+        message = (
+            Message("schema.where_fields_invalid", where=where)
+            if where
+            else Message("schema.fields_invalid")
+        )
+        raise InvalidInput(message, exc.normalized_messages()) from None
 
 
 def build(etype: model.EntityType, data: dict, *, where: str = "") -> model.Entity:
@@ -216,7 +223,7 @@ def merge(current, changes: dict):
     stored ``since``.
     """
     if "id" in changes and changes["id"] != current.id:
-        raise InvalidInput("the id cannot be changed", {"id": ["read-only"]})
+        raise InvalidInput(Message("schema.id_fixed"), {"id": [Message("schema.read_only")]})
     merged = dataclasses.replace(current, **changes)
     if isinstance(merged, model.Map):
         build_map(
@@ -243,6 +250,6 @@ def check_silo(m: model.Map, value: str, *, field_name: str = "silo") -> str:
         if name.casefold() == wanted:
             return name
     raise InvalidInput(
-        f"{value!r} is not a silo of this map",
-        {field_name: [f"must be one of: {', '.join(m.silo_names())}"]},
+        Message("schema.not_a_silo", silo=repr(value)),
+        {field_name: [Message("schema.silo_choices", choices=", ".join(m.silo_names()))]},
     )

@@ -60,6 +60,7 @@ import networkx as nx
 from marshmallow import fields
 
 from graph_models.analysis import report_schema as rs
+from graph_models.messages import Message
 from graph_models.model import Visibility, to_dict
 
 ANON_PREFIX = "anon-"
@@ -78,7 +79,9 @@ def pseudonym(secret: bytes, map_id: str, node_id: str, prefix: str = ANON_PREFI
 def display_label(attrs: dict) -> str:
     """What a viewer may read for a node: its name, or "a person in <silo>"."""
     if attrs.get("type") == "person" and attrs.get("visibility") != Visibility.NAMED.value:
-        return f"a person in {attrs.get('silo') or 'an unknown sector'}"
+        if attrs.get("silo"):
+            return Message("visibility.person_in", silo=attrs["silo"])
+        return Message("visibility.person_in_unknown")
     return attrs.get("name", "")
 
 

@@ -7,7 +7,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api
 
-from service import auth, policy, security
+from service import auth, i18n, policy, security
 from service import config as settings
 from service.api import analysis, entities, graph, health, maps, privacy, tokens, transfer
 from service.api.blueprint import marshmallow_plugin
@@ -57,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.config.setdefault("ADMIN_TOKEN_BOOTSTRAP", not app.config.get("TESTING"))
+    i18n.init_app(app)  # Flask-Babel: _() in templates, the locale of each request
     security.configure(app)  # refuses production without a strong SECRET_KEY
     app.config["SECRET_KEY"] = settings.secret_key(app.config)
 

@@ -52,6 +52,7 @@ from graph_models.errors import NotFound
 from graph_models.model import PLURALS
 from service.auth import ADMIN, COMMUNITY, COORDINATOR, VIEWER, authenticate, http_auth
 from service.errors import error_response
+from service.i18n import gettext
 from service.query import query_args
 
 PUBLIC = "public"
@@ -186,8 +187,9 @@ def over_limit(setting: str, *key: str, hit: bool) -> bool:
     return not strategy.test(item, setting, *key)
 
 
-def too_many(what: str):
-    response, status = error_response(429, f"too many {what}; wait a minute and try again")
+def too_many(message: str):
+    """A 429 answer with ``message`` (a whole sentence) and ``Retry-After``."""
+    response, status = error_response(429, message)
     response.headers["Retry-After"] = "60"
     return response, status
 
@@ -201,7 +203,7 @@ def failed_attempt():
     else the 429 answer. Only wrong tokens are counted and refused: a valid one is
     never turned away because others at the same address (a NAT, a proxy) failed."""
     if over_limit("AUTH_FAILURE_RATE_LIMIT", client_address(), hit=False):
-        return too_many("failed sign-in attempts")
+        return too_many(gettext("too many failed sign-in attempts; wait a minute and try again"))
     over_limit("AUTH_FAILURE_RATE_LIMIT", client_address(), hit=True)
     return None
 
@@ -214,7 +216,7 @@ def authorise():
         return None  # Flask's automatic answer: the route's methods, no data
     rule = rule_for(request.endpoint, request.method)
     if rule is None:
-        return error_response(403, "this route is not open to anyone yet (no policy)")
+        return error_response(403, gettext("this route is not open to anyone yet (no policy)"))
     g.principal = None
     if rule.permission == PUBLIC:
         query_args()  # public routes too: no repeated or unknown parameters
@@ -230,26 +232,40 @@ def authorise():
     args = request.view_args or {}
     map_id = args.get("map_id")
     if map_id is not None and not principal.is_admin and map_id != principal.map_id:
-        raise NotFound(f"no map {map_id!r}")
+        raise NotFound(gettext("no map %(map)s", map=repr(map_id)))
     if principal.role not in ROLES_FOR[rule.permission]:
         return error_response(
-            403, f"a {principal.role} token may not do this ({rule.permission} is needed)"
+            403,
+            gettext(
+                "a %(role)s token may not do this (%(permission)s is needed)",
+                role=principal.role,
+                permission=rule.permission,
+            ),
         )
     query = query_args()  # the one parse of the query string: the handler reads it too
     if principal.role == COMMUNITY:
         node_id = args.get("node_id")
         if node_id != principal.subject:
-            raise NotFound(f"no person or organisation {node_id!r} in map {map_id!r}")
+            raise NotFound(
+                gettext(
+                    "no person or organisation %(node)s in map %(map)s",
+                    node=repr(node_id),
+                    map=repr(map_id),
+                )
+            )
         if query.get("hops", 1) > COMMUNITY_MAX_HOPS:
-            return error_response(403, f"a community link shows at most {COMMUNITY_MAX_HOPS} hops")
+            return error_response(
+                403,
+                gettext("a community link shows at most %(hops)s hops", hops=COMMUNITY_MAX_HOPS),
+            )
     if rule.export and over_limit("EXPORT_RATE_LIMIT", principal.token_id, hit=True):
-        return too_many("exports")
+        return too_many(gettext("too many exports; wait a minute and try again"))
     if rule.form and request.method == "POST":
         try:
             validate_csrf(request.form.get("csrf_token"))
         except ValidationError:
             return error_response(
-                400, "the form expired or did not come from this site; please try again"
+                400, gettext("the form expired or did not come from this site; please try again")
             )
     return None
 
@@ -257,8 +273,8 @@ def authorise():
 @http_auth.error_handler
 def _auth_error(status):
     message = (
-        "a valid token is needed: 'Authorization: Bearer <token>', a share link, or /login"
+        gettext("a valid token is needed: 'Authorization: Bearer <token>', a share link, or /login")
         if status == 401
-        else "this token may not do this"
+        else gettext("this token may not do this")
     )
     return error_response(status, message)

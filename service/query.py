@@ -26,6 +26,7 @@ from marshmallow import fields
 from werkzeug.datastructures import MultiDict
 
 from graph_models.errors import InvalidInput
+from service.i18n import gettext
 
 #: Field types that take every value of a repeated parameter.
 LIST_FIELDS = (fields.List, fields.Tuple)
@@ -58,7 +59,7 @@ def plain_values(schema: ma.Schema, args: MultiDict) -> dict:
         if key in multiple:
             values[key] = given
         elif len(given) > 1:
-            repeated[key] = ["give this parameter once"]
+            repeated[key] = [gettext("give this parameter once")]
         else:
             values[key] = given[0]
     if repeated:
@@ -114,7 +115,7 @@ def load_query(schema: type[ma.Schema] | ma.Schema, args: MultiDict) -> dict:
         return instance.load(plain_values(instance, args), unknown=ma.RAISE)
     except ma.ValidationError as exc:
         raise InvalidInput(
-            "some query parameters are not valid", {"query": exc.normalized_messages()}
+            gettext("some query parameters are not valid"), {"query": exc.normalized_messages()}
         ) from None
 
 

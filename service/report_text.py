@@ -1,6 +1,13 @@
-"""The cross-silo report as plain-text tables, for the ``bridgemap analyse`` command."""
+"""The cross-silo report as plain-text tables, for the ``bridgemap analyse`` command.
+
+Every heading goes through the translation layer (:mod:`service.i18n`), and the
+report's own sentences (a weak pair's reasons) are domain message codes: outside a
+request (the command line) they read in English.
+"""
 
 from __future__ import annotations
+
+from service.i18n import gettext, label
 
 
 def _table(headers: list[str], rows: list[list]) -> str:
@@ -21,7 +28,7 @@ def _cell(value) -> str:
         return f"{value:.3f}"
     if isinstance(value, list | tuple):
         return ", ".join(_cell(v) for v in value)
-    return str(value)
+    return str(label(value))
 
 
 def format_report(report: dict, *, top: int = 10) -> str:
@@ -29,32 +36,39 @@ def format_report(report: dict, *, top: int = 10) -> str:
     parts = []
     m, p = report["map"], report["parameters"]
     parts.append(
-        f"{m['name']} (map {m['id']}, version {m['version']}), as of {p['as_of']}, "
-        f"grouped by {p['group_by']}"
+        gettext(
+            "%(name)s (map %(id)s, version %(version)s), as of %(as_of)s, grouped by %(group_by)s",
+            name=m["name"],
+            id=m["id"],
+            version=m["version"],
+            as_of=p["as_of"],
+            group_by=p["group_by"],
+        )
     )
     silos = report.get("silos")
     if silos:
         h = silos["headline"]
         parts.append(
             _table(
-                ["figure", "value"],
+                [gettext("figure"), gettext("value")],
                 [
-                    ["people and organisations", h["nodes"]],
-                    ["ties", h["ties"]],
-                    ["ties across silos", h["cross_group_ties"]],
-                    ["share of ties across silos", h["cross_group_share"]],
-                    ["E-I index (-1 all inside, +1 all across)", h["ei_index"]],
-                    ["modularity of the silos", h["modularity"]],
-                    ["silo pairs with no ties", h["isolated_group_pairs"]],
+                    [gettext("people and organisations"), h["nodes"]],
+                    [gettext("ties"), h["ties"]],
+                    [gettext("ties across silos"), h["cross_group_ties"]],
+                    [gettext("share of ties across silos"), h["cross_group_share"]],
+                    [gettext("E-I index (-1 all inside, +1 all across)"), h["ei_index"]],
+                    [gettext("modularity of the silos"), h["modularity"]],
+                    [gettext("silo pairs with no ties"), h["isolated_group_pairs"]],
                 ],
             )
         )
         weak = silos["weak_pairs"][:top]
         if weak:
             parts.append(
-                "Weakest joined silo pairs\n"
+                gettext("Weakest joined silo pairs")
+                + "\n"
                 + _table(
-                    ["silos", "ties", "density", "why"],
+                    [gettext("silos"), gettext("ties"), gettext("density"), gettext("why")],
                     [
                         [" - ".join(w["groups"]), w["ties"], w["density"], w["reasons"]]
                         for w in weak
@@ -66,9 +80,15 @@ def format_report(report: dict, *, top: int = 10) -> str:
         joins = [a for a in bridging["articulation_points"] if a["joins"]][:top]
         if joins:
             parts.append(
-                "If they left, these silos would lose their only link\n"
+                gettext("If they left, these silos would lose their only link")
+                + "\n"
                 + _table(
-                    ["who", "silo", "silo pairs they alone join", "people cut off"],
+                    [
+                        gettext("who"),
+                        gettext("silo"),
+                        gettext("silo pairs they alone join"),
+                        gettext("people cut off"),
+                    ],
                     [
                         [
                             a.get("label", a["node"]),
@@ -82,9 +102,17 @@ def format_report(report: dict, *, top: int = 10) -> str:
             )
         brokers = sorted(bridging["nodes"], key=lambda r: -r["brokerage_total"])[:top]
         parts.append(
-            "Top brokers (Gould-Fernandez open two-paths)\n"
+            gettext("Top brokers (Gould-Fernandez open two-paths)")
+            + "\n"
             + _table(
-                ["who", "total", "liaison", "representative", "gatekeeper", "constraint"],
+                [
+                    gettext("who"),
+                    gettext("total"),
+                    gettext("liaison"),
+                    gettext("representative"),
+                    gettext("gatekeeper"),
+                    gettext("constraint"),
+                ],
                 [
                     [
                         r.get("label", r["node"]),
@@ -101,9 +129,10 @@ def format_report(report: dict, *, top: int = 10) -> str:
     centrality = report.get("centrality")
     if centrality:
         parts.append(
-            "Most between (betweenness)\n"
+            gettext("Most between (betweenness)")
+            + "\n"
             + _table(
-                ["who", "betweenness", "degree", "pagerank"],
+                [gettext("who"), gettext("betweenness"), gettext("degree"), gettext("pagerank")],
                 [
                     [r.get("label", r["node"]), r["betweenness"], r["degree"], r["pagerank"]]
                     for r in centrality["nodes"][:top]
@@ -113,10 +142,15 @@ def format_report(report: dict, *, top: int = 10) -> str:
     communities = report.get("communities")
     if communities:
         parts.append(
-            f"Hidden silos: {len(communities['communities'])} communities found "
-            f"({communities['method']}); agreement with the declared silos "
-            f"(NMI) {_cell(communities['nmi'])}; {communities['misfit_count']} people cluster "
-            "outside their silo's community"
+            gettext(
+                "Hidden silos: %(communities)s communities found (%(method)s); agreement with "
+                "the declared silos (NMI) %(nmi)s; %(misfits)s people cluster outside their "
+                "silo's community",
+                communities=len(communities["communities"]),
+                method=communities["method"],
+                nmi=_cell(communities["nmi"]),
+                misfits=communities["misfit_count"],
+            )
         )
     intros = report.get("introductions")
     if intros:
@@ -129,6 +163,8 @@ def format_report(report: dict, *, top: int = 10) -> str:
                 )
         if rows:
             parts.append(
-                "Suggested introductions\n" + _table(["silos", "introduce", "via"], rows[:top])
+                gettext("Suggested introductions")
+                + "\n"
+                + _table([gettext("silos"), gettext("introduce"), gettext("via")], rows[:top])
             )
     return "\n\n".join(parts) + "\n"

@@ -12,11 +12,11 @@ from collections.abc import Hashable, Iterable, Mapping
 import networkx as nx
 
 from visualisations.assets import DEFAULT_ASSET_BASE
+from visualisations.i18n import gettext, ngettext, translated
 from visualisations.labels import (
     display_label,
     drawable_nodes,
     order_key,
-    plural,
     restrict,
     silo_of,
 )
@@ -39,6 +39,7 @@ from visualisations.visdata import (
 )
 
 
+@translated
 def render_ego(
     G: nx.Graph,
     centre: Hashable,
@@ -81,7 +82,14 @@ def render_ego(
     def steps_away(n: Hashable) -> list[str]:
         if n == centre:
             return []
-        return [f"{distance[n]} {plural(distance[n], 'step')} from {centre_label}"]
+        return [
+            ngettext(
+                "%(num)s step from %(name)s",
+                "%(num)s steps from %(name)s",
+                distance[n],
+                name=centre_label,
+            )
+        ]
 
     nodes = vis_nodes(
         E,
@@ -102,23 +110,36 @@ def render_ego(
     edges, cross = vis_edges(E, index, silos, bridges, kind_colours=kinds)
 
     others = len(keep) - 1
-    summary = (
-        f"{others:,} {plural(others, 'person or organisation', 'people and organisations')}"
-        f" within {hops} {plural(hops, 'hop')} · {len(edges):,} {plural(len(edges), 'tie')}"
-        f" ({cross:,} across silos)"
+    within = ngettext(
+        "%(num)s person or organisation %(within)s",
+        "%(num)s people and organisations %(within)s",
+        others,
+        within=ngettext("within %(num)s hop", "within %(num)s hops", hops),
     )
-    key = [{"css": "centre", "text": "the person or organisation at the centre"}]
+    ties = ngettext(
+        "%(num)s tie (%(cross)s across silos)",
+        "%(num)s ties (%(cross)s across silos)",
+        len(edges),
+        cross=cross,
+    )
+    summary = f"{within} · {ties}"
+    key = [{"css": "centre", "text": gettext("the person or organisation at the centre")}]
     key += [k for k in map_key(E, keep, aps, edges) if k["css"] not in ("line", "cross")]
-    key.append({"css": "cross", "text": "thicker: tie across silos (colour = kind)"})
+    key.append({"css": "cross", "text": gettext("thicker: tie across silos (colour = kind)")})
     return render_page(
         title=title
         if title is not None
-        else f"{centre_label}: ties within {hops} {plural(hops, 'hop')}",
+        else ngettext(
+            "%(name)s: ties within %(num)s hop",
+            "%(name)s: ties within %(num)s hops",
+            hops,
+            name=centre_label,
+        ),
         summary=summary,
         view="ego",
         data=drawing_data("ego", E, keep, silos, nodes, edges, kind_colours=kinds),
         standalone=standalone,
         asset_base=asset_base,
         key=key,
-        notes=["Tie colour shows the relationship kind. Hover for details."],
+        notes=[gettext("Tie colour shows the relationship kind. Hover for details.")],
     )

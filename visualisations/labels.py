@@ -20,6 +20,8 @@ import networkx as nx
 import numpy as np
 
 from graph_models.analysis.groups import NO_GROUP
+from graph_models.messages import Message
+from visualisations.i18n import gettext, org_kind_name, render
 
 #: Longest label, silo or group name put in a page (longer ones end in "…").
 MAX_LABEL = 200
@@ -87,9 +89,11 @@ def display_label(attrs: Mapping) -> str:
         or not label.strip()
         or (is_anonymous(attrs) and label == attrs.get("name"))
     ):
-        kind = "an organisation" if is_org(attrs) else "a person"
-        return f"{kind} in {silo_text(silo_of(attrs))}"
-    return clip(label)
+        silo = silo_text(silo_of(attrs))
+        if is_org(attrs):
+            return gettext("an organisation in %(silo)s", silo=silo)
+        return gettext("a person in %(silo)s", silo=silo)
+    return clip(render(label) if isinstance(label, Message) else label)
 
 
 def format_number(value: float) -> str:
@@ -112,17 +116,22 @@ def tooltip(G: nx.Graph, n: Hashable, extra_lines: list[str], articulation: bool
     lines = [display_label(attrs)]
     if is_org(attrs):
         kind = attrs.get("org_kind")
-        lines.append(" · ".join(["organisation", *([clip(kind)] if kind else []), silo]))
+        if kind:
+            lines.append(
+                gettext("organisation · %(kind)s · %(silo)s", kind=org_kind_name(kind), silo=silo)
+            )
+        else:
+            lines.append(gettext("organisation · %(silo)s", silo=silo))
     elif is_anonymous(attrs):
-        lines.append(f"person · {silo}")
+        lines.append(gettext("person · %(silo)s", silo=silo))
     else:
-        lines.append(f"person · {silo}")
+        lines.append(gettext("person · %(silo)s", silo=silo))
         if attrs.get("role"):
-            lines.append(f"role: {clip(attrs['role'])}")
+            lines.append(gettext("role: %(role)s", role=clip(attrs["role"])))
         org = attrs.get("organisation")
         if org is not None and org in G and G.nodes[org].get("visibility") != "hidden":
-            lines.append(f"organisation: {display_label(G.nodes[org])}")
+            lines.append(gettext("organisation: %(name)s", name=display_label(G.nodes[org])))
     lines.extend(extra_lines)
     if articulation:
-        lines.append("articulation point: without them, part of the map is cut off")
+        lines.append(gettext("articulation point: without them, part of the map is cut off"))
     return "\n".join(lines)

@@ -14,7 +14,8 @@ from collections.abc import Hashable, Iterable, Mapping
 import networkx as nx
 
 from visualisations.assets import DEFAULT_ASSET_BASE
-from visualisations.labels import drawable_nodes, plural, restrict, silo_of
+from visualisations.i18n import gettext, ngettext, translated
+from visualisations.labels import drawable_nodes, restrict, silo_of
 from visualisations.layout import group_layout
 from visualisations.page import render_page
 from visualisations.silo_view import too_large_page
@@ -35,6 +36,7 @@ MAX_NODES = 5000
 DENSE_EDGES = 3000
 
 
+@translated
 def render_map(
     G: nx.Graph,
     *,
@@ -87,10 +89,18 @@ def render_map(
     )
 
     people, orgs = count_types(H, keep)
-    summary = (
-        f"{people:,} {plural(people, 'person', 'people')} · "
-        f"{orgs:,} {plural(orgs, 'organisation')} · {len(edges):,} {plural(len(edges), 'tie')}"
-        f" ({cross:,} across silos) · size shows {metric_name}"
+    summary = " · ".join(
+        [
+            ngettext("%(num)s person", "%(num)s people", people),
+            ngettext("%(num)s organisation", "%(num)s organisations", orgs),
+            ngettext(
+                "%(num)s tie (%(cross)s across silos)",
+                "%(num)s ties (%(cross)s across silos)",
+                len(edges),
+                cross=cross,
+            ),
+            gettext("size shows %(metric)s", metric=metric_name),
+        ]
     )
     return render_page(
         title=title,
@@ -101,7 +111,12 @@ def render_map(
         asset_base=asset_base,
         key=map_key(H, keep, aps, edges),
         notes=[
-            f"Node size shows {metric_name}. Hover for details; scroll to zoom, drag to pan.",
+            gettext(
+                "Node size shows %(metric)s. Hover for details; scroll to zoom, drag to pan.",
+                metric=metric_name,
+            ),
         ],
-        empty_message=None if nodes else "No people or organisations are visible on this map.",
+        empty_message=None
+        if nodes
+        else gettext("No people or organisations are visible on this map."),
     )

@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from visualisations import assets
+from visualisations.i18n import browser_strings, current_language, gettext, ngettext
 from visualisations.labels import clip
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -73,7 +74,7 @@ def render_page(
     asset_base: str,
     key: list[dict],
     notes: list[str],
-    silo_heading: str = "Silos",
+    silo_heading: str | None = None,
     silo_filter: bool = True,
     unconnected: list[tuple[str, str]] | None = None,
     unconnected_total: int = 0,
@@ -90,14 +91,17 @@ def render_page(
     replaces a drawing with no nodes. Every text is escaped by the template.
     """
     context = {
-        "title": clip(title) or "Map",
+        "title": clip(title) or gettext("Map"),
+        "_": gettext,
+        "ngettext": ngettext,
+        "lang": current_language(),
         "summary": summary,
         "view": view,
-        "data_json": json_for_html(data),
+        "data_json": json_for_html({**data, "strings": browser_strings()}),
         "standalone": bool(standalone),
         "key": key,
         "notes": notes,
-        "silo_heading": silo_heading,
+        "silo_heading": silo_heading or gettext("Silos"),
         "silo_filter": silo_filter,
         "unconnected": unconnected,
         "unconnected_total": unconnected_total,
@@ -105,7 +109,14 @@ def render_page(
         "large_silos": large_silos,
         "empty_message": empty_message,
         "has_graph": bool(data["nodes"]),
-        "aria_label": f"{view} graph: {len(data['nodes'])} nodes, {len(data['edges'])} ties",
+        "aria_label": gettext(
+            "%(view)s graph: %(nodes)s nodes, %(ties)s ties",
+            view={"map": gettext("map"), "ego": gettext("web"), "silos": gettext("silos")}.get(
+                view, view
+            ),
+            nodes=f"{len(data['nodes']):,}",
+            ties=f"{len(data['edges']):,}",
+        ),
         "asset_urls": {},
         **dict.fromkeys(_ASSET_FIELDS, ""),
     }

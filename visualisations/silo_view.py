@@ -17,12 +17,12 @@ import networkx as nx
 
 from graph_models.analysis.groups import NO_GROUP
 from visualisations.assets import DEFAULT_ASSET_BASE
+from visualisations.i18n import gettext, ngettext, translated
 from visualisations.labels import (
     clip,
     display_label,
     drawable_nodes,
     is_org,
-    plural,
     restrict,
     silo_of,
     silo_text,
@@ -111,6 +111,7 @@ def silo_summary(
     return SiloSummary(attribute, groups, _by_rank(ties, rank), unconnected)
 
 
+@translated
 def render_silos(
     G: nx.Graph,
     *,
@@ -153,10 +154,12 @@ def too_large_page(
     (``keep``): its silo view, a notice, and a choice of silos to draw one at a time."""
     H = restrict(G, keep)
     counts = Counter(silo_of(H.nodes[n]) for n in keep)
-    notice = (
-        f"This map has {len(keep):,} people and organisations: more than the {max_nodes:,} "
+    notice = gettext(
+        "This map has %(num)s people and organisations: more than the %(max)s "
         "that can be drawn usefully at once. Here is the silo view instead; choose a silo "
-        "to draw just that part of the map."
+        "to draw just that part of the map.",
+        num=len(keep),
+        max=max_nodes,
     )
     choices = [
         {"name": s, "label": silo_text(s), "count": f"{counts[s]:,}"}
@@ -203,12 +206,12 @@ def _group_label(G: nx.Graph, group: str, attribute: str) -> str:
     """How a group is named on the page: an organisation group by the organisation's
     label (never its id or name), "(no group)" for :data:`NO_GROUP`."""
     if group == NO_GROUP:
-        return "(no group)"
+        return gettext("(no group)")
     if _is_org_grouping(G, attribute) and group in G:
         attrs = G.nodes[group]
         if attrs.get("visibility") != "hidden":
             return display_label(attrs)
-        return "an organisation"
+        return gettext("an organisation")
     return group
 
 
@@ -261,19 +264,25 @@ def _group_nodes(
 
     nodes = []
     for i, g in enumerate(groups):
-        people = f"{g.people:,} {plural(g.people, 'person', 'people')}"
-        lines = [
-            g.label,
-            f"{people} · {g.organisations:,} {plural(g.organisations, 'organisation')}",
-            f"{g.internal_ties:,} {plural(g.internal_ties, 'tie')} within · "
-            f"{external[g.name]:,} to other groups",
-        ]
+        people = ngettext("%(num)s person", "%(num)s people", g.people)
+        organisations = ngettext("%(num)s organisation", "%(num)s organisations", g.organisations)
+        within = ngettext("%(num)s tie within", "%(num)s ties within", g.internal_ties)
+        outside = ngettext("%(num)s to other groups", "%(num)s to other groups", external[g.name])
+        lines = [g.label, f"{people} · {organisations}", f"{within} · {outside}"]
         if missing[g.name]:
-            shown = missing[g.name][:12]
-            more = len(missing[g.name]) - len(shown)
-            lines.append(
-                "no ties with: " + ", ".join(shown) + (f" and {more} more" if more else "")
-            )
+            shown = ", ".join(missing[g.name][:12])
+            more = len(missing[g.name]) - len(missing[g.name][:12])
+            if more:
+                lines.append(
+                    ngettext(
+                        "no ties with: %(groups)s and %(num)s more",
+                        "no ties with: %(groups)s and %(num)s more",
+                        more,
+                        groups=shown,
+                    )
+                )
+            else:
+                lines.append(gettext("no ties with: %(groups)s", groups=shown))
         nodes.append(
             {
                 "id": i,
@@ -306,7 +315,13 @@ def _tie_edges(groups: list[SiloGroup], summary: SiloSummary) -> list[dict]:
                 "from": ra,
                 "to": rb,
                 **({"label": f"{count:,}"} if len(summary.ties) <= MAX_LABELLED_TIES else {}),
-                "title": f"{label[a]} ↔ {label[b]}: {count:,} {plural(count, 'tie')}",
+                "title": ngettext(
+                    "%(a)s ↔ %(b)s: %(num)s tie",
+                    "%(a)s ↔ %(b)s: %(num)s ties",
+                    count,
+                    a=label[a],
+                    b=label[b],
+                ),
                 "width": round(1 + 11 * math.sqrt(count / max_ties), 2),
                 "color": TIE_COLOUR,
             }
@@ -347,12 +362,29 @@ def _silos_page(
     people = sum(g.people for g in groups)
     n_pairs = k * (k - 1) // 2
     silo_grouping = _is_silo_grouping(G, attribute)
-    noun = "silo" if silo_grouping else "group"
-    summary = (
-        f"{k:,} {plural(k, noun)} · {people:,} {plural(people, 'person', 'people')} · "
-        f"{sum(summary_data.ties.values()):,} ties between {noun}s · "
-        f"{len(summary_data.unconnected):,} of {n_pairs:,} pairs with no tie"
+    ties = sum(summary_data.ties.values())
+    unlinked = len(summary_data.unconnected)
+    if silo_grouping:
+        parts = [
+            ngettext("%(num)s silo", "%(num)s silos", k),
+            ngettext("%(num)s person", "%(num)s people", people),
+            ngettext("%(num)s tie between silos", "%(num)s ties between silos", ties),
+        ]
+    else:
+        parts = [
+            ngettext("%(num)s group", "%(num)s groups", k),
+            ngettext("%(num)s person", "%(num)s people", people),
+            ngettext("%(num)s tie between groups", "%(num)s ties between groups", ties),
+        ]
+    parts.append(
+        ngettext(
+            "%(num)s of %(pairs)s pairs with no tie",
+            "%(num)s of %(pairs)s pairs with no tie",
+            unlinked,
+            pairs=n_pairs,
+        )
     )
+    summary = " · ".join(parts)
     unconnected = [(label[a], label[b]) for a, b in summary_data.unconnected[:MAX_PAIRS_SHOWN]]
     return render_page(
         title=title,
@@ -363,14 +395,18 @@ def _silos_page(
         asset_base=asset_base,
         key=[],
         notes=[
-            "Circle size shows the number of people; line width and number show the "
-            "ties between two groups. Hover for details."
+            gettext(
+                "Circle size shows the number of people; line width and number show the "
+                "ties between two groups. Hover for details."
+            )
         ],
-        silo_heading="Silos (people)" if silo_grouping else "Groups (people)",
+        silo_heading=gettext("Silos (people)") if silo_grouping else gettext("Groups (people)"),
         silo_filter=False,
         unconnected=unconnected,
         unconnected_total=len(summary_data.unconnected),
         notice=notice,
         large_silos=large_silos,
-        empty_message=None if nodes else "No people or organisations are visible on this map.",
+        empty_message=None
+        if nodes
+        else gettext("No people or organisations are visible on this map."),
     )

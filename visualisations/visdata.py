@@ -16,6 +16,7 @@ import networkx as nx
 import numpy as np
 from pyvis.network import Network
 
+from visualisations.i18n import gettext, kind_name
 from visualisations.labels import (
     clip,
     display_label,
@@ -91,8 +92,11 @@ class NodeMetric:
 
     def lines(self, n: Hashable) -> list[str]:
         """Tooltip lines for node ``n``."""
-        lines = [f"{self.name}: {format_number(self.values[n])}"] if self.chosen else []
-        lines.append(f"ties: {self.graph.degree(n)}")
+        value = format_number(self.values[n])
+        lines = []
+        if self.chosen:
+            lines.append(gettext("%(metric)s: %(value)s", metric=self.name, value=value))
+        lines.append(gettext("ties: %(count)s", count=self.graph.degree(n)))
         return lines
 
 
@@ -285,7 +289,7 @@ def kind_legend(G: nx.Graph, kind_colours: Mapping[str, str] | None) -> list[dic
     return [
         {
             "name": k,
-            "label": clip(k.replace("_", " ")),
+            "label": clip(kind_name(k)),
             "colour": (kind_colours or {}).get(k, OTHER_KIND_COLOUR if kind_colours else None),
             "count": counts[k],
         }
@@ -295,17 +299,17 @@ def kind_legend(G: nx.Graph, kind_colours: Mapping[str, str] | None) -> list[dic
 
 def map_key(G: nx.Graph, keep: list, articulation_points: set, edges: list[dict]) -> list[dict]:
     """The key of a map or ego drawing: the node shapes and line styles it uses."""
-    key = [{"css": "person", "text": "person"}]
+    key = [{"css": "person", "text": gettext("person")}]
     if any(is_org(G.nodes[n]) for n in keep):
-        key.append({"css": "org", "text": "organisation"})
+        key.append({"css": "org", "text": gettext("organisation")})
     if any(n in articulation_points for n in keep):
-        key.append(
-            {"css": "ap", "text": "articulation point: without them, part of the map is cut off"}
-        )
-    key.append({"css": "line", "text": "tie within a silo"})
-    key.append({"css": "cross", "text": "tie across silos"})
+        text = gettext("articulation point: without them, part of the map is cut off")
+        key.append({"css": "ap", "text": text})
+    key.append({"css": "line", "text": gettext("tie within a silo")})
+    key.append({"css": "cross", "text": gettext("tie across silos")})
     if any(e.get("bridge") for e in edges):
-        key.append({"css": "bridge", "text": "bridge: the only link between two parts of the map"})
+        text = gettext("bridge: the only link between two parts of the map")
+        key.append({"css": "bridge", "text": text})
     return key
 
 

@@ -35,6 +35,7 @@ from itertools import combinations
 import networkx as nx
 
 from graph_models.analysis.groups import node_groups, sorted_groups
+from graph_models.messages import Message
 
 __all__ = [
     "tie_matrix",
@@ -396,11 +397,11 @@ def _weak_pairs(mx: _Mixing, few: int, threshold: float) -> tuple[list[dict], fl
         relative = _ratio(density, average)
         reasons = []
         if ties == 0:
-            reasons.append("no ties")
+            reasons.append(Message("silos.reason.no_ties"))
         elif ties < few:
-            reasons.append("few ties")
+            reasons.append(Message("silos.reason.few_ties"))
         if ties and relative is not None and relative < threshold:
-            reasons.append("low density")
+            reasons.append(Message("silos.reason.low_density"))
         if not reasons:
             continue
         out.append(

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from graph_models import model
+from graph_models.messages import Message
 from graph_models.model import EntityType
 
 PLURAL = model.PLURALS
@@ -258,21 +259,20 @@ def match_header(headers: list, etype: EntityType) -> HeaderMap:
             close = difflib.get_close_matches(normalise(label), known, n=1, cutoff=0.85)
             if close:
                 errors.setdefault(label, []).append(
-                    f"unknown column; did you mean {table[close[0]]!r}? "
-                    "(rename it, or remove the column)"
+                    Message("import.column_did_you_mean", column=repr(table[close[0]]))
                 )
             else:
                 ignored.append(label)
         elif field in found:
             errors.setdefault(label, []).append(
-                f"this column and {found[field][1]!r} both mean {field!r}; keep one"
+                Message("import.column_twice", other=repr(found[field][1]), field=repr(field))
             )
         else:
             found[field] = (i, label)
     for col in COLUMNS[etype]:
         if col.required and col.name not in found:
             errors.setdefault(col.name, []).append(
-                f"missing column {col.name!r} ({col.meaning}); every row needs one"
+                Message("import.column_missing", column=repr(col.name), meaning=col.meaning)
             )
     return HeaderMap(etype, found, ignored, errors)
 

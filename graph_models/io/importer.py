@@ -47,6 +47,7 @@ from graph_models.io.rows import (
     natural_relationship_id,
     resolve_endpoint,
 )
+from graph_models.messages import Message
 from graph_models.model import EntityType, NodeType
 
 #: Relationship rows validated by one schema call (many=True) while they are all valid.
@@ -138,8 +139,8 @@ def parse_entity(entity) -> EntityType | None:
     etype = cols.entity_of_sheet(str(entity))
     if etype is None:
         raise InvalidInput(
-            f"unknown entity {entity!r}",
-            {"entity": ["one of: people, organisations, relationships"]},
+            Message("import.unknown_entity", entity=repr(entity)),
+            {"entity": [Message("import.entity_choices")]},
         )
     return etype
 
@@ -287,11 +288,12 @@ class _Errors:
 
     def rejection(self) -> ImportRejected:
         n = self.rows or 1
-        message = f"{n:,} row{'s' if n != 1 else ''} with problems; nothing was written"
-        if not self.rows:
-            message = "the file cannot be imported; nothing was written"
+        message = Message("import.rows_with_problems", num=n)
         if self.truncated:
-            message += f" (the first {MAX_REPORTED_ROWS:,} are listed)"
+            listed = f"{MAX_REPORTED_ROWS:,}"
+            message = Message("import.rows_with_problems_listed", num=n, listed=listed)
+        elif not self.rows:
+            message = Message("import.cannot_import")
         return ImportRejected(message, self.data)
 
 
@@ -355,9 +357,7 @@ class _Import:
         written), before a file of a million rows has cost a minute and a gigabyte."""
         self.rows_seen += 1
         if self.rows_seen > readers.MAX_ROWS:
-            raise readers.file_error(
-                f"the file has more than {readers.MAX_ROWS:,} rows; split it into smaller files"
-            )
+            raise readers.file_error(Message("import.too_many_rows", rows=readers.MAX_ROWS))
 
     # -- the passes ----------------------------------------------------------------------
 
@@ -396,7 +396,7 @@ class _Import:
                     out.append((sheet, row.number, values, said(row.values)))
                     continue
             self.errors.add(sheet.name, row.number, problems, sheet.labels)
-            where = f"{sheet.name} row {row.number}"
+            where = Message("import.where", sheet=sheet.name, row=str(row.number))
             for key in (row.values.get("id"), row.values.get("name")):
                 if isinstance(key, str) and key:
                     self.failed.setdefault(fold_name(key), where)
@@ -420,13 +420,16 @@ class _Import:
         placed: list[tuple[str, str]] = []
         for sheet, number, values, carried in loaded:
             labels = sheet.labels
-            noun = "person" if sheet.etype is EntityType.PERSON else "organisation"
+            person = sheet.etype is EntityType.PERSON
             id_key = "id"
             if "id" not in values:
                 id_key = "name"
                 same = by_name.get((_NODE_TYPE[sheet.etype], fold_name(values["name"])), set())
                 if len(same) > 1:
-                    message = f"{len(same)} {noun}s have this name ({_ids(same)}); add an id"
+                    code = (
+                        "import.people_share_name" if person else "import.organisations_share_name"
+                    )
+                    message = Message(code, num=len(same), ids=_ids(same))
                     self.errors.add(sheet.name, number, {"name": [message]}, labels)
                     continue
                 if same:
@@ -434,14 +437,16 @@ class _Import:
                 else:
                     values["id"] = natural_node_id(sheet.etype, values["name"])
             node_id = values["id"]
-            where = f"{sheet.name} row {number}"
+            where = Message("import.where", sheet=sheet.name, row=str(number))
             if node_id in seen:
-                message = f"id {node_id!r} is also on {seen[node_id]}; ids must be unique"
+                message = Message("import.id_repeated", id=repr(node_id), where=seen[node_id])
                 if id_key == "name":
-                    message = (
-                        f"the same name is also on {seen[node_id]} (rows without an id are "
-                        f"matched by name): give each row an id if they are different {noun}s"
+                    code = (
+                        "import.person_name_repeated"
+                        if person
+                        else "import.organisation_name_repeated"
                     )
+                    message = Message(code, where=seen[node_id])
                 self.errors.add(sheet.name, number, {id_key: [message]}, labels)
                 continue
             seen[node_id] = where
@@ -450,8 +455,12 @@ class _Import:
                 values = keep_unsaid(values, carried, old)
             node = model.ENTITY_CLASSES[sheet.etype](**values)
             if old is not None and old.type is not node.type:
-                other = "an organisation" if old.type is NodeType.ORGANISATION else "a person"
-                message = f"{node_id!r} is already {other} in this map"
+                code = (
+                    "import.already_an_organisation"
+                    if old.type is NodeType.ORGANISATION
+                    else "import.already_a_person"
+                )
+                message = Message(code, id=repr(node_id))
                 self.errors.add(sheet.name, number, {id_key: [message]}, labels)
                 continue
             self.types[node_id] = node.type
@@ -494,7 +503,7 @@ class _Import:
             text = value if isinstance(value, str) else str(value)
             failed = self.failed.get(text) or self.failed.get(fold_name(text))
             if failed:
-                return None, f"refers to {failed}, which has problems"
+                return None, Message("import.refers_to_bad_row", where=failed)
         return found, message
 
     def _load_relationships(self, sheet: readers.Sheet) -> None:
@@ -538,7 +547,12 @@ class _Import:
                 self._place_relationships(sheet, pending)
                 pending = []
         self._place_relationships(sheet, pending)
-        self._rel_seen.update({k: f"{sheet.name} row {n}" for k, n in self._seen_here.items()})
+        self._rel_seen.update(
+            {
+                k: Message("import.where", sheet=sheet.name, row=str(n))
+                for k, n in self._seen_here.items()
+            }
+        )
         self.counts["relationships"].skipped += sheet.skipped[0]
 
     def _place_relationships(self, sheet: readers.Sheet, pending: list) -> None:
@@ -572,12 +586,12 @@ class _Import:
             rel_id = loaded["id"]
             if rel_id in seen or rel_id in self._rel_seen:
                 if rel_id in seen:
-                    earlier = f"{sheet.name} row {seen[rel_id]}"
+                    earlier = Message("import.where", sheet=sheet.name, row=str(seen[rel_id]))
                 else:
                     earlier = self._rel_seen[rel_id]
-                message = f"id {rel_id!r} is also on {earlier}; ids must be unique"
+                message = Message("import.id_repeated", id=repr(rel_id), where=earlier)
                 if derived:
-                    message = f"the same tie (source, kind, target) is also on {earlier}"
+                    message = Message("import.tie_repeated", where=earlier)
                 key = "source" if derived else "id"
                 self.errors.add(sheet.name, row.number, {key: [message]}, labels)
                 continue

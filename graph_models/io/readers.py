@@ -46,6 +46,7 @@ from pathlib import PurePath
 
 from graph_models.errors import InvalidInput
 from graph_models.io import columns as cols
+from graph_models.messages import Message
 from graph_models.model import ENTITY_TYPE_OF, EntityType
 
 #: Formats that can be read and written.
@@ -113,6 +114,7 @@ class Source:
 
 
 def file_error(message: str, detail: str | None = None) -> InvalidInput:
+    """An unreadable file: ``message`` (a :class:`Message`) for the whole file."""
     return InvalidInput(message, {"file": [detail or message]})
 
 
@@ -135,7 +137,7 @@ def detect_format(head: bytes, filename: str = "") -> str:
     """The format of a file from its first bytes, then its extension."""
     suffix = PurePath(filename or "").suffix.lower()
     if suffix == ".xls" or head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise file_error("old Excel .xls files cannot be read; save the workbook as .xlsx or CSV")
+        raise file_error(Message("import.xls_unsupported"))
     if head.startswith(b"PK"):
         return "xlsx" if suffix not in (".zip", ".csv") else "csv"
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -184,15 +186,18 @@ def read(
     head = stream.read(4096)
     stream.seek(0)
     if not head.strip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00"):
-        raise file_error("the file is empty")
+        raise file_error(Message("import.file_empty"))
     detected = detect_format(head, filename)
     fmt = fmt or detected
     if fmt not in FORMATS:
-        raise InvalidInput(f"unknown format {fmt!r}", {"format": [f"one of: {', '.join(FORMATS)}"]})
+        raise InvalidInput(
+            Message("import.unknown_format", format=repr(fmt)),
+            {"format": [Message("import.one_of", choices=", ".join(FORMATS))]},
+        )
     if entity is not None and fmt not in ("csv", "xlsx"):
         raise InvalidInput(
-            "entity applies to CSV and XLSX files only",
-            {"entity": [f"a {fmt} file holds a whole map"]},
+            Message("import.entity_tabular_only"),
+            {"entity": [Message("import.file_holds_whole_map", format=fmt)]},
         )
     if fmt == "csv" and head.startswith(b"PK"):
         return _read_csv_zip(stream, entity, progress)
@@ -200,7 +205,7 @@ def read(
         return _read_csv(stream, filename, entity, progress)
     if fmt == "xlsx":
         if not head.startswith(b"PK"):
-            raise file_error("this is not an XLSX workbook (not a zip file)")
+            raise file_error(Message("import.not_xlsx_zip"))
         return _read_xlsx(stream, entity, progress)
     if fmt == "json":
         return _read_json(stream)
@@ -232,9 +237,8 @@ def _choose_encoding(stream) -> str:
         stream.seek(0)
         return encoding
     raise file_error(
-        "the file's text encoding is not UTF-8 or Windows-1252",
-        f"unknown text encoding: cannot decode byte {last.start} as UTF-8 or Windows-1252; "
-        "save the file as CSV UTF-8",
+        Message("import.encoding_unknown"),
+        Message("import.encoding_detail", position=last.start),
     )
 
 
@@ -260,15 +264,12 @@ def _csv_source(
                 best = (score, delimiter, i)
     score, delimiter, header_index = best
     if not any(line.strip() for line in first):
-        source.errors.setdefault(name, {})["1"] = {"row": ["the file has no rows"]}
+        source.errors.setdefault(name, {})["1"] = {"row": [Message("import.no_rows")]}
         return None
     if score == 0:
         expected = ", ".join(c.name for c in cols.COLUMNS[entity or EntityType.PERSON])
         source.errors.setdefault(name, {})["1"] = {
-            "header": [
-                "the first rows name no column Bridgemap knows "
-                f"(expected a header such as: {expected}; separated by commas)"
-            ]
+            "header": [Message("import.no_known_header", expected=expected)]
         }
         return None
     source.delimiter = delimiter
@@ -281,7 +282,7 @@ def _csv_source(
                 header = cells
                 break
     except csv.Error as exc:
-        raise file_error(f"{name}: the file cannot be read as CSV ({exc})") from None
+        raise file_error(Message("import.csv_unreadable", sheet=name, detail=exc)) from None
     return _tabular_sheet(name, header, header_index + 1, records, entity, source, on_row)
 
 
@@ -298,15 +299,11 @@ def _tabular_sheet(
     while header and cols.is_blank(header[-1]):
         header = header[:-1]  # empty cells right of the last heading
     if len(header) > MAX_COLUMNS:
-        raise file_error(f"sheet {name!r} has more than {MAX_COLUMNS} columns")
+        raise file_error(Message("import.too_many_columns", sheet=repr(name), columns=MAX_COLUMNS))
     etype = entity or cols.guess_entity(header) or cols.entity_of_sheet(name)
     if etype is None:
         source.errors.setdefault(name, {})[str(header_row)] = {
-            "header": [
-                "cannot tell whether these rows are people or organisations: add a role, "
-                "contact or visibility column (people) or kind (organisations), name the "
-                "file or sheet people/organisations, or give entity="
-            ]
+            "header": [Message("import.entity_unknown_rows")]
         }
         return None
     hmap = cols.match_header(header, etype)
@@ -350,7 +347,7 @@ def _tabular_sheet(
                 yield Row(str(number), values, problems or {})
         except csv.Error as exc:
             source.errors.setdefault(name, {})[str(number + 1)] = {
-                "row": [f"the file cannot be read as CSV from here: {exc}"]
+                "row": [Message("import.csv_unreadable_from_here", detail=exc)]
             }
 
     sheet.rows = rows()
@@ -361,7 +358,7 @@ def _read_csv(stream, filename: str, entity, progress) -> Source:
     source = Source("csv")
     source.encoding = _choose_encoding(stream)
     if source.encoding != "utf-16" and b"\x00" in stream.read(4096):
-        raise file_error("this does not look like a CSV text file (it holds binary data)")
+        raise file_error(Message("import.binary_not_csv"))
     stream.seek(0)
     name = PurePath(filename).name if filename else "csv"
     total = _size(stream) or 1
@@ -387,14 +384,11 @@ def _check_zip(stream, fmt: str) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(stream)
     except zipfile.BadZipFile:
-        raise file_error("the file is not a valid zip archive (XLSX files are zips)") from None
+        raise file_error(Message("import.bad_zip")) from None
     limit = MAX_UNCOMPRESSED[fmt]
     if sum(info.file_size for info in archive.infolist()) > limit:
         archive.close()
-        raise file_error(
-            f"the file unpacks to more than {limit // 2**20} MiB, more than "
-            f"{MAX_ROWS:,} rows need; split it into smaller files"
-        )
+        raise file_error(Message("import.zip_too_big", mib=limit // 2**20, rows=MAX_ROWS))
     return archive
 
 
@@ -407,7 +401,7 @@ def _read_csv_zip(stream, entity, progress) -> Source:
         i for i in archive.infolist() if not i.is_dir() and i.filename.lower().endswith(".csv")
     ]
     if not members:
-        raise file_error("the zip archive holds no .csv files")
+        raise file_error(Message("import.zip_no_csv"))
     for info in members:
         raw = archive.open(info)  # streamed, not unpacked into memory
         source._close.append(raw.close)
@@ -464,12 +458,12 @@ def _read_xlsx(stream, entity, progress) -> Source:
     names = set(archive.namelist())
     archive.close()
     if "xl/workbook.xml" not in names:
-        raise file_error("the zip file is not an XLSX workbook")
+        raise file_error(Message("import.zip_not_xlsx"))
     stream.seek(0)
     try:
         wb = openpyxl.load_workbook(stream, read_only=True, data_only=False)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds; all mean "unreadable"
-        raise file_error(f"the workbook cannot be read: {_root_cause(exc)}") from None
+        raise file_error(Message("import.workbook_unreadable", detail=_root_cause(exc))) from None
     source = Source("xlsx")
     source._close.append(wb.close)
     worksheets = list(wb.worksheets)
@@ -570,7 +564,9 @@ def _unreadable_sheet(title: str):
     except InvalidInput:
         raise
     except Exception as exc:  # noqa: BLE001 - any parse failure means "unreadable"
-        raise file_error(f"sheet {title!r} cannot be read: {_root_cause(exc)}") from None
+        raise file_error(
+            Message("import.sheet_unreadable", sheet=repr(title), detail=_root_cause(exc))
+        ) from None
 
 
 def _xlsx_cell_errors(number: int, cells, plan) -> dict:
@@ -583,16 +579,13 @@ def _xlsx_cell_errors(number: int, cells, plan) -> dict:
             continue
         cell = cells.cells[i]
         kind = getattr(cell, "data_type", None)
-        where = f"cell {get_column_letter(i + 1)}{number}"
+        where = Message("import.cell", cell=f"{get_column_letter(i + 1)}{number}")
         if kind == "f":
             formula = str(cell.value)
             shown = formula if len(formula) <= 40 else formula[:37] + "..."
-            problems[column.name] = [
-                f"{where} holds a formula ({shown}); Bridgemap does not run formulas: "
-                "paste it as a value"
-            ]
+            problems[column.name] = [Message("import.cell_formula", cell=where, formula=shown)]
         elif kind == "e":
-            problems[column.name] = [f"{where} holds a spreadsheet error ({cell.value})"]
+            problems[column.name] = [Message("import.cell_error", cell=where, value=cell.value)]
     return problems
 
 
@@ -620,25 +613,22 @@ def _read_json(stream) -> Source:
     try:
         data = json.load(stream)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise file_error(f"the file is not valid JSON: {exc}") from None
+        raise file_error(Message("import.json_invalid", detail=exc)) from None
     if not isinstance(data, dict):
-        raise file_error(
-            'a JSON import is an object: {"map": ..., "people": [...], '
-            '"organisations": [...], "relationships": [...]}'
-        )
+        raise file_error(Message("import.json_not_object"))
     source = Source("json")
     unknown = sorted(set(data) - set(JSON_SECTIONS) - {"map"})
     if unknown:
-        source.errors["file"] = {k: ["unknown section"] for k in unknown}
+        source.errors["file"] = {k: [Message("import.unknown_section")] for k in unknown}
     if data.get("map") is not None:
         if isinstance(data["map"], dict):
             source.map_section = data["map"]
         else:
-            source.errors.setdefault("map", {})["_schema"] = ["not an object"]
+            source.errors.setdefault("map", {})["_schema"] = [Message("import.not_an_object")]
     for section, etype in JSON_SECTIONS.items():
         items = data.get(section) or []
         if not isinstance(items, list):
-            source.errors.setdefault(section, {})["_schema"] = ["must be a list"]
+            source.errors.setdefault(section, {})["_schema"] = [Message("import.must_be_list")]
             continue
         source.sheets.append(Sheet(section, etype, _json_rows(items, section, source), {}, [0]))
     return source
@@ -647,7 +637,7 @@ def _read_json(stream) -> Source:
 def _json_rows(items: list, section: str, source: Source) -> Iterator[Row]:
     for i, item in enumerate(items):
         if not isinstance(item, dict):
-            yield Row(str(i), {}, {"_schema": ["not an object"]})
+            yield Row(str(i), {}, {"_schema": [Message("import.not_an_object")]})
         else:
             yield Row(str(i), dict(item))
 
@@ -664,11 +654,11 @@ def parse_xml(stream):
         return safe_et.parse(stream, forbid_dtd=True).getroot()
     except defusedxml.DefusedXmlException as exc:
         raise file_error(
-            "the XML declares a DTD or entities, which are refused for safety",
-            f"refused: {type(exc).__name__}",
+            Message("import.xml_dtd"),
+            Message("import.refused", reason=type(exc).__name__),
         ) from None
     except safe_et.ParseError as exc:
-        raise file_error(f"the XML is malformed: {exc}") from None
+        raise file_error(Message("import.xml_malformed", detail=exc)) from None
 
 
 def _refuse_repeated_node_ids(root) -> None:
@@ -680,9 +670,7 @@ def _refuse_repeated_node_ids(root) -> None:
             continue
         node_id = element.attrib["id"]
         if node_id in seen:
-            raise file_error(
-                f"two nodes have the id {node_id!r}; each person and organisation needs its own id"
-            )
+            raise file_error(Message("import.repeated_node_id", id=repr(node_id)))
         seen.add(node_id)
 
 
@@ -704,7 +692,7 @@ def read_graph_xml(stream, fmt: str):
                 for g in root.findall(f"{{{reader.NS_GRAPHML}}}graph")
             ]
             if not graphs:
-                raise file_error("the GraphML file holds no <graph>")
+                raise file_error(Message("import.graphml_no_graph"))
             return graphs[0]
         reader = GEXFReader(node_type=None)
         reader.xml = root
@@ -714,11 +702,11 @@ def read_graph_xml(stream, fmt: str):
             g = root.find(f"{{{reader.NS_GEXF}}}graph")
             if g is not None:
                 return reader.make_graph(g)
-        raise file_error("the GEXF file holds no <graph>")
+        raise file_error(Message("import.gexf_no_graph"))
     except nx.NetworkXError as exc:
-        raise file_error(f"the {fmt} file cannot be read: {exc}") from None
+        raise file_error(Message("import.graph_unreadable", format=fmt, detail=exc)) from None
     except (KeyError, ValueError, TypeError) as exc:
-        raise file_error(f"the {fmt} file cannot be read: {exc!r}") from None
+        raise file_error(Message("import.graph_unreadable", format=fmt, detail=repr(exc))) from None
 
 
 def _graph_columns(names: set, etype: EntityType, source: Source, sheet: str) -> dict:
@@ -729,7 +717,11 @@ def _graph_columns(names: set, etype: EntityType, source: Source, sheet: str) ->
     """
     ordered = sorted(names)
     hmap = cols.match_header(ordered, etype)
-    errors = {k: v for k, v in hmap.errors.items() if not v[0].startswith("missing column")}
+    errors = {
+        k: v
+        for k, v in hmap.errors.items()
+        if getattr(v[0], "code", None) != "import.column_missing"
+    }
     if errors:
         source.errors.setdefault(sheet, {})["attributes"] = errors
     ignored = source.ignored_columns.setdefault(sheet, [])
@@ -749,7 +741,7 @@ def _read_graph(stream, fmt: str) -> Source:
             by_type[EntityType.ORGANISATION].append((node, attrs))
         else:
             source.errors.setdefault("nodes", {})[str(node)] = {
-                "type": ["each node needs a type attribute: person or organisation"]
+                "type": [Message("import.node_type_needed")]
             }
     for etype, nodes in by_type.items():
         # "label": Gephi's node name; read as the name when there is no name attribute

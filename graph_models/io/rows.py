@@ -27,6 +27,7 @@ import unicodedata
 
 from graph_models import model, schemas
 from graph_models.errors import InvalidInput
+from graph_models.messages import Message
 from graph_models.model import EntityType, Map, Silo
 
 #: Colours given to silos added by an import, in order (then grey).
@@ -89,7 +90,7 @@ def resolve_endpoint(
         return text, None
     same = names.get(fold_name(text))
     if not same:
-        return None, "No person or organisation has this name or id."
+        return None, Message("import.no_such_node")
     if len(same) > 1 and kind in model.RELATIONSHIP_KINDS:
         rule = model.RELATIONSHIP_KINDS[kind]
         wanted = rule.source if end == "source" else rule.target
@@ -97,7 +98,7 @@ def resolve_endpoint(
     if len(same) == 1:
         return next(iter(same)), None
     ids = ", ".join(sorted(same)[:5]) + (", ..." if len(same) > 5 else "")
-    return None, f"{len(same)} people or organisations are named {text!r} ({ids}): use the id."
+    return None, Message("import.name_ambiguous", num=len(same), name=repr(text), ids=ids)
 
 
 def name_index(nodes) -> tuple[dict, dict]:
@@ -148,8 +149,8 @@ class SiloVocabulary:
         )
         if len(self.map.silos) + len(self.added) >= model.MAX_SILOS:
             raise InvalidInput(
-                "too many silos",
-                {field_name: [f"a map has at most {model.MAX_SILOS} silos; {name!r} is one more"]},
+                Message("rows.too_many_silos"),
+                {field_name: [Message("rows.silo_limit", max=model.MAX_SILOS, name=repr(name))]},
             )
         self.added.append(silo)
         return silo.name
@@ -209,5 +210,5 @@ def build_batch(m: Map, batch: dict) -> dict[str, list]:
             except InvalidInput as exc:
                 errors.setdefault(section, {})[str(i)] = exc.errors
     if errors:
-        raise InvalidInput("some rows are not valid; nothing was written", errors)
+        raise InvalidInput(Message("rows.some_rows_invalid"), errors)
     return built

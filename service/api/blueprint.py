@@ -13,6 +13,7 @@ from apispec.ext.marshmallow.common import resolve_schema_cls
 from marshmallow import missing
 from webargs.flaskparser import FlaskParser
 
+from service.i18n import gettext
 from service.query import plain_values
 
 
@@ -33,14 +34,14 @@ class StrictParser(FlaskParser):
         try:
             return super()._raw_load_json(req)
         except RecursionError:
-            raise ma.ValidationError({"json": ["nested too deeply"]}) from None
+            raise ma.ValidationError({"json": [gettext("nested too deeply")]}) from None
 
     def load_json(self, req, schema):
         """A write without a JSON body is refused (422), not read as ``{}``: a PATCH
         or batch with no body (or a form body) must not pass as an empty change."""
         data = super().load_json(req, schema)
         if data is missing:
-            raise ma.ValidationError(["a JSON object body is required"])
+            raise ma.ValidationError([gettext("a JSON object body is required")])
         return data
 
 

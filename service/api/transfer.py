@@ -26,6 +26,7 @@ from marshmallow import fields, validate
 from graph_models import io as transfer
 from graph_models.errors import NotFound
 from service.api.blueprint import Blueprint, StrictParser
+from service.i18n import gettext
 from service.usecases.context import actor, secret, store
 
 
@@ -164,7 +165,11 @@ def template(name):
     etype = transfer.TEMPLATE_NAMES.get(name)
     if etype is None:
         choices = ", ".join([*transfer.TEMPLATE_NAMES, transfer.WORKBOOK_NAME])
-        raise NotFound(f"no template {name!r}; there are: {choices}")
+        raise NotFound(
+            gettext(
+                "no template %(name)s; there are: %(choices)s", name=repr(name), choices=choices
+            )
+        )
     return _attachment(transfer.template_csv(etype), "text/csv; charset=utf-8", name)
 
 

@@ -13,6 +13,7 @@ from graph_models.io.rows import build_entity, name_index, resolve_endpoint
 from graph_models.model import PLURALS, EntityType, from_dict, to_dict
 from graph_models.store.base import ListFilter, Page
 from graph_models.visibility import public_records
+from service.i18n import gettext
 from service.usecases.context import actor, forget_cached, full_access, secret, store
 
 
@@ -131,7 +132,7 @@ def resolve_ends(map_id: str, kind: str, typed: dict[str, str]) -> dict[str, str
     errors: dict[str, list[str]] = {}
     for end, value in typed.items():
         if not value:
-            errors[end] = ["This is required."]
+            errors[end] = [gettext("This is required.")]
             continue
         node_id, problem = resolve_endpoint(value, kind, end, types=types, names=names)
         if node_id is None:
@@ -139,5 +140,5 @@ def resolve_ends(map_id: str, kind: str, typed: dict[str, str]) -> dict[str, str
         else:
             found[end] = node_id
     if errors:
-        raise InvalidInput("some fields are not valid", errors)
+        raise InvalidInput(gettext("some fields are not valid"), errors)
     return found

@@ -13,6 +13,7 @@ from __future__ import annotations
 from graph_models.model import EntityType, NodeType, Visibility, to_dict
 from graph_models.store.base import MAX_PAGE
 from service import auth
+from service.i18n import gettext
 from service.usecases.context import store
 
 #: Tie fields that are the subject's own; notes and evidence are not among them.
@@ -24,8 +25,9 @@ def other_end(node) -> dict:
     if node.type is NodeType.ORGANISATION or node.visibility is Visibility.NAMED:
         return {"type": node.type.value, "id": node.id, "name": node.name, "silo": node.silo}
     if node.visibility is Visibility.ANONYMISED:
-        return {"type": "person", "name": f"a person in {node.silo}", "silo": node.silo}
-    return {"type": "person", "name": "a person who is not shown"}
+        name = gettext("a person in %(silo)s", silo=node.silo)
+        return {"type": "person", "name": name, "silo": node.silo}
+    return {"type": "person", "name": gettext("a person who is not shown")}
 
 
 def subject_export(map_id: str, person_id: str) -> dict:

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from graph_models import clock, reporting
 from graph_models.analysis.report import PAGED_LISTS, SECTIONS
 from graph_models.errors import InvalidInput
+from service.i18n import gettext
 from service.usecases.context import cache, full_access, secret, store
 
 
@@ -64,7 +65,9 @@ def change_dates(date_from: date | None, date_to: date | None) -> tuple[date, da
         except OverflowError:  # 'to' in the first year of the calendar
             date_from = date.min
     if date_from > date_to:
-        raise InvalidInput("'from' must not be after 'to'", {"from": ["after 'to'"]})
+        raise InvalidInput(
+            gettext("'from' must not be after 'to'"), {"from": [gettext("after 'to'")]}
+        )
     return date_from, date_to
 
 

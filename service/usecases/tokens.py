@@ -16,6 +16,7 @@ from graph_models.errors import InvalidInput, NotFound
 from graph_models.model import EntityType, Visibility
 from graph_models.store.base import AccessToken
 from service import auth
+from service.i18n import gettext
 from service.usecases.context import actor, store
 
 
@@ -53,13 +54,14 @@ def check_subject(map_id: str, role: str, subject: str) -> str:
     if role != auth.COMMUNITY:
         if subject:
             raise InvalidInput(
-                "only a community link has a subject", {"subject": ["not for this role"]}
+                gettext("only a community link has a subject"),
+                {"subject": [gettext("not for this role")]},
             )
         return ""
     if not subject:
         raise InvalidInput(
-            "a community link needs the person or organisation whose web it shows",
-            {"subject": ["required for a community link"]},
+            gettext("a community link needs the person or organisation whose web it shows"),
+            {"subject": [gettext("required for a community link")]},
         )
     for etype in (EntityType.PERSON, EntityType.ORGANISATION):
         try:
@@ -68,12 +70,13 @@ def check_subject(map_id: str, role: str, subject: str) -> str:
             continue
         if getattr(node, "visibility", None) is Visibility.HIDDEN:
             raise InvalidInput(
-                "this person is hidden: a link to their web would show nothing",
-                {"subject": ["hidden"]},
+                gettext("this person is hidden: a link to their web would show nothing"),
+                {"subject": [gettext("hidden")]},
             )
         return subject
     raise InvalidInput(
-        "no person or organisation with this id in the map", {"subject": ["not found"]}
+        gettext("no person or organisation with this id in the map"),
+        {"subject": [gettext("not found")]},
     )
 
 
@@ -90,7 +93,9 @@ def issue(
     store().get_map(map_id)
     subject = check_subject(map_id, role, subject)
     if expires_at is not None and expires_at <= clock.now():
-        raise InvalidInput("expires_at is in the past", {"expires_at": ["in the past"]})
+        raise InvalidInput(
+            gettext("expires_at is in the past"), {"expires_at": [gettext("in the past")]}
+        )
     secret, token = auth.issue_token(
         store(),
         map_id,

@@ -23,6 +23,7 @@ from graph_models.model import to_dict
 from graph_models.projection import check_group_by, project
 from graph_models.store.base import GraphRecords
 from graph_models.visibility import public_graph, public_records, small_groups
+from service.i18n import gettext
 from service.usecases.context import full_access, principal, secret, store
 from service.usecases.reports import cached_report
 
@@ -46,7 +47,13 @@ class ViewerGraph:
 
 def missing(map_id: str, node_id: str) -> NotFound:
     """The one answer for a node the asker cannot see, whether it exists or not."""
-    return NotFound(f"no person or organisation {node_id!r} in map {map_id!r}")
+    return NotFound(
+        gettext(
+            "no person or organisation %(node)s in map %(map)s",
+            node=repr(node_id),
+            map=repr(map_id),
+        )
+    )
 
 
 def require_addressable(map_id: str, node_id: str, public_ids: dict) -> None:

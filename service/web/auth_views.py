@@ -24,6 +24,7 @@ from graph_models.errors import NotFound
 from graph_models.model import EntityType
 from service.auth import COMMUNITY, Principal, principal_by_id, start_session, verify_secret
 from service.errors import error_response
+from service.i18n import gettext, lazy_gettext
 from service.policy import failed_attempt
 from service.usecases.context import store
 
@@ -31,7 +32,7 @@ bp = Blueprint("web_auth", __name__)
 
 
 class LoginForm(FlaskForm):
-    token = PasswordField("Token", validators=[DataRequired(), Length(max=200)])
+    token = PasswordField(lazy_gettext("Token"), validators=[DataRequired(), Length(max=200)])
 
 
 class LogoutForm(FlaskForm):
@@ -75,9 +76,12 @@ def login():
         if principal is not None:
             start_session(principal)
             return redirect(landing(principal))
-        error, status = "That token is not valid (it may have expired or been revoked).", 401
+        error, status = (
+            gettext("That token is not valid (it may have expired or been revoked)."),
+            401,
+        )
     elif form.is_submitted():
-        error, status = "The form expired or was incomplete; please try again.", 400
+        error, status = gettext("The form expired or was incomplete; please try again."), 400
     current = principal_by_id(session["tid"]) if session.get("tid") else None
     return (
         render_template(
@@ -97,7 +101,7 @@ def logout():
     if LogoutForm().validate_on_submit():
         session.clear()
         return redirect(url_for("web_auth.login"))
-    return error_response(400, "the form expired; please sign out again from /login")
+    return error_response(400, gettext("the form expired; please sign out again from /login"))
 
 
 @bp.route("/share", methods=["GET", "POST"])
@@ -111,7 +115,7 @@ def share_open():
     return share(form.token.data.strip())
 
 
-_FORM_EXPIRED = "The page expired or was incomplete; please open the link again."
+_FORM_EXPIRED = lazy_gettext("The page expired or was incomplete; please open the link again.")
 
 
 @bp.get("/share/<token>")
@@ -120,6 +124,6 @@ def share(token):
     if throttled:
         return throttled
     if principal is None:
-        return error_response(401, "this share link is not valid (expired or revoked?)")
+        return error_response(401, gettext("this share link is not valid (expired or revoked?)"))
     start_session(principal)
     return redirect(landing(principal))

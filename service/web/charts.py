@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from service.i18n import gettext, ngettext
+
 #: The heat map's scale: white (no ties) to deep blue (the most ties in any cell).
 _LOW, _HIGH = (247, 251, 255), (8, 69, 148)
 
@@ -62,21 +64,26 @@ def tie_heatmap(groups: list, counts: list, *, colours: dict | None = None, titl
     for i, row in enumerate(counts):
         for j, value in enumerate(row):
             x, y = left + j * cell, top + i * cell
-            pair = f"{groups[i]} and {groups[j]}" if i != j else f"within {groups[i]}"
+            pair = (
+                gettext("%(a)s and %(b)s", a=groups[i], b=groups[j])
+                if i != j
+                else gettext("within %(silo)s", silo=groups[i])
+            )
             if value is None:
                 out.append(
                     f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" '
-                    f'fill="url(#hatch)"><title>{escape(pair)}: not shown (small group)'
+                    f'fill="url(#hatch)"><title>'
+                    f"{escape(gettext('%(pair)s: not shown (small group)', pair=pair))}"
                     f'</title></rect><text x="{x + cell / 2 - 1}" y="{y + cell / 2 + 4}" '
                     'text-anchor="middle" font-size="12" fill="#52606d">–</text>'
                 )
                 continue
             share = value / peak
-            ties = f"{value} tie{'s' if value != 1 else ''}"
+            tip = ngettext("%(pair)s: %(num)s tie", "%(pair)s: %(num)s ties", value, pair=pair)
             stroke = ' stroke="#1f2933" stroke-width="1"' if i == j else ""
             out.append(
                 f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" rx="3" '
-                f'fill="{_shade(share)}"{stroke}><title>{escape(pair)}: {ties}</title></rect>'
+                f'fill="{_shade(share)}"{stroke}><title>{escape(tip)}</title></rect>'
                 f'<text x="{x + cell / 2 - 1}" y="{y + cell / 2 + 4}" text-anchor="middle" '
                 f'font-size="13" fill="{_ink(share)}">{value}</text>'
             )
@@ -106,7 +113,7 @@ def change_chart(points: list[tuple[str, float | None]], *, title: str, unit: st
             shown = "–"
         else:
             h = plot * (value / peak)
-            shown = f"{value:g}{unit}"
+            shown = f"{value:g}{unit}"  # a number: no words
         y = height - bottom - h
         colour = "#1d5a78" if k == len(points) - 1 else "#9fb3c8"
         out.append(

@@ -16,6 +16,7 @@ from marshmallow import fields, validate
 from graph_models.analysis.report import NODE_METRICS
 from graph_models.model import RELATIONSHIP_KINDS
 from graph_models.visibility import MIN_GROUP_SIZE
+from service.i18n import drawing_language, gettext, metric_label, ngettext
 from service.query import query_args, reads_query
 from service.usecases import viewer_graphs
 from visualisations import assets
@@ -61,7 +62,7 @@ def _page(html: str, args: dict, filename: str) -> Response:
 
 
 def _metric_name(args: dict) -> str:
-    return args["metric"].replace("_", " ")
+    return metric_label(args["metric"])
 
 
 @bp.get("/maps/<map_id>/view")
@@ -90,6 +91,7 @@ def map_view(map_id):
         standalone=args["download"],
         asset_base=ASSET_BASE,
         highlight=view.highlight,
+        **drawing_language(),
     )
     return _page(html, args, f"{map_id}-map.html")
 
@@ -118,6 +120,7 @@ def ego_view(map_id, node_id):
         metric_name=_metric_name(args),
         standalone=args["download"],
         asset_base=ASSET_BASE,
+        **drawing_language(),
     )
     return _page(html, args, f"{map_id}-web.html")
 
@@ -137,14 +140,20 @@ def silo_view(map_id):
     if small:
         # viewers: no figure about a group of fewer than five people (DESIGN §4)
         G = restrict(G, [n for n, grp in G.nodes(data="group") if grp not in small])
-        notice = f"{len(small)} group(s) with fewer than {MIN_GROUP_SIZE} people are not shown."
+        notice = ngettext(
+            "%(num)s group with fewer than %(size)s people is not shown.",
+            "%(num)s groups with fewer than %(size)s people are not shown.",
+            len(small),
+            size=MIN_GROUP_SIZE,
+        )
     html = render_silos(
         G,
         attribute="group",
         silo_colours=view.records.map.silo_colours(),
-        title=f"{view.records.map.name}: silos",
+        title=gettext("%(map)s: silos", map=view.records.map.name),
         standalone=args["download"],
         asset_base=ASSET_BASE,
+        **drawing_language(),
         notice=notice,
         tie_counts=None if args.get("kind") else view.tie_counts,
     )

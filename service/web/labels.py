@@ -1,58 +1,56 @@
 """How the pages name the vocabularies: relationship kinds and node measures.
 
-Only the words are written here; which ends a kind joins and whether it has a
-direction come from :data:`graph_models.model.RELATIONSHIP_KINDS`, so a label can never
-contradict the rule it describes.
+The words come from the translation layer (:func:`service.i18n.kind_label`,
+:func:`service.i18n.metric_label`, over :mod:`graph_models.messages`' tables); which
+ends a kind joins and whether it has a direction come from
+:data:`graph_models.model.RELATIONSHIP_KINDS`, so a label can never contradict the rule
+it describes.
 """
 
 from __future__ import annotations
 
 from graph_models.analysis.report import NODE_METRICS
-from graph_models.model import RELATIONSHIP_KINDS
-
-#: What each kind says, read "source ... target".
-KIND_VERBS = {
-    "knows": "knows",
-    "works_with": "works with",
-    "mentors": "mentors",
-    "member_of": "is a member of",
-    "works_for": "works for",
-    "volunteers_at": "volunteers at",
-    "leads": "leads",
-    "partners_with": "partners with",
-    "funds": "funds",
-    "commissions": "commissions",
-    "refers_to": "refers to",
-}
+from graph_models.model import RELATIONSHIP_KINDS, NodeType
+from service.i18n import gettext, kind_label, lazy_gettext, metric_label
 
 #: What each node measure means, in plain words.
 METRIC_LABELS = {
-    "degree": "number of ties",
-    "weighted_degree": "number and strength of ties",
-    "betweenness": "how often they sit between others",
-    "closeness": "how close they are to everyone",
-    "pagerank": "ties to well-tied people",
-    "brokerage": "brokerage across silos",
+    "degree": lazy_gettext("number of ties"),
+    "weighted_degree": lazy_gettext("number and strength of ties"),
+    "betweenness": lazy_gettext("how often they sit between others"),
+    "closeness": lazy_gettext("how close they are to everyone"),
+    "pagerank": lazy_gettext("ties to well-tied people"),
+    "brokerage": lazy_gettext("brokerage across silos"),
 }
 
 
-def kind_verb(kind: str) -> str:
-    """The words of a kind alone (``works with``), for tables and checkboxes."""
-    return KIND_VERBS.get(kind, kind.replace("_", " "))
+def _end(node_type: NodeType) -> str:
+    return gettext("person") if node_type is NodeType.PERSON else gettext("organisation")
 
 
-def kind_label(kind: str) -> str:
-    """A kind with the ends it joins: ``mentors (person → person)``."""
+def kind_with_ends(kind: str) -> str:
+    """A kind with the ends it joins: "mentors (person → person)"."""
     rule = RELATIONSHIP_KINDS[kind]
-    arrow = "→" if rule.directed else "–"
-    return f"{kind_verb(kind)} ({rule.source.value} {arrow} {rule.target.value})"
+    template = (
+        gettext("%(kind)s (%(source)s → %(target)s)")
+        if rule.directed
+        else gettext("%(kind)s (%(source)s – %(target)s)")
+    )
+    return template % {
+        "kind": kind_label(kind),
+        "source": _end(rule.source),
+        "target": _end(rule.target),
+    }
 
 
 def kind_options() -> list[tuple[str, str]]:
-    """``(kind, label)`` for every kind, in the vocabulary's order."""
-    return [(kind, kind_label(kind)) for kind in RELATIONSHIP_KINDS]
+    """``(kind, label with its ends)`` for every kind, in the vocabulary's order."""
+    return [(kind, kind_with_ends(kind)) for kind in RELATIONSHIP_KINDS]
 
 
 def metric_options() -> list[tuple[str, str]]:
-    """``(metric, label)`` for every measure a graph can be sized by."""
-    return [(m, f"{m.replace('_', ' ')}: {METRIC_LABELS[m]}") for m in NODE_METRICS]
+    """``(metric, "name: meaning")`` for every measure a graph can be sized by."""
+    return [
+        (m, gettext("%(metric)s: %(meaning)s", metric=metric_label(m), meaning=METRIC_LABELS[m]))
+        for m in NODE_METRICS
+    ]

@@ -13,6 +13,7 @@ from flask import Blueprint, abort, redirect, send_from_directory, session, url_
 from flask_wtf.csrf import generate_csrf
 
 from service.auth import ADMIN, COMMUNITY, COORDINATOR, current_principal, principal_by_id
+from service.i18n import gettext
 from service.policy import MANAGE, OPERATE, ROLES_FOR, WRITE
 from service.web.auth_views import landing
 
@@ -46,10 +47,10 @@ def page_context() -> dict:
         "can_manage": may(MANAGE),
         "can_operate": may(OPERATE),
         "role_names": {
-            ADMIN: "operator",
-            COORDINATOR: "coordinator",
-            "viewer": "viewer (commissioner)",
-            COMMUNITY: "community link",
+            ADMIN: gettext("operator"),
+            COORDINATOR: gettext("coordinator"),
+            "viewer": gettext("viewer (commissioner)"),
+            COMMUNITY: gettext("community link"),
         },
     }
 

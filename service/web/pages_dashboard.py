@@ -15,6 +15,7 @@ from marshmallow import fields, validate
 
 from graph_models import clock
 from graph_models.model import EntityType
+from service.i18n import format_date, gettext
 from service.query import query_args, reads_query
 from service.usecases.context import store
 from service.usecases.reports import cached_change, cached_report
@@ -44,9 +45,13 @@ def _since() -> tuple[date, str | None]:
     try:
         chosen = date.fromisoformat(raw)
     except ValueError:
-        return today - timedelta(days=365), "That date is not valid; showing the last year."
+        return today - timedelta(days=365), gettext(
+            "That date is not valid; showing the last year."
+        )
     if chosen > today:
-        return today - timedelta(days=365), "That date is in the future; showing the last year."
+        return today - timedelta(days=365), gettext(
+            "That date is in the future; showing the last year."
+        )
     return chosen, None
 
 
@@ -110,17 +115,19 @@ def dashboard(map_id):
         matrix["groups"],
         matrix["counts"],
         colours=colours,
-        title="Ties between silos: each cell counts the ties between the silo of its row "
-        "and the silo of its column",
+        title=gettext(
+            "Ties between silos: each cell counts the ties between the silo of its row "
+            "and the silo of its column"
+        ),
     )
     diff = change["change"]
     before, after = diff["before"], diff["after"]
     chart = change_chart(
         [
-            (since.strftime("%d %b %Y"), before.get("cross_group_ties")),
-            ("today", after.get("cross_group_ties")),
+            (format_date(since, "d MMM y"), before.get("cross_group_ties")),
+            (gettext("today"), after.get("cross_group_ties")),
         ],
-        title=f"Ties across silos on {since.isoformat()} and today",
+        title=gettext("Ties across silos on %(date)s and today", date=since.isoformat()),
     )
     return render_template(
         "dashboard.html",

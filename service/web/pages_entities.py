@@ -22,12 +22,13 @@ from graph_models.model import (
     to_dict,
 )
 from graph_models.store.base import ListFilter
+from service.i18n import gettext, lazy_gettext, org_kind_label
 from service.policy import PAGE_KINDS
 from service.query import query_args, reads_query
 from service.usecases import entities
 from service.usecases.context import store
 from service.web.forms import field_errors, optional, tags, text
-from service.web.labels import KIND_VERBS, kind_options
+from service.web.labels import kind_options
 
 bp = Blueprint("pages_entities", __name__)
 
@@ -36,14 +37,14 @@ SINGULAR = {plural: etype.value for plural, etype in ETYPES.items()}
 PAGE_SIZE = 25
 
 VISIBILITY_LABELS = [
-    ("named", "Named: may be shown by name"),
-    ("anonymised", "Anonymised: shown only as “a person in <silo>”"),
-    ("hidden", "Hidden: counted, never shown or listed to viewers"),
+    ("named", lazy_gettext("Named: may be shown by name")),
+    ("anonymised", lazy_gettext("Anonymised: shown only as “a person in <silo>”")),
+    ("hidden", lazy_gettext("Hidden: counted, never shown or listed to viewers")),
 ]
 _FRIENDLY = {
-    "Missing data for required field.": "This is required.",
-    "Shorter than minimum length 1.": "This is required.",
-    "Field may not be null.": "This is required.",
+    "Missing data for required field.": lazy_gettext("This is required."),
+    "Shorter than minimum length 1.": lazy_gettext("This is required."),
+    "Field may not be null.": lazy_gettext("This is required."),
 }
 
 
@@ -89,7 +90,6 @@ def _list_view(kind: str):
             pages=pages,
             q=q,
             silo=silo,
-            kind_verbs=KIND_VERBS,
         )
 
     return view
@@ -151,7 +151,7 @@ def _render_form(kind: str, m, form: dict, errors: dict, entity_id: str | None):
         entity_id=entity_id,
         silo_options=[(s.name, s.name) for s in m.silos],
         visibility_options=VISIBILITY_LABELS,
-        org_kind_options=[(k.value, k.value) for k in OrganisationKind],
+        org_kind_options=[(k.value, org_kind_label(k.value)) for k in OrganisationKind],
         kind_options=kind_options(),
         strength_options=[(str(i), f"{i}") for i in range(1, 6)],
         node_options=node_options,
@@ -175,7 +175,7 @@ def _new_view(kind: str):
                 field_errors(exc) if isinstance(exc, InvalidInput) else {"_form": [exc.message]}
             )
             return _render_form(kind, m, request.form.to_dict(), errors, None)
-        flash(f"Added {_describe(kind, entity)}.")
+        flash(_describe(kind, "added", entity))
         if request.form.get("then") == "another":
             return redirect(url_for(f"pages_entities.{kind}_new", map_id=map_id))
         return redirect(url_for(f"pages_entities.{kind}_list", map_id=map_id))
@@ -183,10 +183,19 @@ def _new_view(kind: str):
     return view
 
 
-def _describe(kind: str, entity) -> str:
+def _describe(kind: str, done: str, entity) -> str:
+    """The flash message after ``done`` ("added", "saved", "deleted") to ``entity``."""
     if kind == "relationships":
-        return "the relationship"
-    return f"“{entity.name}”"
+        return {
+            "added": gettext("Added the relationship."),
+            "saved": gettext("Saved the relationship."),
+            "deleted": gettext("Deleted the relationship."),
+        }[done]
+    return {
+        "added": gettext("Added “%(name)s”.", name=entity.name),
+        "saved": gettext("Saved “%(name)s”.", name=entity.name),
+        "deleted": gettext("Deleted “%(name)s”.", name=entity.name),
+    }[done]
 
 
 def _edit_view(kind: str):
@@ -211,7 +220,7 @@ def _edit_view(kind: str):
                 field_errors(exc) if isinstance(exc, InvalidInput) else {"_form": [exc.message]}
             )
             return _render_form(kind, m, request.form.to_dict(), errors, entity_id)
-        flash(f"Saved {_describe(kind, updated)}.")
+        flash(_describe(kind, "saved", updated))
         return redirect(url_for(f"pages_entities.{kind}_list", map_id=map_id))
 
     return view
@@ -245,7 +254,7 @@ def _delete_view(kind: str):
             entities.delete(map_id, etype, entity_id)
         except NotFound:
             abort(404)
-        flash(f"Deleted {_describe(kind, entity)}.")
+        flash(_describe(kind, "deleted", entity))
         return redirect(url_for(f"pages_entities.{kind}_list", map_id=map_id))
 
     return view

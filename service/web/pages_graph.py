@@ -13,13 +13,14 @@ from marshmallow import fields, validate
 
 from graph_models.analysis.report import NODE_METRICS
 from graph_models.model import RELATIONSHIP_KINDS
+from service.i18n import lazy_gettext
 from service.query import query_args, reads_query
 from service.usecases.context import store
-from service.web.labels import KIND_VERBS, metric_options
+from service.web.labels import metric_options
 
 bp = Blueprint("pages_graph", __name__)
 
-VIEWS = {"map": "The whole map", "silos": "Silos only"}
+VIEWS = {"map": lazy_gettext("The whole map"), "silos": lazy_gettext("Silos only")}
 
 
 class GraphPageQuery(ma.Schema):
@@ -64,7 +65,7 @@ def graph(map_id):
         metrics=metric_options(),
         silos=silos,
         kinds=kinds,
-        kind_verbs=KIND_VERBS,
+        kind_names=list(RELATIONSHIP_KINDS),
         as_of=as_of,
         src=src,
         full=src.replace("embed=1", "embed=0"),

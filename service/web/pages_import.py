@@ -18,22 +18,23 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 
 from graph_models import io as transfer
 from graph_models.errors import InvalidInput
+from service.i18n import gettext, lazy_gettext
 from service.usecases.context import actor, store
 
 bp = Blueprint("pages_import", __name__)
 
 ENTITIES = [
-    ("", "Work it out from the file"),
-    ("people", "People"),
-    ("organisations", "Organisations"),
-    ("relationships", "Relationships"),
+    ("", lazy_gettext("Work it out from the file")),
+    ("people", lazy_gettext("People")),
+    ("organisations", lazy_gettext("Organisations")),
+    ("relationships", lazy_gettext("Relationships")),
 ]
 EXPORTS = [
-    ("xlsx", "Excel workbook"),
-    ("csv", "CSV files (zip)"),
-    ("json", "JSON"),
-    ("graphml", "GraphML (for Gephi, yEd)"),
-    ("gexf", "GEXF (for Gephi)"),
+    ("xlsx", lazy_gettext("Excel workbook")),
+    ("csv", lazy_gettext("CSV files (zip)")),
+    ("json", lazy_gettext("JSON")),
+    ("graphml", lazy_gettext("GraphML (for Gephi, yEd)")),
+    ("gexf", lazy_gettext("GEXF (for Gephi)")),
 ]
 
 
@@ -112,7 +113,7 @@ def import_page(map_id):
         pending = session.pop("pending_import", None) or {}
         data = _take(form.get("upload", "")) if pending.get("key") == form.get("upload") else None
         if data is None:
-            flash("That upload has expired; please choose the file again.", "error")
+            flash(gettext("That upload has expired; please choose the file again."), "error")
             return redirect(url_for("pages_import.import_page", map_id=map_id))
         try:
             report = _run(
@@ -128,14 +129,18 @@ def import_page(map_id):
                 "import.html", message=exc.message, row_errors=_rows(exc.errors), **context
             ), 422
         flash(
-            f"Imported: {report.total.created} created, {report.total.updated} updated, "
-            f"{report.total.unchanged} unchanged."
+            gettext(
+                "Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.",
+                created=report.total.created,
+                updated=report.total.updated,
+                unchanged=report.total.unchanged,
+            )
         )
         return redirect(url_for("pages_dashboard.dashboard", map_id=map_id))
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return render_template(
-            "import.html", message="Choose a file to import.", row_errors=[], **context
+            "import.html", message=gettext("Choose a file to import."), row_errors=[], **context
         ), 422
     data = upload.read()
     try:

@@ -8,6 +8,7 @@ from graph_models import schemas
 from graph_models.errors import Conflict, InvalidInput
 from graph_models.model import DEFAULT_SILOS
 from service.auth import current_principal
+from service.i18n import gettext
 from service.usecases.context import store
 from service.web.forms import field_errors, text
 
@@ -53,7 +54,9 @@ def new_map():
         except (InvalidInput, Conflict) as exc:
             errors = field_errors(exc) if isinstance(exc, InvalidInput) else {"id": [exc.message]}
         else:
-            flash(f"Map “{m.name}” created. Add people next, or import a file.")
+            flash(
+                gettext("Map “%(name)s” created. Add people next, or import a file.", name=m.name)
+            )
             return redirect(url_for("pages_dashboard.dashboard", map_id=m.id))
         rows = _silo_rows(form)
     else:

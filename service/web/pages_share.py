@@ -12,15 +12,19 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from graph_models.errors import InvalidInput
 from graph_models.model import Visibility
 from service import auth
+from service.i18n import gettext, lazy_gettext
 from service.usecases import tokens
 from service.usecases.context import store
 
 bp = Blueprint("pages_share", __name__)
 
 ROLES = [
-    ("viewer", "Viewer (commissioner): reads the map's analysis, small groups hidden"),
-    ("community", "Community link: one person's or organisation's own web only"),
-    ("coordinator", "Coordinator: reads and changes everything in this map"),
+    (
+        "viewer",
+        lazy_gettext("Viewer (commissioner): reads the map’s analysis, small groups hidden"),
+    ),
+    ("community", lazy_gettext("Community link: one person’s or organisation’s own web only")),
+    ("coordinator", lazy_gettext("Coordinator: reads and changes everything in this map")),
 ]
 
 
@@ -61,7 +65,7 @@ def share(map_id):
     label = (form.get("label") or "").strip()[:200]
     errors = {}
     if role not in auth.MAP_ROLES:
-        errors["role"] = ["Choose who the link is for."]
+        errors["role"] = [gettext("Choose who the link is for.")]
     else:
         try:
             created = tokens.issue(map_id, role, label=label, subject=subject)
@@ -75,5 +79,5 @@ def share(map_id):
 @bp.post("/maps/<map_id>/share/<token_id>/revoke")
 def revoke(map_id, token_id):
     tokens.revoke(map_id, token_id)
-    flash("The link was revoked: it no longer opens anything.")
+    flash(gettext("The link was revoked: it no longer opens anything."))
     return redirect(url_for("pages_share.share", map_id=map_id))

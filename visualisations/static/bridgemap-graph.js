@@ -37,6 +37,20 @@
     document.documentElement.setAttribute("data-bridgemap-ready", "true");
   }
 
+  // The page's words in the reader's language (data.strings, made by
+  // visualisations.i18n.browser_strings): {name} placeholders; English until read.
+  var STRINGS = {};
+
+  function t(key, english, values) {
+    var text = STRINGS[key] || english;
+    Object.keys(values || {}).forEach(function (name) {
+      text = text.split("{" + name + "}").join(String(values[name]));
+    });
+    return text;
+  }
+
+  var KIND_LABELS = {};
+
   function fail(message) {
     window.bridgemapError = message;
     var status = document.getElementById("bridgemap-status");
@@ -48,11 +62,11 @@
   }
 
   function fmt(n) {
-    return Number(n).toLocaleString("en-GB");
+    return Number(n).toLocaleString(document.documentElement.lang || "en-GB");
   }
 
   function humanKind(kind) {
-    return String(kind).replace(/_/g, " ");
+    return KIND_LABELS[kind] || String(kind).replace(/_/g, " ");
   }
 
   function edgeTitle(edge, nodeById) {
@@ -60,14 +74,18 @@
     var lines = [(a ? a.label : "?") + " \u2014 " + (b ? b.label : "?")];
     if (edge.kinds && edge.kinds.length) {
       var line = edge.kinds.map(humanKind).join(", ");
-      if (edge.strength) line += " \u00b7 strength " + edge.strength;
+      if (edge.strength) {
+        line = t("strength", "{kinds} \u00b7 strength {strength}", {
+          kinds: line, strength: edge.strength,
+        });
+      }
       lines.push(line);
     }
     if (edge.cross && a && b) {
-      lines.push("crosses silos: " + a.silo + " \u2194 " + b.silo);
+      lines.push(t("crosses", "crosses silos: {a} \u2194 {b}", { a: a.silo, b: b.silo }));
     }
     if (edge.bridge) {
-      lines.push("bridge: the only link between two parts of the map");
+      lines.push(t("bridge", "bridge: the only link between two parts of the map"));
     }
     return lines.join("\n");
   }
@@ -130,13 +148,15 @@
     try {
       data = JSON.parse(island.textContent);
     } catch (err) {
-      fail("The map data could not be read.");
+      fail(t("unreadable", "The map data could not be read."));
       return;
     }
+    STRINGS = data.strings || {};
     var api = { data: data };
     window.bridgemap = api;
 
     var legend = data.legend || {};
+    (legend.kinds || []).forEach(function (k) { KIND_LABELS[k.name] = k.label; });
     var nodeById = {};
     data.nodes.forEach(function (n) { nodeById[n.id] = n; });
     data.edges.forEach(function (e) {
@@ -149,7 +169,7 @@
       return;
     }
     if (typeof vis === "undefined" || !vis.Network) {
-      fail("The drawing library did not load, so the map cannot be drawn.");
+      fail(t("no_library", "The drawing library did not load, so the map cannot be drawn."));
       return;
     }
 
@@ -181,8 +201,11 @@
       var counts = api.visibleCounts();
       var status = document.getElementById("bridgemap-visible");
       if (status) {
-        status.textContent = "Showing " + fmt(counts.nodes) + " of " + fmt(nodes.length) +
-          " nodes and " + fmt(counts.edges) + " of " + fmt(edges.length) + " ties.";
+        status.textContent = t("showing",
+          "Showing {nodes} of {all_nodes} nodes and {ties} of {all_ties} ties.", {
+            nodes: fmt(counts.nodes), all_nodes: fmt(nodes.length),
+            ties: fmt(counts.edges), all_ties: fmt(edges.length),
+          });
       }
     }
     api.applyFilters = applyFilters;
@@ -208,7 +231,7 @@
     try {
       network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
     } catch (err) {
-      fail("The map could not be drawn.");
+      fail(t("not_drawn", "The map could not be drawn."));
       return;
     }
     api.network = network;

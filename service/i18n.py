@@ -1,0 +1,207 @@
+"""The translation layer: Flask-Babel set up once, and the gettext functions the service uses.
+
+Every sentence a person reads goes through here: templates call ``_()`` / ``ngettext()``
+(installed in Jinja by Flask-Babel's ``jinja2.ext.i18n``), the service's Python code
+imports :func:`gettext`, :func:`ngettext` and :func:`lazy_gettext` from this module, and
+text made by the domain (:class:`graph_models.messages.Message`: a code with parameters)
+or by marshmallow's validators becomes the reader's language in :func:`translate`.
+
+Locales: :data:`SUPPORTED_LOCALES` lists what the service offers (``LANGUAGES`` in the
+config overrides it, e.g. for a test's pseudo-locale). The locale is the session's
+choice (``session["lang"]``) if supported, else the best match for the browser's
+``Accept-Language``, else the first supported one. Adding Welsh is adding ``"cy"`` here
+plus its catalogue ``service/translations/cy/LC_MESSAGES/messages.po`` (see
+``scripts/i18n``). English needs no catalogue: gettext falls back to the msgid.
+
+Catalogues are compiled when the app starts (:func:`compile_catalogues`), from the
+``.po`` files in ``TRANSLATIONS_FOLDER`` into a cache folder keyed by their content, so
+a compiled ``.mo`` is never stale and never committed, needs no build step (editable
+installs, the Docker image and the tests alike) and the package folder may be read-only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import tempfile
+from pathlib import Path
+
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import (
+    Babel,
+    format_date,
+    format_number,
+    get_locale,
+    get_translations,
+    gettext,
+    lazy_gettext,
+    ngettext,
+)
+
+from graph_models.messages import KIND_NAMES, MARSHMALLOW_MESSAGES, METRIC_NAMES, Message
+
+__all__ = [
+    "SUPPORTED_LOCALES",
+    "_",
+    "drawing_language",
+    "format_date",
+    "gettext",
+    "init_app",
+    "kind_label",
+    "label",
+    "lazy_gettext",
+    "metric_label",
+    "ngettext",
+    "org_kind_label",
+    "page_language",
+    "select_locale",
+    "translate",
+    "translate_errors",
+]
+
+_ = gettext
+
+#: The languages the service is offered in, the default first. Welsh: add "cy".
+SUPPORTED_LOCALES = ["en"]
+#: Where the ``<locale>/LC_MESSAGES/messages.po`` catalogues (and ``messages.pot``) live.
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+
+
+def supported_locales() -> list[str]:
+    return list(current_app.config.get("LANGUAGES") or SUPPORTED_LOCALES)
+
+
+def select_locale() -> str:
+    """The request's locale: the session's choice, else the browser's, among the supported."""
+    supported = supported_locales()
+    if has_request_context():
+        chosen = session.get("lang")
+        if chosen in supported:
+            return chosen
+        best = request.accept_languages.best_match(supported)
+        if best:
+            return best
+    return supported[0]
+
+
+def page_language() -> str:
+    """The request's locale as an HTML ``lang`` value (BCP 47: ``en``, ``cy``, ``en-GB``)."""
+    return str(get_locale() or supported_locales()[0]).replace("_", "-")
+
+
+def init_app(app: Flask) -> None:
+    """Install Flask-Babel (Jinja's ``_``/``ngettext``, the locale selector) and the
+    ``translate`` filter for domain messages shown in templates."""
+    folder = Path(app.config.get("TRANSLATIONS_FOLDER") or TRANSLATIONS)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compile_catalogues(folder))
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.filters["translate"] = translate
+    app.jinja_env.filters["label"] = label
+    app.jinja_env.globals["current_locale"] = page_language
+    app.jinja_env.filters["kind_label"] = kind_label
+    app.jinja_env.filters["org_kind_label"] = org_kind_label
+    app.jinja_env.add_extension("jinja2.ext.do")  # building lists of translated phrases
+    app.jinja_env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks: spacing folded
+
+
+def compile_catalogues(folder: Path) -> Path:
+    """Compile every ``<locale>/LC_MESSAGES/*.po`` under ``folder`` to ``.mo`` files in a
+    cache folder named by the catalogues' content hash; return that folder."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    sources = sorted(Path(folder).glob("*/LC_MESSAGES/*.po"))
+    digest = hashlib.sha256()
+    for po in sources:
+        digest.update(str(po.relative_to(folder)).encode() + b"\0" + po.read_bytes())
+    out = Path(tempfile.gettempdir()) / "bridgemap-translations" / digest.hexdigest()[:16]
+    for po in sources:
+        mo = out / po.relative_to(folder).with_suffix(".mo")
+        if mo.is_file():
+            continue
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=po.parent.parent.name)
+        partial = mo.with_suffix(f".{secrets.token_hex(4)}.tmp")
+        with partial.open("wb") as handle:
+            write_mo(handle, catalog)
+        partial.replace(mo)  # atomic: several workers may compile at once
+    return out
+
+
+def drawing_language() -> dict:
+    """The keyword arguments that make a graph page (:mod:`visualisations.render`) draw
+    in the request's language: its catalogue and its ``lang``."""
+    return {"translations": get_translations(), "language": page_language()}
+
+
+def metric_label(metric: str) -> str:
+    """A node measure as named on pages (``weighted_degree`` -> "weighted degree")."""
+    english = METRIC_NAMES.get(metric)
+    return gettext(english) if english else str(metric).replace("_", " ")
+
+
+def kind_label(kind: str) -> str:
+    """A kind of tie as a reader says it (``works_with`` -> "works with")."""
+    english = KIND_NAMES.get(kind)
+    return gettext(english) if english else str(kind).replace("_", " ")
+
+
+#: The kinds of organisation (:class:`graph_models.model.OrganisationKind`).
+ORG_KIND_NAMES = {
+    "statutory": lazy_gettext("statutory"),
+    "third sector": lazy_gettext("third sector"),
+    "community group": lazy_gettext("community group"),
+    "business": lazy_gettext("business"),
+    "other": lazy_gettext("other"),
+}
+
+
+def org_kind_label(kind) -> str:
+    name = ORG_KIND_NAMES.get(str(kind))
+    return str(name) if name is not None else str(kind)
+
+
+# -- domain and marshmallow messages -----------------------------------------------------
+
+
+def _pattern(template: str) -> re.Pattern:
+    """A marshmallow message template (``{min}`` placeholders) as a regular expression."""
+    parts = re.split(r"\{(\w+)\}", template)
+    regex = "".join(
+        re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
+    )
+    return re.compile(f"^{regex}$", re.S)
+
+
+_MARSHMALLOW = [(_pattern(english), gettext_id) for english, gettext_id in MARSHMALLOW_MESSAGES]
+
+
+def translate(text):
+    """A domain :class:`Message` or a known marshmallow message in the reader's language;
+    any other value unchanged (user data, or text already translated)."""
+    if isinstance(text, Message):
+        return text.render(get_translations(), format_number)
+    if isinstance(text, str) and text:
+        for pattern, msgid in _MARSHMALLOW:
+            found = pattern.match(text)
+            if found:
+                return gettext(msgid, **found.groupdict()) if found.groupdict() else gettext(msgid)
+    return text
+
+
+def label(value):
+    """A name as shown: a domain :class:`Message` (e.g. "a person in housing" for an
+    anonymised person) in the reader's language; anything else is user data, unchanged
+    (never matched against known messages, so a name is never "translated")."""
+    return value.render(get_translations(), format_number) if isinstance(value, Message) else value
+
+
+def translate_errors(errors):
+    """Every message in a nested error structure (dicts, lists) translated; keys kept."""
+    if isinstance(errors, dict):
+        return {k: translate_errors(v) for k, v in errors.items()}
+    if isinstance(errors, list | tuple):
+        return [translate_errors(v) for v in errors]
+    return translate(errors)
