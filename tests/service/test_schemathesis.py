@@ -33,7 +33,7 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WORLD.app)
 
 @schema.parametrize()
 @settings(
-    max_examples=examples(thorough=10, quick=3),
+    max_examples=examples(thorough=10, quick=2),
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),

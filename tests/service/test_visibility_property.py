@@ -83,7 +83,7 @@ def _fill(rule, values: dict) -> str:
 
 @pytest.mark.slow
 @settings(
-    max_examples=examples(thorough=50, quick=8),
+    max_examples=examples(thorough=50, quick=5),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
