@@ -24,6 +24,7 @@ import contextlib
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
@@ -92,15 +93,35 @@ class EmbeddedStore(StoreRules):
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         try:
-            db = self._conn()
-            db.execute(sql.WAL)
             #: the schema version (migration number) of the file, now the latest
-            self.schema_version = migrations.upgrade_sqlite(db, str(self.path))
+            self.schema_version = self._open_schema()
         except BaseException as exc:
             self.close()
             if isinstance(exc, sqlite3.Error):
                 raise translated(exc) from exc
             raise
+
+    def _open_schema(self) -> int:
+        """Switch the file to WAL and migrate it, retrying while other processes do the same.
+
+        SQLite does not always wait (busy timeout) for a lock it cannot take at once:
+        switching the journal mode, or a process starting while another runs the
+        migrations, can fail at once with "database is locked". Both steps are
+        idempotent, so they are simply tried again until the busy timeout runs out.
+        """
+        db = self._conn()
+        deadline = time.monotonic() + self.busy_timeout
+        while True:
+            try:
+                db.execute(sql.WAL)
+                return migrations.upgrade_sqlite(db, str(self.path))
+            except sqlite3.OperationalError as exc:
+                name = getattr(exc, "sqlite_errorname", None) or ""
+                if not name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+                    raise
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     # -- connections and transactions -------------------------------------------------
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sqlite3
 
 import neo4j
@@ -11,7 +12,7 @@ import neo4j
 from graph_models.store.migrations import LATEST, SQLITE_OFFSET
 from tests.store.test_migrations import index_names, reset_neo4j
 
-ROUNDS = 10
+ROUNDS = int(os.environ.get("STARTUP_ROUNDS", "10"))
 WORKERS = 4
 #: fork: the children start at once, without re-importing everything
 CONTEXT = multiprocessing.get_context("fork")
