@@ -85,10 +85,12 @@ def neo4j_driver(neo4j_uri):
 
 
 def wipe(driver) -> None:
-    """Empty the test database (an implicit transaction, so it can be batched)."""
+    """Empty the test database (an implicit transaction, so it can be batched), keeping
+    the schema's version node: the schema itself (constraints, indexes) stays too."""
     with driver.session() as session:
         session.run(
-            "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+            "MATCH (n) WHERE NOT n:BridgemapSchema "
+            "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
         ).consume()
 
 

@@ -15,8 +15,8 @@ the store already holds. Then:
   edited file updates exactly the edited rows.
 
 Silos outside the map's vocabulary are errors, unless ``add_silos`` is set: then they
-are added to the vocabulary (``update_map``) just before the rows are written, and
-taken out again if that write fails.
+are added to the vocabulary by the same ``bulk_upsert`` that writes the rows (one
+transaction: both happen or neither).
 
 Endpoints: a relationship's ``source`` and ``target`` may be an id or a name. An id
 (of a row in the file or a node in the map) wins; otherwise the name must belong to
@@ -219,15 +219,13 @@ def import_file(
     report.version = m.version
     if dry_run or not (job.changed_nodes or job.changed_rels or job.vocabulary.added):
         return report
-    if job.vocabulary.added:
-        store.update_map(job.vocabulary.grown_map())
-    try:
-        if job.changed_nodes or job.changed_rels:
-            store.bulk_upsert(map_id, job.changed_nodes, job.changed_rels, actor=actor)
-    except BaseException:
-        if job.vocabulary.added:
-            store.update_map(m)  # put the vocabulary back as it was
-        raise
+    store.bulk_upsert(
+        map_id,
+        job.changed_nodes,
+        job.changed_rels,
+        actor=actor,
+        new_silos=job.vocabulary.added,
+    )
     report.written = True
     report.version = store.get_map(map_id).version
     if progress is not None:

@@ -2,12 +2,18 @@
 
 Two implementations behave identically (the contract tests in ``tests/store`` run
 unchanged against both): :mod:`graph_models.store.embedded` (SQLite, the zero-setup
-default) and :mod:`graph_models.store.neo4j` (Neo4j, for production).
+default) and :mod:`graph_models.store.neo4j` (Neo4j, for production). Both inherit
+their public methods, and so every rule below, from
+:class:`graph_models.store.rules.StoreRules`; they only supply small primitives.
 
 Stores receive entities that :mod:`graph_models.schemas` has already validated; they
 enforce what only the data can tell: that ids are unique, that relationship endpoints
 exist in the same map and fit the kind, and that a batch is written whole or not at all.
-Every write bumps the map's ``version``.
+Every write bumps the map's ``version`` and leaves an audit entry.
+
+The protocol is split by concern: :class:`GraphData` (maps and what is in them),
+:class:`AuditTrail` (who wrote what) and :class:`TokenRecords` (access tokens);
+:class:`GraphStore` is all three plus ``ping`` and ``close``.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol, runtime_checkable
 
-from graph_models.model import EntityType, Map, Node, Organisation, Person, Relationship
+from graph_models.model import EntityType, Map, Node, Organisation, Person, Relationship, Silo
 
 DEFAULT_PAGE = 50
 MAX_PAGE = 1000
@@ -98,7 +104,12 @@ OPERATOR_SCOPE = ""
 @dataclass
 class ListFilter:
     """Filters for listings: ``silo`` (nodes), ``kind`` (relationships or organisations),
-    ``q`` (case-insensitive substring of the name, or of an endpoint id for ties)."""
+    ``q`` (text in the name, or in an endpoint id for ties).
+
+    For people and organisations ``q`` matches accents and case forgiven: the folded
+    query (:func:`graph_models.text.fold`) is a substring of the folded name, so
+    ``"sian"`` finds "Siân". For ties it is a case-insensitive substring of an endpoint id.
+    """
 
     silo: str | None = None
     kind: str | None = None
@@ -106,20 +117,19 @@ class ListFilter:
 
 
 @runtime_checkable
-class GraphStore(Protocol):
-    """What every store offers. Errors are :mod:`graph_models.errors` exceptions."""
+class GraphData(Protocol):
+    """Maps and their people, organisations and relationships.
 
-    def ping(self) -> None:
-        """Raise :class:`~graph_models.errors.StoreUnavailable` if the store cannot answer."""
-
-    def close(self) -> None: ...
+    Errors are :mod:`graph_models.errors` exceptions.
+    """
 
     # maps
     def create_map(self, m: Map) -> Map: ...
     def get_map(self, map_id: str) -> Map: ...
     def list_maps(self, *, limit: int = DEFAULT_PAGE, offset: int = 0) -> Page: ...
     def update_map(self, m: Map, *, actor: str = "") -> Map: ...
-    def delete_map(self, map_id: str) -> None: ...
+    def delete_map(self, map_id: str) -> None:
+        """Delete the map with everything in it, its audit entries and its tokens."""
 
     # people, organisations and relationships, by entity type
     def create(self, map_id: str, entity, *, actor: str = "") -> object: ...
@@ -137,7 +147,8 @@ class GraphStore(Protocol):
         filters: ListFilter | None = None,
         limit: int = DEFAULT_PAGE,
         offset: int = 0,
-    ) -> Page: ...
+    ) -> Page:
+        """One page of a map's objects of one type, filtered and paged in the store."""
 
     def bulk_upsert(
         self,
@@ -146,14 +157,25 @@ class GraphStore(Protocol):
         relationships: list[Relationship],
         *,
         actor: str = "",
+        new_silos: list[Silo] | None = None,
     ) -> BulkResult:
-        """Create or replace every object in the batch, all or nothing."""
+        """Create or replace every object in the batch, all or nothing.
+
+        ``new_silos`` are added to the end of the map's vocabulary in the same
+        transaction (those it already has by name are skipped), so an import that
+        grows the vocabulary is one write.
+        """
 
     def graph(self, map_id: str, *, as_of: date | None = None) -> GraphRecords:
         """The whole map; with ``as_of``, only the ties active on that day."""
 
     def neighbourhood(self, map_id: str, node_id: str, *, hops: int = 1) -> GraphRecords:
         """The node, every node within ``hops`` ties of it, and the ties among them."""
+
+
+@runtime_checkable
+class AuditTrail(Protocol):
+    """Who wrote what: entries without personal data (see :class:`AuditRecord`)."""
 
     def audit_log(
         self,
@@ -165,7 +187,11 @@ class GraphStore(Protocol):
     ) -> Page:
         """Writes to a map, newest first; ``refs`` keeps only entries about those ids."""
 
-    # access tokens (hashes only; see AccessToken)
+
+@runtime_checkable
+class TokenRecords(Protocol):
+    """Access tokens (hashes only; see :class:`AccessToken`)."""
+
     def create_token(self, token: AccessToken, *, actor: str = "") -> AccessToken:
         """Keep a new token record (Conflict if its id or hash is taken; NotFound if its
         map does not exist). A map's token writes are audited like any other write."""
@@ -181,3 +207,13 @@ class GraphStore(Protocol):
 
     def revoke_token(self, map_id: str, token_id: str, *, at: str, actor: str = "") -> AccessToken:
         """Mark a map's token revoked at ``at`` (NotFound if it is not that map's)."""
+
+
+@runtime_checkable
+class GraphStore(GraphData, AuditTrail, TokenRecords, Protocol):
+    """What every store offers: the three concerns, plus its health and its end."""
+
+    def ping(self) -> None:
+        """Raise :class:`~graph_models.errors.StoreUnavailable` if the store cannot answer."""
+
+    def close(self) -> None: ...

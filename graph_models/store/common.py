@@ -40,12 +40,6 @@ def audit_ref(etype: EntityType, entity_id: str) -> str:
     return entity_id
 
 
-def like_pattern(text: str) -> str:
-    """A SQL LIKE pattern matching ``text`` anywhere, with its wildcards escaped."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def check_batch(nodes: list, relationships: list) -> None:
     """Reject a batch that names one id twice (which row would win is undefined)."""
     errors: dict[str, list[str]] = {}

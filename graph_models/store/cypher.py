@@ -11,7 +11,13 @@ people and organisations are ``(:Node:Person)`` / ``(:Node:Organisation)`` with
 ``FUNDS``...) carrying ``map_id`` and the tie's fields as properties (dates as ISO
 strings); writes leave ``(:Audit)`` records. Each node also keeps the whole entity as
 JSON in ``data`` (its tags are a list of free text), so reading a node back needs no
-per-field mapping.
+per-field mapping, and ``name_key``, its folded name (:func:`graph_models.text.fold`),
+which name search matches. One ``(:BridgemapSchema {id: 'bridgemap', version})`` node
+records the schema version (:mod:`graph_models.store.migrations`).
+
+The schema is built by the numbered steps in ``MIGRATION_<n>``, never edited in place.
+Neo4j runs schema statements (constraints, indexes) in transactions of their own, apart
+from data writes.
 """
 
 from __future__ import annotations
@@ -20,18 +26,57 @@ from graph_models.model import RELATIONSHIP_KINDS
 
 NEO4J_TYPES: dict[str, str] = {kind: rule.neo4j_type for kind, rule in RELATIONSHIP_KINDS.items()}
 
-CONSTRAINTS = [
-    "CREATE CONSTRAINT map_id IF NOT EXISTS FOR (m:Map) REQUIRE m.id IS UNIQUE",
-    "CREATE CONSTRAINT node_identity IF NOT EXISTS FOR (n:Node) REQUIRE (n.map_id, n.id) IS UNIQUE",
-    "CREATE INDEX node_name IF NOT EXISTS FOR (n:Node) ON (n.map_id, n.name)",
-    "CREATE INDEX audit_map IF NOT EXISTS FOR (a:Audit) ON (a.map_id, a.seq)",
-    "CREATE CONSTRAINT token_id IF NOT EXISTS FOR (t:Token) REQUIRE t.id IS UNIQUE",
-    "CREATE CONSTRAINT token_hash IF NOT EXISTS FOR (t:Token) REQUIRE t.token_hash IS UNIQUE",
-    "CREATE INDEX token_map IF NOT EXISTS FOR (t:Token) ON (t.map_id)",
-] + [
-    f"CREATE INDEX rel_id_{t.lower()} IF NOT EXISTS FOR ()-[r:{t}]-() ON (r.id)"
-    for t in NEO4J_TYPES.values()
-]
+# -- schema, by migration ------------------------------------------------------------------
+
+#: Migration 1: the constraints and indexes of the releases before migrations.
+MIGRATION_1 = tuple(
+    [
+        "CREATE CONSTRAINT map_id IF NOT EXISTS FOR (m:Map) REQUIRE m.id IS UNIQUE",
+        "CREATE CONSTRAINT node_identity IF NOT EXISTS "
+        "FOR (n:Node) REQUIRE (n.map_id, n.id) IS UNIQUE",
+        "CREATE INDEX node_name IF NOT EXISTS FOR (n:Node) ON (n.map_id, n.name)",
+        "CREATE INDEX audit_map IF NOT EXISTS FOR (a:Audit) ON (a.map_id, a.seq)",
+        "CREATE CONSTRAINT token_id IF NOT EXISTS FOR (t:Token) REQUIRE t.id IS UNIQUE",
+        "CREATE CONSTRAINT token_hash IF NOT EXISTS FOR (t:Token) REQUIRE t.token_hash IS UNIQUE",
+        "CREATE INDEX token_map IF NOT EXISTS FOR (t:Token) ON (t.map_id)",
+    ]
+    + [
+        f"CREATE INDEX rel_id_{t.lower()} IF NOT EXISTS FOR ()-[r:{t}]-() ON (r.id)"
+        for t in NEO4J_TYPES.values()
+    ]
+)
+#: Migration 2: the folded name (search key) of people and organisations; a text index
+#: answers ``CONTAINS``.
+MIGRATION_2 = ("CREATE TEXT INDEX node_name_key IF NOT EXISTS FOR (n:Node) ON (n.name_key)",)
+NODES_WITHOUT_NAME_KEY = """
+MATCH (n:Node) WHERE n.name_key IS NULL
+RETURN elementId(n) AS element, n.name AS name
+"""
+SET_NAME_KEYS = """
+UNWIND $rows AS row
+MATCH (n:Node) WHERE elementId(n) = row.element
+SET n.name_key = row.key
+"""
+
+#: The schema node's uniqueness, made before any migration (so MERGE below is safe when
+#: several processes start at once).
+SCHEMA_NODE_CONSTRAINT = (
+    "CREATE CONSTRAINT bridgemap_schema IF NOT EXISTS "
+    "FOR (s:BridgemapSchema) REQUIRE s.id IS UNIQUE"
+)
+GET_SCHEMA_VERSION = "MATCH (s:BridgemapSchema {id: 'bridgemap'}) RETURN s.version AS version"
+#: Take the schema node's write lock (making it if missing) and read the version under it:
+#: processes migrating at once queue here, and each sees what the one before it did.
+LOCK_SCHEMA_VERSION = """
+MERGE (s:BridgemapSchema {id: 'bridgemap'})
+ON CREATE SET s.version = 0
+SET s.locked_at = $now
+RETURN s.version AS version
+"""
+SET_SCHEMA_VERSION = """
+MATCH (s:BridgemapSchema {id: 'bridgemap'})
+SET s.version = $version, s.updated_at = $now
+"""
 
 # -- maps ---------------------------------------------------------------------------------
 
@@ -76,7 +121,8 @@ RETURN n.id AS id, CASE WHEN n:Person THEN 'person' ELSE 'organisation' END AS t
 _UPSERT_NODES = """
 UNWIND $rows AS row
 MERGE (n:Node {map_id: $map_id, id: row.id})
-SET n:{label}, n.name = row.name, n.silo = row.silo, n.kind = row.kind, n.data = row.data
+SET n:{label}, n.name = row.name, n.silo = row.silo, n.kind = row.kind, n.data = row.data,
+    n.name_key = row.name_key
 """
 UPSERT_NODES = {
     "person": _UPSERT_NODES.replace("{label}", "Person"),
@@ -87,7 +133,7 @@ UPSERT_NODES = {
 _CREATE_NODES = """
 UNWIND $rows AS row
 CREATE (n:Node:{label} {map_id: $map_id, id: row.id, name: row.name, silo: row.silo,
-                        kind: row.kind, data: row.data})
+                        kind: row.kind, data: row.data, name_key: row.name_key})
 """
 CREATE_NODES = {
     "person": _CREATE_NODES.replace("{label}", "Person"),
@@ -98,17 +144,19 @@ GET_NODE = {
     "organisation": "MATCH (n:Organisation {map_id: $map_id, id: $id}) RETURN n.data AS data",
 }
 DELETE_NODE = "MATCH (n:Node {map_id: $map_id, id: $id}) DETACH DELETE n"
+#: ``$q`` arrives folded (graph_models.text.fold) and is matched in the folded name.
 _NODE_FILTER = """
 WHERE ($silo IS NULL OR n.silo = $silo)
   AND ($kind IS NULL OR n.kind = $kind)
-  AND ($q IS NULL OR toLower(n.name) CONTAINS toLower($q))
+  AND ($q IS NULL OR n.name_key CONTAINS $q)
 """
 COUNT_NODES = {
-    label.lower(): f"MATCH (n:{label} {{map_id: $map_id}}) {_NODE_FILTER} RETURN count(n) AS total"
+    label.lower(): f"MATCH (n:Node:{label} {{map_id: $map_id}}) {_NODE_FILTER} "
+    "RETURN count(n) AS total"
     for label in ("Person", "Organisation")
 }
 LIST_NODES = {
-    label.lower(): f"MATCH (n:{label} {{map_id: $map_id}}) {_NODE_FILTER} "
+    label.lower(): f"MATCH (n:Node:{label} {{map_id: $map_id}}) {_NODE_FILTER} "
     "RETURN n.data AS data ORDER BY n.name, n.id SKIP $offset LIMIT $limit"
     for label in ("Person", "Organisation")
 }
@@ -229,9 +277,8 @@ FIND_ACCESS = f"MATCH (t:Token {{token_hash: $token_hash}}) RETURN {_ACCESS_FIEL
 LIST_ACCESS = (
     f"MATCH (t:Token {{map_id: $map_id}}) RETURN {_ACCESS_FIELDS} ORDER BY t.created_at, t.id"
 )
-ACCESS_IN_MAP = f"MATCH (t:Token {{id: $id, map_id: $map_id}}) RETURN {_ACCESS_FIELDS}"
 REVOKE_ACCESS = """
-MATCH (t:Token {id: $id, map_id: $map_id})
+MATCH (t:Token {id: $id})
 WHERE t.revoked_at IS NULL
 SET t.revoked_at = $at
 """

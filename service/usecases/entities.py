@@ -12,6 +12,7 @@ from graph_models.errors import InvalidInput, NotFound
 from graph_models.io.rows import build_entity, name_index, resolve_endpoint
 from graph_models.model import PLURALS, EntityType, from_dict, to_dict
 from graph_models.store.base import ListFilter, Page
+from graph_models.text import fold
 from graph_models.visibility import public_records
 from service.i18n import gettext
 from service.usecases.context import actor, forget_cached, full_access, secret, store
@@ -70,19 +71,20 @@ def visible_rows(map_id: str) -> dict:
 
 def matches(etype: EntityType, row: dict, filters: ListFilter, names: dict) -> bool:
     """The list filters, applied to what the asker sees: ``silo`` and ``kind`` exactly,
-    ``q`` in a node's name, or in either end's name (or the kind) of a tie — never in
-    an anonymised person's real name, which the asker's rows do not hold."""
+    ``q`` in a node's name, or in either end's name (or the kind) of a tie, case and
+    accents folded as the stores fold them ("sian" finds "Siân") — never in an
+    anonymised person's real name, which the asker's rows do not hold."""
     if filters.silo and etype is not EntityType.RELATIONSHIP and row.get("silo") != filters.silo:
         return False
     if filters.kind and row.get("kind") != filters.kind:
         return False
     if not filters.q:
         return True
-    q = filters.q.casefold()
+    q = fold(filters.q)
     if etype is EntityType.RELATIONSHIP:
         ends = (names.get(row["source"], ""), names.get(row["target"], ""), row["kind"])
-        return any(q in text.casefold() for text in ends)
-    return q in row["name"].casefold()
+        return any(q in fold(text) for text in ends)
+    return q in fold(row["name"])
 
 
 def sort_key(etype: EntityType, names: dict):

@@ -168,8 +168,10 @@ def test_unknown_silos_refused_or_added_on_request(store, m):
     )
     assert dry.silos_added == ["Youth Work"] and not dry.written
     assert "Youth Work" not in store.get_map(MAP).silo_names()
+    before = version(store)
     report = import_file(store, MAP, csv_file(data), filename="people.csv", add_silos=True)
     assert report.silos_added == ["Youth Work"] and report.total.created == 2
+    assert version(store) == before + 1  # vocabulary and rows: one write
     assert store.get_map(MAP).silo_names()[-1] == "Youth Work"
     assert {p.silo for p in store.list(MAP, EntityType.PERSON).items} == {"Youth Work"}
 

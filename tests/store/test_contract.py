@@ -311,3 +311,85 @@ def test_audit_log_filtered_by_refs_and_map_updates_audited(filled):
     assert about.total == 2
     assert sorted(e.entity_ref for e in about.items) == ["ann", "r1"]
     assert filled.audit_log("m1", refs=[]).total == 0
+
+
+# -- name search (folded: accents and case forgiven) ---------------------------------------
+
+
+def names_found(store, q, etype=P, **page):
+    found = store.list("m1", etype, filters=ListFilter(q=q), **page)
+    return [x.id for x in found.items], found.total
+
+
+def test_search_folds_accents_and_case(store):
+    new_map(store)
+    store.create("m1", Person("sian", "Siân Evans", "health"))
+    store.create("m1", Person("llyr", "Llŷr Jones", "housing"))
+    store.create("m1", Person("sion", "Siôn Llwyd", "housing"))
+    store.create("m1", Organisation("ysgol", "Ysgol Gymraeg Llŷn", "health"))
+    store.bulk_upsert("m1", [Person("jorg", "Jörg Straße", "health")], [])
+    assert names_found(store, "sian") == (["sian"], 1)
+    assert names_found(store, "SIAN") == (["sian"], 1)
+    assert names_found(store, "Siân") == (["sian"], 1)
+    assert names_found(store, "llyr") == (["llyr"], 1)
+    assert names_found(store, "LLŶR") == (["llyr"], 1)
+    assert names_found(store, "strasse") == (["jorg"], 1)  # ß folds to ss
+    assert names_found(store, "ll") == (["llyr", "sion"], 2)  # Welsh digraphs kept
+    assert names_found(store, "llyn", O) == (["ysgol"], 1)
+    assert names_found(store, "llyn") == ([], 0)  # people only
+
+
+def test_search_pages_in_the_store(store):
+    new_map(store)
+    store.bulk_upsert("m1", [Person(f"p{i:02}", f"Siân {i:02}", "health") for i in range(30)], [])
+    store.create("m1", Person("zed", "Zed", "health"))
+    ids, total = names_found(store, "sian", limit=10, offset=20)
+    assert total == 30 and ids == [f"p{i:02}" for i in range(20, 30)]
+
+
+def test_search_key_follows_name_changes(store):
+    new_map(store)
+    store.create("m1", Person("sian", "Siân Evans", "health"))
+    store.update("m1", Person("sian", "Sioned Evans", "health"))
+    assert names_found(store, "sian") == ([], 0)
+    assert names_found(store, "sioned") == (["sian"], 1)
+    store.bulk_upsert("m1", [Person("sian", "Siân Évans", "health")], [])
+    assert names_found(store, "sian evans") == (["sian"], 1)
+    assert names_found(store, "sioned") == ([], 0)
+
+
+# -- new silos in a batch -------------------------------------------------------------------
+
+
+def test_bulk_upsert_adds_new_silos_in_the_same_write(store):
+    new_map(store)
+    result = store.bulk_upsert(
+        "m1",
+        [Person("yan", "Yan", "Youth Work")],
+        [],
+        actor="importer",
+        new_silos=[Silo("Youth Work", "#123456"), Silo("health")],  # health: already there
+    )
+    assert result.created == 1
+    m = store.get_map("m1")
+    assert m.silo_names() == ["health", "housing", "Youth Work"] and m.version == 1
+    assert m.silo_colours()["Youth Work"] == "#123456"
+    log = store.audit_log("m1").items
+    assert {(e.action, e.entity_type) for e in log} == {
+        ("update", "map"),
+        ("bulk_upsert", "relationship"),
+    }
+
+
+def test_bulk_upsert_new_silos_are_all_or_nothing(store):
+    new_map(store)
+    with pytest.raises(InvalidInput):
+        store.bulk_upsert(
+            "m1",
+            [Person("yan", "Yan", "Youth Work")],
+            [Relationship("t", "yan", "ghost", "knows")],
+            new_silos=[Silo("Youth Work")],
+        )
+    m = store.get_map("m1")
+    assert m.silo_names() == ["health", "housing"] and m.version == 0
+    assert store.list("m1", P).total == 0

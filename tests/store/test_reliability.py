@@ -3,11 +3,14 @@ and a Neo4j outage gives 503s from which the service recovers by itself."""
 
 from __future__ import annotations
 
+import io
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 
 import neo4j
 import pytest
 
+from graph_models.errors import StoreUnavailable
 from graph_models.model import EntityType, Map, Person, Relationship, Silo
 from graph_models.store.embedded import EmbeddedStore
 from graph_models.store.neo4j import Neo4jStore
@@ -119,3 +122,60 @@ def test_neo4j_outage_gives_503_and_recovers(own_neo4j):
     assert client.get("/api/v1/maps/outage").status_code == 200
     assert viewer.get("/api/v1/maps/outage").status_code == 200
     store.close()
+
+
+# -- a locked or full SQLite database: 503, never 500, never half-written -----------------
+
+
+def test_locked_sqlite_gives_503_and_recovers(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    store = EmbeddedStore(path, busy_timeout=0.2)
+    app = make_app(store)
+    client = app.test_client()
+    client.token = ADMIN_SECRET
+    assert client.post("/api/v1/maps", json={"id": "m1", "name": "M"}).status_code == 201
+    person = {"name": "Ann", "silo": "health"}
+
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")  # another process holds the write lock
+    try:
+        with pytest.raises(StoreUnavailable, match="locked"):
+            store.create("m1", Person("a", "Ann", "health"))
+        response = client.post("/api/v1/maps/m1/people", json=person)
+        assert response.status_code == 503, response.json
+        assert response.json["code"] == 503 and "locked" in response.json["message"]
+        assert client.get("/api/v1/maps/m1").status_code == 200  # readers go on (WAL)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert client.post("/api/v1/maps/m1/people", json=person).status_code == 201
+    assert store.list("m1", EntityType.PERSON).total == 1
+    assert store.get_map("m1").version == 1
+    store.close()
+
+
+def test_full_sqlite_disk_gives_503_and_writes_nothing(tmp_path):
+    store = EmbeddedStore(tmp_path / "db.sqlite3")
+    store.create_map(Map("m1", "M", silos=[Silo("health")]))
+    db = store._conn()  # this thread's connection: cap the file at its current size
+    db.execute("PRAGMA max_page_count = " + str(db.execute("PRAGMA page_count").fetchone()[0]))
+    people = [Person(f"p{i}", f"Person {i}" + "x" * 200, "health") for i in range(2000)]
+    with pytest.raises(StoreUnavailable, match="full"):
+        store.bulk_upsert("m1", people, [])
+    app = make_app(store)
+    client = app.test_client()
+    client.token = ADMIN_SECRET
+    rows = "name,silo,role\n" + "".join(f"Person {i},health,{'r' * 100}\n" for i in range(2000))
+    form = {"file": (io.BytesIO(rows.encode()), "people.csv")}
+    response = client.post("/api/v1/maps/m1/import", data=form, content_type="multipart/form-data")
+    assert response.status_code == 503, response.json
+    assert "full" in response.json["message"]
+    assert store.list("m1", EntityType.PERSON).total == 0 and store.get_map("m1").version == 0
+    store.close()
+
+
+def test_unreadable_sqlite_file_gives_store_unavailable(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    path.write_bytes(b"this is not a database, but it is long enough to look like a header" * 20)
+    with pytest.raises(StoreUnavailable):
+        EmbeddedStore(path)

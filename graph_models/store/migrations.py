@@ -1,0 +1,224 @@
+"""Numbered schema migrations, applied in place when a store opens.
+
+Each store records the number of the last migration applied to its database:
+
+* SQLite: ``PRAGMA user_version`` is ``SQLITE_OFFSET + number``. The releases before
+  migrations wrote 2 or 3 there (their own schema counter) and open only those, so the
+  offset keeps the two numberings apart and makes such a release refuse a migrated file
+  instead of writing rows without the new columns.
+* Neo4j: the ``version`` of the one ``(:BridgemapSchema {id: 'bridgemap'})`` node.
+
+A database with no record is either empty or made by a release before migrations
+(SQLite ``user_version`` 2 or 3; Neo4j without the schema node): both are at version 0,
+and migration 1 (today's schema, idempotent) brings them to the same place, so a fresh
+database and an upgraded one end the same. A database whose version is higher than
+:data:`LATEST` was made by a newer Bridgemap: opening it raises
+:class:`SchemaVersionError` rather than guessing.
+
+Several processes may open the same empty database at once (gunicorn workers):
+
+* SQLite: the migrations run in one ``BEGIN IMMEDIATE`` transaction (DDL is
+  transactional in SQLite); the others wait for it (busy timeout), then find the
+  version current and do nothing.
+* Neo4j: schema statements cannot share a transaction with data writes, so each is
+  run alone; they all say ``IF NOT EXISTS``, and a race lost to another process
+  ("already exists") is ignored. Each migration's data step then runs in a write
+  transaction that first locks the schema node and re-reads the version under the
+  lock, so it is applied once.
+
+Adding a migration (per-record revisions, surveys, map-owned relationship kinds,
+background results...):
+
+1. put its statements in :mod:`graph_models.store.sql` and
+   :mod:`graph_models.store.cypher` as ``MIGRATION_<n>`` (tuples of statements; for
+   Neo4j only constraints and indexes: data changes go in a data step);
+2. if existing rows need new values, write ``_<what>_sqlite(db)`` and
+   ``_<what>_neo4j(tx)`` below (compute in Python what SQL or Cypher cannot);
+3. append ``Migration(<n>, "<what and why>", sqlite=sql.MIGRATION_<n>,
+   neo4j=cypher.MIGRATION_<n>, sqlite_data=..., neo4j_data=...)`` to :data:`MIGRATIONS`;
+4. in ``tests/store/test_migrations.py``, open a database made at version ``<n-1>``
+   and check the new shape and data on both stores.
+
+Never edit an applied migration: databases in the field have already run it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from graph_models import model
+from graph_models.errors import StoreUnavailable
+from graph_models.store import cypher, sql
+from graph_models.store.common import chunks
+from graph_models.text import fold
+
+
+class SchemaVersionError(StoreUnavailable):
+    """The database was made by a newer Bridgemap, or by something else entirely."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step of the schema: its statements and data step for each store."""
+
+    number: int
+    description: str
+    sqlite: tuple[str, ...] = ()
+    neo4j: tuple[str, ...] = ()
+    sqlite_data: Callable[[sqlite3.Connection], None] | None = None
+    neo4j_data: Callable[[object], None] | None = None
+
+
+# -- data steps ---------------------------------------------------------------------------
+
+
+def _name_keys_sqlite(db: sqlite3.Connection) -> None:
+    rows = db.execute(sql.NODE_NAMES).fetchall()
+    db.executemany(sql.SET_NAME_KEY, ((fold(name), m, i) for m, i, name in rows))
+
+
+def _name_keys_neo4j(tx) -> None:
+    rows = [
+        {"element": r["element"], "key": fold(r["name"] or "")}
+        for r in tx.run(cypher.NODES_WITHOUT_NAME_KEY)
+    ]
+    for chunk in chunks(rows, 5000):
+        tx.run(cypher.SET_NAME_KEYS, rows=chunk).consume()
+
+
+#: Every migration, in order. Append only.
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "the schema of the releases before migrations: maps, nodes, ties, audit, tokens",
+        sqlite=sql.MIGRATION_1,
+        neo4j=cypher.MIGRATION_1,
+    ),
+    Migration(
+        2,
+        "name_key: people's and organisations' folded names, indexed for name search",
+        sqlite=sql.MIGRATION_2,
+        neo4j=cypher.MIGRATION_2,
+        sqlite_data=_name_keys_sqlite,
+        neo4j_data=_name_keys_neo4j,
+    ),
+)
+LATEST = MIGRATIONS[-1].number
+assert [m.number for m in MIGRATIONS] == list(range(1, LATEST + 1)), "numbered 1, 2, 3..."
+
+#: SQLite ``user_version`` = SQLITE_OFFSET + migration number (see the module docstring).
+SQLITE_OFFSET = 100
+#: ``user_version`` values of the releases before migrations (both upgrade from 0).
+SQLITE_BEFORE_MIGRATIONS = (2, 3)
+
+
+def _too_new(where: str, version: int) -> SchemaVersionError:
+    return SchemaVersionError(
+        f"{where} was made by a newer version of Bridgemap (schema {version}; this one knows "
+        f"up to {LATEST}); upgrade Bridgemap, or open another database"
+    )
+
+
+def pending(version: int) -> list[Migration]:
+    """The migrations a database at ``version`` still needs, in order."""
+    if version > LATEST:
+        raise _too_new("the database", version)
+    return [m for m in MIGRATIONS if m.number > version]
+
+
+# -- SQLite -------------------------------------------------------------------------------
+
+
+def sqlite_version(db: sqlite3.Connection, where: str) -> int:
+    """The migration number of an open SQLite database (0: empty, or before migrations).
+
+    The tables are looked at *before* the stamp: another process may commit the first
+    migration (tables and stamp together) between two reads of an autocommit
+    connection, and in this order a file that has tables is always read with its stamp.
+    """
+    has_tables = db.execute(sql.HAS_MAPS_TABLE).fetchone()[0]
+    stamp = db.execute(sql.GET_USER_VERSION).fetchone()[0]
+    if stamp >= SQLITE_OFFSET:
+        if stamp - SQLITE_OFFSET > LATEST:
+            raise _too_new(where, stamp - SQLITE_OFFSET)
+        return stamp - SQLITE_OFFSET
+    if stamp in SQLITE_BEFORE_MIGRATIONS or (stamp == 0 and not has_tables):
+        return 0
+    raise SchemaVersionError(
+        f"{where} was not made by Bridgemap, or by an unknown version of it "
+        f"(user_version {stamp}); move it aside to start afresh"
+    )
+
+
+def upgrade_sqlite(db: sqlite3.Connection, where: str) -> int:
+    """Apply the pending migrations to an autocommit connection, all in one transaction."""
+    if sqlite_version(db, where) == LATEST:
+        return LATEST  # the usual case: no write lock taken
+    db.execute(sql.BEGIN_WRITE)  # waits while another process migrates
+    try:
+        todo = pending(sqlite_version(db, where))
+        for migration in todo:
+            for statement in migration.sqlite:
+                db.execute(statement)
+            if migration.sqlite_data is not None:
+                migration.sqlite_data(db)
+        if todo:
+            db.execute(sql.SET_USER_VERSION.format(version=SQLITE_OFFSET + LATEST))
+    except BaseException:
+        db.execute(sql.ROLLBACK)
+        raise
+    db.execute(sql.COMMIT)
+    return LATEST
+
+
+# -- Neo4j --------------------------------------------------------------------------------
+
+
+def neo4j_version(driver, database: str) -> int:
+    """The migration number of a Neo4j database (0: empty, or before migrations)."""
+    records, _, _ = driver.execute_query(
+        cypher.GET_SCHEMA_VERSION, database_=database, routing_="r"
+    )
+    version = records[0]["version"] if records else 0
+    if version > LATEST:
+        raise _too_new(f"the Neo4j database {database!r}", version)
+    return version
+
+
+def _schema_statement(driver, database: str, statement: str) -> None:
+    """Run one idempotent schema statement; losing a race to create it is fine."""
+    import neo4j.exceptions
+
+    try:
+        driver.execute_query(statement, database_=database)
+    except neo4j.exceptions.ClientError as exc:
+        code = exc.code or ""
+        if not (code.startswith("Neo.ClientError.Schema.") and "AlreadyExists" in code):
+            raise
+
+
+def _apply_neo4j(tx, migration: Migration) -> None:
+    version = tx.run(cypher.LOCK_SCHEMA_VERSION, now=model.utcnow()).single()["version"]
+    if version > LATEST:
+        raise _too_new("the Neo4j database", version)
+    if version >= migration.number:
+        return  # another process applied it while this one waited for the lock
+    if migration.neo4j_data is not None:
+        migration.neo4j_data(tx)
+    tx.run(cypher.SET_SCHEMA_VERSION, version=migration.number, now=model.utcnow()).consume()
+
+
+def upgrade_neo4j(driver, database: str) -> int:
+    """Apply the pending migrations to a Neo4j database, each with its data step."""
+    todo = pending(neo4j_version(driver, database))
+    if not todo:
+        return LATEST  # the usual case: one read
+    _schema_statement(driver, database, cypher.SCHEMA_NODE_CONSTRAINT)
+    for migration in todo:
+        for statement in migration.neo4j:
+            _schema_statement(driver, database, statement)
+        with driver.session(database=database) as session:
+            session.execute_write(_apply_neo4j, migration)
+    return LATEST

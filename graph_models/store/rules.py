@@ -1,0 +1,475 @@
+"""The store rules, written once: every public store method, over small primitives.
+
+A store is two things. Its *transaction* (a :class:`Transaction`) knows how to read and
+write rows of one back-end: "bump this map's version", "write these nodes", "which of
+these ids are people". Its *store class* subclasses :class:`StoreRules` and says how to
+run a function in a read or a write transaction (``_read`` / ``_write``), translating
+the back-end's errors into :mod:`graph_models.errors` at that edge. Everything else —
+the version bump that starts each write (and takes the map's lock), the audit entry
+that ends it, erasure (a deleted node's tokens go and its earlier audit entries lose
+its id), the batch checks, endpoint checks, token scoping, folding the search text —
+lives here, so the stores cannot drift apart.
+
+Adding a third store (Postgres, Memgraph...): write a :class:`Transaction` for it (each
+primitive is one or two statements), a subclass of :class:`StoreRules` with ``_read``,
+``_write``, ``ping`` and ``close``, and a step for it in each migration
+(:mod:`graph_models.store.migrations`); then add it to the ``store`` fixture in
+``tests/conftest.py`` and the contract tests run on it unchanged.
+
+Write functions may run more than once (the Neo4j driver retries a transaction on a
+transient error), so each one reads what it depends on inside the transaction and
+changes nothing outside it until it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Protocol, TypeVar
+
+from graph_models import model
+from graph_models.errors import Conflict, InvalidInput, NotFound
+from graph_models.model import EntityType, Map, NodeType, Relationship, Silo
+from graph_models.store.base import (
+    DEFAULT_PAGE,
+    OPERATOR_SCOPE,
+    AccessToken,
+    AuditRecord,
+    BulkResult,
+    GraphRecords,
+    ListFilter,
+    Page,
+)
+from graph_models.store.common import audit_ref, check_batch
+from graph_models.text import fold
+
+T = TypeVar("T")
+
+
+class Transaction(Protocol):
+    """The primitives one back-end supplies, all inside one transaction.
+
+    Ids are always scoped by ``map_id``. Lists of ids may be long (a whole import):
+    a primitive chunks them if its back-end limits query parameters.
+    """
+
+    # -- maps --------------------------------------------------------------------------
+    def get_map(self, map_id: str) -> Map | None: ...
+    def list_maps(self, limit: int, offset: int) -> tuple[int, list[Map]]: ...
+    def insert_map(self, m: Map, now: str) -> None: ...
+    def update_map(self, m: Map) -> None:
+        """Store the map's descriptive fields (name, description, silos)."""
+
+    def delete_map(self, map_id: str) -> bool:
+        """Delete the map, its nodes, ties, audit entries and tokens; False if none."""
+
+    def bump(self, map_id: str, now: str) -> int | None:
+        """Add one to the map's version (taking its write lock); the new version, or
+        None if there is no such map."""
+
+    # -- graph data --------------------------------------------------------------------
+    def node_types(self, map_id: str, ids: list[str]) -> dict[str, NodeType]:
+        """The type of each of ``ids`` that is a node of the map."""
+
+    def relationship_kinds(self, map_id: str, ids: list[str]) -> dict[str, str]:
+        """The kind of each of ``ids`` that is a tie of the map."""
+
+    def put_nodes(self, map_id: str, nodes: list, existing: set[str]) -> None:
+        """Create or replace ``nodes``, each with its search key ``name_key``
+        (:func:`graph_models.text.fold` of its name); ``existing`` holds the ids of
+        those already there (with the same type)."""
+
+    def put_relationships(
+        self, map_id: str, relationships: list[Relationship], existing: dict[str, str]
+    ) -> None:
+        """Create or replace ties whose endpoints are checked; ``existing`` maps the ids
+        already there to their current kind."""
+
+    def delete_node(self, map_id: str, node_id: str) -> None:
+        """Delete a node and its ties."""
+
+    def delete_relationship(self, map_id: str, rel_id: str, kind: str) -> None: ...
+    def get_entity(self, map_id: str, etype: EntityType, entity_id: str) -> object | None: ...
+    def list_entities(
+        self, map_id: str, etype: EntityType, filters: ListFilter, limit: int, offset: int
+    ) -> tuple[int, list]:
+        """Count and one page. For nodes ``filters.q`` is already folded: match it as a
+        substring of ``name_key``; for ties, case-insensitively in either endpoint id.
+        Nodes are ordered by name then id, ties by id."""
+
+    def all_nodes(self, map_id: str) -> list: ...
+    def all_relationships(self, map_id: str, as_of: date | None) -> list[Relationship]: ...
+    def neighbour_ids(self, map_id: str, ids: list[str]) -> set[str]:
+        """Ids of the nodes tied to any of ``ids`` (in either direction)."""
+
+    def nodes_by_id(self, map_id: str, ids: list[str]) -> list: ...
+    def relationships_among(self, map_id: str, ids: list[str]) -> list[Relationship]: ...
+
+    # -- audit -------------------------------------------------------------------------
+    def add_audit(self, map_id: str, seq: int, entry: AuditRecord) -> None:
+        """Append an entry; ``seq`` is the map's version after this write."""
+
+    def rename_audit_refs(self, map_id: str, entity_type: str, old: str, new: str) -> None: ...
+    def audit_page(
+        self, map_id: str, refs: list[str] | None, limit: int, offset: int
+    ) -> tuple[int, list[AuditRecord]]:
+        """Count and one page of entries, newest first; ``refs`` (non-empty) filters."""
+
+    # -- tokens ------------------------------------------------------------------------
+    def insert_token(self, token: AccessToken) -> None:
+        """Keep a token; a taken id or hash is the back-end's uniqueness error."""
+
+    def get_token(self, token_id: str) -> AccessToken | None: ...
+    def find_token(self, token_hash: str) -> AccessToken | None: ...
+    def list_tokens(self, map_id: str) -> list[AccessToken]:
+        """A scope's tokens ordered by creation time then id."""
+
+    def set_token_revoked(self, token_id: str, at: str) -> None: ...
+    def delete_tokens_about(self, map_id: str, subject: str) -> None: ...
+
+
+class StoreRules:
+    """The public store methods (:class:`~graph_models.store.base.GraphStore`), once.
+
+    Subclasses supply :meth:`_read` and :meth:`_write` (run a function of a
+    :class:`Transaction` in one transaction, translating back-end errors), ``ping``
+    and ``close``.
+    """
+
+    def _read(self, work: Callable[[Transaction], T]) -> T:
+        raise NotImplementedError
+
+    def _write(self, work: Callable[[Transaction], T]) -> T:
+        """Run ``work`` in one write transaction: committed whole or not at all."""
+        raise NotImplementedError
+
+    def ping(self) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    # -- maps ---------------------------------------------------------------------------
+
+    def create_map(self, m: Map) -> Map:
+        now = model.utcnow()
+
+        def work(tx: Transaction) -> None:
+            if tx.get_map(m.id) is not None:
+                raise Conflict(f"a map with id {m.id!r} already exists", {"id": ["taken"]})
+            tx.insert_map(m, now)
+
+        self._write(work)
+        m.created_at = m.updated_at = now
+        m.version = 0
+        return m
+
+    def get_map(self, map_id: str) -> Map:
+        return self._read(lambda tx: _require_map(tx, map_id))
+
+    def list_maps(self, *, limit: int = DEFAULT_PAGE, offset: int = 0) -> Page:
+        total, items = self._read(lambda tx: tx.list_maps(limit, offset))
+        return Page(items, total, limit, offset)
+
+    def update_map(self, m: Map, *, actor: str = "") -> Map:
+        def work(tx: Transaction) -> Map:
+            seq = _bump(tx, m.id)
+            tx.update_map(m)
+            _audit(tx, m.id, seq, actor, "update", "map", m.id)
+            return tx.get_map(m.id)
+
+        return self._write(work)
+
+    def delete_map(self, map_id: str) -> None:
+        if not self._write(lambda tx: tx.delete_map(map_id)):
+            raise NotFound(f"no map {map_id!r}")
+
+    # -- single objects -----------------------------------------------------------------
+
+    def create(self, map_id: str, entity, *, actor: str = ""):
+        etype = model.entity_type_of(entity)
+
+        def work(tx: Transaction) -> None:
+            seq = _bump(tx, map_id)
+            if etype is EntityType.RELATIONSHIP:
+                taken = tx.relationship_kinds(map_id, [entity.id])
+            else:
+                taken = tx.node_types(map_id, [entity.id])
+            if taken:
+                raise Conflict(
+                    f"an object with id {entity.id!r} already exists in this map",
+                    {"id": ["taken"]},
+                )
+            _put_one(tx, map_id, etype, entity, exists=False)
+            _audit(tx, map_id, seq, actor, "create", etype, entity.id)
+
+        self._write(work)
+        return entity
+
+    def update(self, map_id: str, entity, *, actor: str = ""):
+        etype = model.entity_type_of(entity)
+
+        def work(tx: Transaction) -> None:
+            seq = _bump(tx, map_id)
+            _require(tx, map_id, etype, entity.id)
+            _put_one(tx, map_id, etype, entity, exists=True)
+            _audit(tx, map_id, seq, actor, "update", etype, entity.id)
+
+        self._write(work)
+        return entity
+
+    def get(self, map_id: str, etype: EntityType, entity_id: str):
+        def work(tx: Transaction):
+            _require_map(tx, map_id)
+            return tx.get_entity(map_id, etype, entity_id)
+
+        found = self._read(work)
+        if found is None:
+            raise NotFound(f"no {etype.value} {entity_id!r} in map {map_id!r}")
+        return found
+
+    def delete(self, map_id: str, etype: EntityType, entity_id: str, *, actor: str = "") -> None:
+        def work(tx: Transaction) -> None:
+            seq = _bump(tx, map_id)
+            kind = _require(tx, map_id, etype, entity_id)
+            if etype is EntityType.RELATIONSHIP:
+                tx.delete_relationship(map_id, entity_id, kind)
+            else:
+                tx.delete_node(map_id, entity_id)
+                # erasure: share links to their web go too (a token names its subject)
+                tx.delete_tokens_about(map_id, entity_id)
+            ref = audit_ref(etype, entity_id)
+            if ref != entity_id:
+                # erasure: earlier audit entries must not keep the person's id either
+                tx.rename_audit_refs(map_id, etype.value, entity_id, ref)
+            _audit(tx, map_id, seq, actor, "delete", etype, ref)
+
+        self._write(work)
+
+    def list(
+        self,
+        map_id: str,
+        etype: EntityType,
+        *,
+        filters: ListFilter | None = None,
+        limit: int = DEFAULT_PAGE,
+        offset: int = 0,
+    ) -> Page:
+        f = filters or ListFilter()
+        if f.q is not None and etype is not EntityType.RELATIONSHIP:
+            f = ListFilter(silo=f.silo, kind=f.kind, q=fold(f.q))
+
+        def work(tx: Transaction):
+            _require_map(tx, map_id)
+            return tx.list_entities(map_id, etype, f, limit, offset)
+
+        total, items = self._read(work)
+        return Page(items, total, limit, offset)
+
+    # -- batches ------------------------------------------------------------------------
+
+    def bulk_upsert(
+        self,
+        map_id: str,
+        nodes: list,
+        relationships: list[Relationship],
+        *,
+        actor: str = "",
+        new_silos: list[Silo] | None = None,
+    ) -> BulkResult:
+        check_batch(nodes, relationships)
+
+        def work(tx: Transaction) -> BulkResult:
+            result = BulkResult()
+            seq = _bump(tx, map_id)
+            if new_silos:
+                _add_silos(tx, map_id, seq, actor, new_silos)
+            existing = tx.node_types(map_id, [n.id for n in nodes])
+            for i, node in enumerate(nodes):
+                old = existing.get(node.id)
+                if old is not None and old != node.type:
+                    raise Conflict(
+                        f"row {i}: {node.id!r} is already a {old.value} in this map",
+                        {"rows": {str(i): {"id": [f"already a {old.value}"]}}},
+                    )
+            if nodes:
+                tx.put_nodes(map_id, nodes, set(existing))
+            result.created += len(nodes) - len(existing)
+            result.updated += len(existing)
+
+            if relationships:
+                ends = {r.source for r in relationships} | {r.target for r in relationships}
+                types = tx.node_types(map_id, sorted(ends))
+                for i, rel in enumerate(relationships):
+                    try:
+                        model.check_endpoints(
+                            rel.kind, types.get(rel.source), types.get(rel.target)
+                        )
+                    except InvalidInput as exc:
+                        raise InvalidInput(
+                            f"relationship row {i}: {exc.message}",
+                            {"relationships": {str(i): exc.errors}},
+                        ) from None
+                old_rels = tx.relationship_kinds(map_id, [r.id for r in relationships])
+                tx.put_relationships(map_id, relationships, old_rels)
+                result.created += len(relationships) - len(old_rels)
+                result.updated += len(old_rels)
+            _audit(tx, map_id, seq, actor, "bulk_upsert", EntityType.RELATIONSHIP, "batch")
+            return result
+
+        return self._write(work)
+
+    # -- reading graphs -----------------------------------------------------------------
+
+    def graph(self, map_id: str, *, as_of: date | None = None) -> GraphRecords:
+        def work(tx: Transaction) -> GraphRecords:
+            m = _require_map(tx, map_id)
+            return GraphRecords(m, tx.all_nodes(map_id), tx.all_relationships(map_id, as_of))
+
+        return self._read(work)
+
+    def neighbourhood(self, map_id: str, node_id: str, *, hops: int = 1) -> GraphRecords:
+        def work(tx: Transaction) -> GraphRecords:
+            m = _require_map(tx, map_id)
+            if not tx.node_types(map_id, [node_id]):
+                raise NotFound(f"no person or organisation {node_id!r} in map {map_id!r}")
+            seen, frontier = {node_id}, {node_id}
+            for _ in range(hops):
+                found = tx.neighbour_ids(map_id, sorted(frontier))
+                frontier = found - seen
+                seen |= found
+                if not frontier:
+                    break
+            ids = sorted(seen)
+            return GraphRecords(m, tx.nodes_by_id(map_id, ids), tx.relationships_among(map_id, ids))
+
+        return self._read(work)
+
+    # -- audit --------------------------------------------------------------------------
+
+    def audit_log(
+        self,
+        map_id: str,
+        *,
+        limit: int = DEFAULT_PAGE,
+        offset: int = 0,
+        refs: list[str] | None = None,
+    ) -> Page:
+        wanted = sorted(set(refs)) if refs is not None else None
+
+        def work(tx: Transaction):
+            _require_map(tx, map_id)
+            if wanted == []:
+                return 0, []
+            return tx.audit_page(map_id, wanted, limit, offset)
+
+        total, items = self._read(work)
+        return Page(items, total, limit, offset)
+
+    # -- access tokens ------------------------------------------------------------------
+
+    def create_token(self, token: AccessToken, *, actor: str = "") -> AccessToken:
+        token.created_at = token.created_at or model.utcnow()
+        token.created_by = token.created_by or actor
+
+        def work(tx: Transaction) -> None:
+            seq = _bump(tx, token.map_id) if token.map_id != OPERATOR_SCOPE else 0
+            if tx.get_token(token.id) is not None:
+                raise Conflict("a token with this id already exists", {"id": ["taken"]})
+            tx.insert_token(token)
+            if token.map_id != OPERATOR_SCOPE:
+                _audit(tx, token.map_id, seq, actor, "create", "token", token.id)
+
+        self._write(work)
+        return token
+
+    def get_token(self, token_id: str) -> AccessToken:
+        found = self._read(lambda tx: tx.get_token(token_id))
+        if found is None:
+            raise NotFound(f"no token {token_id!r}")
+        return found
+
+    def find_token(self, token_hash: str) -> AccessToken | None:
+        return self._read(lambda tx: tx.find_token(token_hash))
+
+    def list_tokens(self, map_id: str) -> list[AccessToken]:
+        def work(tx: Transaction) -> list[AccessToken]:
+            if map_id != OPERATOR_SCOPE:
+                _require_map(tx, map_id)
+            return tx.list_tokens(map_id)
+
+        return self._read(work)
+
+    def revoke_token(self, map_id: str, token_id: str, *, at: str, actor: str = "") -> AccessToken:
+        def work(tx: Transaction) -> AccessToken:
+            seq = _bump(tx, map_id) if map_id != OPERATOR_SCOPE else 0
+            token = tx.get_token(token_id)
+            if token is None or token.map_id != map_id:
+                raise NotFound(f"no token {token_id!r} in map {map_id!r}")
+            if token.revoked_at is None:
+                tx.set_token_revoked(token_id, at)
+                token.revoked_at = at
+                if map_id != OPERATOR_SCOPE:
+                    _audit(tx, map_id, seq, actor, "revoke", "token", token_id)
+            return token
+
+        return self._write(work)
+
+
+# -- the rules' helpers -------------------------------------------------------------------
+
+
+def _bump(tx: Transaction, map_id: str) -> int:
+    seq = tx.bump(map_id, model.utcnow())
+    if seq is None:
+        raise NotFound(f"no map {map_id!r}")
+    return seq
+
+
+def _require_map(tx: Transaction, map_id: str) -> Map:
+    m = tx.get_map(map_id)
+    if m is None:
+        raise NotFound(f"no map {map_id!r}")
+    return m
+
+
+def _require(tx: Transaction, map_id: str, etype: EntityType, entity_id: str) -> str | None:
+    """Raise NotFound unless the object exists with this type; a tie's kind, if a tie."""
+    if etype is EntityType.RELATIONSHIP:
+        kind = tx.relationship_kinds(map_id, [entity_id]).get(entity_id)
+        if kind is not None:
+            return kind
+    elif tx.node_types(map_id, [entity_id]).get(entity_id) == model.node_type_of(etype):
+        return None
+    raise NotFound(f"no {etype.value} {entity_id!r} in map {map_id!r}")
+
+
+def _put_one(tx: Transaction, map_id: str, etype: EntityType, entity, *, exists: bool) -> None:
+    if etype is EntityType.RELATIONSHIP:
+        types = tx.node_types(map_id, [entity.source, entity.target])
+        model.check_endpoints(entity.kind, types.get(entity.source), types.get(entity.target))
+        old = tx.relationship_kinds(map_id, [entity.id]) if exists else {}
+        tx.put_relationships(map_id, [entity], old)
+    else:
+        tx.put_nodes(map_id, [entity], {entity.id} if exists else set())
+
+
+def _add_silos(tx: Transaction, map_id: str, seq: int, actor: str, silos: list[Silo]) -> None:
+    """Grow the map's vocabulary by the silos it does not have yet (by name)."""
+    m = _require_map(tx, map_id)
+    have = set(m.silo_names())
+    added = [s for s in silos if s.name not in have]
+    if not added:
+        return
+    if len(m.silos) + len(added) > model.MAX_SILOS:
+        raise InvalidInput(
+            "too many silos", {"silos": [f"a map has at most {model.MAX_SILOS} silos"]}
+        )
+    m.silos = [*m.silos, *added]
+    tx.update_map(m)
+    _audit(tx, map_id, seq, actor, "update", "map", map_id)
+
+
+def _audit(tx: Transaction, map_id, seq, actor, action, etype: EntityType | str, ref) -> None:
+    entry = AuditRecord(model.utcnow(), actor, action, str(etype), ref)
+    tx.add_audit(map_id, seq, entry)

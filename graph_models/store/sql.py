@@ -1,0 +1,226 @@
+"""Every SQL statement the embedded (SQLite) store runs, as constants.
+
+All values travel as ``?`` parameters. The only text ever spliced into a statement is
+a run of ``?`` marks sized to a chunk of ids (:func:`marks`), so no value reaches the
+query text.
+
+Tables: ``maps`` (descriptive fields as JSON, plus ``version``); ``nodes`` (people and
+organisations share one table, as they share one id space in a map, so relationship
+endpoints are real foreign keys; each row keeps the whole entity as JSON beside the
+columns used for filtering, and ``name_key``, the folded name that search matches);
+``relationships`` (column by column: they are the bulk of every map, and skipping JSON
+speeds up bulk writes and whole-map reads); ``audit``; ``tokens`` (digests only).
+
+The schema is built by the numbered steps in ``MIGRATION_<n>`` (run by
+:mod:`graph_models.store.migrations`), never edited in place.
+"""
+
+from __future__ import annotations
+
+#: Set on every connection (journal mode and cache are per file or per connection).
+CONNECTION_PRAGMAS = (
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA cache_size=-65536",  # 64 MiB: bulk upserts touch many pages
+)
+#: WAL journal: readers never wait for the writer. Persistent in the file.
+WAL = "PRAGMA journal_mode=WAL"
+BUSY_TIMEOUT = "PRAGMA busy_timeout={ms:d}"
+BEGIN_WRITE = "BEGIN IMMEDIATE"
+BEGIN_READ = "BEGIN"
+COMMIT = "COMMIT"
+ROLLBACK = "ROLLBACK"
+PING = "SELECT 1"
+
+# -- schema, by migration ----------------------------------------------------------------
+
+GET_USER_VERSION = "PRAGMA user_version"
+SET_USER_VERSION = "PRAGMA user_version = {version:d}"
+HAS_MAPS_TABLE = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'maps'"
+
+#: Migration 1: the schema of the releases before migrations (user_version 2 and 3).
+MIGRATION_1 = (
+    """CREATE TABLE IF NOT EXISTS maps (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    data TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 0
+)""",
+    """CREATE TABLE IF NOT EXISTS nodes (
+    map_id TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    name TEXT NOT NULL,
+    silo TEXT NOT NULL,
+    kind TEXT,
+    data TEXT NOT NULL,
+    PRIMARY KEY (map_id, id)
+) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS nodes_by_type_name ON nodes(map_id, type, name)",
+    """CREATE TABLE IF NOT EXISTS relationships (
+    map_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    strength INTEGER NOT NULL,
+    since TEXT,
+    until TEXT,
+    notes TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    PRIMARY KEY (map_id, id),
+    FOREIGN KEY (map_id, source) REFERENCES nodes(map_id, id) ON DELETE CASCADE,
+    FOREIGN KEY (map_id, target) REFERENCES nodes(map_id, id) ON DELETE CASCADE
+) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS rel_by_source ON relationships(map_id, source)",
+    "CREATE INDEX IF NOT EXISTS rel_by_target ON relationships(map_id, target)",
+    """CREATE TABLE IF NOT EXISTS audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    map_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    entity_type TEXT NOT NULL,
+    entity_ref TEXT NOT NULL
+)""",
+    "CREATE INDEX IF NOT EXISTS audit_by_map ON audit(map_id, seq)",
+    """CREATE TABLE IF NOT EXISTS tokens (
+    id TEXT PRIMARY KEY,
+    map_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    expires_at TEXT,
+    revoked_at TEXT
+)""",
+    "CREATE INDEX IF NOT EXISTS tokens_by_map ON tokens(map_id)",
+)
+
+#: Migration 2: the folded name (search key) of people and organisations, indexed so a
+#: name search scans the index of one map's rows of one type, not the rows themselves.
+MIGRATION_2 = (
+    "ALTER TABLE nodes ADD COLUMN name_key TEXT NOT NULL DEFAULT ''",
+    "CREATE INDEX nodes_by_name_key ON nodes(map_id, type, name_key)",
+)
+NODE_NAMES = "SELECT map_id, id, name FROM nodes"
+SET_NAME_KEY = "UPDATE nodes SET name_key = ? WHERE map_id = ? AND id = ?"
+
+# -- maps --------------------------------------------------------------------------------
+
+MAP_COLUMNS = "id, data, created_at, updated_at, version"
+GET_MAP = f"SELECT {MAP_COLUMNS} FROM maps WHERE id = ?"  # noqa: S608
+COUNT_MAPS = "SELECT count(*) FROM maps"
+LIST_MAPS = f"SELECT {MAP_COLUMNS} FROM maps ORDER BY name, id LIMIT ? OFFSET ?"  # noqa: S608
+INSERT_MAP = (
+    "INSERT INTO maps (id, name, data, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, 0)"
+)
+UPDATE_MAP = "UPDATE maps SET name = ?, data = ? WHERE id = ?"
+#: The map's row is written first in every write transaction, so writes to it queue.
+BUMP_VERSION = (
+    "UPDATE maps SET version = version + 1, updated_at = ? WHERE id = ? RETURNING version"
+)
+#: Nodes and ties go by ON DELETE CASCADE; audit and tokens are not keyed to the map.
+DELETE_MAP = "DELETE FROM maps WHERE id = ?"
+DELETE_MAP_AUDIT = "DELETE FROM audit WHERE map_id = ?"
+DELETE_MAP_TOKENS = "DELETE FROM tokens WHERE map_id = ?"
+
+# -- nodes -------------------------------------------------------------------------------
+
+UPSERT_NODE = """
+INSERT INTO nodes (map_id, id, type, name, silo, kind, data, name_key)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (map_id, id) DO UPDATE SET
+    name = excluded.name, silo = excluded.silo, kind = excluded.kind, data = excluded.data,
+    name_key = excluded.name_key
+"""
+NODE_TYPES = "SELECT id, type FROM nodes WHERE map_id = ? AND id IN ({marks})"
+GET_NODE = "SELECT data FROM nodes WHERE map_id = ? AND id = ? AND type = ?"
+DELETE_NODE = "DELETE FROM nodes WHERE map_id = ? AND id = ?"
+ALL_NODES = "SELECT type, data FROM nodes WHERE map_id = ?"
+NODES_BY_ID = "SELECT type, data FROM nodes WHERE map_id = ? AND id IN ({marks})"
+#: ``{where}`` is built only from the fixed clauses below.
+COUNT_NODES = "SELECT count(*) FROM nodes WHERE map_id = ? AND type = ?{where}"
+LIST_NODES = (
+    "SELECT data FROM nodes WHERE map_id = ? AND type = ?{where} ORDER BY name, id LIMIT ? OFFSET ?"
+)
+NODE_SILO = " AND silo = ?"
+NODE_KIND = " AND kind = ?"
+NODE_NAME_KEY = " AND instr(name_key, ?) > 0"
+
+# -- relationships -----------------------------------------------------------------------
+
+REL_COLUMNS = "id, source, target, kind, strength, since, until, notes, evidence"
+UPSERT_REL = """
+INSERT INTO relationships (map_id, id, source, target, kind, strength, since, until, notes,
+                           evidence)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (map_id, id) DO UPDATE SET
+    source = excluded.source, target = excluded.target, kind = excluded.kind,
+    strength = excluded.strength, since = excluded.since, until = excluded.until,
+    notes = excluded.notes, evidence = excluded.evidence
+"""
+REL_KINDS = "SELECT id, kind FROM relationships WHERE map_id = ? AND id IN ({marks})"
+GET_REL = f"SELECT {REL_COLUMNS} FROM relationships WHERE map_id = ? AND id = ?"  # noqa: S608
+DELETE_REL = "DELETE FROM relationships WHERE map_id = ? AND id = ?"
+ALL_RELS = f"SELECT {REL_COLUMNS} FROM relationships WHERE map_id = ?"  # noqa: S608
+ALL_RELS_AS_OF = ALL_RELS + " AND (since IS NULL OR since <= ?) AND (until IS NULL OR until >= ?)"
+NEIGHBOURS = (
+    "SELECT source, target FROM relationships WHERE map_id = ? "
+    "AND (source IN ({marks}) OR target IN ({marks}))"
+)
+RELS_FROM = (
+    f"SELECT {REL_COLUMNS} FROM relationships "  # noqa: S608
+    "WHERE map_id = ? AND source IN ({marks})"
+)
+COUNT_RELS = "SELECT count(*) FROM relationships WHERE map_id = ?{where}"
+LIST_RELS = (
+    f"SELECT {REL_COLUMNS} FROM relationships WHERE map_id = ?{{where}} "  # noqa: S608
+    "ORDER BY id LIMIT ? OFFSET ?"
+)
+REL_KIND = " AND kind = ?"
+REL_ENDPOINT = " AND (source LIKE ? ESCAPE '\\' OR target LIKE ? ESCAPE '\\')"
+
+# -- audit -------------------------------------------------------------------------------
+
+ADD_AUDIT = (
+    "INSERT INTO audit (map_id, at, actor, action, entity_type, entity_ref) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+RENAME_AUDIT_REFS = (
+    "UPDATE audit SET entity_ref = ? WHERE map_id = ? AND entity_type = ? AND entity_ref = ?"
+)
+COUNT_AUDIT = "SELECT count(*) FROM audit WHERE map_id = ?{where}"
+LIST_AUDIT = (
+    "SELECT at, actor, action, entity_type, entity_ref FROM audit WHERE map_id = ?{where} "
+    "ORDER BY seq DESC LIMIT ? OFFSET ?"
+)
+#: Any number of refs in one parameter (a JSON array), so no parameter limit applies.
+AUDIT_REFS = " AND entity_ref IN (SELECT value FROM json_each(?))"
+
+# -- access tokens (digests only) --------------------------------------------------------
+
+ACCESS_COLUMNS = (
+    "id, map_id, role, token_hash, label, subject, created_at, created_by, expires_at, revoked_at"
+)
+INSERT_ACCESS = f"INSERT INTO tokens ({ACCESS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"  # noqa: S608
+GET_ACCESS = f"SELECT {ACCESS_COLUMNS} FROM tokens WHERE id = ?"  # noqa: S608
+FIND_ACCESS = f"SELECT {ACCESS_COLUMNS} FROM tokens WHERE token_hash = ?"  # noqa: S608
+LIST_ACCESS = f"SELECT {ACCESS_COLUMNS} FROM tokens WHERE map_id = ? ORDER BY created_at, id"  # noqa: S608
+REVOKE_ACCESS = "UPDATE tokens SET revoked_at = ? WHERE id = ?"
+DELETE_ACCESS_ABOUT = "DELETE FROM tokens WHERE map_id = ? AND subject = ?"
+
+
+def marks(n: int) -> str:
+    """``n`` comma-separated ``?`` placeholders, for ``IN (...)`` over a chunk of ids."""
+    return ",".join("?" * n)
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, with its wildcards escaped."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

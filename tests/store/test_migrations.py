@@ -1,0 +1,212 @@
+"""Schema migrations: a database made by the previous release upgrades in place on both
+stores, a fresh one ends the same, and a newer one is refused with a clear error."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from graph_models.model import EntityType, Person
+from graph_models.store import migrations
+from graph_models.store.base import ListFilter
+from graph_models.store.embedded import EmbeddedStore
+from graph_models.store.migrations import LATEST, SQLITE_OFFSET, SchemaVersionError
+from graph_models.store.neo4j import Neo4jStore
+from tests.store.fixtures import release_9256e4e_neo4j
+
+P, O, R = EntityType.PERSON, EntityType.ORGANISATION, EntityType.RELATIONSHIP
+FIXTURES = Path(__file__).parent / "fixtures"
+PREVIOUS_SQLITE = FIXTURES / "release-9256e4e.sqlite3"
+
+
+def found(store, q, etype=P):
+    return [x.id for x in store.list("m1", etype, filters=ListFilter(q=q)).items]
+
+
+def sqlite_schema(path) -> list[tuple]:
+    db = sqlite3.connect(path)
+    try:
+        rows = db.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
+        ).fetchall()
+        return [*rows, ("user_version", db.execute("PRAGMA user_version").fetchone()[0], "")]
+    finally:
+        db.close()
+
+
+def previous_release_copy(tmp_path) -> Path:
+    path = tmp_path / "old.sqlite3"
+    shutil.copyfile(PREVIOUS_SQLITE, path)
+    return path
+
+
+def test_migrations_are_numbered_in_order():
+    assert [m.number for m in migrations.MIGRATIONS] == list(range(1, LATEST + 1))
+    assert LATEST >= 2 and all(
+        m.description and m.sqlite and m.neo4j for m in migrations.MIGRATIONS
+    )
+
+
+# -- SQLite --------------------------------------------------------------------------------
+
+
+def test_fixture_is_the_previous_release(tmp_path):
+    db = sqlite3.connect(PREVIOUS_SQLITE)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 3
+    columns = [r[1] for r in db.execute("PRAGMA table_info(nodes)")]
+    assert "name_key" not in columns
+    db.close()
+
+
+def test_previous_release_sqlite_upgrades_in_place(tmp_path):
+    path = previous_release_copy(tmp_path)
+    store = EmbeddedStore(path)
+    assert store.schema_version == LATEST
+    assert sqlite_schema(path)[-1] == ("user_version", SQLITE_OFFSET + LATEST, "")
+    # the data is all there
+    m = store.get_map("m1")
+    assert m.name == "Partneriaeth y Fro" and m.version == 4
+    assert store.get("m1", P, "sian").name == "Siân Evans"
+    assert store.get("m1", P, "ann").name == "Ann Price-Jones"
+    assert sorted(r.id for r in store.graph("m1").relationships) == ["r1", "r2", "r3"]
+    assert store.find_token("h-t1").label == "commissioners"
+    log = store.audit_log("m1").items
+    assert log[0].action == "delete" and log[0].entity_ref.startswith("sha256:")
+    # search by folded name works on the rows the old release wrote
+    assert found(store, "sian") == ["sian"]
+    assert found(store, "LLYR") == ["llyr"]
+    assert found(store, "llyn", O) == ["clinic"]
+    # and writing goes on from where it was
+    store.create("m1", Person("sioned", "Sioned Ŵyn", "health"))
+    assert found(store, "wyn") == ["sioned"] and store.get_map("m1").version == 5
+    store.close()
+    assert EmbeddedStore(path).schema_version == LATEST  # reopening changes nothing
+
+
+def test_fresh_and_upgraded_sqlite_have_the_same_schema(tmp_path):
+    upgraded = previous_release_copy(tmp_path)
+    EmbeddedStore(upgraded).close()
+    fresh = tmp_path / "fresh.sqlite3"
+    EmbeddedStore(fresh).close()
+    assert sqlite_schema(fresh) == sqlite_schema(upgraded)
+    assert any(name == "nodes_by_name_key" for _, name, _ in sqlite_schema(fresh))
+
+
+def test_failed_sqlite_upgrade_leaves_the_file_as_it_was(tmp_path, monkeypatch):
+    path = previous_release_copy(tmp_path)
+
+    def broken(db):
+        raise RuntimeError("a data step fails half-way")
+
+    step = migrations.MIGRATIONS[1]
+    patched = migrations.Migration(step.number, step.description, step.sqlite, step.neo4j, broken)
+    monkeypatch.setattr(migrations, "MIGRATIONS", (migrations.MIGRATIONS[0], patched))
+    with pytest.raises(RuntimeError):
+        EmbeddedStore(path)
+    assert sqlite_schema(path) == sqlite_schema(PREVIOUS_SQLITE)
+
+
+def test_newer_sqlite_database_is_refused(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    EmbeddedStore(path).close()
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SQLITE_OFFSET + LATEST + 1}")
+    db.close()
+    with pytest.raises(SchemaVersionError, match="newer version of Bridgemap"):
+        EmbeddedStore(path)
+
+
+def test_foreign_sqlite_file_is_refused(tmp_path):
+    path = tmp_path / "other.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE stuff (x)")
+    db.execute("PRAGMA user_version = 7")
+    db.close()
+    with pytest.raises(SchemaVersionError, match="not made by Bridgemap"):
+        EmbeddedStore(path)
+
+
+# -- Neo4j ---------------------------------------------------------------------------------
+
+
+def reset_neo4j(driver) -> None:
+    """An empty database: no data, no constraints, no indexes (but Neo4j's own lookups)."""
+    driver.execute_query("MATCH (n) DETACH DELETE n")
+    for record in driver.execute_query("SHOW CONSTRAINTS YIELD name").records:
+        driver.execute_query(f"DROP CONSTRAINT `{record['name']}`")
+    indexes = driver.execute_query("SHOW INDEXES YIELD name, type").records
+    for record in indexes:
+        if record["type"] != "LOOKUP":
+            driver.execute_query(f"DROP INDEX `{record['name']}`")
+
+
+def index_names(driver) -> set[str]:
+    return {r["name"] for r in driver.execute_query("SHOW INDEXES YIELD name").records}
+
+
+@pytest.fixture
+def empty_neo4j(neo4j_driver):
+    reset_neo4j(neo4j_driver)
+    yield neo4j_driver
+    reset_neo4j(neo4j_driver)
+    Neo4jStore(neo4j_driver, owns_driver=False)  # leave the current schema for other tests
+
+
+@pytest.mark.neo4j
+def test_previous_release_neo4j_upgrades_in_place(empty_neo4j):
+    driver = empty_neo4j
+    release_9256e4e_neo4j.write(driver)
+    assert migrations.neo4j_version(driver, "neo4j") == 0
+    assert "node_name_key" not in index_names(driver)
+
+    store = Neo4jStore(driver, owns_driver=False)
+    assert store.schema_version == LATEST
+    assert migrations.neo4j_version(driver, "neo4j") == LATEST
+    assert "node_name_key" in index_names(driver)
+    schema_nodes = driver.execute_query("MATCH (s:BridgemapSchema) RETURN s.version AS v")
+    assert [r["v"] for r in schema_nodes.records] == [LATEST]
+    # the data is all there
+    m = store.get_map("m1")
+    assert m.name == "Partneriaeth y Fro" and m.version == 2
+    assert store.get("m1", P, "sian").name == "Siân Evans"
+    assert sorted(r.id for r in store.graph("m1").relationships) == ["r1", "r2", "r3"]
+    assert store.find_token("h-t1").label == "commissioners"
+    assert [e.entity_ref for e in store.audit_log("m1").items] == ["t1", "batch"]
+    # search by folded name works on the nodes the old release wrote
+    assert found(store, "sian") == ["sian"]
+    assert found(store, "LLYR") == ["llyr"]
+    assert found(store, "llyn", O) == ["clinic"]
+    # and writing goes on from where it was
+    store.create("m1", Person("sioned", "Sioned Ŵyn", "health"))
+    assert found(store, "wyn") == ["sioned"] and store.get_map("m1").version == 3
+    # opening again changes nothing
+    assert Neo4jStore(driver, owns_driver=False).schema_version == LATEST
+
+
+@pytest.mark.neo4j
+def test_fresh_and_upgraded_neo4j_have_the_same_schema(empty_neo4j):
+    driver = empty_neo4j
+
+    def schema():
+        indexes = driver.execute_query("SHOW INDEXES YIELD name, type, labelsOrTypes, properties")
+        constraints = driver.execute_query("SHOW CONSTRAINTS YIELD name, type")
+        return sorted(str(r.data()) for r in [*indexes.records, *constraints.records])
+
+    Neo4jStore(driver, owns_driver=False)
+    fresh = schema()
+    reset_neo4j(driver)
+    release_9256e4e_neo4j.write(driver)
+    Neo4jStore(driver, owns_driver=False)
+    assert schema() == fresh
+
+
+@pytest.mark.neo4j
+def test_newer_neo4j_database_is_refused(empty_neo4j):
+    driver = empty_neo4j
+    Neo4jStore(driver, owns_driver=False)
+    driver.execute_query("MATCH (s:BridgemapSchema) SET s.version = $v", v=LATEST + 1)
+    with pytest.raises(SchemaVersionError, match="newer version of Bridgemap"):
+        Neo4jStore(driver, owns_driver=False)
