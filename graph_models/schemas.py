@@ -201,13 +201,6 @@ def load(cls: type[ma.Schema], data, *, partial: bool = False, where: str = "") 
         raise InvalidInput(message, exc.normalized_messages()) from None
 
 
-def build(etype: model.EntityType, data: dict, *, where: str = "") -> model.Entity:
-    """Validate a whole entity dict and return the model object (with an id)."""
-    values = load(ENTITY_SCHEMAS[etype], data, where=where)
-    values.setdefault("id", model.new_id())
-    return model.ENTITY_CLASSES[etype](**values)
-
-
 def build_map(data: dict) -> model.Map:
     values = load(MapSchema, data)
     values.setdefault("id", model.new_id())
@@ -235,7 +228,8 @@ def merge(current, changes: dict):
             }
         )
     else:
-        build(model.entity_type_of(merged), model.to_dict(merged))
+        # validated as a whole again; entities are built in one place (io.rows.build_entity)
+        load(ENTITY_SCHEMAS[model.entity_type_of(merged)], model.to_dict(merged))
     return merged
 
 

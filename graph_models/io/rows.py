@@ -162,18 +162,6 @@ class SiloVocabulary:
                 return colour
         return "#888888"
 
-    def grown_map(self) -> Map:
-        """A copy of the map with the added silos at the end of its vocabulary."""
-        return Map(
-            id=self.map.id,
-            name=self.map.name,
-            description=self.map.description,
-            silos=[*self.map.silos, *self.added],
-            created_at=self.map.created_at,
-            updated_at=self.map.updated_at,
-            version=self.map.version,
-        )
-
 
 def build_entity(m: Map | SiloVocabulary, etype: EntityType, values: dict) -> model.Entity:
     """Schema-loaded ``values`` as an entity of map ``m``: an id, and a silo the map knows.
