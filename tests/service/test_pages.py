@@ -3,6 +3,7 @@ escaping of user text, viewers kept to reading, and HTML error pages for browser
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -208,3 +209,25 @@ def test_share_page_shows_a_new_link_once_and_revokes(world):
     r = c.post(f"/maps/m1/share/{new['id']}/revoke", data={"csrf_token": token})
     assert r.status_code == 302
     assert world.app.test_client().get("/share/" + link.split("#")[1]).status_code == 401
+
+
+def test_the_import_check_lists_every_consent_change(world):
+    """A file that changes someone's consent says so before anything is imported."""
+    c = browser(world)
+    token = csrf(c, "/maps/m1/import")
+    text = b"id,name,silo,visibility\nbea,Bea Secret,health,named\ncai,Cai Price,housing,\n"
+    r = c.post(
+        "/maps/m1/import",
+        data={
+            "csrf_token": token,
+            "step": "check",
+            "entity": "people",
+            "file": (io.BytesIO(text), "people.csv"),
+        },
+        headers=HTML,
+        content_type="multipart/form-data",
+    )
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200, page[:500]
+    listed = re.search(r'id="consent-changes".*?</div>', page, re.S)[0]
+    assert "bea: from anonymised to named" in listed and "cai" not in listed
