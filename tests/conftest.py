@@ -161,6 +161,16 @@ def make_app(store, **config):
     return app
 
 
+def operator_with_map(tmp_path, map_id: str = "m1"):
+    """The operator's API client of a fresh embedded-store app holding one empty map."""
+    from graph_models.store.embedded import EmbeddedStore
+
+    client = make_app(EmbeddedStore(tmp_path / "db.sqlite3")).test_client()
+    client.token = ADMIN_SECRET
+    assert client.post("/api/v1/maps", json={"id": map_id, "name": map_id}).status_code == 201
+    return client
+
+
 @pytest.fixture
 def app(store):
     return make_app(store)

@@ -5,19 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from graph_models.store.embedded import EmbeddedStore
-from tests.conftest import ADMIN_SECRET, make_app
+from tests.conftest import operator_with_map
 
 MAP = "/api/v1/maps/m1"
 
 
 @pytest.fixture
 def api(tmp_path):
-    app = make_app(EmbeddedStore(tmp_path / "db.sqlite3"))
-    c = app.test_client()
-    c.token = ADMIN_SECRET
-    assert c.post("/api/v1/maps", json={"id": "m1", "name": "M"}).status_code == 201
-    return c
+    return operator_with_map(tmp_path)
 
 
 def _version(api) -> int:

@@ -3,19 +3,15 @@ folded key, viewers search what they may read, folded the same way."""
 
 from __future__ import annotations
 
-from graph_models.store.embedded import EmbeddedStore
-from tests.conftest import ADMIN_SECRET, make_app
+from tests.conftest import operator_with_map
 
 
 def test_name_search_folds_accents_for_every_reader(tmp_path):
     """ "sian" finds "Siân" in the stores (coordinators) and in what viewers read."""
-    app = make_app(EmbeddedStore(tmp_path / "db.sqlite3"))
-    admin = app.test_client()
-    admin.token = ADMIN_SECRET
-    admin.post("/api/v1/maps", json={"id": "w", "name": "W"})
+    admin = operator_with_map(tmp_path, "w")
     admin.post("/api/v1/maps/w/people", json={"id": "s", "name": "Siân Llŷr", "silo": "health"})
     made = admin.post("/api/v1/maps/w/tokens", json={"role": "viewer"}).get_json()
-    viewer = app.test_client()
+    viewer = admin.application.test_client()
     viewer.token = made["token"]
     for client in (admin, viewer):
         for q in ("sian", "SIAN", "llyr"):

@@ -18,8 +18,7 @@ import re
 
 import pytest
 
-from graph_models.store.embedded import EmbeddedStore
-from tests.conftest import ADMIN_SECRET, make_app
+from tests.conftest import operator_with_map
 
 PEOPLE = [
     *({"id": f"a{i}", "name": f"Health {i}", "silo": "health"} for i in (1, 2, 3)),
@@ -40,10 +39,7 @@ TIES = [
 
 @pytest.fixture
 def admin(tmp_path):
-    app = make_app(EmbeddedStore(tmp_path / "db.sqlite3"))
-    c = app.test_client()
-    c.token = ADMIN_SECRET
-    assert c.post("/api/v1/maps", json={"id": "m", "name": "M"}).status_code == 201
+    c = operator_with_map(tmp_path, "m")
     batch = {
         "people": PEOPLE,
         "relationships": [
