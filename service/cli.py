@@ -13,6 +13,7 @@ import click
 from graph_models.demo import DEMO_MAP_ID, build_demo
 from graph_models.errors import BridgemapError, NotFound
 from graph_models.io.readers import FORMATS
+from graph_models.io.rows import map_id_key
 from graph_models.store.base import GraphStore
 from service import config as settings
 from service.stores import open_store
@@ -108,6 +109,12 @@ def _print_problems(errors: dict, limit: int = 50) -> None:
         click.echo(f"... and {len(lines) - limit} more", err=True)
 
 
+def _secret() -> bytes:
+    """The service's secret key, read as the service reads it (the generated ids of an
+    import are keyed with it: the same rows get the same ids by CLI, API or page)."""
+    return settings.secret_key(settings.from_environment()).encode()
+
+
 def _map_for_import(store: GraphStore, map_id: str, path, fmt: str | None) -> bool:
     """Create ``map_id`` if missing (from a JSON file's map section, or default silos)."""
     import json
@@ -183,6 +190,7 @@ def import_command(map_id, path, fmt, entity, dry_run, add_silos, create, as_jso
                     add_silos=add_silos,
                     actor="cli",
                     progress=progress,
+                    id_key=map_id_key(_secret(), map_id),
                 )
             except InvalidInput as exc:
                 if created:

@@ -157,6 +157,7 @@ def import_file(
     add_silos: bool = False,
     actor: str = "",
     progress: Callable[[float], None] | None = None,
+    id_key: bytes = b"",
 ) -> ImportReport:
     """Import ``stream`` (a binary file object) into map ``map_id``; see the module docstring.
 
@@ -179,6 +180,9 @@ def import_file(
         Add unknown silos to the map's vocabulary instead of refusing them.
     progress : callable, optional
         Called with the fraction of the file read so far (0..1).
+    id_key : bytes, optional
+        The map's key for the ids of rows without one (:func:`natural_node_id`); the
+        service passes one derived from its secret, so ids cannot be computed from names.
 
     Raises
     ------
@@ -206,7 +210,7 @@ def import_file(
         readers.read(stream, filename=filename, fmt=fmt, entity=etype, progress=progress) as src,
     ):
         existing = store.graph(map_id)
-        job = _Import(m, existing, src, add_silos=add_silos)
+        job = _Import(m, existing, src, add_silos=add_silos, id_key=id_key)
         job.run()
     report = job.report(dry_run)
     if job.errors.rows or job.errors.data:
@@ -308,8 +312,17 @@ def _flatten(messages) -> list[str]:
 
 
 class _Import:
-    def __init__(self, m: model.Map, existing, source: readers.Source, *, add_silos: bool):
+    def __init__(
+        self,
+        m: model.Map,
+        existing,
+        source: readers.Source,
+        *,
+        add_silos: bool,
+        id_key: bytes = b"",
+    ):
         self.map = m
+        self.id_key = id_key
         self.source = source
         self.errors = _Errors()
         colours = {}
@@ -433,7 +446,7 @@ class _Import:
                 if same:
                     values["id"] = next(iter(same))
                 else:
-                    values["id"] = natural_node_id(sheet.etype, values["name"])
+                    values["id"] = natural_node_id(sheet.etype, values["name"], self.id_key)
             node_id = values["id"]
             where = Message("import.where", sheet=sheet.name, row=str(number))
             if node_id in seen:

@@ -22,6 +22,7 @@ Natural keys
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import unicodedata
 
@@ -58,9 +59,24 @@ def _slug(name: str, fallback: str) -> str:
     return slug or fallback
 
 
-def natural_node_id(etype: EntityType, name: str) -> str:
-    """The stable id of a person or organisation row that has no id (module docstring)."""
-    digest = hashlib.sha256(f"{etype.value}\x1f{fold_name(name)}".encode()).hexdigest()
+def map_id_key(secret: bytes, map_id: str) -> bytes:
+    """A map's key for :func:`natural_node_id`, derived from the service's secret, so the
+    API, the import page and the command line make the same ids for the same rows."""
+    return hmac.new(secret, b"natural-ids\x1f" + map_id.encode(), hashlib.sha256).digest()
+
+
+def natural_node_id(etype: EntityType, name: str, key: bytes = b"") -> str:
+    """The stable id of a person or organisation row that has no id (module docstring).
+
+    With ``key`` (the service gives each map its own, derived from its secret) the id is
+    an HMAC of the name, so nobody without the key can compute a person's id from their
+    name; the same file imported again into the same map gets the same ids.
+    """
+    text = f"{etype.value}\x1f{fold_name(name)}".encode()
+    if key:
+        digest = hmac.new(key, text, hashlib.sha256).hexdigest()
+    else:
+        digest = hashlib.sha256(text).hexdigest()
     fallback = "person" if etype is EntityType.PERSON else "org"
     return f"{_slug(name, fallback)}-{digest[:8]}"
 

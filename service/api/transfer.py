@@ -27,7 +27,8 @@ from graph_models import io as transfer
 from graph_models.errors import NotFound
 from service.api.blueprint import Blueprint, StrictParser
 from service.i18n import gettext
-from service.usecases.context import actor, secret, store
+from service.usecases import imports
+from service.usecases.context import secret, store
 
 
 class UploadParser(StrictParser):
@@ -129,9 +130,7 @@ def import_file(form, map_id):
     the map holds; the report counts rows created, updated, unchanged and skipped.
     """
     upload = form["file"]
-    store().get_map(map_id)  # 404 before reading the file
-    report = transfer.import_file(
-        store(),
+    report = imports.import_into(
         map_id,
         upload.stream,
         filename=upload.filename or "",
@@ -139,7 +138,6 @@ def import_file(form, map_id):
         entity=form.get("entity"),
         dry_run=form["dry_run"],
         add_silos=form["add_silos"],
-        actor=actor(),
     )
     return report.as_dict()
 

@@ -19,7 +19,8 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from graph_models import io as transfer
 from graph_models.errors import InvalidInput
 from service.i18n import gettext, lazy_gettext
-from service.usecases.context import actor, store
+from service.usecases import imports
+from service.usecases.context import store
 
 bp = Blueprint("pages_import", __name__)
 
@@ -83,15 +84,13 @@ def _rows(errors) -> list[dict]:
 
 
 def _run(map_id: str, data: bytes, filename: str, entity: str, add_silos: bool, dry_run: bool):
-    return transfer.import_file(
-        store(),
+    return imports.import_into(
         map_id,
         io.BytesIO(data),
         filename=filename,
         entity=entity or None,
         dry_run=dry_run,
         add_silos=add_silos,
-        actor=actor(),
     )
 
 
