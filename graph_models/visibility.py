@@ -27,10 +27,15 @@ through the entity API, everyone else — viewers and community links — is a v
   pseudonymised, no names of anonymised people, no contact details (the rules above);
 * viewers also get **small-group suppression** (DESIGN §4: re-identification risk). A
   *small group* has fewer than :data:`MIN_GROUP_SIZE` people (people of any consent,
-  organisations not counted) under the chosen grouping. For viewers:
+  organisations not counted); groups and silos are judged on the whole map
+  (:func:`viewer_partition`). For viewers:
 
-  - an anonymised person in a small group is treated as hidden ("a person in police"
-    is no pseudonym when police has two people);
+  - an anonymised person in a small *silo* is treated as hidden, whatever the
+    grouping ("a person in police" is no pseudonym when police has two people);
+  - under a grouping other than silo, every person who is not named, and every member
+    of a group of fewer than :data:`MIN_GROUP_SIZE` people, is in the one group
+    :data:`NOT_SHOWN`: an anonymised person's area, tags and organisation, and the
+    name of a rare area or tag value, never enter a viewer's analysis;
   - every figure *about* a small group is suppressed (:func:`suppress_small_groups`):
     its row and column of the tie matrix and its sizes become ``None``; its per-group
     E-I, brokerage and community figures become ``None``; weak pairs, introduction
