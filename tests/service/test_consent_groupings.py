@@ -14,11 +14,14 @@ body may appear:
 * a member of a small silo who is anonymised (police has four people): neither their
   pseudonym nor "a person in police".
 
-Before the fix of issue #11 items 2 and 3, this found (on ``group_by=organisation``,
-``area`` and ``tag:team``): the small-silo anonymised members' pseudonyms and "a person
-in police" in the analysis API, the dashboard and the graph pages; the anonymised
-people's own areas and tag values as groups of the tie matrix, of the communities and
-of the silo view.
+Before the fix of issue #11 items 2 and 3 this failed at once; walking every route with
+each grouping found, for both roles: under ``group_by=organisation``, ``area``,
+``tag:team`` and ``tag:rare``, the small-silo anonymised members' pseudonyms (and "a
+person in police") in the analysis API (whole report, centrality, bridging, silos,
+communities) and on the map and ego graph pages; under ``area`` and ``tag:*``, the
+areas and tag values of the anonymised *and of the hidden* person as group names in
+the analysis API (tie matrix, communities, bridging rows). Nothing leaked under
+``group_by=silo``.
 """
 
 from __future__ import annotations
