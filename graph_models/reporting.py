@@ -12,9 +12,11 @@ is applied the same way everywhere:
    following the references declared in :mod:`graph_models.analysis.report_schema`)
    and each node reference gets its display label;
 5. for viewers (``viewer=True``: commissioners and community links), anonymised people
-   of groups with fewer than five people count as hidden in step 2, and every figure
-   about such a group is suppressed
-   (:func:`graph_models.visibility.suppress_small_groups`).
+   of silos with fewer than five people count as hidden in step 2 whatever the
+   grouping, people who are not named and small groups are put in one group
+   ``(not shown)`` under a grouping other than silo
+   (:func:`graph_models.visibility.viewer_partition`), and every figure about a small
+   group is suppressed (:func:`graph_models.visibility.suppress_small_groups`).
 """
 
 from __future__ import annotations

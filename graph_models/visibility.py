@@ -27,10 +27,15 @@ through the entity API, everyone else — viewers and community links — is a v
   pseudonymised, no names of anonymised people, no contact details (the rules above);
 * viewers also get **small-group suppression** (DESIGN §4: re-identification risk). A
   *small group* has fewer than :data:`MIN_GROUP_SIZE` people (people of any consent,
-  organisations not counted) under the chosen grouping. For viewers:
+  organisations not counted); groups and silos are judged on the whole map
+  (:func:`viewer_partition`). For viewers:
 
-  - an anonymised person in a small group is treated as hidden ("a person in police"
-    is no pseudonym when police has two people);
+  - an anonymised person in a small *silo* is treated as hidden, whatever the
+    grouping ("a person in police" is no pseudonym when police has two people);
+  - under a grouping other than silo, every person who is not named, and every member
+    of a group of fewer than :data:`MIN_GROUP_SIZE` people, is in the one group
+    :data:`NOT_SHOWN`: an anonymised person's area, tags and organisation, and the
+    name of a rare area or tag value, never enter a viewer's analysis;
   - every figure *about* a small group is suppressed (:func:`suppress_small_groups`):
     its row and column of the tie matrix and its sizes become ``None``; its per-group
     E-I, brokerage and community figures become ``None``; weak pairs, introduction
@@ -99,13 +104,55 @@ def small_groups(G: nx.Graph, attribute: str = "group", minimum: int = MIN_GROUP
     return {group for group, n in people.items() if n < minimum}
 
 
+#: The group viewers see, under a grouping other than silo, for every person who is not
+#: named and for the members of groups too small to show (see :func:`viewer_partition`).
+NOT_SHOWN = "(not shown)"
+
+
+def viewer_partition(G: nx.Graph) -> tuple[dict, set, set]:
+    """``(group of each node, small groups, small silos)`` as viewers see the map ``G``.
+
+    ``G`` is the whole map (a neighbourhood would make groups look smaller than they
+    are). The rules, whatever the grouping:
+
+    * *small silos* are always the silos of fewer than :data:`MIN_GROUP_SIZE` people,
+      counted on ``silo`` whatever the grouping: an anonymised person is shown as "a
+      person in <silo>", so it is their silo that must be big enough to hide in;
+    * under ``group_by=silo`` each node keeps its silo, and the small groups are the
+      small silos (their figures suppressed, their names listed: a silo is part of
+      the map's layout, not a person's attribute);
+    * under any other grouping (organisation, area, tag) a person who is not named is
+      put in the group :data:`NOT_SHOWN`, so their area, tags and organisation never
+      enter a viewer's analysis (nothing computed from them can be turned back into
+      them); then every group of fewer than :data:`MIN_GROUP_SIZE` people joins
+      :data:`NOT_SHOWN` too, so the name of a rare area or tag value is not listed
+      anywhere, and each node stays in exactly one group: group totals still add up
+      to the whole map. :data:`NOT_SHOWN` is itself suppressed when it is small.
+    """
+    silos_small = small_groups(G, "silo")
+    groups = {node: attrs.get("group") for node, attrs in G.nodes(data=True)}
+    if G.graph.get("group_by", "silo") == "silo":
+        return groups, small_groups(G), silos_small
+    for node, attrs in G.nodes(data=True):
+        if attrs.get("type") == "person" and attrs.get("visibility") != Visibility.NAMED.value:
+            groups[node] = NOT_SHOWN
+    people: Counter = Counter()
+    for node, group in groups.items():
+        people[group] += G.nodes[node].get("type") == "person"
+    few = {group for group, n in people.items() if n < MIN_GROUP_SIZE and group != NOT_SHOWN}
+    groups = {node: NOT_SHOWN if group in few else group for node, group in groups.items()}
+    rest = sum(people[g] for g in few | {NOT_SHOWN})
+    small = {NOT_SHOWN} if NOT_SHOWN in groups.values() and rest < MIN_GROUP_SIZE else set()
+    return groups, small, silos_small
+
+
 def public_graph(
     G: nx.Graph,
     *,
     secret: bytes,
     keep_hidden: bool = True,
     viewer: bool = False,
-    small: set | None = None,
+    whole: nx.Graph | None = None,
 ) -> nx.Graph:
     """A copy of ``G`` whose node ids and labels respect each person's consent.
 
@@ -120,40 +167,49 @@ def public_graph(
         pseudonym that :func:`redact` later removes); False for drawing (hidden people
         and their ties are left out).
     viewer : bool
-        True for viewers: anonymised people of small groups (:func:`small_groups`)
-        are treated as hidden, and ``G.graph["small_groups"]`` names those groups.
-    small : set, optional
-        The small groups, when ``G`` is part of a map (a neighbourhood): pass those of
-        the whole map, so a big group is not taken for a small one.
+        True for viewers: the groups are those of :func:`viewer_partition` (under a
+        grouping other than silo, people who are not named and small groups are
+        :data:`NOT_SHOWN`), anonymised people of small *silos* are treated as hidden
+        whatever the grouping, and ``G.graph["small_groups"]`` names the groups whose
+        figures are suppressed.
+    whole : networkx.Graph, optional
+        The whole map projected with the same grouping, when ``G`` is part of it (a
+        neighbourhood): groups and silos are judged on it, so a big one is not taken
+        for a small one.
 
-    The copy has a ``label`` attribute on every node, no ``name`` or contact detail;
+    The copy has a ``label`` attribute on every node, no ``name`` or contact detail,
+    and no role, area, tags or organisation for a person who is not named;
     ``G.graph["public_ids"]`` maps each original id to its public id, and
     ``G.graph["hidden_ids"]`` is the set of the hidden people's pseudonyms in it (for
     :func:`redact`: a named person whose own id starts with ``hidden-`` is not one).
     """
     map_id = G.graph.get("map_id", "")
-    if not viewer:
-        small = set()
-    elif small is None:
-        small = small_groups(G)
+    groups, small, small_silos = {}, set(), set()
+    if viewer:
+        groups, small, small_silos = viewer_partition(G if whole is None else whole)
     mapping: dict = {}
     hidden: set = set()
     for node, attrs in G.nodes(data=True):
         visibility = attrs.get("visibility", Visibility.NAMED.value)
         if visibility == Visibility.NAMED.value or attrs.get("type") != "person":
             mapping[node] = node
-        elif visibility == Visibility.ANONYMISED.value and attrs.get("group") not in small:
+        elif visibility == Visibility.ANONYMISED.value and attrs.get("silo") not in small_silos:
             mapping[node] = pseudonym(secret, map_id, node)
         else:
             mapping[node] = pseudonym(secret, map_id, node, HIDDEN_PREFIX)
             hidden.add(mapping[node])
     H = nx.relabel_nodes(G, mapping, copy=True)
+    if viewer:
+        for node, public in mapping.items():
+            H.nodes[public]["group"] = groups.get(node, NOT_SHOWN)
     for _, attrs in H.nodes(data=True):
         attrs["label"] = display_label(attrs)
         attrs.pop("name", None)
         attrs.pop("contact", None)
         if attrs.get("visibility", "named") != Visibility.NAMED.value:
-            attrs["role"] = ""  # a role can identify a person in a small team
+            # a role can identify a person in a small team; area, tags and main
+            # organisation are theirs to share, and they chose not to
+            attrs.update(role="", area="", tags=[], organisation=None)
     if not keep_hidden:
         H.remove_nodes_from(hidden)
     H.graph["public_ids"] = {k: v for k, v in mapping.items() if v not in hidden}

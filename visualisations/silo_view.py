@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from graph_models.analysis.groups import NO_GROUP
+from graph_models.visibility import NOT_SHOWN
 from visualisations.assets import DEFAULT_ASSET_BASE
 from visualisations.i18n import gettext, ngettext, translated
 from visualisations.labels import (
@@ -204,9 +205,12 @@ def _is_silo_grouping(G: nx.Graph, attribute: str) -> bool:
 
 def _group_label(G: nx.Graph, group: str, attribute: str) -> str:
     """How a group is named on the page: an organisation group by the organisation's
-    label (never its id or name), "(no group)" for :data:`NO_GROUP`."""
+    label (never its id or name), "(no group)" for :data:`NO_GROUP`, "(not shown)" for
+    the viewers' group of people not named and of small groups."""
     if group == NO_GROUP:
         return gettext("(no group)")
+    if group == NOT_SHOWN:
+        return gettext("(not shown)")
     if _is_org_grouping(G, attribute) and group in G:
         attrs = G.nodes[group]
         if attrs.get("visibility") != "hidden":

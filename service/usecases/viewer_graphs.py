@@ -22,7 +22,7 @@ from graph_models.errors import NotFound
 from graph_models.model import to_dict
 from graph_models.projection import check_group_by, project
 from graph_models.store.base import GraphRecords
-from graph_models.visibility import public_graph, public_records, small_groups
+from graph_models.visibility import public_graph, public_records
 from service.i18n import gettext
 from service.usecases.context import full_access, principal, secret, store
 from service.usecases.reports import cached_report
@@ -81,16 +81,16 @@ def drawable(
     as_of: date,
     group_by: str,
     kinds: list[str] | None = None,
-    small: set | None = None,
+    whole: nx.Graph | None = None,
 ) -> nx.Graph:
     """The asker's graph of ``records``: consent applied, hidden people left out;
-    only ties of ``kinds`` when given. ``small``: see :func:`public_graph`."""
+    only ties of ``kinds`` when given. ``whole``: see :func:`public_graph`."""
     G = project(records, as_of=as_of, group_by=group_by)
     if kinds:
         wanted = set(kinds)
         G.remove_edges_from([(u, v) for u, v, k in G.edges(data="kinds") if not wanted & set(k)])
     viewer = not full_access()
-    return public_graph(G, secret=secret(), keep_hidden=False, viewer=viewer, small=small)
+    return public_graph(G, secret=secret(), keep_hidden=False, viewer=viewer, whole=whole)
 
 
 def report_figures(report: dict, metric: str) -> tuple[dict, dict, dict]:
@@ -163,10 +163,10 @@ def ego(
     check_group_by(group_by)
     as_of = as_of or clock.today()
     records = store().neighbourhood(map_id, node_id, hops=hops)
-    small = None
-    if not full_access():  # small groups are judged on the whole map, not the web
-        small = small_groups(project(store().graph(map_id), group_by=group_by))
-    G = drawable(records, as_of=as_of, group_by=group_by, kinds=kinds, small=small)
+    whole = None
+    if not full_access():  # groups and silos are judged on the whole map, not the web
+        whole = project(store().graph(map_id), as_of=as_of, group_by=group_by)
+    G = drawable(records, as_of=as_of, group_by=group_by, kinds=kinds, whole=whole)
     require_addressable(map_id, node_id, G.graph["public_ids"])
     centre = G.graph["public_ids"].get(node_id)
     if centre is None or centre not in G:
