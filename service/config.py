@@ -30,6 +30,11 @@ DEFAULTS = {
     # and how many seconds an unconfirmed one is kept before it is deleted
     "IMPORT_FOLDER": str(Path("instance") / "imports"),
     "IMPORT_UPLOAD_LIFETIME": 30 * 60,
+    # seconds /healthz waits for the store before answering 503 (keep it below the
+    # load balancer's timeout); every Neo4j call also gives up after NEO4J_TIMEOUT,
+    # which must stay below gunicorn's worker timeout (30 s)
+    "HEALTH_TIMEOUT": 3,
+    "NEO4J_TIMEOUT": 15,
     # analysis results kept in memory (per map version and parameters)
     "ANALYSIS_CACHE_SIZE": 64,
     # "production" or "development"; empty: production, except under `bridgemap serve`,
