@@ -6,7 +6,9 @@ COPY pyproject.toml README.md constraints.txt ./
 COPY graph_models graph_models
 COPY service service
 COPY visualisations visualisations
-RUN pip install --no-cache-dir -c constraints.txt '.[neo4j]' && useradd --system bridgemap
+# instance/: the service's private folder (secret key file, pending import uploads)
+RUN pip install --no-cache-dir -c constraints.txt '.[neo4j]' && useradd --system bridgemap \
+    && install -d -m 700 -o bridgemap /app/instance
 USER bridgemap
 EXPOSE 8000
 # bind, workers and an access log that masks tokens: service/gunicorn_conf.py

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
+
+from graph_models.private_files import private_file, private_folder, write_private
 
 DEFAULTS = {
     # the embedded store's file; ignored when NEO4J_URI is set
@@ -23,6 +26,15 @@ DEFAULTS = {
     # keys pseudonyms and sessions; when unset, a random key is kept in SECRET_KEY_FILE
     "SECRET_KEY": "",
     "SECRET_KEY_FILE": str(Path("instance") / "secret_key"),
+    # import uploads awaiting confirmation on the web import page (a private folder),
+    # and how many seconds an unconfirmed one is kept before it is deleted
+    "IMPORT_FOLDER": str(Path("instance") / "imports"),
+    "IMPORT_UPLOAD_LIFETIME": 30 * 60,
+    # seconds /healthz waits for the store before answering 503 (keep it below the
+    # load balancer's timeout); every Neo4j call also gives up after NEO4J_TIMEOUT,
+    # which must stay below gunicorn's worker timeout (30 s)
+    "HEALTH_TIMEOUT": 3,
+    "NEO4J_TIMEOUT": 15,
     # analysis results kept in memory (per map version and parameters)
     "ANALYSIS_CACHE_SIZE": 64,
     # "production" or "development"; empty: production, except under `bridgemap serve`,
@@ -61,17 +73,25 @@ def secret_key(settings: dict) -> str:
     """The configured secret key, or one kept in a private file for local use.
 
     Pseudonyms must stay the same across restarts, so a generated key is written once
-    (mode 0600) and read back afterwards; production deployments set
-    ``BRIDGEMAP_SECRET_KEY`` instead.
+    (mode 0600, in a folder made 0700) and read back afterwards; production deployments
+    set ``BRIDGEMAP_SECRET_KEY`` instead. When several workers start at once, one
+    writes the key and the others read it.
     """
     if settings.get("SECRET_KEY"):
         return settings["SECRET_KEY"]
     path = Path(settings["SECRET_KEY_FILE"])
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as f:
-        f.write(key)
-    return key
+    if not path.exists():
+        private_folder(path.parent)
+        key = secrets.token_hex(32)
+        try:
+            write_private(path, key.encode())
+            return key
+        except FileExistsError:
+            pass
+    private_file(path)  # a key file left readable by an earlier release is tightened
+    for _ in range(50):  # another worker may be writing it right now
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)
+    raise RuntimeError(f"the secret key file {path} is empty")

@@ -28,14 +28,17 @@ def open_store(config) -> GraphStore:
 
         password = config.get("NEO4J_PASSWORD")
         auth = (config.get("NEO4J_USER", "neo4j"), password) if password else None
+        # every wait is bounded, and all of them together by NEO4J_TIMEOUT, which is
+        # below gunicorn's worker timeout (30 s): a hung server gives 503s, not dead workers
+        timeout = float(config.get("NEO4J_TIMEOUT") or 15)
         driver = neo4j.GraphDatabase.driver(
             config["NEO4J_URI"],
             auth=auth,
-            connection_timeout=5,
-            connection_acquisition_timeout=10,
-            max_transaction_retry_time=10,
+            connection_timeout=min(5, timeout),
+            connection_acquisition_timeout=min(10, timeout),
+            max_transaction_retry_time=min(10, timeout),
         )
-        return Neo4jStore(driver, database=config.get("NEO4J_DATABASE", "neo4j"))
+        return Neo4jStore(driver, database=config.get("NEO4J_DATABASE", "neo4j"), timeout=timeout)
     from graph_models.store.embedded import EmbeddedStore
 
     return EmbeddedStore(config["DATABASE"])

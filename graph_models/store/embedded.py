@@ -12,6 +12,13 @@ primitives (:class:`SqliteTransaction`), whose statements are all in
 :mod:`graph_models.store.sql`. The schema is made and upgraded in place when the file
 is opened (:mod:`graph_models.store.migrations`).
 
+Erasure leaves no copy in the database files: every connection sets ``secure_delete``
+(deleted rows, and pages freed by them, are overwritten with zeros instead of left as
+free space), and after a person, a tie or a map is deleted the WAL is checkpointed into
+the file and truncated to zero bytes (:meth:`EmbeddedStore.purge`), so no page image
+from before the erasure stays in ``-wal``. The files are created mode 0600 in a folder
+made 0700 (:mod:`graph_models.private_files`); ``-wal`` and ``-shm`` take the file's mode.
+
 sqlite3 errors are translated at this edge, as the Neo4j driver's are: a locked or busy
 database, a full disk, an I/O error, a file that cannot be opened or is not a database
 become :class:`~graph_models.errors.StoreUnavailable` (HTTP 503); a uniqueness clash
@@ -22,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import sqlite3
 import threading
 import time
@@ -33,6 +41,7 @@ from typing import TypeVar
 from graph_models import model
 from graph_models.errors import Conflict, StoreUnavailable
 from graph_models.model import EntityType, Map, NodeType, Relationship
+from graph_models.private_files import private_file
 from graph_models.store import migrations, sql
 from graph_models.store.base import AccessToken, AuditRecord, ListFilter
 from graph_models.store.common import chunks, map_from_dict, map_to_dict
@@ -40,6 +49,8 @@ from graph_models.store.rules import StoreRules
 from graph_models.text import fold
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 #: Ids per ``IN (...)`` query (SQLite limits the number of parameters of a statement).
 CHUNK = 500
@@ -87,11 +98,16 @@ class EmbeddedStore(StoreRules):
 
     def __init__(self, path: str | Path, *, busy_timeout: float = 30.0):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            private_file(self.path)  # before SQLite makes it 0644 (and -wal, -shm after it)
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot create the database file: {exc}") from exc
         self.busy_timeout = busy_timeout
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        #: an erasure whose WAL could not be emptied yet (readers held it): retried
+        self._purge_pending = False
         try:
             #: the schema version (migration number) of the file, now the latest
             self.schema_version = self._open_schema()
@@ -167,7 +183,41 @@ class EmbeddedStore(StoreRules):
         return self._run(sql.BEGIN_READ, work)
 
     def _write(self, work):
-        return self._run(sql.BEGIN_WRITE, work)
+        result = self._run(sql.BEGIN_WRITE, work)
+        if self._purge_pending:
+            self.purge()
+        return result
+
+    # -- erasure --------------------------------------------------------------------------
+
+    def delete(self, map_id, etype, entity_id, *, actor: str = "") -> None:
+        super().delete(map_id, etype, entity_id, actor=actor)
+        self.purge()
+
+    def delete_map(self, map_id: str) -> None:
+        super().delete_map(map_id)
+        self.purge()
+
+    def purge(self) -> bool:
+        """Copy the WAL into the database file and truncate it to zero bytes.
+
+        Called after every deletion: the deleted rows are already zeroed in the pages
+        (``secure_delete``), but the WAL still holds the earlier images of those pages
+        until it is emptied. The checkpoint waits (busy timeout) for other connections'
+        reads and writes to finish; if they outlast it, the erasure stands and the
+        checkpoint is tried again after the next write (and SQLite empties the WAL when
+        the last connection closes). Returns whether the WAL was emptied.
+        """
+        try:
+            busy, _, _ = self._conn().execute(sql.CHECKPOINT).fetchone()
+        except sqlite3.Error as exc:
+            busy, reason = 1, exc
+        else:
+            reason = "other connections kept reading"
+        self._purge_pending = bool(busy)
+        if busy:
+            log.warning("the WAL could not be emptied after an erasure (%s); will retry", reason)
+        return not busy
 
     def ping(self) -> None:
         try:

@@ -12,6 +12,15 @@ starts by bumping the map's version, which takes the map's lock, and then reads 
 state it depends on. Bulk writes go as ``UNWIND $rows`` batches. The schema is made and
 upgraded in place before the first query (:mod:`graph_models.store.migrations`).
 
+Every call has a deadline (``timeout``): the driver has no read timeout of its own (a
+server that accepts connections but never answers, e.g. frozen or swamped, would hold a
+worker for ever), so each transaction function runs in one of the store's threads and
+the caller gets :class:`~graph_models.errors.StoreUnavailable` when the deadline passes.
+The stuck call ends when the server answers or the connection drops; a *write* given
+up on this way may still be applied when the server resumes (its outcome is unknown,
+as with any lost reply). Each transaction also carries the same timeout to the server,
+which aborts it there if it runs longer.
+
 Driver failures that mean "the server is not there" become
 :class:`~graph_models.errors.StoreUnavailable` (HTTP 503); the driver reconnects by
 itself when the server is back.
@@ -23,6 +32,8 @@ import contextlib
 import dataclasses
 import json
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as Late
 from datetime import date
 
 import neo4j
@@ -69,18 +80,30 @@ class Neo4jStore(StoreRules):
         A connected driver; the store does not close it unless ``owns_driver``.
     database : str
         The Neo4j database name.
+    timeout : float, optional
+        Seconds any call may take before it gives up with ``StoreUnavailable`` (keep it
+        below the web server's worker timeout); ``None``: no deadline.
     """
 
-    def __init__(self, driver: neo4j.Driver, *, database: str = "neo4j", owns_driver=True):
+    def __init__(
+        self,
+        driver: neo4j.Driver,
+        *,
+        database: str = "neo4j",
+        owns_driver=True,
+        timeout: float | None = None,
+    ):
         self.driver = driver
         self.database = database
         self.owns_driver = owns_driver
+        self.timeout = timeout
+        self._calls = ThreadPoolExecutor(max_workers=32, thread_name_prefix="neo4j-call")
         #: the schema version (migration number), once checked and upgraded
         self.schema_version: int | None = None
         # start even when the server is down (the schema is made on the first request),
-        # but not on a database that a newer Bridgemap has upgraded
+        # but not on a database that a newer Bridgemap has upgraded; nor hang on a hung one
         try:
-            self._ensure_schema()
+            self._bounded(self._ensure_schema)
         except migrations.SchemaVersionError:
             raise
         except StoreUnavailable:
@@ -93,21 +116,43 @@ class Neo4jStore(StoreRules):
 
     # -- plumbing -------------------------------------------------------------------------
 
+    def _bounded(self, call):
+        """``call()``, or ``StoreUnavailable`` once :attr:`timeout` seconds have passed."""
+        if self.timeout is None:
+            return call()
+        future = self._calls.submit(call)
+        try:
+            return future.result(timeout=self.timeout)
+        except Late:
+            raise StoreUnavailable(
+                f"the Neo4j database did not answer within {self.timeout:g} s; try again"
+            ) from None
+
+    def _run(self, execute: str, work):
+        unit = neo4j.unit_of_work(timeout=self.timeout)(lambda tx: work(Neo4jTransaction(tx)))
+
+        def call():
+            self._ensure_schema()
+            with translated_errors(), self.driver.session(database=self.database) as session:
+                return getattr(session, execute)(unit)
+
+        return self._bounded(call)
+
     def _write(self, work):
-        self._ensure_schema()
-        with translated_errors(), self.driver.session(database=self.database) as session:
-            return session.execute_write(lambda tx: work(Neo4jTransaction(tx)))
+        return self._run("execute_write", work)
 
     def _read(self, work):
-        self._ensure_schema()
-        with translated_errors(), self.driver.session(database=self.database) as session:
-            return session.execute_read(lambda tx: work(Neo4jTransaction(tx)))
+        return self._run("execute_read", work)
 
     def ping(self) -> None:
-        with translated_errors():
-            self.driver.execute_query(cypher.PING, database_=self.database)
+        def call():
+            with translated_errors():
+                self.driver.execute_query(cypher.PING, database_=self.database)
+
+        self._bounded(call)
 
     def close(self) -> None:
+        self._calls.shutdown(wait=False, cancel_futures=True)
         if self.owns_driver:
             self.driver.close()
 

@@ -22,7 +22,10 @@ CONNECTION_PRAGMAS = (
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
     "PRAGMA cache_size=-65536",  # 64 MiB: bulk upserts touch many pages
+    "PRAGMA secure_delete=ON",  # deleted rows and freed pages are zeroed, not left behind
 )
+#: Copy the WAL into the file and empty it (after an erasure: no old page stays in it).
+CHECKPOINT = "PRAGMA wal_checkpoint(TRUNCATE)"
 #: WAL journal: readers never wait for the writer. Persistent in the file.
 WAL = "PRAGMA journal_mode=WAL"
 BUSY_TIMEOUT = "PRAGMA busy_timeout={ms:d}"

@@ -60,11 +60,16 @@ public class Neo4jLauncher {
                 // page cache is off-heap and would otherwise size itself from
                 // total RAM (24 GiB here), so cap it.
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(Long.parseLong(pageCache)))
-                // Small tx logs: tests create many throwaway data dirs, and the
-                // default preallocates 256 MiB log files in each.
+                // Small tx logs, kept no longer than recovery needs: they hold
+                // the old values of every change (an erased person's name too)
+                // until their file is rotated and a checkpoint prunes it. So:
+                // keep none beyond recovery, rotate at the smallest size allowed
+                // (128 KiB), checkpoint every minute. Also, tests create many
+                // throwaway data dirs, and the default preallocates 256 MiB files.
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
-                .setConfig(GraphDatabaseSettings.logical_log_rotation_threshold, ByteUnit.mebiBytes(16))
+                .setConfig(GraphDatabaseSettings.logical_log_rotation_threshold, ByteUnit.kibiBytes(128))
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "false")
+                .setConfig(GraphDatabaseSettings.check_point_interval_time, java.time.Duration.ofMinutes(1))
                 .setConfig(GraphDatabaseSettings.preallocate_store_files, false)
                 // No phoning home (the network only reaches package registries anyway).
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)

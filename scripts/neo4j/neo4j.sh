@@ -73,7 +73,11 @@ cmd_run() {
     [[ $# -eq 2 ]] || die "usage: neo4j.sh run DIR PORT"
     local data="$1" port="$2"
     cmd_fetch >/dev/null
+    # The store, transaction logs and logs hold personal data: private to this user
+    # (files 0600, folders 0700), whatever umask the caller had.
+    umask 077
     mkdir -p "$data"
+    chmod 700 "$data"
     # The --add-opens flags are the ones Neo4j's own start script passes on
     # Java 17; without them the page cache and tx logs fall back to slower
     # paths and debug.log fills with "Incorrect file descriptor" warnings.

@@ -2,23 +2,30 @@
 every row error by sheet, row and column), then confirm. Also the blank templates and
 the exports (links to the API's file routes, which the browser's session may read).
 
-Between the dry run and the confirmation the file is kept in a private temporary
-folder under a random name held in the user's session (removed once used); nothing
-reaches the map before the confirmation.
+Between the dry run and the confirmation the file is kept in a private folder under a
+random name held in the user's session, removed once used and deleted unused after a
+short time (:mod:`service.uploads`); nothing reaches the map before the confirmation.
 """
 
 from __future__ import annotations
 
 import io
-import secrets
-import tempfile
-from pathlib import Path
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from graph_models import io as transfer
 from graph_models.errors import InvalidInput
 from service.i18n import gettext, lazy_gettext
+from service.uploads import PendingUploads
 from service.usecases import imports
 from service.usecases.context import store
 
@@ -39,27 +46,20 @@ EXPORTS = [
 ]
 
 
-def _folder() -> Path:
-    folder = Path(tempfile.gettempdir()) / "bridgemap-imports"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    return folder
+def uploads() -> PendingUploads:
+    """This app's pending uploads (made on first use from the configuration)."""
+    found = current_app.extensions.get("bridgemap.uploads")
+    if found is None:
+        config = current_app.config
+        found = PendingUploads(config["IMPORT_FOLDER"], config["IMPORT_UPLOAD_LIFETIME"])
+        current_app.extensions["bridgemap.uploads"] = found
+    return found
 
 
-def _keep(data: bytes) -> str:
-    key = secrets.token_hex(16)
-    (_folder() / key).write_bytes(data)
-    return key
-
-
-def _take(key: str) -> bytes | None:
-    if not key or not all(c in "0123456789abcdef" for c in key) or len(key) != 32:
-        return None
-    path = _folder() / key
-    if not path.is_file():
-        return None
-    data = path.read_bytes()
-    path.unlink(missing_ok=True)
-    return data
+@bp.before_app_request
+def _sweep_uploads() -> None:
+    """Abandoned uploads are deleted soon after they expire, whatever page is asked for."""
+    uploads().sweep_now_and_then()
 
 
 def _rows(errors) -> list[dict]:
@@ -110,7 +110,8 @@ def import_page(map_id):
     add_silos = form.get("add_silos") == "1"
     if form.get("step") == "confirm":
         pending = session.pop("pending_import", None) or {}
-        data = _take(form.get("upload", "")) if pending.get("key") == form.get("upload") else None
+        key = form.get("upload", "")
+        data = uploads().take(key) if pending.get("key") == key else None
         if data is None:
             flash(gettext("That upload has expired; please choose the file again."), "error")
             return redirect(url_for("pages_import.import_page", map_id=map_id))
@@ -152,7 +153,7 @@ def import_page(map_id):
             filename=upload.filename,
             **context,
         ), 422
-    key = _keep(data)
+    key = uploads().keep(data)
     session["pending_import"] = {
         "key": key,
         "filename": upload.filename,
