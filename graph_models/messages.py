@@ -167,6 +167,15 @@ TEMPLATES: dict[str, str | Plural] = {
     "schema.where_fields_invalid": N_("%(where)s: some fields are not valid"),
     "schema.id_fixed": N_("the id cannot be changed"),
     "schema.read_only": N_("read-only"),
+    # optimistic concurrency (graph_models.store.rules)
+    "store.revision_changed": N_(
+        "%(what)s %(id)s was changed by someone else since you read it (it is now at "
+        "revision %(revision)s); read it again and make your change on the current version"
+    ),
+    "store.revision_expected": N_("expected revision %(expected)s"),
+    "store.if_match_not_revision": N_(
+        'If-Match must name a revision as the ETag header gives it, e.g. "3"; nothing was written'
+    ),
     "schema.not_a_silo": N_("%(silo)s is not a silo of this map"),
     "schema.silo_choices": N_("must be one of: %(choices)s"),
     "model.no_such_end": N_("no person or organisation with this id in the map"),

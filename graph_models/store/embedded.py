@@ -251,6 +251,13 @@ class SqliteTransaction:
         row = self.db.execute(sql.GET_NODE, (map_id, entity_id, etype.value)).fetchone()
         return model.from_dict(etype, json.loads(row[0])) if row else None
 
+    def revision(self, map_id: str, etype: EntityType, entity_id: str) -> int | None:
+        if etype is EntityType.RELATIONSHIP:
+            row = self.db.execute(sql.REL_REVISION, (map_id, entity_id)).fetchone()
+        else:
+            row = self.db.execute(sql.NODE_REVISION, (map_id, entity_id, etype.value)).fetchone()
+        return row[0] if row else None
+
     def list_entities(self, map_id, etype, filters: ListFilter, limit, offset):
         where, args = "", []
         if etype is EntityType.RELATIONSHIP:

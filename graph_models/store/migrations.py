@@ -88,6 +88,11 @@ def _name_keys_neo4j(tx) -> None:
         tx.run(cypher.SET_NAME_KEYS, rows=chunk).consume()
 
 
+def _revisions_neo4j(tx) -> None:
+    tx.run(cypher.NODES_WITHOUT_REVISION).consume()
+    tx.run(cypher.RELS_WITHOUT_REVISION).consume()
+
+
 #: Every migration, in order. Append only.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -103,6 +108,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         neo4j=cypher.MIGRATION_2,
         sqlite_data=_name_keys_sqlite,
         neo4j_data=_name_keys_neo4j,
+    ),
+    Migration(
+        3,
+        "revision: a per-record revision of people, organisations and ties (ETag, If-Match)",
+        sqlite=sql.MIGRATION_3,
+        neo4j=cypher.MIGRATION_3,
+        neo4j_data=_revisions_neo4j,
     ),
 )
 LATEST = MIGRATIONS[-1].number

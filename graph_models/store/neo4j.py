@@ -177,8 +177,20 @@ class Neo4jTransaction:
             for chunk in chunks(rows, BATCH):
                 self._do(query, map_id=map_id, rows=chunk)
 
+    def _rel_revisions(self, map_id: str, ids: list[str]) -> dict[str, int]:
+        if not ids:
+            return {}
+        if len(ids) > SCAN_ABOVE:
+            wanted = set(ids)
+            records = self.tx.run(cypher.ALL_REL_REVISIONS, map_id=map_id)
+            return {r["id"]: r["revision"] for r in records if r["id"] in wanted}
+        records = self.tx.run(cypher.REL_REVISIONS, map_id=map_id, ids=ids)
+        return {r["id"]: r["revision"] for r in records}
+
     def put_relationships(self, map_id, relationships, existing: dict[str, str]) -> None:
         # a tie's type is fixed in Neo4j, so replacing one deletes it and creates it anew
+        # (carrying its revision on, one more)
+        revisions = self._rel_revisions(map_id, list(existing))
         old: dict[str, list] = defaultdict(list)
         for rel_id, kind in existing.items():
             old[kind].append(rel_id)
@@ -187,7 +199,7 @@ class Neo4jTransaction:
                 self._do(cypher.DELETE_RELS[kind], map_id=map_id, ids=chunk)
         rows: dict[str, list] = defaultdict(list)
         for rel in relationships:
-            rows[rel.kind].append(_rel_row(rel))
+            rows[rel.kind].append({**_rel_row(rel), "revision": revisions.get(rel.id, 0) + 1})
         for kind, kind_rows in rows.items():
             for chunk in chunks(kind_rows, BATCH):
                 self._do(cypher.CREATE_RELS[kind], map_id=map_id, rows=chunk)
@@ -204,6 +216,13 @@ class Neo4jTransaction:
             return _rel_from_record(record) if record else None
         record = self.tx.run(cypher.GET_NODE[etype.value], map_id=map_id, id=entity_id).single()
         return model.from_dict(etype, json.loads(record["data"])) if record else None
+
+    def revision(self, map_id: str, etype: EntityType, entity_id: str) -> int | None:
+        if etype is EntityType.RELATIONSHIP:
+            return self._rel_revisions(map_id, [entity_id]).get(entity_id)
+        record = self.tx.run(cypher.NODE_REVISION[etype.value], map_id=map_id, id=entity_id)
+        found = record.single()
+        return found["r"] if found else None
 
     def list_entities(self, map_id, etype, filters: ListFilter, limit, offset):
         if etype is EntityType.RELATIONSHIP:

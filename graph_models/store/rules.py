@@ -23,12 +23,13 @@ changes nothing outside it until it returns.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date
 from typing import Protocol, TypeVar
 
 from graph_models import model
-from graph_models.errors import Conflict, InvalidInput, NotFound
+from graph_models.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
+from graph_models.messages import Message
 from graph_models.model import EntityType, Map, NodeType, Relationship, Silo
 from graph_models.store.base import (
     DEFAULT_PAGE,
@@ -77,19 +78,24 @@ class Transaction(Protocol):
     def put_nodes(self, map_id: str, nodes: list, existing: set[str]) -> None:
         """Create or replace ``nodes``, each with its search key ``name_key``
         (:func:`graph_models.text.fold` of its name); ``existing`` holds the ids of
-        those already there (with the same type)."""
+        those already there (with the same type). A new node's revision is 1, a
+        replaced one's one more than it was."""
 
     def put_relationships(
         self, map_id: str, relationships: list[Relationship], existing: dict[str, str]
     ) -> None:
         """Create or replace ties whose endpoints are checked; ``existing`` maps the ids
-        already there to their current kind."""
+        already there to their current kind. Revisions as for :meth:`put_nodes`."""
 
     def delete_node(self, map_id: str, node_id: str) -> None:
         """Delete a node and its ties."""
 
     def delete_relationship(self, map_id: str, rel_id: str, kind: str) -> None: ...
     def get_entity(self, map_id: str, etype: EntityType, entity_id: str) -> object | None: ...
+    def revision(self, map_id: str, etype: EntityType, entity_id: str) -> int | None:
+        """The record's revision (1 when made, one more on every write of it), or None
+        if there is no such record of that type."""
+
     def list_entities(
         self, map_id: str, etype: EntityType, filters: ListFilter, limit: int, offset: int
     ) -> tuple[int, list]:
@@ -218,6 +224,56 @@ class StoreRules:
         self._write(work)
         return entity
 
+    def patch(
+        self,
+        map_id: str,
+        etype: EntityType,
+        entity_id: str,
+        change: Callable[[object, Map], object],
+        *,
+        if_revision: int | Collection[int] | None = None,
+        actor: str = "",
+    ) -> tuple[object, int]:
+        """Change one record in place: read it, apply ``change``, write it back, all in
+        one write transaction under the map's lock; returns the stored record and its
+        new revision.
+
+        ``change(current, map)`` returns the new record from the *current* one (it must
+        not modify its arguments: a Neo4j transaction may run twice). Because the read
+        happens under the lock, a change of some fields never undoes another writer's
+        change of other fields (no lost update). With ``if_revision`` the write happens
+        only if the record's revision is that one (or one of those): otherwise
+        :class:`~graph_models.errors.PreconditionFailed`, and nothing is written.
+        """
+
+        def work(tx: Transaction) -> tuple[object, int]:
+            seq = _bump(tx, map_id)
+            m = _require_map(tx, map_id)
+            current = tx.get_entity(map_id, etype, entity_id)
+            if current is None:
+                raise NotFound(f"no {etype.value} {entity_id!r} in map {map_id!r}")
+            revision = tx.revision(map_id, etype, entity_id)
+            _check_revision(etype, entity_id, revision, if_revision)
+            updated = change(current, m)
+            _put_one(tx, map_id, etype, updated, exists=True)
+            _audit(tx, map_id, seq, actor, "update", etype, entity_id)
+            return updated, tx.revision(map_id, etype, entity_id)
+
+        return self._write(work)
+
+    def get_revised(self, map_id: str, etype: EntityType, entity_id: str) -> tuple[object, int]:
+        """One record and its revision, read together (for ``ETag`` and edit forms)."""
+
+        def work(tx: Transaction):
+            _require_map(tx, map_id)
+            found = tx.get_entity(map_id, etype, entity_id)
+            return found, (tx.revision(map_id, etype, entity_id) if found is not None else 0)
+
+        found, revision = self._read(work)
+        if found is None:
+            raise NotFound(f"no {etype.value} {entity_id!r} in map {map_id!r}")
+        return found, revision
+
     def get(self, map_id: str, etype: EntityType, entity_id: str):
         def work(tx: Transaction):
             _require_map(tx, map_id)
@@ -228,10 +284,21 @@ class StoreRules:
             raise NotFound(f"no {etype.value} {entity_id!r} in map {map_id!r}")
         return found
 
-    def delete(self, map_id: str, etype: EntityType, entity_id: str, *, actor: str = "") -> None:
+    def delete(
+        self,
+        map_id: str,
+        etype: EntityType,
+        entity_id: str,
+        *,
+        actor: str = "",
+        if_revision: int | Collection[int] | None = None,
+    ) -> None:
         def work(tx: Transaction) -> None:
             seq = _bump(tx, map_id)
             kind = _require(tx, map_id, etype, entity_id)
+            if if_revision is not None:
+                revision = tx.revision(map_id, etype, entity_id)
+                _check_revision(etype, entity_id, revision, if_revision)
             if etype is EntityType.RELATIONSHIP:
                 tx.delete_relationship(map_id, entity_id, kind)
             else:
@@ -442,6 +509,20 @@ def _require(tx: Transaction, map_id: str, etype: EntityType, entity_id: str) ->
     elif tx.node_types(map_id, [entity_id]).get(entity_id) == model.node_type_of(etype):
         return None
     raise NotFound(f"no {etype.value} {entity_id!r} in map {map_id!r}")
+
+
+def _check_revision(
+    etype: EntityType, entity_id: str, current: int | None, expected: int | Collection[int] | None
+) -> None:
+    """Raise PreconditionFailed unless ``expected`` is None or names ``current``."""
+    if expected is None:
+        return
+    wanted = {expected} if isinstance(expected, int) else set(expected)
+    if current not in wanted:
+        raise PreconditionFailed(
+            Message("store.revision_changed", what=etype.value, id=entity_id, revision=current),
+            {"If-Match": [Message("store.revision_expected", expected=current)]},
+        )
 
 
 def _put_one(tx: Transaction, map_id: str, etype: EntityType, entity, *, exists: bool) -> None:

@@ -108,6 +108,13 @@ MIGRATION_2 = (
     "CREATE INDEX nodes_by_name_key ON nodes(map_id, type, name_key)",
 )
 NODE_NAMES = "SELECT map_id, id, name FROM nodes"
+
+#: Migration 3: a per-record revision (1 when made, one more on every write of the
+#: record), the ``ETag`` of one person, organisation or tie. Existing rows start at 1.
+MIGRATION_3 = (
+    "ALTER TABLE nodes ADD COLUMN revision INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE relationships ADD COLUMN revision INTEGER NOT NULL DEFAULT 1",
+)
 SET_NAME_KEY = "UPDATE nodes SET name_key = ? WHERE map_id = ? AND id = ?"
 
 # -- maps --------------------------------------------------------------------------------
@@ -136,10 +143,11 @@ INSERT INTO nodes (map_id, id, type, name, silo, kind, data, name_key)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (map_id, id) DO UPDATE SET
     name = excluded.name, silo = excluded.silo, kind = excluded.kind, data = excluded.data,
-    name_key = excluded.name_key
+    name_key = excluded.name_key, revision = nodes.revision + 1
 """
 NODE_TYPES = "SELECT id, type FROM nodes WHERE map_id = ? AND id IN ({marks})"
 GET_NODE = "SELECT data FROM nodes WHERE map_id = ? AND id = ? AND type = ?"
+NODE_REVISION = "SELECT revision FROM nodes WHERE map_id = ? AND id = ? AND type = ?"
 DELETE_NODE = "DELETE FROM nodes WHERE map_id = ? AND id = ?"
 ALL_NODES = "SELECT type, data FROM nodes WHERE map_id = ?"
 NODES_BY_ID = "SELECT type, data FROM nodes WHERE map_id = ? AND id IN ({marks})"
@@ -162,9 +170,11 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (map_id, id) DO UPDATE SET
     source = excluded.source, target = excluded.target, kind = excluded.kind,
     strength = excluded.strength, since = excluded.since, until = excluded.until,
-    notes = excluded.notes, evidence = excluded.evidence
+    notes = excluded.notes, evidence = excluded.evidence,
+    revision = relationships.revision + 1
 """
 REL_KINDS = "SELECT id, kind FROM relationships WHERE map_id = ? AND id IN ({marks})"
+REL_REVISION = "SELECT revision FROM relationships WHERE map_id = ? AND id = ?"
 GET_REL = f"SELECT {REL_COLUMNS} FROM relationships WHERE map_id = ? AND id = ?"  # noqa: S608
 DELETE_REL = "DELETE FROM relationships WHERE map_id = ? AND id = ?"
 ALL_RELS = f"SELECT {REL_COLUMNS} FROM relationships WHERE map_id = ?"  # noqa: S608
