@@ -69,6 +69,25 @@ WHERE r.map_id IS NOT NULL AND r.revision IS NULL
 SET r.revision = 1
 """
 
+#: Migration 4: erasure tombstones. Each map gets a random ``erasure_key``; an erased
+#: person's id is kept only as an HMAC under it, on an ``(:Erased {map_id, digest})``
+#: node, so a write naming the id again can be refused. Old unkeyed ``sha256:`` audit
+#: refs are replaced by random ones in the data step (they could confirm a guessed id).
+MIGRATION_4 = (
+    "CREATE CONSTRAINT erased_digest IF NOT EXISTS "
+    "FOR (e:Erased) REQUIRE (e.map_id, e.digest) IS UNIQUE",
+)
+MAPS_WITHOUT_KEY = "MATCH (m:Map) WHERE m.erasure_key IS NULL RETURN m.id AS id"
+SET_MAP_KEY = "MATCH (m:Map {id: $id}) SET m.erasure_key = $key"
+OLD_ERASED_REFS = """
+MATCH (a:Audit) WHERE a.entity_ref STARTS WITH 'sha256:'
+RETURN DISTINCT a.map_id AS map_id, a.entity_ref AS ref
+"""
+SET_AUDIT_REF = """
+MATCH (a:Audit {map_id: $map_id}) WHERE a.entity_ref = $old
+SET a.entity_ref = $new
+"""
+
 #: The schema node's uniqueness, made before any migration (so MERGE below is safe when
 #: several processes start at once).
 SCHEMA_NODE_CONSTRAINT = (
@@ -93,7 +112,7 @@ SET s.version = $version, s.updated_at = $now
 
 CREATE_MAP = """
 CREATE (m:Map {id: $id, name: $name, data: $data, created_at: $now, updated_at: $now,
-               version: 0})
+               version: 0, erasure_key: $key})
 """
 GET_MAP = "MATCH (m:Map {id: $id}) RETURN m {.*} AS m"
 COUNT_MAPS = "MATCH (m:Map) RETURN count(m) AS total"
@@ -118,9 +137,21 @@ WITH DISTINCT m
 OPTIONAL MATCH (t:Token {map_id: $id})
 DELETE t
 WITH DISTINCT m
+OPTIONAL MATCH (e:Erased {map_id: $id})
+DELETE e
+WITH DISTINCT m
 DELETE m
 RETURN count(m) AS deleted
 """
+
+# -- erasure tombstones -------------------------------------------------------------------
+
+GET_MAP_KEY = "MATCH (m:Map {id: $id}) RETURN m.erasure_key AS key"
+ADD_ERASED = "MERGE (e:Erased {map_id: $map_id, digest: $digest}) ON CREATE SET e.at = $at"
+FIND_ERASED = """
+MATCH (e:Erased {map_id: $map_id}) WHERE e.digest IN $digests RETURN e.digest AS digest
+"""
+REMOVE_ERASED = "MATCH (e:Erased {map_id: $map_id, digest: $digest}) DELETE e"
 
 # -- nodes --------------------------------------------------------------------------------
 

@@ -35,7 +35,7 @@ from graph_models.errors import Conflict, StoreUnavailable
 from graph_models.model import EntityType, Map, NodeType, Relationship
 from graph_models.store import migrations, sql
 from graph_models.store.base import AccessToken, AuditRecord, ListFilter
-from graph_models.store.common import chunks, map_from_dict, map_to_dict
+from graph_models.store.common import chunks, map_from_dict, map_to_dict, new_key
 from graph_models.store.rules import StoreRules
 from graph_models.text import fold
 
@@ -208,7 +208,8 @@ class SqliteTransaction:
         return total, [_map_from_row(r) for r in rows]
 
     def insert_map(self, m: Map, now: str) -> None:
-        self.db.execute(sql.INSERT_MAP, (m.id, m.name, json.dumps(map_to_dict(m)), now, now))
+        data = json.dumps(map_to_dict(m))
+        self.db.execute(sql.INSERT_MAP, (m.id, m.name, data, now, now, new_key()))
 
     def update_map(self, m: Map) -> None:
         self.db.execute(sql.UPDATE_MAP, (m.name, json.dumps(map_to_dict(m)), m.id))
@@ -223,6 +224,21 @@ class SqliteTransaction:
     def bump(self, map_id: str, now: str) -> int | None:
         row = self.db.execute(sql.BUMP_VERSION, (now, map_id)).fetchone()
         return row[0] if row else None
+
+    # -- erasure tombstones -------------------------------------------------------------
+
+    def erasure_key(self, map_id: str) -> str | None:
+        row = self.db.execute(sql.GET_MAP_KEY, (map_id,)).fetchone()
+        return row[0] if row else None
+
+    def add_erased(self, map_id: str, digest: str, at: str) -> None:
+        self.db.execute(sql.ADD_ERASED, (map_id, digest, at))
+
+    def find_erased(self, map_id: str, digests: list[str]) -> set[str]:
+        return {r[0] for r in self._in(sql.FIND_ERASED, [map_id], digests)}
+
+    def remove_erased(self, map_id: str, digest: str) -> None:
+        self.db.execute(sql.REMOVE_ERASED, (map_id, digest))
 
     # -- graph data ---------------------------------------------------------------------
 

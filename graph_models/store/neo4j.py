@@ -33,7 +33,7 @@ from graph_models.errors import Conflict, StoreUnavailable
 from graph_models.model import EntityType, Map, NodeType, Relationship
 from graph_models.store import cypher, migrations
 from graph_models.store.base import AccessToken, AuditRecord, ListFilter
-from graph_models.store.common import chunks, map_from_dict, map_to_dict
+from graph_models.store.common import chunks, map_from_dict, map_to_dict, new_key
 from graph_models.store.rules import StoreRules
 from graph_models.text import fold
 
@@ -137,7 +137,8 @@ class Neo4jTransaction:
         return total, rows
 
     def insert_map(self, m: Map, now: str) -> None:
-        self._do(cypher.CREATE_MAP, id=m.id, name=m.name, data=json.dumps(map_to_dict(m)), now=now)
+        data = json.dumps(map_to_dict(m))
+        self._do(cypher.CREATE_MAP, id=m.id, name=m.name, data=data, now=now, key=new_key())
 
     def update_map(self, m: Map) -> None:
         self._do(cypher.UPDATE_MAP, id=m.id, name=m.name, data=json.dumps(map_to_dict(m)))
@@ -149,6 +150,25 @@ class Neo4jTransaction:
     def bump(self, map_id: str, now: str) -> int | None:
         record = self.tx.run(cypher.BUMP_VERSION, map_id=map_id, now=now).single()
         return record["version"] if record else None
+
+    # -- erasure tombstones -------------------------------------------------------------
+
+    def erasure_key(self, map_id: str) -> str | None:
+        record = self.tx.run(cypher.GET_MAP_KEY, id=map_id).single()
+        return record["key"] if record else None
+
+    def add_erased(self, map_id: str, digest: str, at: str) -> None:
+        self._do(cypher.ADD_ERASED, map_id=map_id, digest=digest, at=at)
+
+    def find_erased(self, map_id: str, digests: list[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in chunks(list(digests), BATCH):
+            records = self.tx.run(cypher.FIND_ERASED, map_id=map_id, digests=chunk)
+            found.update(records.value("digest"))
+        return found
+
+    def remove_erased(self, map_id: str, digest: str) -> None:
+        self._do(cypher.REMOVE_ERASED, map_id=map_id, digest=digest)
 
     # -- graph data ---------------------------------------------------------------------
 

@@ -41,7 +41,7 @@ from graph_models.store.base import (
     ListFilter,
     Page,
 )
-from graph_models.store.common import audit_ref, check_batch
+from graph_models.store.common import audit_ref, check_batch, erased_digest
 from graph_models.text import fold
 
 T = TypeVar("T")
@@ -192,11 +192,23 @@ class StoreRules:
 
     # -- single objects -----------------------------------------------------------------
 
-    def create(self, map_id: str, entity, *, actor: str = ""):
+    def create(self, map_id: str, entity, *, actor: str = "", restore_erased: bool = False):
+        """Create one object. A person whose id was erased in this map is refused
+        (Conflict) unless ``restore_erased``: re-adding them is an explicit act, which
+        also lifts the tombstone."""
         etype = model.entity_type_of(entity)
 
         def work(tx: Transaction) -> None:
             seq = _bump(tx, map_id)
+            if etype is EntityType.PERSON:
+                digest = erased_digest(tx.erasure_key(map_id), entity.id)
+                if tx.find_erased(map_id, [digest]):
+                    if not restore_erased:
+                        raise Conflict(
+                            Message("store.erased_id", id=repr(entity.id)),
+                            {"id": [Message("store.erased")]},
+                        )
+                    tx.remove_erased(map_id, digest)
             if etype is EntityType.RELATIONSHIP:
                 taken = tx.relationship_kinds(map_id, [entity.id])
             else:
@@ -305,7 +317,11 @@ class StoreRules:
                 tx.delete_node(map_id, entity_id)
                 # erasure: share links to their web go too (a token names its subject)
                 tx.delete_tokens_about(map_id, entity_id)
-            ref = audit_ref(etype, entity_id)
+            key = tx.erasure_key(map_id)
+            ref = audit_ref(etype, entity_id, key)
+            if etype is EntityType.PERSON:
+                # a tombstone: an old file or a racing import naming the id is refused
+                tx.add_erased(map_id, ref, model.utcnow())
             if ref != entity_id:
                 # erasure: earlier audit entries must not keep the person's id either
                 tx.rename_audit_refs(map_id, etype.value, entity_id, ref)
@@ -351,6 +367,7 @@ class StoreRules:
             seq = _bump(tx, map_id)
             if new_silos:
                 _add_silos(tx, map_id, seq, actor, new_silos)
+            _refuse_erased(tx, map_id, nodes)
             existing = tx.node_types(map_id, [n.id for n in nodes])
             for i, node in enumerate(nodes):
                 old = existing.get(node.id)
@@ -385,6 +402,18 @@ class StoreRules:
             return result
 
         return self._write(work)
+
+    def erased_ids(self, map_id: str, ids: list[str]) -> set[str]:
+        """Those of ``ids`` that were people of the map and were erased (tombstoned)."""
+
+        def work(tx: Transaction) -> set[str]:
+            key = tx.erasure_key(map_id)
+            if key is None:
+                raise NotFound(f"no map {map_id!r}")
+            by_digest = {erased_digest(key, i): i for i in ids}
+            return {by_digest[d] for d in tx.find_erased(map_id, sorted(by_digest))}
+
+        return self._read(work)
 
     # -- reading graphs -----------------------------------------------------------------
 
@@ -509,6 +538,23 @@ def _require(tx: Transaction, map_id: str, etype: EntityType, entity_id: str) ->
     elif tx.node_types(map_id, [entity_id]).get(entity_id) == model.node_type_of(etype):
         return None
     raise NotFound(f"no {etype.value} {entity_id!r} in map {map_id!r}")
+
+
+def _refuse_erased(tx: Transaction, map_id: str, nodes: list) -> None:
+    """Refuse a batch naming any erased person's id (all or nothing), naming each row."""
+    people = [(i, n.id) for i, n in enumerate(nodes) if n.type is NodeType.PERSON]
+    if not people:
+        return
+    key = tx.erasure_key(map_id)
+    digests = {i: erased_digest(key, node_id) for i, node_id in people}
+    found = tx.find_erased(map_id, sorted(set(digests.values())))
+    if not found:
+        return
+    rows = {i: node_id for i, node_id in people if digests[i] in found}
+    raise InvalidInput(
+        Message("store.erased_in_batch", ids=", ".join(repr(v) for v in rows.values())),
+        {"rows": {str(i): {"id": [Message("store.erased")]} for i in rows}},
+    )
 
 
 def _check_revision(

@@ -117,6 +117,31 @@ MIGRATION_3 = (
 )
 SET_NAME_KEY = "UPDATE nodes SET name_key = ? WHERE map_id = ? AND id = ?"
 
+#: Migration 4: erasure tombstones. Each map gets a random key of its own
+#: (``erasure_key``); an erased person's id is kept only as an HMAC under that key, so
+#: an import or write naming the id again can be refused, while nobody reading the
+#: table, the audit log or an export can test a guessed id without the map's key.
+MIGRATION_4 = (
+    "ALTER TABLE maps ADD COLUMN erasure_key TEXT NOT NULL DEFAULT ''",
+    """CREATE TABLE IF NOT EXISTS erased (
+    map_id TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+    digest TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (map_id, digest)
+) WITHOUT ROWID""",
+)
+MAPS_WITHOUT_KEY = "SELECT id FROM maps WHERE erasure_key = ''"
+SET_MAP_KEY = "UPDATE maps SET erasure_key = ? WHERE id = ?"
+OLD_ERASED_REFS = "SELECT DISTINCT map_id, entity_ref FROM audit WHERE entity_ref LIKE 'sha256:%'"
+SET_AUDIT_REF = "UPDATE audit SET entity_ref = ? WHERE map_id = ? AND entity_ref = ?"
+
+# -- erasure tombstones --------------------------------------------------------------------
+
+GET_MAP_KEY = "SELECT erasure_key FROM maps WHERE id = ?"
+ADD_ERASED = "INSERT OR IGNORE INTO erased (map_id, digest, at) VALUES (?, ?, ?)"
+FIND_ERASED = "SELECT digest FROM erased WHERE map_id = ? AND digest IN ({marks})"
+REMOVE_ERASED = "DELETE FROM erased WHERE map_id = ? AND digest = ?"
+
 # -- maps --------------------------------------------------------------------------------
 
 MAP_COLUMNS = "id, data, created_at, updated_at, version"
@@ -124,7 +149,8 @@ GET_MAP = f"SELECT {MAP_COLUMNS} FROM maps WHERE id = ?"  # noqa: S608
 COUNT_MAPS = "SELECT count(*) FROM maps"
 LIST_MAPS = f"SELECT {MAP_COLUMNS} FROM maps ORDER BY name, id LIMIT ? OFFSET ?"  # noqa: S608
 INSERT_MAP = (
-    "INSERT INTO maps (id, name, data, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, 0)"
+    "INSERT INTO maps (id, name, data, created_at, updated_at, version, erasure_key) "
+    "VALUES (?, ?, ?, ?, ?, 0, ?)"
 )
 UPDATE_MAP = "UPDATE maps SET name = ?, data = ? WHERE id = ?"
 #: The map's row is written first in every write transaction, so writes to it queue.

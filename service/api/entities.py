@@ -19,7 +19,7 @@ from graph_models.errors import PreconditionFailed
 from graph_models.messages import Message
 from graph_models.model import PLURALS, EntityType
 from graph_models.store.base import ListFilter
-from service.api.args import ListArgs, page_schema
+from service.api.args import CreateArgs, ListArgs, page_schema
 from service.api.blueprint import Blueprint
 from service.usecases import entities
 from service.usecases.context import full_access
@@ -70,11 +70,14 @@ def entity_blueprint(etype: EntityType) -> Blueprint:
                 map_id, etype, filters, limit=args["limit"], offset=args["offset"]
             )
 
+        @blp.arguments(CreateArgs, location="query")
         @blp.arguments(schema)
         @blp.response(201, schema)
-        def post(self, values, map_id):
-            """Create one; the id may be supplied by the client (stable external id)."""
-            return entities.create(map_id, etype, values)
+        def post(self, args, values, map_id):
+            """Create one; the id may be supplied by the client (stable external id). A
+            person whose id was erased from the map is refused (409) unless
+            ``?restore_erased=true``: re-adding them is an explicit act."""
+            return entities.create(map_id, etype, values, restore_erased=args["restore_erased"])
 
     @blp.route("/<entity_id>")
     class Item(MethodView):

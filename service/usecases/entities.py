@@ -25,9 +25,11 @@ def build(map_id: str, etype: EntityType, values: dict):
     return build_entity(store().get_map(map_id), etype, values)
 
 
-def create(map_id: str, etype: EntityType, values: dict):
-    """Create one entity from schema-loaded ``values``; returns what was stored."""
-    return store().create(map_id, build(map_id, etype, values), actor=actor())
+def create(map_id: str, etype: EntityType, values: dict, *, restore_erased: bool = False):
+    """Create one entity from schema-loaded ``values``; returns what was stored. A person
+    erased from the map comes back only with ``restore_erased`` (an explicit act)."""
+    entity = build(map_id, etype, values)
+    return store().create(map_id, entity, actor=actor(), restore_erased=restore_erased)
 
 
 def patch(

@@ -148,3 +148,15 @@ def test_edit_form_refuses_to_save_over_a_change_it_did_not_see(api, app):
     # saving on the current revision works
     r = page.post("/maps/m1/people/p0/edit", data={**fields, "revision": "2"})
     assert r.status_code == 302 and api.get(f"{MAP}/people/p0").json["role"] == "nurse"
+
+
+def test_an_erased_person_comes_back_only_by_an_explicit_restore(api):
+    assert api.delete(f"{MAP}/people/p0").status_code == 204
+    body = {"id": "p0", "name": "Person 0", "silo": "health"}
+    r = api.post(f"{MAP}/people", json=body)
+    assert_error(r, 409, "id")
+    assert "restore_erased" in r.json["message"]
+    r = api.post(f"{MAP}/relationships", json={"id": "t", "source": "p0", "target": "p1"})
+    assert r.status_code == 422  # the erased id is not a node either
+    r = api.post(f"{MAP}/people?restore_erased=true", json=body)
+    assert r.status_code == 201 and api.get(f"{MAP}/people/p0").status_code == 200

@@ -133,7 +133,7 @@ def test_delete_person_deletes_their_ties_and_audit_forgets_them(filled):
     log = filled.audit_log("m1", limit=100).items
     assert log[0].action == "delete" and log[0].actor == "coordinator"
     assert all(entry.entity_ref != "ann" for entry in log)
-    assert any(entry.entity_ref.startswith("sha256:") for entry in log)
+    assert any(entry.entity_ref.startswith("erased:") for entry in log)
 
 
 def test_delete_organisation_deletes_ties(filled):

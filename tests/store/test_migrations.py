@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from graph_models.errors import Conflict
 from graph_models.model import EntityType, Person
 from graph_models.store import migrations
 from graph_models.store.base import ListFilter
@@ -92,7 +93,8 @@ def test_previous_release_sqlite_upgrades_in_place(tmp_path):
     assert sorted(r.id for r in store.graph("m1").relationships) == ["r1", "r2", "r3"]
     assert store.find_token("h-t1").label == "commissioners"
     log = store.audit_log("m1").items
-    assert log[0].action == "delete" and log[0].entity_ref.startswith("sha256:")
+    # the old unkeyed digest of an erased id (it could confirm a guessed id) is gone
+    assert log[0].action == "delete" and log[0].entity_ref.startswith("erased:")
     # search by folded name works on the rows the old release wrote
     assert found(store, "sian") == ["sian"]
     assert found(store, "LLYR") == ["llyr"]
@@ -143,6 +145,32 @@ def test_sqlite_at_migration_2_upgrades_to_per_record_revisions(tmp_path, monkey
     assert store.get_revised("m1", R, "r1")[1] == 1
     role = store.patch("m1", P, "sian", lambda p, _m: dataclasses.replace(p, role="GP"))
     assert role[1] == 2 and store.get_revised("m1", P, "ann")[1] == 1
+    store.close()
+
+
+def test_sqlite_at_migration_3_upgrades_to_erasure_tombstones(tmp_path, monkeypatch):
+    path = previous_release_copy(tmp_path)
+    with monkeypatch.context() as patch:
+        at_migration(patch, 3)
+        EmbeddedStore(path).close()
+    db = sqlite3.connect(path)
+    old_refs = [r[0] for r in db.execute("SELECT entity_ref FROM audit WHERE action = 'delete'")]
+    db.close()
+    assert old_refs and all(r.startswith("sha256:") for r in old_refs)
+
+    store = EmbeddedStore(path)
+    assert store.schema_version == LATEST >= 4
+    db = sqlite3.connect(path)
+    keys = [r[0] for r in db.execute("SELECT erasure_key FROM maps")]
+    new_refs = [r[0] for r in db.execute("SELECT entity_ref FROM audit WHERE action = 'delete'")]
+    db.close()
+    assert keys and all(len(k) == 64 for k in keys) and len(set(keys)) == len(keys)
+    assert len(new_refs) == len(old_refs) and all(r.startswith("erased:") for r in new_refs)
+    # erasure now leaves a tombstone on the upgraded file
+    store.delete("m1", P, "ann")
+    assert store.erased_ids("m1", ["ann", "sian"]) == {"ann"}
+    with pytest.raises(Conflict):
+        store.create("m1", Person("ann", "Ann", "health"))
     store.close()
 
 
@@ -262,6 +290,33 @@ def test_neo4j_at_migration_2_upgrades_to_per_record_revisions(empty_neo4j, monk
     assert store.get_revised("m1", R, "r1")[1] == 1
     changed = store.patch("m1", R, "r1", lambda r, _m: dataclasses.replace(r, strength=5))
     assert changed[1] == 2 and store.get("m1", R, "r1").strength == 5
+
+
+@pytest.mark.neo4j
+def test_neo4j_at_migration_3_upgrades_to_erasure_tombstones(empty_neo4j, monkeypatch):
+    driver = empty_neo4j
+    release_9256e4e_neo4j.write(driver)
+    driver.execute_query(
+        "CREATE (:Audit {map_id: 'm1', seq: 0, at: '2024-01-01T00:00:00Z', actor: '', "
+        "action: 'delete', entity_type: 'person', entity_ref: 'sha256:0123456789abcdef'})"
+    )
+    with monkeypatch.context() as patch:
+        at_migration(patch, 3)
+        Neo4jStore(driver, owns_driver=False)
+    assert migrations.neo4j_version(driver, "neo4j") == 3
+
+    store = Neo4jStore(driver, owns_driver=False)
+    assert store.schema_version == LATEST >= 4
+    keys = driver.execute_query("MATCH (m:Map) RETURN m.erasure_key AS k").records
+    assert keys and all(len(r["k"]) == 64 for r in keys)
+    refs = [e.entity_ref for e in store.audit_log("m1", limit=100).items]
+    assert not any(r.startswith("sha256:") for r in refs) and any(
+        r.startswith("erased:") for r in refs
+    )
+    store.delete("m1", P, "sian")
+    assert store.erased_ids("m1", ["sian", "ann"]) == {"sian"}
+    with pytest.raises(Conflict):
+        store.create("m1", Person("sian", "Siân", "health"))
 
 
 @pytest.mark.neo4j
