@@ -177,6 +177,8 @@ TEMPLATES: dict[str, str | Plural] = {
         "revision %(revision)s); read it again and make your change on the current version"
     ),
     "store.revision_expected": N_("expected revision %(expected)s"),
+    "store.no_subject": N_("no person or organisation %(id)s in this map for the link"),
+    "store.no_subject_short": N_("not found"),
     # erasure tombstones (graph_models.store.rules)
     "store.erased": N_("this person was erased from the map; re-adding them is a separate act"),
     "store.erased_id": N_(

@@ -465,6 +465,8 @@ class StoreRules:
     # -- access tokens ------------------------------------------------------------------
 
     def create_token(self, token: AccessToken, *, actor: str = "") -> AccessToken:
+        """Keep a new token; a community link's subject must be a node of the map at
+        the moment of the write (see :meth:`delete`: erasure removes its links)."""
         token.created_at = token.created_at or model.utcnow()
         token.created_by = token.created_by or actor
 
@@ -472,6 +474,14 @@ class StoreRules:
             seq = _bump(tx, token.map_id) if token.map_id != OPERATOR_SCOPE else 0
             if tx.get_token(token.id) is not None:
                 raise Conflict("a token with this id already exists", {"id": ["taken"]})
+            if token.subject and not tx.node_types(token.map_id, [token.subject]):
+                # checked under the map's lock, which erasure takes too: a link made
+                # while its subject is erased either goes with the erasure (made first)
+                # or is refused here (made after), never outlives it
+                raise NotFound(
+                    Message("store.no_subject", id=repr(token.subject)),
+                    {"subject": [Message("store.no_subject_short")]},
+                )
             tx.insert_token(token)
             if token.map_id != OPERATOR_SCOPE:
                 _audit(tx, token.map_id, seq, actor, "create", "token", token.id)

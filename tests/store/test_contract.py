@@ -259,6 +259,7 @@ def test_tokens_create_find_list_revoke(store):
     new_map(store)
     made = store.create_token(token("t1", label="commissioners"), actor="admin:root")
     assert made.created_at and made.created_by == "admin:root"
+    store.create("m1", Person("ann", "Ann", "health"))  # a link's subject must exist
     store.create_token(token("t2", role="community", subject="ann"))
     store.create_token(token("op", map_id=OPERATOR_SCOPE, role="admin"))
     assert store.find_token("h-t1").label == "commissioners"

@@ -13,8 +13,9 @@ import threading
 
 import pytest
 
-from graph_models.errors import Conflict, InvalidInput
+from graph_models.errors import Conflict, InvalidInput, NotFound
 from graph_models.model import EntityType, Map, Person, Relationship, Silo
+from graph_models.store.base import AccessToken
 
 P = EntityType.PERSON
 ROUNDS = 15
@@ -96,3 +97,43 @@ def test_a_batch_racing_the_erasure_never_leaves_the_person(store):
         for t in threads:
             t.join(60)
         assert pid not in {p.id for p in store.graph("m1").people}, f"round {i}: {outcome}"
+
+
+def test_a_community_link_made_during_its_subjects_erasure_never_survives_it(store):
+    """Item 16: token creation and erasure serialise on the map's lock; the link is
+    either removed by the erasure or refused because its subject is gone."""
+    new_map(store)
+    for i in range(ROUNDS):
+        pid = f"x{i}"
+        store.create("m1", Person(pid, f"Person {i}", "health"))
+        barrier = threading.Barrier(2)
+        outcome: list = []
+
+        def link(pid=pid, i=i):
+            token = AccessToken(f"t{i}", "m1", "community", f"hash-{i}", subject=pid)
+            barrier.wait()
+            try:
+                store.create_token(token)
+                outcome.append("made")
+            except NotFound:
+                outcome.append("refused")
+
+        def erase(pid=pid):
+            barrier.wait()
+            store.delete("m1", P, pid)
+
+        threads = [threading.Thread(target=link), threading.Thread(target=erase)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        live = [t for t in store.list_tokens("m1") if t.subject == pid and t.revoked_at is None]
+        assert live == [], f"round {i}: {outcome}"
+        assert store.find_token(f"hash-{i}") is None
+
+
+def test_a_link_to_a_missing_subject_is_refused_by_the_store(store):
+    new_map(store)
+    with pytest.raises(NotFound) as caught:
+        store.create_token(AccessToken("t1", "m1", "community", "h1", subject="ghost"))
+    assert "subject" in caught.value.errors and store.list_tokens("m1") == []
