@@ -24,7 +24,7 @@ changes nothing outside it until it returns.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol, TypeVar
 
 from graph_models import model
@@ -187,7 +187,18 @@ class StoreRules:
         return self._write(work)
 
     def delete_map(self, map_id: str) -> None:
-        if not self._write(lambda tx: tx.delete_map(map_id)):
+        """Delete the map with everything in it. The map's lock is taken *before* what
+        it holds is collected: a write that is running finishes first and its nodes
+        and tokens are deleted too; one that starts later finds no map (NotFound).
+        Otherwise (Neo4j reads committed data) a bulk write committing between the
+        collection and the deletion would leave orphans for a new map of that id."""
+
+        def work(tx: Transaction) -> bool:
+            if tx.bump(map_id, model.utcnow()) is None:
+                return False
+            return tx.delete_map(map_id)
+
+        if not self._write(work):
             raise NotFound(f"no map {map_id!r}")
 
     # -- single objects -----------------------------------------------------------------
@@ -496,7 +507,20 @@ class StoreRules:
         return found
 
     def find_token(self, token_hash: str) -> AccessToken | None:
-        return self._read(lambda tx: tx.find_token(token_hash))
+        """The token with this digest, or None. A map's token made before its map was
+        (a token of a deleted map that had the same id) never matches: deleting a map
+        deletes its tokens, and this check holds even if one were left behind."""
+
+        def work(tx: Transaction) -> AccessToken | None:
+            token = tx.find_token(token_hash)
+            if token is None or token.map_id == OPERATOR_SCOPE:
+                return token
+            m = tx.get_map(token.map_id)
+            if m is None or _before(token.created_at, m.created_at):
+                return None
+            return token
+
+        return self._read(work)
 
     def list_tokens(self, map_id: str) -> list[AccessToken]:
         def work(tx: Transaction) -> list[AccessToken]:
@@ -565,6 +589,15 @@ def _refuse_erased(tx: Transaction, map_id: str, nodes: list) -> None:
         Message("store.erased_in_batch", ids=", ".join(repr(v) for v in rows.values())),
         {"rows": {str(i): {"id": [Message("store.erased")]} for i in rows}},
     )
+
+
+def _before(stamp: str, other: str) -> bool:
+    """Whether ISO time ``stamp`` is strictly before ``other`` (compared as times, not
+    text: ``isoformat`` drops a zero fraction of a second)."""
+    try:
+        return datetime.fromisoformat(stamp) < datetime.fromisoformat(other)
+    except (TypeError, ValueError):
+        return False
 
 
 def _check_revision(
