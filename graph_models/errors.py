@@ -45,6 +45,14 @@ class Conflict(BridgemapError):
     code = "conflict"
 
 
+class PreconditionFailed(BridgemapError):
+    """The client's ``If-Match`` revision is not the record's current one (HTTP 412):
+    someone else changed it since the client read it, and nothing was written."""
+
+    status = 412
+    code = "precondition_failed"
+
+
 class StoreUnavailable(BridgemapError):
     """The database cannot be reached right now (HTTP 503); the service stays up."""
 

@@ -156,6 +156,10 @@ TEMPLATES: dict[str, str | Plural] = {
     ),
     "import.tie_repeated": N_("the same tie (source, kind, target) is also on %(where)s"),
     "import.where": N_("%(sheet)s row %(row)s"),
+    "import.erased_id": N_(
+        "%(id)s is a person who was erased from this map; an import cannot add them back "
+        "(a coordinator may re-add them by hand)"
+    ),
     # building entities for a map (graph_models.io.rows)
     "rows.too_many_silos": N_("too many silos"),
     "rows.silo_limit": N_("a map has at most %(max)s silos; %(name)s is one more"),
@@ -167,6 +171,27 @@ TEMPLATES: dict[str, str | Plural] = {
     "schema.where_fields_invalid": N_("%(where)s: some fields are not valid"),
     "schema.id_fixed": N_("the id cannot be changed"),
     "schema.read_only": N_("read-only"),
+    # optimistic concurrency (graph_models.store.rules)
+    "store.revision_changed": N_(
+        "%(what)s %(id)s was changed by someone else since you read it (it is now at "
+        "revision %(revision)s); read it again and make your change on the current version"
+    ),
+    "store.revision_expected": N_("expected revision %(expected)s"),
+    "store.no_subject": N_("no person or organisation %(id)s in this map for the link"),
+    "store.no_subject_short": N_("not found"),
+    # erasure tombstones (graph_models.store.rules)
+    "store.erased": N_("this person was erased from the map; re-adding them is a separate act"),
+    "store.erased_id": N_(
+        "the person %(id)s was erased from this map; to add them again, create them with "
+        "restore_erased=true"
+    ),
+    "store.erased_in_batch": N_(
+        "these people were erased from this map and cannot be written back by an import or "
+        "batch: %(ids)s; nothing was written"
+    ),
+    "store.if_match_not_revision": N_(
+        'If-Match must name a revision as the ETag header gives it, e.g. "3"; nothing was written'
+    ),
     "schema.not_a_silo": N_("%(silo)s is not a silo of this map"),
     "schema.silo_choices": N_("must be one of: %(choices)s"),
     "model.no_such_end": N_("no person or organisation with this id in the map"),

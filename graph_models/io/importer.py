@@ -212,6 +212,7 @@ def import_file(
         existing = store.graph(map_id)
         job = _Import(m, existing, src, add_silos=add_silos, id_key=id_key)
         job.run()
+        job.refuse_erased(store.erased_ids(map_id, job.new_person_ids()))
     report = job.report(dry_run)
     if job.errors.rows or job.errors.data:
         raise job.errors.rejection()
@@ -338,6 +339,8 @@ class _Import:
         self.changes = {p: {"created": [], "updated": []} for p in cols.PLURAL.values()}
         self.consent_changes: list[dict] = []
         self.changed_nodes: list = []
+        #: node id -> (sheet, row, id column, labels), to name a row in a later check
+        self.node_rows: dict[str, tuple] = {}
         self.changed_rels: list = []
         self.rows_seen = 0
         self.types: dict[str, NodeType] = {i: n.type for i, n in self.old_nodes.items()}
@@ -371,6 +374,24 @@ class _Import:
             raise readers.file_error(Message("import.too_many_rows", rows=readers.MAX_ROWS))
 
     # -- the passes ----------------------------------------------------------------------
+
+    def new_person_ids(self) -> list[str]:
+        """Ids of the people the file would create (an erased person is not stored,
+        so a row naming one is always a creation)."""
+        return [
+            n.id
+            for n in self.changed_nodes
+            if n.type is NodeType.PERSON and n.id not in self.old_nodes
+        ]
+
+    def refuse_erased(self, erased: set[str]) -> None:
+        """A row naming an erased person's id is an error (the whole file is refused):
+        an old export must not bring back someone who asked to be erased. The store
+        checks again in the write itself, for an erasure that races the import."""
+        for node_id in sorted(erased):
+            sheet, number, id_key, labels = self.node_rows[node_id]
+            message = Message("import.erased_id", id=repr(node_id))
+            self.errors.add(sheet, number, {id_key: [message]}, labels)
 
     def run(self) -> None:
         node_sheets = [s for s in self.source.sheets if s.etype is not EntityType.RELATIONSHIP]
@@ -461,6 +482,7 @@ class _Import:
                 self.errors.add(sheet.name, number, {id_key: [message]}, labels)
                 continue
             seen[node_id] = where
+            self.node_rows[node_id] = (sheet.name, number, id_key, labels)
             old = self.old_nodes.get(node_id)
             if old is not None and old.type is _NODE_TYPE[sheet.etype]:
                 values = keep_unsaid(values, carried, old)

@@ -18,6 +18,7 @@ The protocol is split by concern: :class:`GraphData` (maps and what is in them),
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol, runtime_checkable
@@ -132,12 +133,45 @@ class GraphData(Protocol):
         """Delete the map with everything in it, its audit entries and its tokens."""
 
     # people, organisations and relationships, by entity type
-    def create(self, map_id: str, entity, *, actor: str = "") -> object: ...
+    def create(
+        self, map_id: str, entity, *, actor: str = "", restore_erased: bool = False
+    ) -> object:
+        """Create one object; a person whose id was erased from the map is refused
+        (Conflict) unless ``restore_erased`` (an explicit re-adding)."""
+
     def get(self, map_id: str, etype: EntityType, entity_id: str) -> object: ...
+    def get_revised(self, map_id: str, etype: EntityType, entity_id: str) -> tuple[object, int]:
+        """One object and its revision (1 when made, one more on every write of it)."""
+
     def update(self, map_id: str, entity, *, actor: str = "") -> object: ...
-    def delete(self, map_id: str, etype: EntityType, entity_id: str, *, actor: str = "") -> None:
+    def patch(
+        self,
+        map_id: str,
+        etype: EntityType,
+        entity_id: str,
+        change: Callable[[object, Map], object],
+        *,
+        if_revision: int | Collection[int] | None = None,
+        actor: str = "",
+    ) -> tuple[object, int]:
+        """Read, change and write one object in one transaction under the map's lock
+        (no lost update); with ``if_revision``, PreconditionFailed if it moved on."""
+
+    def delete(
+        self,
+        map_id: str,
+        etype: EntityType,
+        entity_id: str,
+        *,
+        actor: str = "",
+        if_revision: int | Collection[int] | None = None,
+    ) -> None:
         """Delete one object; deleting a node deletes its relationships and the tokens
-        whose subject it is (erasure)."""
+        whose subject it is; deleting a person leaves a keyed tombstone of the id
+        (erasure)."""
+
+    def erased_ids(self, map_id: str, ids: list[str]) -> set[str]:
+        """Those of ``ids`` that are tombstones of erased people of the map."""
 
     def list(
         self,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
+import secrets
 from collections import Counter
 
 from graph_models.errors import InvalidInput
@@ -28,15 +30,28 @@ def map_from_dict(data: dict) -> Map:
     )
 
 
-def audit_ref(etype: EntityType, entity_id: str) -> str:
-    """How the audit log names an object once it is deleted.
+def new_key() -> str:
+    """A map's random erasure key (hex), made with the map and kept in the store."""
+    return secrets.token_hex(32)
 
-    A person's id may itself be personal data (``jane-jones``), so after erasure the
-    log keeps only a one-way digest: it still shows that a person was erased, and
-    the same id gives the same digest, but the id cannot be read back.
+
+def erased_digest(key: str, entity_id: str) -> str:
+    """A person's id once erased: an HMAC-SHA-256 under the map's own key.
+
+    The same id in the same map gives the same digest (so an import naming it again
+    is refused, and the audit entries of one person stay linked), but without the
+    map's key nobody can compute it: an unkeyed hash of a guessable id
+    (``jane-jones``, ``p7``) would let anyone confirm that a given person was erased.
     """
+    mac = hmac.new(bytes.fromhex(key), entity_id.encode(), hashlib.sha256)
+    return "erased:" + mac.hexdigest()[:32]
+
+
+def audit_ref(etype: EntityType, entity_id: str, key: str) -> str:
+    """How the audit log names an object once it is deleted: a person by the keyed
+    digest of their id (:func:`erased_digest`), anything else by its id."""
     if etype is EntityType.PERSON:
-        return "sha256:" + hashlib.sha256(entity_id.encode()).hexdigest()[:16]
+        return erased_digest(key, entity_id)
     return entity_id
 
 

@@ -58,6 +58,36 @@ MATCH (n:Node) WHERE elementId(n) = row.element
 SET n.name_key = row.key
 """
 
+#: Migration 3: a per-record revision (1 when made, one more on every write of the
+#: record), the ``ETag`` of one person, organisation or tie. No schema statement: the
+#: data step gives existing nodes and ties revision 1.
+MIGRATION_3: tuple[str, ...] = ()
+NODES_WITHOUT_REVISION = "MATCH (n:Node) WHERE n.revision IS NULL SET n.revision = 1"
+RELS_WITHOUT_REVISION = """
+MATCH (:Node)-[r]->(:Node)
+WHERE r.map_id IS NOT NULL AND r.revision IS NULL
+SET r.revision = 1
+"""
+
+#: Migration 4: erasure tombstones. Each map gets a random ``erasure_key``; an erased
+#: person's id is kept only as an HMAC under it, on an ``(:Erased {map_id, digest})``
+#: node, so a write naming the id again can be refused. Old unkeyed ``sha256:`` audit
+#: refs are replaced by random ones in the data step (they could confirm a guessed id).
+MIGRATION_4 = (
+    "CREATE CONSTRAINT erased_digest IF NOT EXISTS "
+    "FOR (e:Erased) REQUIRE (e.map_id, e.digest) IS UNIQUE",
+)
+MAPS_WITHOUT_KEY = "MATCH (m:Map) WHERE m.erasure_key IS NULL RETURN m.id AS id"
+SET_MAP_KEY = "MATCH (m:Map {id: $id}) SET m.erasure_key = $key"
+OLD_ERASED_REFS = """
+MATCH (a:Audit) WHERE a.entity_ref STARTS WITH 'sha256:'
+RETURN DISTINCT a.map_id AS map_id, a.entity_ref AS ref
+"""
+SET_AUDIT_REF = """
+MATCH (a:Audit {map_id: $map_id}) WHERE a.entity_ref = $old
+SET a.entity_ref = $new
+"""
+
 #: The schema node's uniqueness, made before any migration (so MERGE below is safe when
 #: several processes start at once).
 SCHEMA_NODE_CONSTRAINT = (
@@ -82,7 +112,7 @@ SET s.version = $version, s.updated_at = $now
 
 CREATE_MAP = """
 CREATE (m:Map {id: $id, name: $name, data: $data, created_at: $now, updated_at: $now,
-               version: 0})
+               version: 0, erasure_key: $key})
 """
 GET_MAP = "MATCH (m:Map {id: $id}) RETURN m {.*} AS m"
 COUNT_MAPS = "MATCH (m:Map) RETURN count(m) AS total"
@@ -107,9 +137,21 @@ WITH DISTINCT m
 OPTIONAL MATCH (t:Token {map_id: $id})
 DELETE t
 WITH DISTINCT m
+OPTIONAL MATCH (e:Erased {map_id: $id})
+DELETE e
+WITH DISTINCT m
 DELETE m
 RETURN count(m) AS deleted
 """
+
+# -- erasure tombstones -------------------------------------------------------------------
+
+GET_MAP_KEY = "MATCH (m:Map {id: $id}) RETURN m.erasure_key AS key"
+ADD_ERASED = "MERGE (e:Erased {map_id: $map_id, digest: $digest}) ON CREATE SET e.at = $at"
+FIND_ERASED = """
+MATCH (e:Erased {map_id: $map_id}) WHERE e.digest IN $digests RETURN e.digest AS digest
+"""
+REMOVE_ERASED = "MATCH (e:Erased {map_id: $map_id, digest: $digest}) DELETE e"
 
 # -- nodes --------------------------------------------------------------------------------
 
@@ -122,7 +164,7 @@ _UPSERT_NODES = """
 UNWIND $rows AS row
 MERGE (n:Node {map_id: $map_id, id: row.id})
 SET n:{label}, n.name = row.name, n.silo = row.silo, n.kind = row.kind, n.data = row.data,
-    n.name_key = row.name_key
+    n.name_key = row.name_key, n.revision = coalesce(n.revision, 0) + 1
 """
 UPSERT_NODES = {
     "person": _UPSERT_NODES.replace("{label}", "Person"),
@@ -133,7 +175,8 @@ UPSERT_NODES = {
 _CREATE_NODES = """
 UNWIND $rows AS row
 CREATE (n:Node:{label} {map_id: $map_id, id: row.id, name: row.name, silo: row.silo,
-                        kind: row.kind, data: row.data, name_key: row.name_key})
+                        kind: row.kind, data: row.data, name_key: row.name_key,
+                        revision: 1})
 """
 CREATE_NODES = {
     "person": _CREATE_NODES.replace("{label}", "Person"),
@@ -142,6 +185,12 @@ CREATE_NODES = {
 GET_NODE = {
     "person": "MATCH (n:Person {map_id: $map_id, id: $id}) RETURN n.data AS data",
     "organisation": "MATCH (n:Organisation {map_id: $map_id, id: $id}) RETURN n.data AS data",
+}
+NODE_REVISION = {
+    "person": "MATCH (n:Person {map_id: $map_id, id: $id}) RETURN coalesce(n.revision, 1) AS r",
+    "organisation": (
+        "MATCH (n:Organisation {map_id: $map_id, id: $id}) RETURN coalesce(n.revision, 1) AS r"
+    ),
 }
 DELETE_NODE = "MATCH (n:Node {map_id: $map_id, id: $id}) DETACH DELETE n"
 #: ``$q`` arrives folded (graph_models.text.fold) and is matched in the folded name.
@@ -187,6 +236,18 @@ FIND_RELS = "\nUNION ALL\n".join(
     f"MATCH (a)-[r:{t}]->(b) WHERE r.id IN $ids AND r.map_id = $map_id RETURN {_REL_FIELDS}"
     for t in NEO4J_TYPES.values()
 )
+#: Ties' revisions by id, whatever their type (as FIND_RELS).
+REL_REVISIONS = "\nUNION ALL\n".join(
+    f"MATCH ()-[r:{t}]->() WHERE r.id IN $ids AND r.map_id = $map_id "
+    "RETURN r.id AS id, coalesce(r.revision, 1) AS revision"
+    for t in NEO4J_TYPES.values()
+)
+#: Every tie of a map with its revision (one pass, for big batches).
+ALL_REL_REVISIONS = """
+MATCH (:Node {map_id: $map_id})-[r]->()
+WHERE r.map_id = $map_id
+RETURN r.id AS id, coalesce(r.revision, 1) AS revision
+"""
 #: Delete ties of one type by id.
 DELETE_RELS = {
     kind: f"""
@@ -211,7 +272,7 @@ MATCH (a:Node {{map_id: $map_id, id: row.source}})
 MATCH (b:Node {{map_id: $map_id, id: row.target}})
 CREATE (a)-[:{t} {{map_id: $map_id, id: row.id, kind: row.kind, strength: row.strength,
                   since: row.since, until: row.until, notes: row.notes,
-                  evidence: row.evidence}}]->(b)
+                  evidence: row.evidence, revision: row.revision}}]->(b)
 """
     for kind, t in NEO4J_TYPES.items()
 }

@@ -44,7 +44,7 @@ from graph_models.model import EntityType, Map, NodeType, Relationship
 from graph_models.private_files import private_file
 from graph_models.store import migrations, sql
 from graph_models.store.base import AccessToken, AuditRecord, ListFilter
-from graph_models.store.common import chunks, map_from_dict, map_to_dict
+from graph_models.store.common import chunks, map_from_dict, map_to_dict, new_key
 from graph_models.store.rules import StoreRules
 from graph_models.text import fold
 
@@ -190,8 +190,8 @@ class EmbeddedStore(StoreRules):
 
     # -- erasure --------------------------------------------------------------------------
 
-    def delete(self, map_id, etype, entity_id, *, actor: str = "") -> None:
-        super().delete(map_id, etype, entity_id, actor=actor)
+    def delete(self, map_id, etype, entity_id, **options) -> None:
+        super().delete(map_id, etype, entity_id, **options)
         self.purge()
 
     def delete_map(self, map_id: str) -> None:
@@ -258,7 +258,8 @@ class SqliteTransaction:
         return total, [_map_from_row(r) for r in rows]
 
     def insert_map(self, m: Map, now: str) -> None:
-        self.db.execute(sql.INSERT_MAP, (m.id, m.name, json.dumps(map_to_dict(m)), now, now))
+        data = json.dumps(map_to_dict(m))
+        self.db.execute(sql.INSERT_MAP, (m.id, m.name, data, now, now, new_key()))
 
     def update_map(self, m: Map) -> None:
         self.db.execute(sql.UPDATE_MAP, (m.name, json.dumps(map_to_dict(m)), m.id))
@@ -273,6 +274,21 @@ class SqliteTransaction:
     def bump(self, map_id: str, now: str) -> int | None:
         row = self.db.execute(sql.BUMP_VERSION, (now, map_id)).fetchone()
         return row[0] if row else None
+
+    # -- erasure tombstones -------------------------------------------------------------
+
+    def erasure_key(self, map_id: str) -> str | None:
+        row = self.db.execute(sql.GET_MAP_KEY, (map_id,)).fetchone()
+        return row[0] if row else None
+
+    def add_erased(self, map_id: str, digest: str, at: str) -> None:
+        self.db.execute(sql.ADD_ERASED, (map_id, digest, at))
+
+    def find_erased(self, map_id: str, digests: list[str]) -> set[str]:
+        return {r[0] for r in self._in(sql.FIND_ERASED, [map_id], digests)}
+
+    def remove_erased(self, map_id: str, digest: str) -> None:
+        self.db.execute(sql.REMOVE_ERASED, (map_id, digest))
 
     # -- graph data ---------------------------------------------------------------------
 
@@ -300,6 +316,13 @@ class SqliteTransaction:
             return _rel_from_row(row) if row else None
         row = self.db.execute(sql.GET_NODE, (map_id, entity_id, etype.value)).fetchone()
         return model.from_dict(etype, json.loads(row[0])) if row else None
+
+    def revision(self, map_id: str, etype: EntityType, entity_id: str) -> int | None:
+        if etype is EntityType.RELATIONSHIP:
+            row = self.db.execute(sql.REL_REVISION, (map_id, entity_id)).fetchone()
+        else:
+            row = self.db.execute(sql.NODE_REVISION, (map_id, entity_id, etype.value)).fetchone()
+        return row[0] if row else None
 
     def list_entities(self, map_id, etype, filters: ListFilter, limit, offset):
         where, args = "", []

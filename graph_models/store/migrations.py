@@ -44,6 +44,7 @@ Never edit an applied migration: databases in the field have already run it.
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,7 +52,7 @@ from dataclasses import dataclass
 from graph_models import model
 from graph_models.errors import StoreUnavailable
 from graph_models.store import cypher, sql
-from graph_models.store.common import chunks
+from graph_models.store.common import chunks, new_key
 from graph_models.text import fold
 
 
@@ -88,6 +89,31 @@ def _name_keys_neo4j(tx) -> None:
         tx.run(cypher.SET_NAME_KEYS, rows=chunk).consume()
 
 
+def _revisions_neo4j(tx) -> None:
+    tx.run(cypher.NODES_WITHOUT_REVISION).consume()
+    tx.run(cypher.RELS_WITHOUT_REVISION).consume()
+
+
+def _erasure_keys_sqlite(db: sqlite3.Connection) -> None:
+    maps = [r[0] for r in db.execute(sql.MAPS_WITHOUT_KEY)]
+    db.executemany(sql.SET_MAP_KEY, ((new_key(), m) for m in maps))
+    # old unkeyed digests of erased ids could confirm a guessed id: random refs instead
+    # (one per distinct digest, so one person's entries stay linked)
+    old = db.execute(sql.OLD_ERASED_REFS).fetchall()
+    db.executemany(sql.SET_AUDIT_REF, ((_opaque_ref(), m, ref) for m, ref in old))
+
+
+def _erasure_keys_neo4j(tx) -> None:
+    for map_id in list(tx.run(cypher.MAPS_WITHOUT_KEY).value("id")):
+        tx.run(cypher.SET_MAP_KEY, id=map_id, key=new_key()).consume()
+    for r in list(tx.run(cypher.OLD_ERASED_REFS)):
+        tx.run(cypher.SET_AUDIT_REF, map_id=r["map_id"], old=r["ref"], new=_opaque_ref()).consume()
+
+
+def _opaque_ref() -> str:
+    return "erased:" + secrets.token_hex(16)
+
+
 #: Every migration, in order. Append only.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -103,6 +129,21 @@ MIGRATIONS: tuple[Migration, ...] = (
         neo4j=cypher.MIGRATION_2,
         sqlite_data=_name_keys_sqlite,
         neo4j_data=_name_keys_neo4j,
+    ),
+    Migration(
+        3,
+        "revision: a per-record revision of people, organisations and ties (ETag, If-Match)",
+        sqlite=sql.MIGRATION_3,
+        neo4j=cypher.MIGRATION_3,
+        neo4j_data=_revisions_neo4j,
+    ),
+    Migration(
+        4,
+        "erasure tombstones: a random key per map; erased ids kept only as HMACs under it",
+        sqlite=sql.MIGRATION_4,
+        neo4j=cypher.MIGRATION_4,
+        sqlite_data=_erasure_keys_sqlite,
+        neo4j_data=_erasure_keys_neo4j,
     ),
 )
 LATEST = MIGRATIONS[-1].number

@@ -44,7 +44,7 @@ from graph_models.errors import Conflict, StoreUnavailable
 from graph_models.model import EntityType, Map, NodeType, Relationship
 from graph_models.store import cypher, migrations
 from graph_models.store.base import AccessToken, AuditRecord, ListFilter
-from graph_models.store.common import chunks, map_from_dict, map_to_dict
+from graph_models.store.common import chunks, map_from_dict, map_to_dict, new_key
 from graph_models.store.rules import StoreRules
 from graph_models.text import fold
 
@@ -182,7 +182,8 @@ class Neo4jTransaction:
         return total, rows
 
     def insert_map(self, m: Map, now: str) -> None:
-        self._do(cypher.CREATE_MAP, id=m.id, name=m.name, data=json.dumps(map_to_dict(m)), now=now)
+        data = json.dumps(map_to_dict(m))
+        self._do(cypher.CREATE_MAP, id=m.id, name=m.name, data=data, now=now, key=new_key())
 
     def update_map(self, m: Map) -> None:
         self._do(cypher.UPDATE_MAP, id=m.id, name=m.name, data=json.dumps(map_to_dict(m)))
@@ -194,6 +195,25 @@ class Neo4jTransaction:
     def bump(self, map_id: str, now: str) -> int | None:
         record = self.tx.run(cypher.BUMP_VERSION, map_id=map_id, now=now).single()
         return record["version"] if record else None
+
+    # -- erasure tombstones -------------------------------------------------------------
+
+    def erasure_key(self, map_id: str) -> str | None:
+        record = self.tx.run(cypher.GET_MAP_KEY, id=map_id).single()
+        return record["key"] if record else None
+
+    def add_erased(self, map_id: str, digest: str, at: str) -> None:
+        self._do(cypher.ADD_ERASED, map_id=map_id, digest=digest, at=at)
+
+    def find_erased(self, map_id: str, digests: list[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in chunks(list(digests), BATCH):
+            records = self.tx.run(cypher.FIND_ERASED, map_id=map_id, digests=chunk)
+            found.update(records.value("digest"))
+        return found
+
+    def remove_erased(self, map_id: str, digest: str) -> None:
+        self._do(cypher.REMOVE_ERASED, map_id=map_id, digest=digest)
 
     # -- graph data ---------------------------------------------------------------------
 
@@ -222,8 +242,20 @@ class Neo4jTransaction:
             for chunk in chunks(rows, BATCH):
                 self._do(query, map_id=map_id, rows=chunk)
 
+    def _rel_revisions(self, map_id: str, ids: list[str]) -> dict[str, int]:
+        if not ids:
+            return {}
+        if len(ids) > SCAN_ABOVE:
+            wanted = set(ids)
+            records = self.tx.run(cypher.ALL_REL_REVISIONS, map_id=map_id)
+            return {r["id"]: r["revision"] for r in records if r["id"] in wanted}
+        records = self.tx.run(cypher.REL_REVISIONS, map_id=map_id, ids=ids)
+        return {r["id"]: r["revision"] for r in records}
+
     def put_relationships(self, map_id, relationships, existing: dict[str, str]) -> None:
         # a tie's type is fixed in Neo4j, so replacing one deletes it and creates it anew
+        # (carrying its revision on, one more)
+        revisions = self._rel_revisions(map_id, list(existing))
         old: dict[str, list] = defaultdict(list)
         for rel_id, kind in existing.items():
             old[kind].append(rel_id)
@@ -232,7 +264,7 @@ class Neo4jTransaction:
                 self._do(cypher.DELETE_RELS[kind], map_id=map_id, ids=chunk)
         rows: dict[str, list] = defaultdict(list)
         for rel in relationships:
-            rows[rel.kind].append(_rel_row(rel))
+            rows[rel.kind].append({**_rel_row(rel), "revision": revisions.get(rel.id, 0) + 1})
         for kind, kind_rows in rows.items():
             for chunk in chunks(kind_rows, BATCH):
                 self._do(cypher.CREATE_RELS[kind], map_id=map_id, rows=chunk)
@@ -249,6 +281,13 @@ class Neo4jTransaction:
             return _rel_from_record(record) if record else None
         record = self.tx.run(cypher.GET_NODE[etype.value], map_id=map_id, id=entity_id).single()
         return model.from_dict(etype, json.loads(record["data"])) if record else None
+
+    def revision(self, map_id: str, etype: EntityType, entity_id: str) -> int | None:
+        if etype is EntityType.RELATIONSHIP:
+            return self._rel_revisions(map_id, [entity_id]).get(entity_id)
+        record = self.tx.run(cypher.NODE_REVISION[etype.value], map_id=map_id, id=entity_id)
+        found = record.single()
+        return found["r"] if found else None
 
     def list_entities(self, map_id, etype, filters: ListFilter, limit, offset):
         if etype is EntityType.RELATIONSHIP:

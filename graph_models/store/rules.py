@@ -23,12 +23,13 @@ changes nothing outside it until it returns.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Collection
+from datetime import date, datetime
 from typing import Protocol, TypeVar
 
 from graph_models import model
-from graph_models.errors import Conflict, InvalidInput, NotFound
+from graph_models.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
+from graph_models.messages import Message
 from graph_models.model import EntityType, Map, NodeType, Relationship, Silo
 from graph_models.store.base import (
     DEFAULT_PAGE,
@@ -40,7 +41,7 @@ from graph_models.store.base import (
     ListFilter,
     Page,
 )
-from graph_models.store.common import audit_ref, check_batch
+from graph_models.store.common import audit_ref, check_batch, erased_digest
 from graph_models.text import fold
 
 T = TypeVar("T")
@@ -77,19 +78,24 @@ class Transaction(Protocol):
     def put_nodes(self, map_id: str, nodes: list, existing: set[str]) -> None:
         """Create or replace ``nodes``, each with its search key ``name_key``
         (:func:`graph_models.text.fold` of its name); ``existing`` holds the ids of
-        those already there (with the same type)."""
+        those already there (with the same type). A new node's revision is 1, a
+        replaced one's one more than it was."""
 
     def put_relationships(
         self, map_id: str, relationships: list[Relationship], existing: dict[str, str]
     ) -> None:
         """Create or replace ties whose endpoints are checked; ``existing`` maps the ids
-        already there to their current kind."""
+        already there to their current kind. Revisions as for :meth:`put_nodes`."""
 
     def delete_node(self, map_id: str, node_id: str) -> None:
         """Delete a node and its ties."""
 
     def delete_relationship(self, map_id: str, rel_id: str, kind: str) -> None: ...
     def get_entity(self, map_id: str, etype: EntityType, entity_id: str) -> object | None: ...
+    def revision(self, map_id: str, etype: EntityType, entity_id: str) -> int | None:
+        """The record's revision (1 when made, one more on every write of it), or None
+        if there is no such record of that type."""
+
     def list_entities(
         self, map_id: str, etype: EntityType, filters: ListFilter, limit: int, offset: int
     ) -> tuple[int, list]:
@@ -181,16 +187,39 @@ class StoreRules:
         return self._write(work)
 
     def delete_map(self, map_id: str) -> None:
-        if not self._write(lambda tx: tx.delete_map(map_id)):
+        """Delete the map with everything in it. The map's lock is taken *before* what
+        it holds is collected: a write that is running finishes first and its nodes
+        and tokens are deleted too; one that starts later finds no map (NotFound).
+        Otherwise (Neo4j reads committed data) a bulk write committing between the
+        collection and the deletion would leave orphans for a new map of that id."""
+
+        def work(tx: Transaction) -> bool:
+            if tx.bump(map_id, model.utcnow()) is None:
+                return False
+            return tx.delete_map(map_id)
+
+        if not self._write(work):
             raise NotFound(f"no map {map_id!r}")
 
     # -- single objects -----------------------------------------------------------------
 
-    def create(self, map_id: str, entity, *, actor: str = ""):
+    def create(self, map_id: str, entity, *, actor: str = "", restore_erased: bool = False):
+        """Create one object. A person whose id was erased in this map is refused
+        (Conflict) unless ``restore_erased``: re-adding them is an explicit act, which
+        also lifts the tombstone."""
         etype = model.entity_type_of(entity)
 
         def work(tx: Transaction) -> None:
             seq = _bump(tx, map_id)
+            if etype is EntityType.PERSON:
+                digest = erased_digest(tx.erasure_key(map_id), entity.id)
+                if tx.find_erased(map_id, [digest]):
+                    if not restore_erased:
+                        raise Conflict(
+                            Message("store.erased_id", id=repr(entity.id)),
+                            {"id": [Message("store.erased")]},
+                        )
+                    tx.remove_erased(map_id, digest)
             if etype is EntityType.RELATIONSHIP:
                 taken = tx.relationship_kinds(map_id, [entity.id])
             else:
@@ -218,6 +247,56 @@ class StoreRules:
         self._write(work)
         return entity
 
+    def patch(
+        self,
+        map_id: str,
+        etype: EntityType,
+        entity_id: str,
+        change: Callable[[object, Map], object],
+        *,
+        if_revision: int | Collection[int] | None = None,
+        actor: str = "",
+    ) -> tuple[object, int]:
+        """Change one record in place: read it, apply ``change``, write it back, all in
+        one write transaction under the map's lock; returns the stored record and its
+        new revision.
+
+        ``change(current, map)`` returns the new record from the *current* one (it must
+        not modify its arguments: a Neo4j transaction may run twice). Because the read
+        happens under the lock, a change of some fields never undoes another writer's
+        change of other fields (no lost update). With ``if_revision`` the write happens
+        only if the record's revision is that one (or one of those): otherwise
+        :class:`~graph_models.errors.PreconditionFailed`, and nothing is written.
+        """
+
+        def work(tx: Transaction) -> tuple[object, int]:
+            seq = _bump(tx, map_id)
+            m = _require_map(tx, map_id)
+            current = tx.get_entity(map_id, etype, entity_id)
+            if current is None:
+                raise NotFound(f"no {etype.value} {entity_id!r} in map {map_id!r}")
+            revision = tx.revision(map_id, etype, entity_id)
+            _check_revision(etype, entity_id, revision, if_revision)
+            updated = change(current, m)
+            _put_one(tx, map_id, etype, updated, exists=True)
+            _audit(tx, map_id, seq, actor, "update", etype, entity_id)
+            return updated, tx.revision(map_id, etype, entity_id)
+
+        return self._write(work)
+
+    def get_revised(self, map_id: str, etype: EntityType, entity_id: str) -> tuple[object, int]:
+        """One record and its revision, read together (for ``ETag`` and edit forms)."""
+
+        def work(tx: Transaction):
+            _require_map(tx, map_id)
+            found = tx.get_entity(map_id, etype, entity_id)
+            return found, (tx.revision(map_id, etype, entity_id) if found is not None else 0)
+
+        found, revision = self._read(work)
+        if found is None:
+            raise NotFound(f"no {etype.value} {entity_id!r} in map {map_id!r}")
+        return found, revision
+
     def get(self, map_id: str, etype: EntityType, entity_id: str):
         def work(tx: Transaction):
             _require_map(tx, map_id)
@@ -228,17 +307,32 @@ class StoreRules:
             raise NotFound(f"no {etype.value} {entity_id!r} in map {map_id!r}")
         return found
 
-    def delete(self, map_id: str, etype: EntityType, entity_id: str, *, actor: str = "") -> None:
+    def delete(
+        self,
+        map_id: str,
+        etype: EntityType,
+        entity_id: str,
+        *,
+        actor: str = "",
+        if_revision: int | Collection[int] | None = None,
+    ) -> None:
         def work(tx: Transaction) -> None:
             seq = _bump(tx, map_id)
             kind = _require(tx, map_id, etype, entity_id)
+            if if_revision is not None:
+                revision = tx.revision(map_id, etype, entity_id)
+                _check_revision(etype, entity_id, revision, if_revision)
             if etype is EntityType.RELATIONSHIP:
                 tx.delete_relationship(map_id, entity_id, kind)
             else:
                 tx.delete_node(map_id, entity_id)
                 # erasure: share links to their web go too (a token names its subject)
                 tx.delete_tokens_about(map_id, entity_id)
-            ref = audit_ref(etype, entity_id)
+            key = tx.erasure_key(map_id)
+            ref = audit_ref(etype, entity_id, key)
+            if etype is EntityType.PERSON:
+                # a tombstone: an old file or a racing import naming the id is refused
+                tx.add_erased(map_id, ref, model.utcnow())
             if ref != entity_id:
                 # erasure: earlier audit entries must not keep the person's id either
                 tx.rename_audit_refs(map_id, etype.value, entity_id, ref)
@@ -284,6 +378,7 @@ class StoreRules:
             seq = _bump(tx, map_id)
             if new_silos:
                 _add_silos(tx, map_id, seq, actor, new_silos)
+            _refuse_erased(tx, map_id, nodes)
             existing = tx.node_types(map_id, [n.id for n in nodes])
             for i, node in enumerate(nodes):
                 old = existing.get(node.id)
@@ -318,6 +413,18 @@ class StoreRules:
             return result
 
         return self._write(work)
+
+    def erased_ids(self, map_id: str, ids: list[str]) -> set[str]:
+        """Those of ``ids`` that were people of the map and were erased (tombstoned)."""
+
+        def work(tx: Transaction) -> set[str]:
+            key = tx.erasure_key(map_id)
+            if key is None:
+                raise NotFound(f"no map {map_id!r}")
+            by_digest = {erased_digest(key, i): i for i in ids}
+            return {by_digest[d] for d in tx.find_erased(map_id, sorted(by_digest))}
+
+        return self._read(work)
 
     # -- reading graphs -----------------------------------------------------------------
 
@@ -369,6 +476,8 @@ class StoreRules:
     # -- access tokens ------------------------------------------------------------------
 
     def create_token(self, token: AccessToken, *, actor: str = "") -> AccessToken:
+        """Keep a new token; a community link's subject must be a node of the map at
+        the moment of the write (see :meth:`delete`: erasure removes its links)."""
         token.created_at = token.created_at or model.utcnow()
         token.created_by = token.created_by or actor
 
@@ -376,6 +485,14 @@ class StoreRules:
             seq = _bump(tx, token.map_id) if token.map_id != OPERATOR_SCOPE else 0
             if tx.get_token(token.id) is not None:
                 raise Conflict("a token with this id already exists", {"id": ["taken"]})
+            if token.subject and not tx.node_types(token.map_id, [token.subject]):
+                # checked under the map's lock, which erasure takes too: a link made
+                # while its subject is erased either goes with the erasure (made first)
+                # or is refused here (made after), never outlives it
+                raise NotFound(
+                    Message("store.no_subject", id=repr(token.subject)),
+                    {"subject": [Message("store.no_subject_short")]},
+                )
             tx.insert_token(token)
             if token.map_id != OPERATOR_SCOPE:
                 _audit(tx, token.map_id, seq, actor, "create", "token", token.id)
@@ -390,7 +507,20 @@ class StoreRules:
         return found
 
     def find_token(self, token_hash: str) -> AccessToken | None:
-        return self._read(lambda tx: tx.find_token(token_hash))
+        """The token with this digest, or None. A map's token made before its map was
+        (a token of a deleted map that had the same id) never matches: deleting a map
+        deletes its tokens, and this check holds even if one were left behind."""
+
+        def work(tx: Transaction) -> AccessToken | None:
+            token = tx.find_token(token_hash)
+            if token is None or token.map_id == OPERATOR_SCOPE:
+                return token
+            m = tx.get_map(token.map_id)
+            if m is None or _before(token.created_at, m.created_at):
+                return None
+            return token
+
+        return self._read(work)
 
     def list_tokens(self, map_id: str) -> list[AccessToken]:
         def work(tx: Transaction) -> list[AccessToken]:
@@ -442,6 +572,46 @@ def _require(tx: Transaction, map_id: str, etype: EntityType, entity_id: str) ->
     elif tx.node_types(map_id, [entity_id]).get(entity_id) == model.node_type_of(etype):
         return None
     raise NotFound(f"no {etype.value} {entity_id!r} in map {map_id!r}")
+
+
+def _refuse_erased(tx: Transaction, map_id: str, nodes: list) -> None:
+    """Refuse a batch naming any erased person's id (all or nothing), naming each row."""
+    people = [(i, n.id) for i, n in enumerate(nodes) if n.type is NodeType.PERSON]
+    if not people:
+        return
+    key = tx.erasure_key(map_id)
+    digests = {i: erased_digest(key, node_id) for i, node_id in people}
+    found = tx.find_erased(map_id, sorted(set(digests.values())))
+    if not found:
+        return
+    rows = {i: node_id for i, node_id in people if digests[i] in found}
+    raise InvalidInput(
+        Message("store.erased_in_batch", ids=", ".join(repr(v) for v in rows.values())),
+        {"rows": {str(i): {"id": [Message("store.erased")]} for i in rows}},
+    )
+
+
+def _before(stamp: str, other: str) -> bool:
+    """Whether ISO time ``stamp`` is strictly before ``other`` (compared as times, not
+    text: ``isoformat`` drops a zero fraction of a second)."""
+    try:
+        return datetime.fromisoformat(stamp) < datetime.fromisoformat(other)
+    except (TypeError, ValueError):
+        return False
+
+
+def _check_revision(
+    etype: EntityType, entity_id: str, current: int | None, expected: int | Collection[int] | None
+) -> None:
+    """Raise PreconditionFailed unless ``expected`` is None or names ``current``."""
+    if expected is None:
+        return
+    wanted = {expected} if isinstance(expected, int) else set(expected)
+    if current not in wanted:
+        raise PreconditionFailed(
+            Message("store.revision_changed", what=etype.value, id=entity_id, revision=current),
+            {"If-Match": [Message("store.revision_expected", expected=current)]},
+        )
 
 
 def _put_one(tx: Transaction, map_id: str, etype: EntityType, entity, *, exists: bool) -> None:

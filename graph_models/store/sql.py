@@ -111,7 +111,39 @@ MIGRATION_2 = (
     "CREATE INDEX nodes_by_name_key ON nodes(map_id, type, name_key)",
 )
 NODE_NAMES = "SELECT map_id, id, name FROM nodes"
+
+#: Migration 3: a per-record revision (1 when made, one more on every write of the
+#: record), the ``ETag`` of one person, organisation or tie. Existing rows start at 1.
+MIGRATION_3 = (
+    "ALTER TABLE nodes ADD COLUMN revision INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE relationships ADD COLUMN revision INTEGER NOT NULL DEFAULT 1",
+)
 SET_NAME_KEY = "UPDATE nodes SET name_key = ? WHERE map_id = ? AND id = ?"
+
+#: Migration 4: erasure tombstones. Each map gets a random key of its own
+#: (``erasure_key``); an erased person's id is kept only as an HMAC under that key, so
+#: an import or write naming the id again can be refused, while nobody reading the
+#: table, the audit log or an export can test a guessed id without the map's key.
+MIGRATION_4 = (
+    "ALTER TABLE maps ADD COLUMN erasure_key TEXT NOT NULL DEFAULT ''",
+    """CREATE TABLE IF NOT EXISTS erased (
+    map_id TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+    digest TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (map_id, digest)
+) WITHOUT ROWID""",
+)
+MAPS_WITHOUT_KEY = "SELECT id FROM maps WHERE erasure_key = ''"
+SET_MAP_KEY = "UPDATE maps SET erasure_key = ? WHERE id = ?"
+OLD_ERASED_REFS = "SELECT DISTINCT map_id, entity_ref FROM audit WHERE entity_ref LIKE 'sha256:%'"
+SET_AUDIT_REF = "UPDATE audit SET entity_ref = ? WHERE map_id = ? AND entity_ref = ?"
+
+# -- erasure tombstones --------------------------------------------------------------------
+
+GET_MAP_KEY = "SELECT erasure_key FROM maps WHERE id = ?"
+ADD_ERASED = "INSERT OR IGNORE INTO erased (map_id, digest, at) VALUES (?, ?, ?)"
+FIND_ERASED = "SELECT digest FROM erased WHERE map_id = ? AND digest IN ({marks})"
+REMOVE_ERASED = "DELETE FROM erased WHERE map_id = ? AND digest = ?"
 
 # -- maps --------------------------------------------------------------------------------
 
@@ -120,7 +152,8 @@ GET_MAP = f"SELECT {MAP_COLUMNS} FROM maps WHERE id = ?"  # noqa: S608
 COUNT_MAPS = "SELECT count(*) FROM maps"
 LIST_MAPS = f"SELECT {MAP_COLUMNS} FROM maps ORDER BY name, id LIMIT ? OFFSET ?"  # noqa: S608
 INSERT_MAP = (
-    "INSERT INTO maps (id, name, data, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, 0)"
+    "INSERT INTO maps (id, name, data, created_at, updated_at, version, erasure_key) "
+    "VALUES (?, ?, ?, ?, ?, 0, ?)"
 )
 UPDATE_MAP = "UPDATE maps SET name = ?, data = ? WHERE id = ?"
 #: The map's row is written first in every write transaction, so writes to it queue.
@@ -139,10 +172,11 @@ INSERT INTO nodes (map_id, id, type, name, silo, kind, data, name_key)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (map_id, id) DO UPDATE SET
     name = excluded.name, silo = excluded.silo, kind = excluded.kind, data = excluded.data,
-    name_key = excluded.name_key
+    name_key = excluded.name_key, revision = nodes.revision + 1
 """
 NODE_TYPES = "SELECT id, type FROM nodes WHERE map_id = ? AND id IN ({marks})"
 GET_NODE = "SELECT data FROM nodes WHERE map_id = ? AND id = ? AND type = ?"
+NODE_REVISION = "SELECT revision FROM nodes WHERE map_id = ? AND id = ? AND type = ?"
 DELETE_NODE = "DELETE FROM nodes WHERE map_id = ? AND id = ?"
 ALL_NODES = "SELECT type, data FROM nodes WHERE map_id = ?"
 NODES_BY_ID = "SELECT type, data FROM nodes WHERE map_id = ? AND id IN ({marks})"
@@ -165,9 +199,11 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (map_id, id) DO UPDATE SET
     source = excluded.source, target = excluded.target, kind = excluded.kind,
     strength = excluded.strength, since = excluded.since, until = excluded.until,
-    notes = excluded.notes, evidence = excluded.evidence
+    notes = excluded.notes, evidence = excluded.evidence,
+    revision = relationships.revision + 1
 """
 REL_KINDS = "SELECT id, kind FROM relationships WHERE map_id = ? AND id IN ({marks})"
+REL_REVISION = "SELECT revision FROM relationships WHERE map_id = ? AND id = ?"
 GET_REL = f"SELECT {REL_COLUMNS} FROM relationships WHERE map_id = ? AND id = ?"  # noqa: S608
 DELETE_REL = "DELETE FROM relationships WHERE map_id = ? AND id = ?"
 ALL_RELS = f"SELECT {REL_COLUMNS} FROM relationships WHERE map_id = ?"  # noqa: S608

@@ -25,6 +25,21 @@ class ListArgs(PageArgs):
     q = fields.String(validate=validate.Length(max=200), metadata={"description": "name contains"})
 
 
+class CreateArgs(ma.Schema):
+    """The query of a create: ``restore_erased`` re-adds a person erased from the map."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    restore_erased = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "people only: re-add a person whose id was erased from the map "
+            "(an explicit act; without it such an id is refused with 409)"
+        },
+    )
+
+
 def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
     """A response schema for one page of ``item_schema`` objects."""
     return ma.Schema.from_dict(

@@ -27,7 +27,9 @@ class AuditRecordSchema(ma.Schema):
     actor = fields.String(metadata={"description": "role:token-id that wrote"})
     action = fields.String()
     entity_type = fields.String()
-    entity_ref = fields.String(metadata={"description": "an id; sha256:... once erased"})
+    entity_ref = fields.String(
+        metadata={"description": "an id; erased:... (a keyed digest) once erased"}
+    )
 
 
 AuditPage = page_schema(AuditRecordSchema, "AuditPage")

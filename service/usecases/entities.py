@@ -7,6 +7,8 @@ reads an anonymised person's real name, erasure drops cached analyses) is writte
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from graph_models import schemas
 from graph_models.errors import InvalidInput, NotFound
 from graph_models.io.rows import build_entity, name_index, resolve_endpoint
@@ -23,24 +25,60 @@ def build(map_id: str, etype: EntityType, values: dict):
     return build_entity(store().get_map(map_id), etype, values)
 
 
-def create(map_id: str, etype: EntityType, values: dict):
-    """Create one entity from schema-loaded ``values``; returns what was stored."""
-    return store().create(map_id, build(map_id, etype, values), actor=actor())
+def create(map_id: str, etype: EntityType, values: dict, *, restore_erased: bool = False):
+    """Create one entity from schema-loaded ``values``; returns what was stored. A person
+    erased from the map comes back only with ``restore_erased`` (an explicit act)."""
+    entity = build(map_id, etype, values)
+    return store().create(map_id, entity, actor=actor(), restore_erased=restore_erased)
+
+
+def patch(
+    map_id: str,
+    etype: EntityType,
+    entity_id: str,
+    changes: dict,
+    *,
+    if_revision: int | Collection[int] | None = None,
+):
+    """Apply schema-loaded partial ``changes`` to the record as it is *now* (read and
+    written in one store transaction, so another writer's change of other fields, a
+    consent withdrawal included, is never undone); the whole is validated again.
+
+    With ``if_revision`` the change is made only if the record is still at that
+    revision (else :class:`~graph_models.errors.PreconditionFailed`, nothing written).
+    Returns ``(entity, revision)``: what was stored and its new revision.
+    """
+
+    def change(current, m):
+        updated = schemas.merge(current, changes)
+        if etype is not EntityType.RELATIONSHIP and "silo" in changes:
+            updated.silo = schemas.check_silo(m, updated.silo)
+        return updated
+
+    return store().patch(map_id, etype, entity_id, change, if_revision=if_revision, actor=actor())
 
 
 def update(map_id: str, etype: EntityType, entity_id: str, changes: dict):
-    """Apply schema-loaded partial ``changes``; the whole is validated again."""
-    current = store().get(map_id, etype, entity_id)
-    updated = schemas.merge(current, changes)
-    if etype is not EntityType.RELATIONSHIP and "silo" in changes:
-        updated.silo = schemas.check_silo(store().get_map(map_id), updated.silo)
-    return store().update(map_id, updated, actor=actor())
+    """:func:`patch` without a revision check, returning only the stored entity."""
+    return patch(map_id, etype, entity_id, changes)[0]
 
 
-def delete(map_id: str, etype: EntityType, entity_id: str) -> None:
+def get_revised(map_id: str, etype: EntityType, entity_id: str):
+    """``(entity, revision)`` of one record, for coordinators (``ETag``, edit forms)."""
+    return store().get_revised(map_id, etype, entity_id)
+
+
+def delete(
+    map_id: str,
+    etype: EntityType,
+    entity_id: str,
+    *,
+    if_revision: int | Collection[int] | None = None,
+) -> None:
     """Delete one; a person's or organisation's ties go too, and every cached analysis
-    of the map (erasure: no cached result may still hold them)."""
-    store().delete(map_id, etype, entity_id, actor=actor())
+    of the map (erasure: no cached result may still hold them). With ``if_revision``,
+    only if the record is still at that revision."""
+    store().delete(map_id, etype, entity_id, actor=actor(), if_revision=if_revision)
     forget_cached(map_id)
 
 

@@ -14,7 +14,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from marshmallow import fields, validate
 
 from graph_models import schemas
-from graph_models.errors import Conflict, InvalidInput, NotFound
+from graph_models.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from graph_models.model import (
     ENTITY_TYPE_OF,
     EntityType,
@@ -134,7 +134,9 @@ def _form_values(kind: str, entity, names: dict) -> dict:
     return row
 
 
-def _render_form(kind: str, m, form: dict, errors: dict, entity_id: str | None):
+def _render_form(
+    kind: str, m, form: dict, errors: dict, entity_id: str | None, status: int | None = None
+):
     node_options = []
     if kind == "relationships":
         records = store().graph(m.id)
@@ -155,7 +157,7 @@ def _render_form(kind: str, m, form: dict, errors: dict, entity_id: str | None):
         kind_options=kind_options(),
         strength_options=[(str(i), f"{i}") for i in range(1, 6)],
         node_options=node_options,
-    ), (422 if errors else 200)
+    ), status or (422 if errors else 200)
 
 
 def _new_view(kind: str):
@@ -199,27 +201,46 @@ def _describe(kind: str, done: str, entity) -> str:
 
 
 def _edit_view(kind: str):
+    """The edit form carries the record's revision (a hidden field): saving over a
+    change someone else made meanwhile is refused, and the form shows the current
+    version with a message (409), so nobody undoes a change they never saw."""
     etype = ETYPES[kind]
+
+    def shown(map_id, current, revision) -> dict:
+        names = (
+            {n.id: n.name for n in store().graph(map_id).nodes} if kind == "relationships" else {}
+        )
+        return {**_form_values(kind, current, names), "revision": str(revision)}
 
     def view(map_id, entity_id):
         m = store().get_map(map_id)
-        current = store().get(map_id, etype, entity_id)
+        current, revision = entities.get_revised(map_id, etype, entity_id)
         if request.method == "GET":
-            names = (
-                {n.id: n.name for n in store().graph(map_id).nodes}
-                if kind == "relationships"
-                else {}
-            )
-            return _render_form(kind, m, _form_values(kind, current, names), {}, entity_id)
+            return _render_form(kind, m, shown(map_id, current, revision), {}, entity_id)
+        sent = text(request.form, "revision")
         try:
             values = _load(etype, kind, map_id)
             values.pop("id", None)
-            updated = entities.update(map_id, etype, entity_id, values)
+            updated, _ = entities.patch(
+                map_id,
+                etype,
+                entity_id,
+                values,
+                if_revision=int(sent) if sent.isdigit() and len(sent) < 19 else None,
+            )
+        except PreconditionFailed:
+            message = gettext(
+                "Someone else changed this while you were editing it. Below is the current "
+                "version: make your change again on it and save."
+            )
+            form = shown(map_id, current, revision)
+            return _render_form(kind, m, form, {"_form": [message]}, entity_id, 409)
         except (InvalidInput, Conflict) as exc:
             errors = (
                 field_errors(exc) if isinstance(exc, InvalidInput) else {"_form": [exc.message]}
             )
-            return _render_form(kind, m, request.form.to_dict(), errors, entity_id)
+            form = {**request.form.to_dict(), "revision": sent}
+            return _render_form(kind, m, form, errors, entity_id)
         flash(_describe(kind, "saved", updated))
         return redirect(url_for(f"pages_entities.{kind}_list", map_id=map_id))
 

@@ -330,7 +330,7 @@ def test_erasure_removes_the_person_ties_and_cached_results(world):
     text = json.dumps(log)
     assert '"cai"' not in text and "Cai" not in text
     erased = log["items"][0]
-    assert erased["action"] == "delete" and erased["entity_ref"].startswith("sha256:")
+    assert erased["action"] == "delete" and erased["entity_ref"].startswith("erased:")
     assert erased["actor"] == f"coordinator:{world.token_ids['coordinator']}"
 
 

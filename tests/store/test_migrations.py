@@ -3,12 +3,14 @@ stores, a fresh one ends the same, and a newer one is refused with a clear error
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from graph_models.errors import Conflict
 from graph_models.model import EntityType, Person
 from graph_models.store import migrations
 from graph_models.store.base import ListFilter
@@ -45,9 +47,26 @@ def previous_release_copy(tmp_path) -> Path:
 
 def test_migrations_are_numbered_in_order():
     assert [m.number for m in migrations.MIGRATIONS] == list(range(1, LATEST + 1))
-    assert LATEST >= 2 and all(
-        m.description and m.sqlite and m.neo4j for m in migrations.MIGRATIONS
+    assert LATEST >= 3 and all(
+        m.description and (m.sqlite or m.sqlite_data) and (m.neo4j or m.neo4j_data)
+        for m in migrations.MIGRATIONS
     )
+
+
+def at_migration(monkeypatch, number: int) -> None:
+    """Make stores opened from now on stop at migration ``number`` (an older release)."""
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:number])
+    monkeypatch.setattr(migrations, "LATEST", number)
+
+
+def revisions_sqlite(path) -> list[tuple]:
+    db = sqlite3.connect(path)
+    try:
+        nodes = db.execute("SELECT id, revision FROM nodes ORDER BY id").fetchall()
+        ties = db.execute("SELECT id, revision FROM relationships ORDER BY id").fetchall()
+        return nodes + ties
+    finally:
+        db.close()
 
 
 # -- SQLite --------------------------------------------------------------------------------
@@ -74,7 +93,8 @@ def test_previous_release_sqlite_upgrades_in_place(tmp_path):
     assert sorted(r.id for r in store.graph("m1").relationships) == ["r1", "r2", "r3"]
     assert store.find_token("h-t1").label == "commissioners"
     log = store.audit_log("m1").items
-    assert log[0].action == "delete" and log[0].entity_ref.startswith("sha256:")
+    # the old unkeyed digest of an erased id (it could confirm a guessed id) is gone
+    assert log[0].action == "delete" and log[0].entity_ref.startswith("erased:")
     # search by folded name works on the rows the old release wrote
     assert found(store, "sian") == ["sian"]
     assert found(store, "LLYR") == ["llyr"]
@@ -107,6 +127,51 @@ def test_failed_sqlite_upgrade_leaves_the_file_as_it_was(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         EmbeddedStore(path)
     assert sqlite_schema(path) == sqlite_schema(PREVIOUS_SQLITE)
+
+
+def test_sqlite_at_migration_2_upgrades_to_per_record_revisions(tmp_path, monkeypatch):
+    path = previous_release_copy(tmp_path)
+    with monkeypatch.context() as patch:
+        at_migration(patch, 2)
+        EmbeddedStore(path).close()
+    assert sqlite_schema(path)[-1] == ("user_version", SQLITE_OFFSET + 2, "")
+    columns = [r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(nodes)")]
+    assert "revision" not in columns
+
+    store = EmbeddedStore(path)
+    assert store.schema_version == LATEST >= 3
+    assert revisions_sqlite(path) and {r for _, r in revisions_sqlite(path)} == {1}
+    assert store.get_revised("m1", P, "sian") == (store.get("m1", P, "sian"), 1)
+    assert store.get_revised("m1", R, "r1")[1] == 1
+    role = store.patch("m1", P, "sian", lambda p, _m: dataclasses.replace(p, role="GP"))
+    assert role[1] == 2 and store.get_revised("m1", P, "ann")[1] == 1
+    store.close()
+
+
+def test_sqlite_at_migration_3_upgrades_to_erasure_tombstones(tmp_path, monkeypatch):
+    path = previous_release_copy(tmp_path)
+    with monkeypatch.context() as patch:
+        at_migration(patch, 3)
+        EmbeddedStore(path).close()
+    db = sqlite3.connect(path)
+    old_refs = [r[0] for r in db.execute("SELECT entity_ref FROM audit WHERE action = 'delete'")]
+    db.close()
+    assert old_refs and all(r.startswith("sha256:") for r in old_refs)
+
+    store = EmbeddedStore(path)
+    assert store.schema_version == LATEST >= 4
+    db = sqlite3.connect(path)
+    keys = [r[0] for r in db.execute("SELECT erasure_key FROM maps")]
+    new_refs = [r[0] for r in db.execute("SELECT entity_ref FROM audit WHERE action = 'delete'")]
+    db.close()
+    assert keys and all(len(k) == 64 for k in keys) and len(set(keys)) == len(keys)
+    assert len(new_refs) == len(old_refs) and all(r.startswith("erased:") for r in new_refs)
+    # erasure now leaves a tombstone on the upgraded file
+    store.delete("m1", P, "ann")
+    assert store.erased_ids("m1", ["ann", "sian"]) == {"ann"}
+    with pytest.raises(Conflict):
+        store.create("m1", Person("ann", "Ann", "health"))
+    store.close()
 
 
 def test_newer_sqlite_database_is_refused(tmp_path):
@@ -201,6 +266,57 @@ def test_fresh_and_upgraded_neo4j_have_the_same_schema(empty_neo4j):
     release_9256e4e_neo4j.write(driver)
     Neo4jStore(driver, owns_driver=False)
     assert schema() == fresh
+
+
+@pytest.mark.neo4j
+def test_neo4j_at_migration_2_upgrades_to_per_record_revisions(empty_neo4j, monkeypatch):
+    driver = empty_neo4j
+    release_9256e4e_neo4j.write(driver)
+    with monkeypatch.context() as patch:
+        at_migration(patch, 2)
+        Neo4jStore(driver, owns_driver=False)
+    assert migrations.neo4j_version(driver, "neo4j") == 2
+    unset = "MATCH (n:Node) WHERE n.revision IS NOT NULL RETURN count(n) AS c"
+    assert driver.execute_query(unset).records[0]["c"] == 0
+
+    store = Neo4jStore(driver, owns_driver=False)
+    assert store.schema_version == LATEST >= 3
+    counts = driver.execute_query(
+        "MATCH (n:Node) WITH collect(n.revision) AS nodes "
+        "MATCH (:Node)-[r]->(:Node) RETURN nodes, collect(r.revision) AS ties"
+    ).records[0]
+    assert set(counts["nodes"]) == {1} and set(counts["ties"]) == {1}
+    assert store.get_revised("m1", P, "sian")[1] == 1
+    assert store.get_revised("m1", R, "r1")[1] == 1
+    changed = store.patch("m1", R, "r1", lambda r, _m: dataclasses.replace(r, strength=5))
+    assert changed[1] == 2 and store.get("m1", R, "r1").strength == 5
+
+
+@pytest.mark.neo4j
+def test_neo4j_at_migration_3_upgrades_to_erasure_tombstones(empty_neo4j, monkeypatch):
+    driver = empty_neo4j
+    release_9256e4e_neo4j.write(driver)
+    driver.execute_query(
+        "CREATE (:Audit {map_id: 'm1', seq: 0, at: '2024-01-01T00:00:00Z', actor: '', "
+        "action: 'delete', entity_type: 'person', entity_ref: 'sha256:0123456789abcdef'})"
+    )
+    with monkeypatch.context() as patch:
+        at_migration(patch, 3)
+        Neo4jStore(driver, owns_driver=False)
+    assert migrations.neo4j_version(driver, "neo4j") == 3
+
+    store = Neo4jStore(driver, owns_driver=False)
+    assert store.schema_version == LATEST >= 4
+    keys = driver.execute_query("MATCH (m:Map) RETURN m.erasure_key AS k").records
+    assert keys and all(len(r["k"]) == 64 for r in keys)
+    refs = [e.entity_ref for e in store.audit_log("m1", limit=100).items]
+    assert not any(r.startswith("sha256:") for r in refs) and any(
+        r.startswith("erased:") for r in refs
+    )
+    store.delete("m1", P, "sian")
+    assert store.erased_ids("m1", ["sian", "ann"]) == {"sian"}
+    with pytest.raises(Conflict):
+        store.create("m1", Person("sian", "Siân", "health"))
 
 
 @pytest.mark.neo4j
