@@ -23,6 +23,7 @@ marked ``both_stores`` (see ``tests/service/conftest.py``).
 from __future__ import annotations
 
 import os
+import stat
 
 import neo4j
 import pytest
@@ -205,3 +206,16 @@ def role_client(app, client):
         return c
 
     return make
+
+
+@pytest.fixture
+def open_umask():
+    """The most permissive usual umask (022): files that must be private are anyway."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def file_mode(path) -> int:
+    """A file's permission bits (``0o600``)."""
+    return stat.S_IMODE(os.stat(path).st_mode)

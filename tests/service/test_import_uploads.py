@@ -9,14 +9,13 @@ next request of any kind.
 from __future__ import annotations
 
 import io
-import os
-import stat
 from datetime import timedelta
 
 import pytest
 
 from graph_models import clock
 from service.uploads import PendingUploads
+from tests.conftest import file_mode
 from tests.service.authworld import build_world
 from tests.service.test_pages import HTML, browser, csrf
 
@@ -33,17 +32,6 @@ def later(monkeypatch):
         monkeypatch.setattr(clock, "now", lambda: start + timedelta(seconds=seconds))
 
     return move
-
-
-@pytest.fixture
-def open_umask():
-    old = os.umask(0o022)
-    yield
-    os.umask(old)
-
-
-def mode(path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
 
 
 def check(client, token):
@@ -68,7 +56,7 @@ def test_a_checked_upload_is_private_and_used_once(tmp_path, open_umask):
     r = check(c, token)
     assert r.status_code == 200
     [kept] = list(folder.iterdir())
-    assert (mode(folder), mode(kept)) == (0o700, 0o600)
+    assert (file_mode(folder), file_mode(kept)) == (0o700, 0o600)
     assert kept.read_bytes() == CSV
     r = c.post(
         "/maps/m1/import", data={"csrf_token": token, "step": "confirm", "upload": kept.name}

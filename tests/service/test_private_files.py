@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 import os
-import stat
-
-import pytest
 
 from service import config as settings
-
-
-@pytest.fixture
-def open_umask():
-    old = os.umask(0o022)
-    yield
-    os.umask(old)
-
-
-def mode(path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
+from tests.conftest import file_mode
 
 
 def test_a_generated_secret_key_is_private_in_a_private_folder(tmp_path, open_umask):
     path = tmp_path / "instance" / "secret_key"
     key = settings.secret_key({"SECRET_KEY": "", "SECRET_KEY_FILE": str(path)})
     assert len(key) == 64
-    assert (mode(path.parent), mode(path)) == (0o700, 0o600)
+    assert (file_mode(path.parent), file_mode(path)) == (0o700, 0o600)
     assert settings.secret_key({"SECRET_KEY": "", "SECRET_KEY_FILE": str(path)}) == key
 
 
@@ -34,7 +21,7 @@ def test_a_readable_secret_key_file_is_tightened(tmp_path, open_umask):
     path.write_text("k" * 64)
     path.chmod(0o644)
     assert settings.secret_key({"SECRET_KEY": "", "SECRET_KEY_FILE": str(path)}) == "k" * 64
-    assert mode(path) == 0o600
+    assert file_mode(path) == 0o600
 
 
 def test_the_default_data_files_live_in_instance(tmp_path):

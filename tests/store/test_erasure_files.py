@@ -9,9 +9,7 @@ nothing.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import stat
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ import pytest
 from graph_models.model import EntityType, Map, Person, Relationship, Silo
 from graph_models.store.base import AccessToken
 from graph_models.store.embedded import EmbeddedStore
+from tests.conftest import file_mode
 
 NAME = "Erin Zebedee-Quill"
 CONTACT = "erin.zq@example.org"
@@ -133,18 +132,6 @@ def test_every_connection_overwrites_deleted_content(tmp_path):
         store.close()
 
 
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
-
-
-@pytest.fixture
-def open_umask():
-    """The most permissive usual umask (022): the files must be private anyway."""
-    old = os.umask(0o022)
-    yield
-    os.umask(old)
-
-
 def test_database_files_and_folder_are_created_private(tmp_path, open_umask):
     folder = tmp_path / "instance"
     store = EmbeddedStore(folder / "bridgemap.sqlite3")
@@ -156,8 +143,8 @@ def test_database_files_and_folder_are_created_private(tmp_path, open_umask):
             "bridgemap.sqlite3-shm",
             "bridgemap.sqlite3-wal",
         ]
-        assert {f.name: mode(f) for f in files} == {f.name: 0o600 for f in files}
-        assert mode(folder) == 0o700
+        assert {f.name: file_mode(f) for f in files} == {f.name: 0o600 for f in files}
+        assert file_mode(folder) == 0o700
     finally:
         store.close()
 
@@ -171,7 +158,7 @@ def test_files_left_readable_by_an_earlier_release_are_tightened(tmp_path, open_
     again = EmbeddedStore(tmp_path / "db.sqlite3")
     try:
         assert again.get("m1", EntityType.PERSON, "e-41").name == NAME
-        assert {f.name: mode(f) for f in tmp_path.iterdir()} == {
+        assert {f.name: file_mode(f) for f in tmp_path.iterdir()} == {
             f.name: 0o600 for f in tmp_path.iterdir()
         }
     finally:
