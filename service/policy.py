@@ -54,6 +54,7 @@ from service.auth import ADMIN, COMMUNITY, COORDINATOR, VIEWER, authenticate, ht
 from service.errors import error_response
 from service.i18n import gettext
 from service.query import query_args
+from service.usecases.viewer_graphs import missing
 
 PUBLIC = "public"
 LIST_MAPS = "list_maps"
@@ -246,13 +247,7 @@ def authorise():
     if principal.role == COMMUNITY:
         node_id = args.get("node_id")
         if node_id != principal.subject:
-            raise NotFound(
-                gettext(
-                    "no person or organisation %(node)s in map %(map)s",
-                    node=repr(node_id),
-                    map=repr(map_id),
-                )
-            )
+            raise missing(map_id, node_id)  # exactly as for a node that does not exist
         if query.get("hops", 1) > COMMUNITY_MAX_HOPS:
             return error_response(
                 403,

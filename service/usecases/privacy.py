@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from graph_models.model import EntityType, NodeType, Visibility, to_dict
 from graph_models.store.base import MAX_PAGE
+from graph_models.visibility import display_label
 from service import auth
-from service.i18n import gettext
+from service.i18n import gettext, translate
 from service.usecases.context import store
 
 #: Tie fields that are the subject's own; notes and evidence are not among them.
@@ -25,7 +26,10 @@ def other_end(node) -> dict:
     if node.type is NodeType.ORGANISATION or node.visibility is Visibility.NAMED:
         return {"type": node.type.value, "id": node.id, "name": node.name, "silo": node.silo}
     if node.visibility is Visibility.ANONYMISED:
-        name = gettext("a person in %(silo)s", silo=node.silo)
+        # the one wording of an anonymised person (graph_models.visibility), translated
+        name = translate(
+            display_label({"type": "person", "visibility": "anonymised", "silo": node.silo})
+        )
         return {"type": "person", "name": name, "silo": node.silo}
     return {"type": "person", "name": gettext("a person who is not shown")}
 
