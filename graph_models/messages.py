@@ -179,6 +179,8 @@ TEMPLATES: dict[str, str | Plural] = {
     "store.revision_expected": N_("expected revision %(expected)s"),
     "store.no_subject": N_("no person or organisation %(id)s in this map for the link"),
     "store.no_subject_short": N_("not found"),
+    "store.subject_hidden": N_("this person is hidden: a link to their web would show nothing"),
+    "store.subject_hidden_short": N_("hidden"),
     # erasure tombstones (graph_models.store.rules)
     "store.erased": N_("this person was erased from the map; re-adding them is a separate act"),
     "store.erased_id": N_(

@@ -155,6 +155,9 @@ class Map:
     updated_at: str = ""
     #: Bumped by every write to the map or anything in it; caches key on it.
     version: int = 0
+    #: The consent a new person gets when what adds them says none (a file without a
+    #: consent column, an API call without ``visibility``): chosen by the coordinator.
+    default_visibility: Visibility = Visibility.NAMED
 
     def silo_names(self) -> list[str]:
         return [s.name for s in self.silos]

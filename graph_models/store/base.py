@@ -98,8 +98,25 @@ class AccessToken:
     revoked_at: str | None = None
 
 
-#: The ``map_id`` of operator (admin) tokens: not a map, every map.
+#: The ``map_id`` of operator (admin) tokens: not a map, every map. The operator's own
+#: audit entries (operator tokens made and revoked, maps made and deleted) are kept
+#: under it too, so deleting a map never erases the record of who deleted it.
 OPERATOR_SCOPE = ""
+
+
+@dataclass
+class SessionRecord:
+    """A signed-in browser, kept server-side so that signing out ends it everywhere.
+
+    The cookie carries a random session id; the store keeps only its SHA-256 digest
+    (``id_hash``), the token it was opened with, and when it ends (an absolute
+    lifetime: using the session does not extend it).
+    """
+
+    id_hash: str
+    token_id: str
+    created_at: str
+    expires_at: str
 
 
 @dataclass
@@ -219,7 +236,9 @@ class AuditTrail(Protocol):
         offset: int = 0,
         refs: list[str] | None = None,
     ) -> Page:
-        """Writes to a map, newest first; ``refs`` keeps only entries about those ids."""
+        """Writes to a map, newest first; ``refs`` keeps only entries about those ids.
+        :data:`OPERATOR_SCOPE` gives the operator's own entries (operator tokens, maps
+        made and deleted), which outlive the maps they name."""
 
 
 @runtime_checkable
@@ -240,12 +259,27 @@ class TokenRecords(Protocol):
         """A map's tokens (or the operator tokens for OPERATOR_SCOPE), oldest first."""
 
     def revoke_token(self, map_id: str, token_id: str, *, at: str, actor: str = "") -> AccessToken:
-        """Mark a map's token revoked at ``at`` (NotFound if it is not that map's)."""
+        """Mark a map's token revoked at ``at`` (NotFound if it is not that map's); its
+        browser sessions end in the same write."""
 
 
 @runtime_checkable
-class GraphStore(GraphData, AuditTrail, TokenRecords, Protocol):
-    """What every store offers: the three concerns, plus its health and its end."""
+class SessionRecords(Protocol):
+    """Browser sessions (digests of their ids only; see :class:`SessionRecord`)."""
+
+    def start_session(self, record: SessionRecord) -> None:
+        """Keep a new session (and forget the ones whose lifetime is over)."""
+
+    def find_session(self, id_hash: str, *, now: str) -> SessionRecord | None:
+        """The live session with this digest, or None (ended, expired or unknown)."""
+
+    def end_session(self, id_hash: str) -> None:
+        """Sign a session out: its cookie, wherever it was copied, no longer works."""
+
+
+@runtime_checkable
+class GraphStore(GraphData, AuditTrail, TokenRecords, SessionRecords, Protocol):
+    """What every store offers: the four concerns, plus its health and its end."""
 
     def ping(self) -> None:
         """Raise :class:`~graph_models.errors.StoreUnavailable` if the store cannot answer."""

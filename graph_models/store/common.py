@@ -8,16 +8,18 @@ import secrets
 from collections import Counter
 
 from graph_models.errors import InvalidInput
-from graph_models.model import EntityType, Map, Silo
+from graph_models.model import EntityType, Map, Silo, Visibility
 
 
 def map_to_dict(m: Map) -> dict:
-    """The map's descriptive fields (id, name, description, silos) as plain data."""
+    """The map's descriptive fields (id, name, description, silos, default consent)
+    as plain data."""
     return {
         "id": m.id,
         "name": m.name,
         "description": m.description,
         "silos": [{"name": s.name, "colour": s.colour} for s in m.silos],
+        "default_visibility": m.default_visibility.value,
     }
 
 
@@ -27,6 +29,7 @@ def map_from_dict(data: dict) -> Map:
         name=data["name"],
         description=data.get("description", ""),
         silos=[Silo(**s) for s in data.get("silos", [])],
+        default_visibility=Visibility(data.get("default_visibility", Visibility.NAMED.value)),
     )
 
 

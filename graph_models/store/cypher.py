@@ -79,6 +79,18 @@ MIGRATION_4 = (
 )
 MAPS_WITHOUT_KEY = "MATCH (m:Map) WHERE m.erasure_key IS NULL RETURN m.id AS id"
 SET_MAP_KEY = "MATCH (m:Map {id: $id}) SET m.erasure_key = $key"
+#: Migration 5: browser sessions kept server-side, ``(:Session {id_hash, token_id,
+#: created_at, expires_at})``; the operator's audit counter ``(:OperatorLog)``, whose
+#: entries are ``(:Audit {map_id: ''})`` nodes that no map deletion touches; and each
+#: map's stated default consent written into its data (data step).
+MIGRATION_5 = (
+    "CREATE CONSTRAINT session_id IF NOT EXISTS FOR (s:Session) REQUIRE s.id_hash IS UNIQUE",
+    "CREATE INDEX session_token IF NOT EXISTS FOR (s:Session) ON (s.token_id)",
+    "CREATE INDEX session_expiry IF NOT EXISTS FOR (s:Session) ON (s.expires_at)",
+    "CREATE CONSTRAINT operator_log IF NOT EXISTS FOR (o:OperatorLog) REQUIRE o.id IS UNIQUE",
+)
+MAP_DATA = "MATCH (m:Map) RETURN m.id AS id, m.data AS data"
+SET_MAP_DATA = "MATCH (m:Map {id: $id}) SET m.data = $data"
 OLD_ERASED_REFS = """
 MATCH (a:Audit) WHERE a.entity_ref STARTS WITH 'sha256:'
 RETURN DISTINCT a.map_id AS map_id, a.entity_ref AS ref
@@ -135,7 +147,8 @@ OPTIONAL MATCH (a:Audit {map_id: $id})
 DELETE a
 WITH DISTINCT m
 OPTIONAL MATCH (t:Token {map_id: $id})
-DELETE t
+OPTIONAL MATCH (s:Session {token_id: t.id})
+DELETE s, t
 WITH DISTINCT m
 OPTIONAL MATCH (e:Erased {map_id: $id})
 DELETE e
@@ -343,6 +356,34 @@ MATCH (t:Token {id: $id})
 WHERE t.revoked_at IS NULL
 SET t.revoked_at = $at
 """
-DELETE_ACCESS_ABOUT = "MATCH (t:Token {map_id: $map_id, subject: $subject}) DELETE t"
+#: The operator scope's counter: incrementing it takes its write lock, so operator
+#: audit entries are numbered in order (as a map's version numbers its entries).
+BUMP_OPERATOR = """
+MERGE (o:OperatorLog {id: 'operator'})
+ON CREATE SET o.seq = 0
+SET o.seq = o.seq + 1
+RETURN o.seq AS seq
+"""
+
+# -- browser sessions (digests of their ids only) ------------------------------------------
+
+CREATE_SESSION = """
+CREATE (:Session {id_hash: $id_hash, token_id: $token_id, created_at: $created_at,
+                  expires_at: $expires_at})
+"""
+GET_SESSION = """
+MATCH (s:Session {id_hash: $id_hash})
+RETURN s.id_hash AS id_hash, s.token_id AS token_id, s.created_at AS created_at,
+       s.expires_at AS expires_at
+"""
+DELETE_SESSION = "MATCH (s:Session {id_hash: $id_hash}) DELETE s"
+DELETE_TOKEN_SESSIONS = "MATCH (s:Session {token_id: $token_id}) DELETE s"  # noqa: S105 - a statement, not a secret
+DELETE_EXPIRED_SESSIONS = "MATCH (s:Session) WHERE s.expires_at <= $now DELETE s"
+
+DELETE_ACCESS_ABOUT = """
+MATCH (t:Token {map_id: $map_id, subject: $subject})
+OPTIONAL MATCH (s:Session {token_id: t.id})
+DELETE s, t
+"""
 
 PING = "RETURN 1 AS ok"

@@ -43,7 +43,7 @@ from graph_models.errors import Conflict, StoreUnavailable
 from graph_models.model import EntityType, Map, NodeType, Relationship
 from graph_models.private_files import private_file
 from graph_models.store import migrations, sql
-from graph_models.store.base import AccessToken, AuditRecord, ListFilter
+from graph_models.store.base import AccessToken, AuditRecord, ListFilter, SessionRecord
 from graph_models.store.common import chunks, map_from_dict, map_to_dict, new_key
 from graph_models.store.rules import StoreRules
 from graph_models.text import fold
@@ -194,8 +194,8 @@ class EmbeddedStore(StoreRules):
         super().delete(map_id, etype, entity_id, **options)
         self.purge()
 
-    def delete_map(self, map_id: str) -> None:
-        super().delete_map(map_id)
+    def delete_map(self, map_id: str, **options) -> None:
+        super().delete_map(map_id, **options)
         self.purge()
 
     def purge(self) -> bool:
@@ -268,12 +268,18 @@ class SqliteTransaction:
         if self.db.execute(sql.DELETE_MAP, (map_id,)).rowcount == 0:
             return False
         self.db.execute(sql.DELETE_MAP_AUDIT, (map_id,))
+        self.db.execute(sql.DELETE_MAP_SESSIONS, (map_id,))
         self.db.execute(sql.DELETE_MAP_TOKENS, (map_id,))
         return True
 
     def bump(self, map_id: str, now: str) -> int | None:
         row = self.db.execute(sql.BUMP_VERSION, (now, map_id)).fetchone()
         return row[0] if row else None
+
+    def bump_operator(self, now: str) -> int:
+        # write transactions are serial here (BEGIN IMMEDIATE) and audit rows are
+        # numbered by AUTOINCREMENT, so there is no counter to keep
+        return 0
 
     # -- erasure tombstones -------------------------------------------------------------
 
@@ -413,7 +419,29 @@ class SqliteTransaction:
         self.db.execute(sql.REVOKE_ACCESS, (at, token_id))
 
     def delete_tokens_about(self, map_id: str, subject: str) -> None:
+        self.db.execute(sql.DELETE_SESSIONS_ABOUT, (map_id, subject))
         self.db.execute(sql.DELETE_ACCESS_ABOUT, (map_id, subject))
+
+    # -- browser sessions ---------------------------------------------------------------
+
+    def insert_session(self, record: SessionRecord) -> None:
+        self.db.execute(
+            sql.INSERT_SESSION,
+            (record.id_hash, record.token_id, record.created_at, record.expires_at),
+        )
+
+    def get_session(self, id_hash: str) -> SessionRecord | None:
+        row = self.db.execute(sql.GET_SESSION, (id_hash,)).fetchone()
+        return SessionRecord(*row) if row else None
+
+    def delete_session(self, id_hash: str) -> None:
+        self.db.execute(sql.DELETE_SESSION, (id_hash,))
+
+    def delete_token_sessions(self, token_id: str) -> None:
+        self.db.execute(sql.DELETE_TOKEN_SESSIONS, (token_id,))
+
+    def delete_expired_sessions(self, now: str) -> None:
+        self.db.execute(sql.DELETE_EXPIRED_SESSIONS, (now,))
 
 
 # -- row helpers ------------------------------------------------------------------------

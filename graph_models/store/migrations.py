@@ -44,6 +44,7 @@ Never edit an applied migration: databases in the field have already run it.
 
 from __future__ import annotations
 
+import json
 import secrets
 import sqlite3
 from collections.abc import Callable
@@ -110,6 +111,30 @@ def _erasure_keys_neo4j(tx) -> None:
         tx.run(cypher.SET_AUDIT_REF, map_id=r["map_id"], old=r["ref"], new=_opaque_ref()).consume()
 
 
+def _with_default_consent(data: str) -> str | None:
+    """A map's stored data with its default consent stated, or None if it has one.
+    Maps made before a map could state it gave new people ``named``; that stays so."""
+    values = json.loads(data)
+    if "default_visibility" in values:
+        return None
+    values["default_visibility"] = model.Visibility.NAMED.value
+    return json.dumps(values)
+
+
+def _default_consent_sqlite(db: sqlite3.Connection) -> None:
+    for map_id, data in db.execute(sql.MAP_DATA).fetchall():
+        changed = _with_default_consent(data)
+        if changed is not None:
+            db.execute(sql.SET_MAP_DATA, (changed, map_id))
+
+
+def _default_consent_neo4j(tx) -> None:
+    for r in list(tx.run(cypher.MAP_DATA)):
+        changed = _with_default_consent(r["data"])
+        if changed is not None:
+            tx.run(cypher.SET_MAP_DATA, id=r["id"], data=changed).consume()
+
+
 def _opaque_ref() -> str:
     return "erased:" + secrets.token_hex(16)
 
@@ -144,6 +169,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         neo4j=cypher.MIGRATION_4,
         sqlite_data=_erasure_keys_sqlite,
         neo4j_data=_erasure_keys_neo4j,
+    ),
+    Migration(
+        5,
+        "server-side browser sessions; the operator's audit log; each map's default consent",
+        sqlite=sql.MIGRATION_5,
+        neo4j=cypher.MIGRATION_5,
+        sqlite_data=_default_consent_sqlite,
+        neo4j_data=_default_consent_neo4j,
     ),
 )
 LATEST = MIGRATIONS[-1].number

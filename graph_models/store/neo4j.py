@@ -43,7 +43,7 @@ from graph_models import model
 from graph_models.errors import Conflict, StoreUnavailable
 from graph_models.model import EntityType, Map, NodeType, Relationship
 from graph_models.store import cypher, migrations
-from graph_models.store.base import AccessToken, AuditRecord, ListFilter
+from graph_models.store.base import AccessToken, AuditRecord, ListFilter, SessionRecord
 from graph_models.store.common import chunks, map_from_dict, map_to_dict, new_key
 from graph_models.store.rules import StoreRules
 from graph_models.text import fold
@@ -195,6 +195,9 @@ class Neo4jTransaction:
     def bump(self, map_id: str, now: str) -> int | None:
         record = self.tx.run(cypher.BUMP_VERSION, map_id=map_id, now=now).single()
         return record["version"] if record else None
+
+    def bump_operator(self, now: str) -> int:
+        return self.tx.run(cypher.BUMP_OPERATOR).single()["seq"]
 
     # -- erasure tombstones -------------------------------------------------------------
 
@@ -362,6 +365,24 @@ class Neo4jTransaction:
 
     def delete_tokens_about(self, map_id: str, subject: str) -> None:
         self._do(cypher.DELETE_ACCESS_ABOUT, map_id=map_id, subject=subject)
+
+    # -- browser sessions ---------------------------------------------------------------
+
+    def insert_session(self, record: SessionRecord) -> None:
+        self._do(cypher.CREATE_SESSION, **dataclasses.asdict(record))
+
+    def get_session(self, id_hash: str) -> SessionRecord | None:
+        record = self.tx.run(cypher.GET_SESSION, id_hash=id_hash).single()
+        return SessionRecord(**record.data()) if record else None
+
+    def delete_session(self, id_hash: str) -> None:
+        self._do(cypher.DELETE_SESSION, id_hash=id_hash)
+
+    def delete_token_sessions(self, token_id: str) -> None:
+        self._do(cypher.DELETE_TOKEN_SESSIONS, token_id=token_id)
+
+    def delete_expired_sessions(self, now: str) -> None:
+        self._do(cypher.DELETE_EXPIRED_SESSIONS, now=now)
 
 
 # -- row helpers ------------------------------------------------------------------------------

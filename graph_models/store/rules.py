@@ -40,6 +40,7 @@ from graph_models.store.base import (
     GraphRecords,
     ListFilter,
     Page,
+    SessionRecord,
 )
 from graph_models.store.common import audit_ref, check_batch, erased_digest
 from graph_models.text import fold
@@ -67,6 +68,9 @@ class Transaction(Protocol):
     def bump(self, map_id: str, now: str) -> int | None:
         """Add one to the map's version (taking its write lock); the new version, or
         None if there is no such map."""
+
+    def bump_operator(self, now: str) -> int:
+        """Number the next operator audit entry (taking the operator scope's lock)."""
 
     # -- graph data --------------------------------------------------------------------
     def node_types(self, map_id: str, ids: list[str]) -> dict[str, NodeType]:
@@ -131,7 +135,16 @@ class Transaction(Protocol):
         """A scope's tokens ordered by creation time then id."""
 
     def set_token_revoked(self, token_id: str, at: str) -> None: ...
-    def delete_tokens_about(self, map_id: str, subject: str) -> None: ...
+    def delete_tokens_about(self, map_id: str, subject: str) -> None:
+        """Delete the tokens whose subject this is, and their browser sessions."""
+
+    # -- browser sessions --------------------------------------------------------------
+    def insert_session(self, record: SessionRecord) -> None: ...
+    def get_session(self, id_hash: str) -> SessionRecord | None: ...
+    def delete_session(self, id_hash: str) -> None: ...
+    def delete_token_sessions(self, token_id: str) -> None: ...
+    def delete_expired_sessions(self, now: str) -> None:
+        """Delete the sessions whose ``expires_at`` is at or before ``now``."""
 
 
 class StoreRules:
@@ -157,13 +170,15 @@ class StoreRules:
 
     # -- maps ---------------------------------------------------------------------------
 
-    def create_map(self, m: Map) -> Map:
+    def create_map(self, m: Map, *, actor: str = "") -> Map:
+        """Create a map; the operator's audit log records who made it."""
         now = model.utcnow()
 
         def work(tx: Transaction) -> None:
             if tx.get_map(m.id) is not None:
                 raise Conflict(f"a map with id {m.id!r} already exists", {"id": ["taken"]})
             tx.insert_map(m, now)
+            _operator_audit(tx, actor, "create", "map", m.id)
 
         self._write(work)
         m.created_at = m.updated_at = now
@@ -186,17 +201,22 @@ class StoreRules:
 
         return self._write(work)
 
-    def delete_map(self, map_id: str) -> None:
+    def delete_map(self, map_id: str, *, actor: str = "") -> None:
         """Delete the map with everything in it. The map's lock is taken *before* what
         it holds is collected: a write that is running finishes first and its nodes
         and tokens are deleted too; one that starts later finds no map (NotFound).
         Otherwise (Neo4j reads committed data) a bulk write committing between the
-        collection and the deletion would leave orphans for a new map of that id."""
+        collection and the deletion would leave orphans for a new map of that id.
+        The map's own audit log goes with it; who deleted it is written, in the same
+        write, to the operator's audit log, which outlives it."""
 
         def work(tx: Transaction) -> bool:
             if tx.bump(map_id, model.utcnow()) is None:
                 return False
-            return tx.delete_map(map_id)
+            if not tx.delete_map(map_id):
+                return False
+            _operator_audit(tx, actor, "delete", "map", map_id)
+            return True
 
         if not self._write(work):
             raise NotFound(f"no map {map_id!r}")
@@ -465,7 +485,8 @@ class StoreRules:
         wanted = sorted(set(refs)) if refs is not None else None
 
         def work(tx: Transaction):
-            _require_map(tx, map_id)
+            if map_id != OPERATOR_SCOPE:
+                _require_map(tx, map_id)
             if wanted == []:
                 return 0, []
             return tx.audit_page(map_id, wanted, limit, offset)
@@ -482,20 +503,13 @@ class StoreRules:
         token.created_by = token.created_by or actor
 
         def work(tx: Transaction) -> None:
-            seq = _bump(tx, token.map_id) if token.map_id != OPERATOR_SCOPE else 0
+            seq = _bump_scope(tx, token.map_id)
             if tx.get_token(token.id) is not None:
                 raise Conflict("a token with this id already exists", {"id": ["taken"]})
-            if token.subject and not tx.node_types(token.map_id, [token.subject]):
-                # checked under the map's lock, which erasure takes too: a link made
-                # while its subject is erased either goes with the erasure (made first)
-                # or is refused here (made after), never outlives it
-                raise NotFound(
-                    Message("store.no_subject", id=repr(token.subject)),
-                    {"subject": [Message("store.no_subject_short")]},
-                )
+            if token.subject:
+                _check_subject(tx, token.map_id, token.subject)
             tx.insert_token(token)
-            if token.map_id != OPERATOR_SCOPE:
-                _audit(tx, token.map_id, seq, actor, "create", "token", token.id)
+            _audit(tx, token.map_id, seq, actor, "create", "token", token.id)
 
         self._write(work)
         return token
@@ -532,18 +546,36 @@ class StoreRules:
 
     def revoke_token(self, map_id: str, token_id: str, *, at: str, actor: str = "") -> AccessToken:
         def work(tx: Transaction) -> AccessToken:
-            seq = _bump(tx, map_id) if map_id != OPERATOR_SCOPE else 0
+            seq = _bump_scope(tx, map_id)
             token = tx.get_token(token_id)
             if token is None or token.map_id != map_id:
                 raise NotFound(f"no token {token_id!r} in map {map_id!r}")
             if token.revoked_at is None:
                 tx.set_token_revoked(token_id, at)
+                tx.delete_token_sessions(token_id)
                 token.revoked_at = at
-                if map_id != OPERATOR_SCOPE:
-                    _audit(tx, map_id, seq, actor, "revoke", "token", token_id)
+                _audit(tx, map_id, seq, actor, "revoke", "token", token_id)
             return token
 
         return self._write(work)
+
+    # -- browser sessions ---------------------------------------------------------------
+
+    def start_session(self, record: SessionRecord) -> None:
+        def work(tx: Transaction) -> None:
+            tx.delete_expired_sessions(record.created_at)
+            tx.insert_session(record)
+
+        self._write(work)
+
+    def find_session(self, id_hash: str, *, now: str) -> SessionRecord | None:
+        found = self._read(lambda tx: tx.get_session(id_hash))
+        if found is None or not _before(now, found.expires_at):
+            return None
+        return found
+
+    def end_session(self, id_hash: str) -> None:
+        self._write(lambda tx: tx.delete_session(id_hash))
 
 
 # -- the rules' helpers -------------------------------------------------------------------
@@ -554,6 +586,36 @@ def _bump(tx: Transaction, map_id: str) -> int:
     if seq is None:
         raise NotFound(f"no map {map_id!r}")
     return seq
+
+
+def _bump_scope(tx: Transaction, map_id: str) -> int:
+    """Take the lock of a map, or of the operator scope, and number the write."""
+    if map_id == OPERATOR_SCOPE:
+        return tx.bump_operator(model.utcnow())
+    return _bump(tx, map_id)
+
+
+def _operator_audit(tx: Transaction, actor: str, action: str, etype: str, ref: str) -> None:
+    """An entry in the operator's audit log (maps made and deleted), in this write."""
+    _audit(tx, OPERATOR_SCOPE, tx.bump_operator(model.utcnow()), actor, action, etype, ref)
+
+
+def _check_subject(tx: Transaction, map_id: str, subject: str) -> None:
+    """A community link's subject must be, at the moment of the write, a node of the map
+    and not a hidden person. Checked under the map's lock, which erasure and consent
+    changes take too: a link made while its subject is erased or withdraws consent
+    either comes first (and goes with the erasure) or is refused here, never slips
+    between a check and the write."""
+    found = tx.nodes_by_id(map_id, [subject])
+    if not found:
+        raise NotFound(
+            Message("store.no_subject", id=repr(subject)),
+            {"subject": [Message("store.no_subject_short")]},
+        )
+    if getattr(found[0], "visibility", None) is model.Visibility.HIDDEN:
+        raise InvalidInput(
+            Message("store.subject_hidden"), {"subject": [Message("store.subject_hidden_short")]}
+        )
 
 
 def _require_map(tx: Transaction, map_id: str) -> Map:

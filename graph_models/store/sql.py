@@ -135,6 +135,22 @@ MIGRATION_4 = (
 )
 MAPS_WITHOUT_KEY = "SELECT id FROM maps WHERE erasure_key = ''"
 SET_MAP_KEY = "UPDATE maps SET erasure_key = ? WHERE id = ?"
+#: Migration 5: browser sessions kept server-side (signing out ends a copied cookie),
+#: and the maps' stated default consent written into each map's data (data step). The
+#: operator's own audit entries (operator tokens, maps made and deleted) live in
+#: ``audit`` under the operator scope (``map_id = ''``), which no map deletion touches.
+MIGRATION_5 = (
+    """CREATE TABLE IF NOT EXISTS sessions (
+    id_hash TEXT PRIMARY KEY,
+    token_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS sessions_by_token ON sessions(token_id)",
+    "CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions(expires_at)",
+)
+MAP_DATA = "SELECT id, data FROM maps"
+SET_MAP_DATA = "UPDATE maps SET data = ? WHERE id = ?"
 OLD_ERASED_REFS = "SELECT DISTINCT map_id, entity_ref FROM audit WHERE entity_ref LIKE 'sha256:%'"
 SET_AUDIT_REF = "UPDATE audit SET entity_ref = ? WHERE map_id = ? AND entity_ref = ?"
 
@@ -164,6 +180,9 @@ BUMP_VERSION = (
 DELETE_MAP = "DELETE FROM maps WHERE id = ?"
 DELETE_MAP_AUDIT = "DELETE FROM audit WHERE map_id = ?"
 DELETE_MAP_TOKENS = "DELETE FROM tokens WHERE map_id = ?"
+DELETE_MAP_SESSIONS = (
+    "DELETE FROM sessions WHERE token_id IN (SELECT id FROM tokens WHERE map_id = ?)"
+)
 
 # -- nodes -------------------------------------------------------------------------------
 
@@ -252,6 +271,20 @@ FIND_ACCESS = f"SELECT {ACCESS_COLUMNS} FROM tokens WHERE token_hash = ?"  # noq
 LIST_ACCESS = f"SELECT {ACCESS_COLUMNS} FROM tokens WHERE map_id = ? ORDER BY created_at, id"  # noqa: S608
 REVOKE_ACCESS = "UPDATE tokens SET revoked_at = ? WHERE id = ?"
 DELETE_ACCESS_ABOUT = "DELETE FROM tokens WHERE map_id = ? AND subject = ?"
+DELETE_SESSIONS_ABOUT = (
+    "DELETE FROM sessions WHERE token_id IN "
+    "(SELECT id FROM tokens WHERE map_id = ? AND subject = ?)"
+)
+
+# -- browser sessions (digests of their ids only) -------------------------------------------
+
+INSERT_SESSION = (
+    "INSERT INTO sessions (id_hash, token_id, created_at, expires_at) VALUES (?, ?, ?, ?)"
+)
+GET_SESSION = "SELECT id_hash, token_id, created_at, expires_at FROM sessions WHERE id_hash = ?"
+DELETE_SESSION = "DELETE FROM sessions WHERE id_hash = ?"
+DELETE_TOKEN_SESSIONS = "DELETE FROM sessions WHERE token_id = ?"  # noqa: S105 - a statement, not a secret
+DELETE_EXPIRED_SESSIONS = "DELETE FROM sessions WHERE expires_at <= ?"
 
 
 def marks(n: int) -> str:

@@ -4,6 +4,7 @@ stores, a fresh one ends the same, and a newer one is refused with a clear error
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -11,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from graph_models.errors import Conflict
-from graph_models.model import EntityType, Person
+from graph_models.model import EntityType, Person, Visibility
 from graph_models.store import migrations
-from graph_models.store.base import ListFilter
+from graph_models.store.base import OPERATOR_SCOPE, ListFilter, SessionRecord
 from graph_models.store.embedded import EmbeddedStore
 from graph_models.store.migrations import LATEST, SQLITE_OFFSET, SchemaVersionError
 from graph_models.store.neo4j import Neo4jStore
@@ -174,6 +175,32 @@ def test_sqlite_at_migration_3_upgrades_to_erasure_tombstones(tmp_path, monkeypa
     store.close()
 
 
+def test_sqlite_at_migration_4_upgrades_to_sessions_operator_log_and_default_consent(
+    tmp_path, monkeypatch
+):
+    path = previous_release_copy(tmp_path)
+    with monkeypatch.context() as patch:
+        at_migration(patch, 4)
+        EmbeddedStore(path).close()
+    db = sqlite3.connect(path)
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    old_data = [json.loads(r[0]) for r in db.execute("SELECT data FROM maps")]
+    db.close()
+    assert "sessions" not in tables
+    assert old_data and not any("default_visibility" in d for d in old_data)
+
+    store = EmbeddedStore(path)
+    assert store.schema_version == LATEST >= 5
+    db = sqlite3.connect(path)
+    new_data = [json.loads(r[0]) for r in db.execute("SELECT data FROM maps")]
+    db.close()
+    # maps made before a map could state it gave new people "named": that stays so
+    assert all(d["default_visibility"] == "named" for d in new_data)
+    assert store.get_map("m1").default_visibility is Visibility.NAMED
+    _sessions_and_operator_log_work(store)
+    store.close()
+
+
 def test_newer_sqlite_database_is_refused(tmp_path):
     path = tmp_path / "db.sqlite3"
     EmbeddedStore(path).close()
@@ -326,3 +353,41 @@ def test_newer_neo4j_database_is_refused(empty_neo4j):
     driver.execute_query("MATCH (s:BridgemapSchema) SET s.version = $v", v=LATEST + 1)
     with pytest.raises(SchemaVersionError, match="newer version of Bridgemap"):
         Neo4jStore(driver, owns_driver=False)
+
+
+@pytest.mark.neo4j
+def test_neo4j_at_migration_4_upgrades_to_sessions_operator_log_and_default_consent(
+    empty_neo4j, monkeypatch
+):
+    driver = empty_neo4j
+    release_9256e4e_neo4j.write(driver)
+    with monkeypatch.context() as patch:
+        at_migration(patch, 4)
+        Neo4jStore(driver, owns_driver=False)
+    assert migrations.neo4j_version(driver, "neo4j") == 4
+    assert "session_token" not in index_names(driver)
+    data = driver.execute_query("MATCH (m:Map) RETURN m.data AS d").records
+    assert not any("default_visibility" in json.loads(r["d"]) for r in data)
+
+    store = Neo4jStore(driver, owns_driver=False)
+    assert store.schema_version == LATEST >= 5
+    assert {"session_token", "session_id", "operator_log"} <= index_names(driver)
+    data = driver.execute_query("MATCH (m:Map) RETURN m.data AS d").records
+    assert all(json.loads(r["d"])["default_visibility"] == "named" for r in data)
+    assert store.get_map("m1").default_visibility is Visibility.NAMED
+    _sessions_and_operator_log_work(store)
+
+
+def _sessions_and_operator_log_work(store) -> None:
+    """What migration 5 brings, used on an upgraded store: a session is kept and ended,
+    and a map's deletion is recorded in the operator's log, which outlives the map."""
+    record = SessionRecord("h-s1", "t1", "2026-01-01T00:00:00+00:00", "2999-01-01T00:00:00+00:00")
+    store.start_session(record)
+    assert store.find_session("h-s1", now="2026-06-01T00:00:00+00:00") == record
+    store.end_session("h-s1")
+    assert store.find_session("h-s1", now="2026-06-01T00:00:00+00:00") is None
+    store.delete_map("m1", actor="admin:tok_1")
+    entries = store.audit_log(OPERATOR_SCOPE).items
+    assert [(e.actor, e.action, e.entity_type, e.entity_ref) for e in entries] == [
+        ("admin:tok_1", "delete", "map", "m1")
+    ]
