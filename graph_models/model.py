@@ -176,7 +176,9 @@ class Person:
     area: str = ""
     tags: list[str] = field(default_factory=list)
     contact: str = ""
-    visibility: Visibility = Visibility.NAMED
+    #: ``None`` only on the way in, when the input said no consent: the store settles
+    #: it in the write (the stored one, or the map's ``default_visibility`` if new).
+    visibility: Visibility | None = Visibility.NAMED
 
     type = NodeType.PERSON
 

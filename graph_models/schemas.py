@@ -91,6 +91,14 @@ class MapSchema(_Strict):
         validate=validate.Length(min=1, max=model.MAX_SILOS),
         metadata={"description": "the silo vocabulary; defaults to DESIGN §3's nine sectors"},
     )
+    default_visibility = fields.Enum(
+        model.Visibility,
+        by_value=True,
+        metadata={
+            "description": "the consent a new person gets when what adds them (a file, a "
+            "survey, an API call) does not say; named unless the coordinator chooses"
+        },
+    )
     created_at = fields.String(dump_only=True)
     updated_at = fields.String(dump_only=True)
     version = fields.Integer(dump_only=True)
@@ -114,7 +122,15 @@ class PersonSchema(_Strict):
         validate=validate.Length(max=model.MAX_TAGS),
     )
     contact = fields.String(load_default="", validate=_short)
-    visibility = fields.Enum(model.Visibility, by_value=True, load_default=model.Visibility.NAMED)
+    visibility = fields.Enum(
+        model.Visibility,
+        by_value=True,
+        metadata={
+            "description": "consent: named, anonymised or hidden. When a new person's is "
+            "not given, the map's default_visibility applies; when an existing person's "
+            "is not given, their stored consent is kept."
+        },
+    )
 
 
 class OrganisationSchema(_Strict):

@@ -4,8 +4,10 @@ Tokens are random (``secrets.token_urlsafe``, 256 bits) and kept only as SHA-256
 (a fast hash is enough for secrets of that entropy; there is nothing to brute-force).
 A request names its token in ``Authorization: Bearer <token>`` (parsed by
 Flask-HTTPAuth); a browser that opened a share link or signed in at ``/login`` carries a
-signed session cookie naming the token's *id*, which is looked up again on every
-request, so revoking or expiring a token also ends its sessions. The cookie is accepted
+signed session cookie with a random session id. The store keeps the session (its id's
+digest, the token, its end), looked up on every request with the token itself, so
+signing out, revoking or expiring a token, or the session's own lifetime ending each
+end it — even for a copy of the cookie. The cookie is accepted
 for reading (GET/HEAD), and for writes only on the web pages' forms, whose policy rule
 says so (``Rule(form=True)``) and which then need a valid CSRF token (checked by
 :func:`service.policy.authorise`); every API write needs the header.
@@ -40,7 +42,7 @@ from flask_httpauth import HTTPTokenAuth
 
 from graph_models import clock
 from graph_models.errors import NotFound, StoreUnavailable
-from graph_models.store.base import OPERATOR_SCOPE, AccessToken
+from graph_models.store.base import OPERATOR_SCOPE, AccessToken, SessionRecord
 
 log = logging.getLogger(__name__)
 
@@ -174,10 +176,9 @@ def authenticate(*, session_writes: bool = False) -> tuple[Principal | None, boo
     principal = found.get("user") or None
     if offered:
         return principal, principal is None
-    token_id = session.get("tid")
     methods = ("GET", "HEAD", "POST") if session_writes else ("GET", "HEAD")
-    if token_id and request.method in methods:
-        principal = None if session_expired() else principal_by_id(token_id)
+    if "sid" in session and request.method in methods:
+        principal = session_principal()
         if principal is None:
             session.clear()
         return principal, False
@@ -187,21 +188,40 @@ def authenticate(*, session_writes: bool = False) -> tuple[Principal | None, boo
 def start_session(principal: Principal) -> None:
     """Sign the browser in as ``principal`` until the absolute session lifetime ends
     (``PERMANENT_SESSION_LIFETIME``, counted from now: using the session does not
-    extend it)."""
+    extend it).
+
+    The cookie carries only a random session id; the store keeps its digest, the
+    token, and the end of its lifetime. So signing out (:func:`end_session`) ends the
+    session wherever its cookie was copied, and revoking the token ends its sessions.
+    """
     session.clear()
-    session["tid"] = principal.token_id
-    session["since"] = int(clock.now().timestamp())
+    session_id = secrets.token_urlsafe(32)
+    started = clock.now()
+    ends = started + current_app.permanent_session_lifetime
+    _store().start_session(
+        SessionRecord(digest(session_id), principal.token_id, started.isoformat(), ends.isoformat())
+    )
+    session["sid"] = session_id
     session.permanent = True
 
 
-def session_expired() -> bool:
-    """True when the browser session is older than its absolute lifetime (or has no
-    start time: a cookie from before sessions had one)."""
-    since = session.get("since")
-    if not isinstance(since, int):
-        return True
-    lifetime = current_app.permanent_session_lifetime.total_seconds()
-    return clock.now().timestamp() - since > lifetime
+def session_principal() -> Principal | None:
+    """The principal of this browser's session: its record must be in the store and
+    within its lifetime, and its token still live. None otherwise (signed out,
+    expired, revoked, or a cookie from before sessions were kept server-side)."""
+    session_id = session.get("sid")
+    if not isinstance(session_id, str) or not session_id or len(session_id) > 100:
+        return None
+    record = _store().find_session(digest(session_id), now=clock.timestamp())
+    return principal_by_id(record.token_id) if record else None
+
+
+def end_session() -> None:
+    """Sign this browser out, here and wherever its cookie was copied."""
+    session_id = session.get("sid")
+    if isinstance(session_id, str) and session_id and len(session_id) <= 100:
+        _store().end_session(digest(session_id))
+    session.clear()
 
 
 def current_principal() -> Principal | None:

@@ -1,6 +1,6 @@
-"""The ``bridgemap`` command: ``serve``, ``demo``, ``analyse``, ``import``, ``export`` and
-``operator-token`` (``bridgemap --help``; each runs on the store that ``BRIDGEMAP_*``
-settings name)."""
+"""The ``bridgemap`` command: ``serve``, ``demo``, ``analyse``, ``import``, ``export``,
+``operator-token`` and ``operator-audit`` (``bridgemap --help``; each runs on the store
+that ``BRIDGEMAP_*`` settings name)."""
 
 from __future__ import annotations
 
@@ -131,7 +131,7 @@ def _map_for_import(store: GraphStore, map_id: str, path, fmt: str | None) -> bo
         with open(path, "rb") as f:
             section = (json.load(f) or {}).get("map") or {}
         values = {k: v for k, v in section.items() if k != "id"} or values
-    store.create_map(schemas.build_map({**values, "id": map_id}))
+    store.create_map(schemas.build_map({**values, "id": map_id}), actor="cli")
     return True
 
 
@@ -194,7 +194,7 @@ def import_command(map_id, path, fmt, entity, dry_run, add_silos, create, as_jso
                 )
             except InvalidInput as exc:
                 if created:
-                    store.delete_map(map_id)
+                    store.delete_map(map_id, actor="cli")
                 _print_problems(exc.errors)
                 raise click.ClickException(exc.message) from None
             if show:
@@ -307,6 +307,21 @@ def operator_token_revoke(token_id):
     revoke_operator_token(store, token_id)
     store.close()
     click.echo(f"operator token {token_id} revoked")
+
+
+@main.command("operator-audit")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
+def operator_audit(limit):
+    """The operator's audit log, newest first: maps made and deleted, operator tokens
+    made and revoked (when, who, what). It outlives the maps it names."""
+    from graph_models.store.base import OPERATOR_SCOPE
+
+    store = open_store(settings.from_environment())
+    try:
+        for e in store.audit_log(OPERATOR_SCOPE, limit=limit).items:
+            click.echo(f"{e.at}\t{e.actor or '-'}\t{e.action}\t{e.entity_type}\t{e.entity_ref}")
+    finally:
+        store.close()
 
 
 @main.command()

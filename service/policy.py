@@ -152,6 +152,7 @@ POLICY: dict[str, dict[str, Rule]] = {
     "tokens.Tokens": {"GET": Rule(MANAGE), "POST": Rule(MANAGE)},
     "tokens.TokenItem": {"DELETE": Rule(MANAGE)},
     "privacy.audit": {"GET": Rule(MANAGE)},
+    "operator.audit": {"GET": Rule(OPERATE)},
     "privacy.person_export": {"GET": Rule(MANAGE, export=True)},
     # files: a whole-map export holds every person's full record (hidden people, contact
     # details), so exporting is for coordinators; with ``viewer=true`` they take away what

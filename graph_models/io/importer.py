@@ -104,6 +104,9 @@ class ImportReport:
     ignored_sheets: list[str] = field(default_factory=list)
     #: every person whose consent the import changes: ``{"id", "from", "to"}``
     consent_changes: list[dict] = field(default_factory=list)
+    #: new people whose row gives no consent get the map's stated default:
+    #: ``{"visibility": <the default>, "people": <how many get it>}``
+    default_consent: dict = field(default_factory=dict)
 
     @property
     def total(self) -> Counts:
@@ -126,6 +129,7 @@ class ImportReport:
             "silos_added": self.silos_added,
             "changes": self.changes,
             "consent_changes": self.consent_changes,
+            "default_consent": self.default_consent,
             "encoding": self.encoding,
             "delimiter": self.delimiter,
             "ignored": {"columns": self.ignored_columns, "sheets": self.ignored_sheets},
@@ -338,6 +342,7 @@ class _Import:
         self.counts = {p: Counts() for p in cols.PLURAL.values()}
         self.changes = {p: {"created": [], "updated": []} for p in cols.PLURAL.values()}
         self.consent_changes: list[dict] = []
+        self.defaulted_consent = 0
         self.changed_nodes: list = []
         #: node id -> (sheet, row, id column, labels), to name a row in a later check
         self.node_rows: dict[str, tuple] = {}
@@ -486,6 +491,9 @@ class _Import:
             old = self.old_nodes.get(node_id)
             if old is not None and old.type is _NODE_TYPE[sheet.etype]:
                 values = keep_unsaid(values, carried, old)
+            elif person and "visibility" not in carried:
+                values["visibility"] = self.vocabulary.map.default_visibility
+                self.defaulted_consent += 1
             node = model.ENTITY_CLASSES[sheet.etype](**values)
             if old is not None and old.type is not node.type:
                 code = (
@@ -648,6 +656,10 @@ class _Import:
             ignored_columns={k: v for k, v in src.ignored_columns.items() if v},
             ignored_sheets=src.ignored_sheets,
             consent_changes=self.consent_changes,
+            default_consent={
+                "visibility": self.vocabulary.map.default_visibility.value,
+                "people": self.defaulted_consent,
+            },
         )
 
 

@@ -639,7 +639,9 @@ def _json_rows(items: list, section: str, source: Source) -> Iterator[Row]:
         if not isinstance(item, dict):
             yield Row(str(i), {}, {"_schema": [Message("import.not_an_object")]})
         else:
-            yield Row(str(i), dict(item))
+            # null is JSON's blank cell: the row does not give that field (so it changes
+            # nothing stored), as for an empty CSV cell
+            yield Row(str(i), {k: v for k, v in item.items() if v is not None})
 
 
 # -- GraphML and GEXF ------------------------------------------------------------------

@@ -181,6 +181,8 @@ class SiloVocabulary:
 
 def build_entity(m: Map | SiloVocabulary, etype: EntityType, values: dict) -> model.Entity:
     """Schema-loaded ``values`` as an entity of map ``m``: an id, and a silo the map knows.
+    A person whose ``values`` give no consent gets ``visibility=None`` ("not said"),
+    which the store settles (:func:`graph_models.store.rules.settle_consent`).
 
     ``m`` may be a :class:`SiloVocabulary` (to grow the vocabulary, and to fit many rows
     without looking silos up again). A missing id is random here, as for single
@@ -191,6 +193,10 @@ def build_entity(m: Map | SiloVocabulary, etype: EntityType, values: dict) -> mo
     values.setdefault("id", model.new_id())
     if etype is not EntityType.RELATIONSHIP:
         values["silo"] = vocabulary.fit(values["silo"])
+    if etype is EntityType.PERSON:
+        # consent not given: the store settles it in the write itself — the stored
+        # consent for someone already there, the map's default for someone new
+        values.setdefault("visibility", None)
     return model.ENTITY_CLASSES[etype](**values)
 
 

@@ -24,6 +24,7 @@ changes nothing outside it until it returns.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Protocol, TypeVar
 
@@ -249,23 +250,25 @@ class StoreRules:
                     f"an object with id {entity.id!r} already exists in this map",
                     {"id": ["taken"]},
                 )
-            _put_one(tx, map_id, etype, entity, exists=False)
+            [settled] = settle_consent(tx, map_id, [entity], set())
+            _put_one(tx, map_id, etype, settled, exists=False)
             _audit(tx, map_id, seq, actor, "create", etype, entity.id)
+            return settled
 
-        self._write(work)
-        return entity
+        return self._write(work)
 
     def update(self, map_id: str, entity, *, actor: str = ""):
         etype = model.entity_type_of(entity)
 
-        def work(tx: Transaction) -> None:
+        def work(tx: Transaction):
             seq = _bump(tx, map_id)
             _require(tx, map_id, etype, entity.id)
-            _put_one(tx, map_id, etype, entity, exists=True)
+            [settled] = settle_consent(tx, map_id, [entity], {entity.id})
+            _put_one(tx, map_id, etype, settled, exists=True)
             _audit(tx, map_id, seq, actor, "update", etype, entity.id)
+            return settled
 
-        self._write(work)
-        return entity
+        return self._write(work)
 
     def patch(
         self,
@@ -408,7 +411,8 @@ class StoreRules:
                         {"rows": {str(i): {"id": [f"already a {old.value}"]}}},
                     )
             if nodes:
-                tx.put_nodes(map_id, nodes, set(existing))
+                settled = settle_consent(tx, map_id, nodes, set(existing))
+                tx.put_nodes(map_id, settled, set(existing))
             result.created += len(nodes) - len(existing)
             result.updated += len(existing)
 
@@ -616,6 +620,26 @@ def _check_subject(tx: Transaction, map_id: str, subject: str) -> None:
         raise InvalidInput(
             Message("store.subject_hidden"), {"subject": [Message("store.subject_hidden_short")]}
         )
+
+
+def settle_consent(tx: Transaction, map_id: str, nodes: list, existing: set[str]) -> list:
+    """``nodes`` with every person's unsaid consent (``visibility=None``) settled, in
+    the write that stores them: someone already in the map keeps their stored consent
+    (a file or call that does not mention consent never changes it), someone new gets
+    the map's stated default. Returns new objects; ``nodes`` are not changed (a Neo4j
+    transaction may run twice)."""
+    unsaid = [n for n in nodes if getattr(n, "visibility", False) is None]
+    if not unsaid:
+        return nodes
+    known = [n.id for n in unsaid if n.id in existing]
+    stored = {n.id: n.visibility for n in tx.nodes_by_id(map_id, known)} if known else {}
+    default = _require_map(tx, map_id).default_visibility
+    return [
+        replace(n, visibility=stored.get(n.id) or default)
+        if getattr(n, "visibility", False) is None
+        else n
+        for n in nodes
+    ]
 
 
 def _require_map(tx: Transaction, map_id: str) -> Map:

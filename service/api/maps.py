@@ -36,7 +36,7 @@ class Maps(MethodView):
         """Create a map; ``silos`` defaults to the nine sectors of DESIGN §3."""
         values.setdefault("id", new_id())
         values.setdefault("silos", [Silo(n, c) for n, c in DEFAULT_SILOS])
-        return store().create_map(Map(**values))
+        return store().create_map(Map(**values), actor=actor())
 
 
 @blp.route("/<map_id>")
@@ -54,6 +54,7 @@ class MapItem(MethodView):
 
     @blp.response(204)
     def delete(self, map_id):
-        """Delete a map and everything in it (its tokens and audit log too)."""
-        store().delete_map(map_id)
+        """Delete a map and everything in it (its tokens and audit log too); the
+        operator's audit log (``/api/v1/operator/audit``) records who deleted it."""
+        store().delete_map(map_id, actor=actor())
         forget_cached(map_id)

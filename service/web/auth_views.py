@@ -8,21 +8,29 @@ mask their secret (:mod:`service.logs`). Either way the browser is signed in and
 to the token's
 page: the map's dashboard for coordinators and viewers, the list of maps for the
 operator, the person's or organisation's own web (with plain-language explanations)
-for a community link. The session cookie names the token's id, never its secret; forms
+for a community link. The session cookie holds a random session id kept server-side
+(signing out ends it everywhere), never the token's secret; forms
 carry a CSRF token (Flask-WTF), and wrong tokens count against the same per-address
 limit as the API's.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, session, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length
 
 from graph_models.errors import NotFound
 from graph_models.model import EntityType
-from service.auth import COMMUNITY, Principal, principal_by_id, start_session, verify_secret
+from service.auth import (
+    COMMUNITY,
+    Principal,
+    end_session,
+    session_principal,
+    start_session,
+    verify_secret,
+)
 from service.errors import error_response
 from service.i18n import gettext, lazy_gettext
 from service.policy import failed_attempt
@@ -82,7 +90,7 @@ def login():
         )
     elif form.is_submitted():
         error, status = gettext("The form expired or was incomplete; please try again."), 400
-    current = principal_by_id(session["tid"]) if session.get("tid") else None
+    current = session_principal()
     return (
         render_template(
             "login.html",
@@ -99,7 +107,7 @@ def login():
 @bp.post("/logout")
 def logout():
     if LogoutForm().validate_on_submit():
-        session.clear()
+        end_session()
         return redirect(url_for("web_auth.login"))
     return error_response(400, gettext("the form expired; please sign out again from /login"))
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, redirect, send_from_directory, session, url_for
+from flask import Blueprint, abort, redirect, send_from_directory, url_for
 from flask_wtf.csrf import generate_csrf
 
-from service.auth import ADMIN, COMMUNITY, COORDINATOR, current_principal, principal_by_id
+from service.auth import ADMIN, COMMUNITY, COORDINATOR, current_principal, session_principal
 from service.i18n import gettext
 from service.policy import MANAGE, OPERATE, ROLES_FOR, WRITE
 from service.web.auth_views import landing
@@ -58,7 +58,7 @@ def page_context() -> dict:
 @bp.get("/")
 def home():
     """Signed in: your maps (a community link: your own web). Otherwise: sign in."""
-    principal = principal_by_id(session["tid"]) if session.get("tid") else None
+    principal = session_principal()
     if principal is None:
         return redirect(url_for("web_auth.login"))
     return redirect(landing(principal))

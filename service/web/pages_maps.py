@@ -9,8 +9,9 @@ from graph_models.errors import Conflict, InvalidInput
 from graph_models.model import DEFAULT_SILOS
 from service.auth import current_principal
 from service.i18n import gettext
-from service.usecases.context import store
+from service.usecases.context import actor, store
 from service.web.forms import field_errors, text
+from service.web.pages_entities import VISIBILITY_LABELS
 
 bp = Blueprint("pages_maps", __name__)
 
@@ -44,13 +45,17 @@ def new_map():
     if request.method == "POST":
         form = request.form
         silos = [r for r in _silo_rows(form) if r["name"]]
-        data = {"name": text(form, "name"), "description": text(form, "description")}
+        data = {
+            "name": text(form, "name"),
+            "description": text(form, "description"),
+            "default_visibility": text(form, "default_visibility") or "named",
+        }
         if text(form, "id"):
             data["id"] = text(form, "id")
         if silos:
             data["silos"] = silos
         try:
-            m = store().create_map(schemas.build_map(data))
+            m = store().create_map(schemas.build_map(data), actor=actor())
         except (InvalidInput, Conflict) as exc:
             errors = field_errors(exc) if isinstance(exc, InvalidInput) else {"id": [exc.message]}
         else:
@@ -64,4 +69,10 @@ def new_map():
         rows = [{"name": n, "colour": c} for n, c in DEFAULT_SILOS]
     rows += [{"name": "", "colour": "#888888"}] * SPARE_SILO_ROWS
     status = 422 if errors else 200
-    return render_template("map_new.html", form=form, rows=rows, errors=errors), status
+    return render_template(
+        "map_new.html",
+        form=form,
+        rows=rows,
+        errors=errors,
+        visibility_options=VISIBILITY_LABELS,
+    ), status

@@ -103,3 +103,49 @@ def test_a_tie_row_without_notes_keeps_them(store, loaded):
     import_file(store, MAP, csv_file(text), filename="ties.csv", entity=EntityType.RELATIONSHIP)
     tie = next(r for r in store.graph(MAP).relationships if r.id == "t4")
     assert tie.strength == 5 and tie.notes == "-5% next year" and tie.evidence == "report"
+
+
+def test_new_people_without_consent_get_the_maps_stated_default(store, loaded):
+    m = store.get_map(MAP)
+    m.default_visibility = Visibility.ANONYMISED
+    store.update_map(m)
+    text = "id,name,silo,role\nnew1,Nia New,health,Nurse\ndai,Dai Hidden,health,Matron\n"
+    check = import_file(store, MAP, csv_file(text), filename="p.csv", dry_run=True)
+    assert check.default_consent == {"visibility": "anonymised", "people": 1}  # the check says
+    assert check.as_dict()["default_consent"] == check.default_consent
+    import_file(store, MAP, csv_file(text), filename="p.csv")
+    people = _people(store)
+    assert people["new1"].visibility is Visibility.ANONYMISED
+    assert people["dai"].visibility is Visibility.HIDDEN and people["dai"].role == "Matron"
+
+
+def test_the_store_settles_unsaid_consent_in_the_write(store, loaded):
+    """Every way in (one create, a bulk write, a full update) leaves a person whose
+    consent was not said with their stored consent, or the map's default if new."""
+    from graph_models.io.rows import build_batch, build_entity
+
+    m = store.get_map(MAP)
+    m.default_visibility = Visibility.HIDDEN
+    store.update_map(m)
+    m = store.get_map(MAP)
+    made = store.create(MAP, build_entity(m, EntityType.PERSON, {"name": "Nia", "silo": "health"}))
+    assert made.visibility is Visibility.HIDDEN
+    batch = build_batch(
+        m,
+        {
+            "people": [
+                {"id": "bryn", "name": "Bryn Ŵyn", "silo": "housing"},  # stored: anonymised
+                {"id": "ann", "name": "Ann Evans", "silo": "health"},  # stored: named
+                {"id": "new2", "name": "Newydd", "silo": "health"},
+            ]
+        },
+    )
+    store.bulk_upsert(MAP, batch["people"], [])
+    renamed = {"id": "h1", "name": "Housing One", "silo": "housing"}  # stored: named
+    store.update(MAP, build_entity(m, EntityType.PERSON, renamed))
+    people = _people(store)
+    assert people["bryn"].visibility is Visibility.ANONYMISED
+    assert people["ann"].visibility is Visibility.NAMED
+    assert people["new2"].visibility is Visibility.HIDDEN
+    assert people["h1"].visibility is Visibility.NAMED and people["h1"].name == "Housing One"
+    assert people[made.id].visibility is Visibility.HIDDEN

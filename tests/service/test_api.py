@@ -233,3 +233,18 @@ def test_405_names_the_allowed_methods(api):
     r = api.open(MAP, method="TRACE")
     assert_error(r, 405)
     assert {"GET", "PATCH", "DELETE"} <= {m.strip() for m in r.headers["Allow"].split(",")}
+
+
+def test_a_maps_default_consent_applies_to_new_people_who_do_not_state_one(client):
+    body = {"id": "dc", "name": "Default consent", "default_visibility": "anonymised"}
+    assert client.post("/api/v1/maps", json=body).get_json()["default_visibility"] == "anonymised"
+    made = client.post("/api/v1/maps/dc/people", json={"name": "Nia", "silo": "health"})
+    assert made.status_code == 201 and made.get_json()["visibility"] == "anonymised"
+    said = client.post(
+        "/api/v1/maps/dc/people", json={"name": "Ifan", "silo": "health", "visibility": "named"}
+    )
+    assert said.get_json()["visibility"] == "named"
+    changed = client.patch("/api/v1/maps/dc", json={"default_visibility": "hidden"})
+    assert changed.status_code == 200 and changed.get_json()["default_visibility"] == "hidden"
+    bad = client.patch("/api/v1/maps/dc", json={"default_visibility": "public"})
+    assert bad.status_code == 422 and "default_visibility" in bad.get_json()["errors"]["json"]
