@@ -359,11 +359,13 @@ SET t.revoked_at = $at
 #: The operator scope's counter: incrementing it takes its write lock, so operator
 #: audit entries are numbered in order (as a map's version numbers its entries).
 BUMP_OPERATOR = """
-MERGE (o:OperatorLog {id: 'operator'})
-ON CREATE SET o.seq = 0
+MATCH (o:OperatorLog {id: 'operator'})
 SET o.seq = o.seq + 1
 RETURN o.seq AS seq
 """
+#: Made once, by migration 5 (under the schema lock), so that numbering an entry is a
+#: plain node write and never a MERGE racing another one for the label's lock.
+MAKE_OPERATOR_LOG = "MERGE (o:OperatorLog {id: 'operator'}) ON CREATE SET o.seq = 0"
 
 # -- browser sessions (digests of their ids only) ------------------------------------------
 

@@ -128,7 +128,8 @@ def _default_consent_sqlite(db: sqlite3.Connection) -> None:
             db.execute(sql.SET_MAP_DATA, (changed, map_id))
 
 
-def _default_consent_neo4j(tx) -> None:
+def _sessions_and_default_consent_neo4j(tx) -> None:
+    tx.run(cypher.MAKE_OPERATOR_LOG).consume()  # the operator log's counter
     for r in list(tx.run(cypher.MAP_DATA)):
         changed = _with_default_consent(r["data"])
         if changed is not None:
@@ -176,7 +177,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         sqlite=sql.MIGRATION_5,
         neo4j=cypher.MIGRATION_5,
         sqlite_data=_default_consent_sqlite,
-        neo4j_data=_default_consent_neo4j,
+        neo4j_data=_sessions_and_default_consent_neo4j,
     ),
 )
 LATEST = MIGRATIONS[-1].number
