@@ -44,6 +44,7 @@ Never edit an applied migration: databases in the field have already run it.
 
 from __future__ import annotations
 
+import itertools
 import secrets
 import sqlite3
 from collections.abc import Callable
@@ -145,9 +146,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         sqlite_data=_erasure_keys_sqlite,
         neo4j_data=_erasure_keys_neo4j,
     ),
+    # 5 is reserved for the lead's branch (#11: sessions, audit, default consent)
+    Migration(
+        6,
+        "relationship surveys: ties' origin and reported_by; surveys, respondents, responses",
+        sqlite=sql.MIGRATION_6,
+        neo4j=cypher.MIGRATION_6,
+    ),
 )
 LATEST = MIGRATIONS[-1].number
-assert [m.number for m in MIGRATIONS] == list(range(1, LATEST + 1)), "numbered 1, 2, 3..."
+#: Numbers are reserved per branch (5: #11, 6: surveys, 7: import mapping, 8: background
+#: results), so a branch may skip one; they only ever increase.
+assert all(a.number < b.number for a, b in itertools.pairwise(MIGRATIONS)), "increasing"
 
 #: SQLite ``user_version`` = SQLITE_OFFSET + migration number (see the module docstring).
 SQLITE_OFFSET = 100

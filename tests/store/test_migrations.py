@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from graph_models.errors import Conflict
-from graph_models.model import EntityType, Person
+from graph_models.model import EntityType, Person, Relationship
 from graph_models.store import migrations
 from graph_models.store.base import ListFilter
 from graph_models.store.embedded import EmbeddedStore
@@ -46,7 +46,11 @@ def previous_release_copy(tmp_path) -> Path:
 
 
 def test_migrations_are_numbered_in_order():
-    assert [m.number for m in migrations.MIGRATIONS] == list(range(1, LATEST + 1))
+    # numbers are reserved per branch (DESIGN: 5 lead, 6 surveys, 7 import mapping, 8
+    # background results), so a branch may skip one; they start at 1 and only increase
+    numbers = [m.number for m in migrations.MIGRATIONS]
+    assert numbers[:4] == [1, 2, 3, 4] and numbers == sorted(set(numbers))
+    assert numbers[-1] == LATEST
     assert LATEST >= 3 and all(
         m.description and (m.sqlite or m.sqlite_data) and (m.neo4j or m.neo4j_data)
         for m in migrations.MIGRATIONS
@@ -326,3 +330,51 @@ def test_newer_neo4j_database_is_refused(empty_neo4j):
     driver.execute_query("MATCH (s:BridgemapSchema) SET s.version = $v", v=LATEST + 1)
     with pytest.raises(SchemaVersionError, match="newer version of Bridgemap"):
         Neo4jStore(driver, owns_driver=False)
+
+
+# -- migration 6: relationship surveys --------------------------------------------------
+
+
+def _survey_round_trip(store) -> None:
+    from graph_models.surveys.model import Survey
+
+    store.create_survey("m1", Survey("s1", "Who do you work with?"), ["sian"])
+    assert [r.person_id for r in store.survey_respondents("m1", "s1")] == ["sian"]
+    store.create(
+        "m1",
+        Relationship("new-tie", "ann", "sian", "mentors", origin="survey", reported_by=["ann"]),
+    )
+    assert store.get("m1", R, "new-tie").reported_by == ["ann"]
+
+
+def test_sqlite_at_migration_4_upgrades_to_surveys(tmp_path, monkeypatch):
+    path = previous_release_copy(tmp_path)
+    with monkeypatch.context() as patch:
+        at_migration(patch, 4)
+        EmbeddedStore(path).close()
+    assert "surveys" not in {name for _, name, _ in sqlite_schema(path)}
+
+    store = EmbeddedStore(path)
+    assert store.schema_version == LATEST >= 6
+    ties = store.graph("m1").relationships
+    assert ties and {(r.origin, tuple(r.reported_by)) for r in ties} == {("", ())}
+    _survey_round_trip(store)
+    store.close()
+
+
+@pytest.mark.neo4j
+def test_neo4j_at_migration_4_upgrades_to_surveys(empty_neo4j, monkeypatch):
+    driver = empty_neo4j
+    release_9256e4e_neo4j.write(driver)
+    with monkeypatch.context() as patch:
+        at_migration(patch, 4)
+        Neo4jStore(driver, owns_driver=False)
+    assert migrations.neo4j_version(driver, "neo4j") == 4
+
+    store = Neo4jStore(driver, owns_driver=False)
+    assert store.schema_version == LATEST >= 6
+    constraints = driver.execute_query("SHOW CONSTRAINTS YIELD name").records
+    assert {"survey_identity", "response_identity"} <= {r["name"] for r in constraints}
+    ties = store.graph("m1").relationships
+    assert ties and {(r.origin, tuple(r.reported_by)) for r in ties} == {("", ())}
+    _survey_round_trip(store)
