@@ -9,7 +9,7 @@ from flask_smorest import Api
 
 from service import auth, i18n, policy, security
 from service import config as settings
-from service.api import analysis, entities, graph, health, maps, privacy, tokens, transfer
+from service.api import analysis, entities, graph, health, maps, privacy, surveys, tokens, transfer
 from service.api.blueprint import marshmallow_plugin
 from service.cache import AnalysisCache
 from service.errors import register_error_handlers
@@ -72,7 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     api = Api(app, spec_kwargs={"marshmallow_plugin": marshmallow_plugin()})
     for blp in (maps.blp, *entities.BLUEPRINTS, graph.blp, analysis.blp, transfer.blp):
         api.register_blueprint(blp)
-    for blp in (tokens.blp, privacy.blp):
+    for blp in (tokens.blp, privacy.blp, surveys.blp):
         api.register_blueprint(blp)
     app.register_blueprint(health.blp)
     app.register_blueprint(graph_views.bp)

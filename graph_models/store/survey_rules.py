@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from graph_models import model
+from graph_models import clock, model
 from graph_models.errors import Conflict, InvalidInput, NotFound
 from graph_models.messages import Message
 from graph_models.model import NodeType, Relationship
@@ -240,7 +240,7 @@ class SurveyRules:
         def work(tx) -> Response:
             seq = _bump(tx, map_id)
             survey = _require_survey(tx, map_id, survey_id)
-            if not survey.accepts_answers():
+            if not survey.accepts_answers(clock.today()):
                 raise Conflict(
                     Message("survey.not_open", status=survey.status.value),
                     {"survey": [Message("survey.not_open_short")]},

@@ -107,9 +107,12 @@ class Survey:
     opened_at: str = ""
     closed_at: str = ""
 
-    def accepts_answers(self) -> bool:
-        """Respondents may save and submit only while the survey is open."""
-        return self.status is SurveyStatus.OPEN
+    def accepts_answers(self, today: date | None = None) -> bool:
+        """Respondents may save and submit only while the survey is open and its
+        closing date (if any) has not passed."""
+        if self.status is not SurveyStatus.OPEN:
+            return False
+        return self.closes_on is None or today is None or today <= self.closes_on
 
     def moved_to(self, status: SurveyStatus, now: str) -> Survey:
         """A copy in ``status``, or Conflict if the survey cannot move there."""
