@@ -245,6 +245,7 @@ TEMPLATES: dict[str, str | Plural] = {
     "survey.bad_decisions": N_(
         "some decisions about new names need correcting; nothing was written"
     ),
+    "survey.ties_choice": N_("ties must be one of: %(choices)s"),
     "survey.low_rate": N_(
         "only %(answered)s of %(asked)s people in %(silo)s answered: that row of the map is "
         "mostly what others reported"

@@ -117,6 +117,13 @@ def test_a_survey_end_to_end(app, mapped):
     me = client.get("/api/v1/maps/m1/people/sian").get_json()
     assert me["visibility"] == "anonymised" and me["consent_set_by"] == "self"
 
+    counted = {
+        ties: client.get(f"/api/v1/maps/m1/analysis?ties={ties}").get_json()["graph"]["ties"]
+        for ties in ("all", "survey", "confirmed")
+    }
+    assert counted == {"all": 4, "survey": 4, "confirmed": 1}
+    assert client.get("/api/v1/maps/m1/analysis?ties=some").status_code == 422
+
     results = client.get(f"{BASE}/s1/results").get_json()
     assert results["confirmation"]["health|health"] == {"reported": 1, "confirmed": 1, "rate": 1.0}
     assert results["trust_value"]["health|health"]["trust"] == {"suppressed": True}
