@@ -24,7 +24,9 @@ from service.web import (
     pages_graph,
     pages_import,
     pages_maps,
+    pages_respond,
     pages_share,
+    pages_surveys,
 )
 
 
@@ -80,7 +82,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # the web pages (server-rendered; each module one job)
     for module in (pages, pages_maps, pages_dashboard, pages_entities, pages_graph):
         app.register_blueprint(module.bp)
-    for module in (pages_import, pages_share, pages_community):
+    for module in (pages_import, pages_share, pages_community, pages_respond, pages_surveys):
         app.register_blueprint(module.bp)
     register_error_handlers(app)
     return app

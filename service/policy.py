@@ -161,6 +161,12 @@ POLICY: dict[str, dict[str, Rule]] = {
     "pages_share.share": _form(MANAGE),
     "pages_share.revoke": {"POST": Rule(MANAGE, form=True)},
     "pages_community.web": {"GET": Rule(EGO)},
+    "pages_respond.respond_page": _form(RESPOND),
+    "pages_surveys.surveys_page": _form(MANAGE),
+    "pages_surveys.survey": {"GET": Rule(MANAGE)},
+    "pages_surveys.status": {"POST": Rule(MANAGE, form=True)},
+    "pages_surveys.accept": {"POST": Rule(MANAGE, form=True)},
+    "pages_surveys.results": {"GET": Rule(MANAGE)},
     # tokens, audit, GDPR
     "tokens.Tokens": {"GET": Rule(MANAGE), "POST": Rule(MANAGE)},
     "tokens.TokenItem": {"DELETE": Rule(MANAGE)},

@@ -25,7 +25,13 @@ class RosterEntry:
     key: str
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "name": self.name, "silo": self.silo, "type": self.type.value}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "silo": self.silo,
+            "type": self.type.value,
+            "key": self.key,
+        }
 
 
 def build_roster(m: Map, survey: Survey, nodes: list, respondent: str = "") -> list[RosterEntry]:

@@ -14,9 +14,9 @@ from flask import request
 from flask.views import MethodView
 from marshmallow import fields, validate
 
-from graph_models import model
 from graph_models.errors import InvalidInput
 from graph_models.surveys.model import SurveyStatus
+from graph_models.surveys.schemas import SurveyInSchema, SurveyPatchSchema, _id, _Strict
 from service.api.blueprint import Blueprint
 from service.i18n import gettext
 from service.usecases import respond, surveys
@@ -27,63 +27,6 @@ blp = Blueprint(
     url_prefix="/api/v1/maps/<map_id>/surveys",
     description="Relationship surveys: people map their own connections",
 )
-
-_id = dict(validate=validate.Regexp(model.ID_PATTERN, error=f"an id is {model.ID_RULE}"))
-
-
-class _Strict(ma.Schema):
-    class Meta:
-        unknown = ma.RAISE
-
-
-class _JsonBool(fields.Boolean):
-    """A JSON true or false, nothing else (not 0, "yes" or "1")."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
-
-
-def _flag(default: bool) -> fields.Boolean:
-    return _JsonBool(load_default=default)
-
-
-class RosterSchema(_Strict):
-    people = _flag(True)
-    organisations = _flag(True)
-    silos = fields.List(
-        fields.String(validate=validate.Length(min=1, max=60)),
-        load_default=list,
-        validate=validate.Length(max=model.MAX_SILOS),
-        metadata={"description": "only these silos can be named (all when empty)"},
-    )
-
-
-class ModulesSchema(_Strict):
-    trust_value = _flag(False)
-    anyone_else = _flag(True)
-
-
-class SurveyInSchema(_Strict):
-    id = fields.String(**_id)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=model.MAX_NAME))
-    intro = fields.String(load_default="", validate=validate.Length(max=model.MAX_TEXT))
-    roster = fields.Nested(RosterSchema, load_default=dict)
-    modules = fields.Nested(ModulesSchema, load_default=dict)
-    closes_on = fields.Date(load_default=None, allow_none=True)
-    respondents = fields.List(
-        fields.String(**_id),
-        load_default=list,
-        validate=validate.Length(max=10000),
-        metadata={"description": "ids of the people asked (each gets a personal link)"},
-    )
-
-
-class SurveyPatchSchema(SurveyInSchema):
-    class Meta:
-        unknown = ma.RAISE
-        exclude = ("id",)
 
 
 class SurveySchema(ma.Schema):

@@ -50,7 +50,7 @@ def landing_url(who: auth.Principal) -> str | None:
     if found is None:
         return None
     map_id, respondent = found
-    return url_for("pages_respond.respond", map_id=map_id, survey_id=respondent.survey_id)
+    return url_for("pages_respond.respond_page", map_id=map_id, survey_id=respondent.survey_id)
 
 
 def kinds_for(target: NodeType) -> list[str]:

@@ -22,10 +22,18 @@ from wtforms.validators import DataRequired, Length
 
 from graph_models.errors import NotFound
 from graph_models.model import EntityType
-from service.auth import COMMUNITY, Principal, principal_by_id, start_session, verify_secret
+from service.auth import (
+    COMMUNITY,
+    RESPONDENT,
+    Principal,
+    principal_by_id,
+    start_session,
+    verify_secret,
+)
 from service.errors import error_response
 from service.i18n import gettext, lazy_gettext
 from service.policy import failed_attempt
+from service.usecases import respond
 from service.usecases.context import store
 
 bp = Blueprint("web_auth", __name__)
@@ -45,6 +53,10 @@ class ShareForm(FlaskForm):
 
 def landing(principal: Principal) -> str:
     """Where a signed-in browser goes first."""
+    if principal.role == RESPONDENT:
+        url = respond.landing_url(principal)
+        if url:
+            return url
     if principal.role == COMMUNITY:
         try:
             store().get(principal.map_id, EntityType.PERSON, principal.subject)
