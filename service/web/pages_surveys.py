@@ -19,6 +19,7 @@ from service.i18n import gettext
 from service.usecases import surveys
 from service.usecases.context import store
 from service.web.forms import field_errors, text
+from service.web.pages_respond import FREQUENCY_LABELS
 
 bp = Blueprint("pages_surveys", __name__)
 
@@ -71,6 +72,7 @@ def surveys_page(map_id):
         "surveys.html",
         current_map=m,
         items=surveys.list_surveys(map_id),
+        words=_words(),
         people=surveys.people_choices(map_id),
         errors=errors,
         form=form,
@@ -86,6 +88,7 @@ def survey(map_id, survey_id):
         survey=surveys.get_survey(map_id, survey_id),
         review=surveys.review(map_id, survey_id),
         names={n.id: n.name for n in store().graph(map_id).nodes},
+        words=_words(),
     )
 
 
@@ -107,12 +110,27 @@ def status(map_id, survey_id):
 
 
 def _status_word(status: str) -> str:
+    return _words()["status"].get(status, status)
+
+
+def _words() -> dict:
+    """Translated words for the values the survey pages show."""
     return {
-        "draft": gettext("a draft"),
-        "open": gettext("open"),
-        "paused": gettext("paused"),
-        "closed": gettext("closed"),
-    }.get(status, status)
+        "status": {
+            "draft": gettext("a draft"),
+            "open": gettext("open"),
+            "paused": gettext("paused"),
+            "closed": gettext("closed"),
+            "submitted": gettext("sent, waiting for review"),
+            "accepted": gettext("accepted"),
+        },
+        "consent": {
+            "named": gettext("named"),
+            "anonymised": gettext("anonymised"),
+            "hidden": gettext("hidden"),
+        },
+        "frequency": {k: str(v) for k, v in FREQUENCY_LABELS.items()},
+    }
 
 
 def _links_csv(survey_id: str, links: list[dict]) -> Response:
