@@ -160,6 +160,8 @@ def _user_text(store) -> list[str]:
         texts |= {node.name, node.id, getattr(node, "role", "") or "", node.area or ""}
         texts |= set(node.tags or [])
     texts |= {t.label for t in store.list_tokens(DEMO_MAP_ID)}
+    for survey in store.list_surveys(DEMO_MAP_ID):
+        texts |= {survey.title, survey.intro, survey.id}
     # file names (the blank templates) and the locale's month names in formatted dates
     texts |= {*transfer.TEMPLATE_NAMES, transfer.WORKBOOK_NAME}
     months = Locale.parse(PSEUDO).months["format"]
