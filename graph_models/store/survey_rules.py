@@ -34,6 +34,16 @@ class SurveyTransaction(Protocol):
     def put_respondent(self, map_id: str, respondent: Respondent) -> None: ...
     def delete_respondent(self, map_id: str, survey_id: str, person_id: str) -> None: ...
     def respondents(self, map_id: str, survey_id: str) -> list[Respondent]: ...
+    def survey_nodes(self, map_id: str, survey_id: str) -> tuple[model.Map, Survey, list]:
+        """The map, the survey and the map's people and organisations (not its ties),
+        in one read: what a roster is built from."""
+
+        def work(tx):
+            survey = _require_survey(tx, map_id, survey_id)
+            return tx.get_map(map_id), survey, tx.all_nodes(map_id)
+
+        return self._read(work)
+
     def respondent_by_token(self, token_id: str) -> tuple[str, Respondent] | None: ...
     def delete_respondents_of(self, map_id: str, person_id: str) -> None: ...
     def get_response(self, map_id: str, survey_id: str, person_id: str) -> Response | None: ...
@@ -199,6 +209,16 @@ class SurveyRules:
             _audit(tx, map_id, seq, actor, "reissue", survey_id)
 
         self._write(work)
+
+    def survey_nodes(self, map_id: str, survey_id: str) -> tuple[model.Map, Survey, list]:
+        """The map, the survey and the map's people and organisations (not its ties),
+        in one read: what a roster is built from."""
+
+        def work(tx):
+            survey = _require_survey(tx, map_id, survey_id)
+            return tx.get_map(map_id), survey, tx.all_nodes(map_id)
+
+        return self._read(work)
 
     def respondent_by_token(self, token_id: str) -> tuple[str, Respondent] | None:
         """``(map_id, respondent)`` for a respondent link's token id, or None."""

@@ -109,9 +109,8 @@ def roster(map_id: str, survey_id: str, q: str = "") -> list[dict]:
 
 
 def _roster(map_id: str, survey_id: str, respondent: Respondent, q: str = ""):
-    survey = store().get_survey(map_id, survey_id)
-    records = store().graph(map_id)
-    return search(build_roster(records.map, survey, records.nodes, respondent.person_id), q)
+    m, survey, nodes = store().survey_nodes(map_id, survey_id)
+    return search(build_roster(m, survey, nodes, respondent.person_id), q)
 
 
 def save(map_id: str, survey_id: str, answers, *, submit: bool) -> dict:

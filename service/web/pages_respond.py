@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from markupsafe import Markup, escape
 from marshmallow import fields, validate
 
 from graph_models.errors import Conflict, InvalidInput
 from graph_models.surveys.model import SCALE_MAX, SCALE_MIN
+from graph_models.text import fold
 from service.i18n import gettext, kind_label, lazy_gettext
 from service.query import query_args, reads_query
 from service.usecases import respond
@@ -118,7 +120,8 @@ def _answers_from(form, view: dict) -> dict:
 def _view(map_id: str, survey_id: str, q: str = "") -> dict:
     view = respond.view(map_id, survey_id)
     view["roster"] = respond.roster(map_id, survey_id)
-    view["shown"] = {e["id"] for e in respond.roster(map_id, survey_id, q)} if q else None
+    wanted = fold(q.strip())
+    view["shown"] = {e["id"] for e in view["roster"] if wanted in e["key"]} if wanted else None
     return view
 
 
@@ -147,7 +150,7 @@ def _render(map_id, survey_id, *, view=None, answers=None, errors=None, status=2
         me=view["me"],
         answers=answers,
         names=names,
-        roster=roster,
+        roster=roster_html(roster, view["shown"]),
         kinds=kinds,
         frequencies=list(FREQUENCY_LABELS.items()),
         questions=QUESTION_LABELS,
@@ -157,6 +160,26 @@ def _render(map_id, survey_id, *, view=None, answers=None, errors=None, status=2
         q=query_args().get("q", ""),
         current_map_id=map_id,
     ), status
+
+
+def roster_html(roster: list[tuple[str, list[dict]]], shown: set | None) -> Markup:
+    """The roster's checkboxes, grouped by silo: built here with escaping rather than
+    in the template (2,000 rows through Jinja's attribute lookups took most of the
+    page's time). Every value is escaped; nothing else reaches the markup."""
+    out = []
+    for silo, entries in roster:
+        out.append('<fieldset class="roster__group" data-roster-group>')
+        out.append(f"<legend>{escape(silo)}</legend>")
+        for i, e in enumerate(entries):
+            box = escape(f"pick-{i}-{e['id']}")
+            hidden = " hidden" if shown is not None and e["id"] not in shown else ""
+            out.append(
+                f'<div class="choice roster__item" data-key="{escape(e["key"])}"{hidden}>'
+                f'<input type="checkbox" id="{box}" name="pick" value="{escape(e["id"])}">'
+                f'<label for="{box}">{escape(e["name"])}</label></div>'
+            )
+        out.append("</fieldset>")
+    return Markup("".join(out))  # noqa: S704 - every value above is escaped
 
 
 def grouped_dicts(entries: list[dict]) -> list[tuple[str, list[dict]]]:
