@@ -39,6 +39,8 @@ class GraphNodeSchema(Part):
     kind = _str(
         "organisations: the kind", validate=validate.OneOf([k.value for k in OrganisationKind])
     )
+    consent_set_by = _str("people: who set the consent (self, coordinator, or '')")
+    consent_set_at = _str("people: when they set it (coordinators only)")
 
 
 class GraphEdgeSchema(Part):
@@ -53,6 +55,11 @@ class GraphEdgeSchema(Part):
     until = _str("last day of the tie (YYYY-MM-DD)", allow_none=True, fmt="date")
     notes = _str("free notes (blank for viewers)")
     evidence = _str("where the tie is known from (blank for viewers)")
+    origin = _str("where the tie came from: coordinator, import, survey ('' if unrecorded)")
+    reported_by = fields.List(
+        fields.String(),
+        metadata={"description": "the ends that named it in a survey (both: confirmed)"},
+    )
 
 
 class GraphSchema(Document):

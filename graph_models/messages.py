@@ -213,6 +213,45 @@ TEMPLATES: dict[str, str | Plural] = {
     "silos.reason.no_ties": N_("no ties"),
     "silos.reason.few_ties": N_("few ties"),
     "silos.reason.low_density": N_("low density"),
+    # relationship surveys (graph_models.surveys, graph_models.store.survey_rules)
+    "survey.not_found": N_("no survey %(id)s in this map"),
+    "survey.id_taken": N_("a survey with id %(id)s already exists in this map"),
+    "survey.taken": N_("taken"),
+    "survey.bad_transition": N_("a survey that is %(old)s cannot become %(new)s"),
+    "survey.bad_transition_short": N_("the survey is %(old)s"),
+    "survey.respondents_fixed": N_(
+        "who is asked can change only before the survey opens; issue a new link instead"
+    ),
+    "survey.only_in_draft": N_("only while the survey is a draft"),
+    "survey.no_links_now": N_(
+        "links are issued only while a survey is open or paused (it is %(status)s)"
+    ),
+    "survey.no_respondent": N_("%(id)s is not asked in this survey"),
+    "survey.not_open": N_(
+        "the survey is %(status)s: answers cannot be saved now (nothing was lost)"
+    ),
+    "survey.not_open_short": N_("not open"),
+    "survey.respondents_not_people": N_("only people of this map can be asked: %(ids)s"),
+    "survey.not_a_person": N_("%(id)s is not a person of this map"),
+    "survey.answers_invalid": N_("some answers need correcting; nothing was saved"),
+    "survey.named_twice": N_("already named in row %(row)s with this kind of tie"),
+    "survey.tie_to_self": N_("you cannot name yourself"),
+    "survey.not_on_roster": N_("%(id)s is not on this survey's list of names"),
+    "survey.module_off": N_("this survey does not ask this question"),
+    "survey.kind_does_not_fit": N_("a '%(kind)s' tie does not fit these two"),
+    "survey.answer_all": NP_("answer the %(num)s question", "answer all %(num)s questions"),
+    "survey.not_submitted": N_("these responses are not waiting for review: %(ids)s"),
+    "survey.not_submitted_short": N_("not submitted"),
+    "survey.no_such_name": N_("no new name with this reference among the responses accepted"),
+    "survey.no_such_person": N_("no person %(id)s in this map"),
+    "survey.bad_decisions": N_(
+        "some decisions about new names need correcting; nothing was written"
+    ),
+    "survey.ties_choice": N_("ties must be one of: %(choices)s"),
+    "survey.low_rate": N_(
+        "only %(answered)s of %(asked)s people in %(silo)s answered: that row of the map is "
+        "mostly what others reported"
+    ),
 }
 
 #: The kinds of tie (:data:`graph_models.model.RELATIONSHIP_KINDS`) in a reader's words.

@@ -126,6 +126,28 @@ RELATIONSHIP_KINDS: dict[str, KindRule] = {
 AFFILIATION_KINDS = frozenset({"member_of", "works_for", "volunteers_at", "leads"})
 
 
+class Origin(enum.StrEnum):
+    """Where a tie came from (its provenance). ``""`` (:data:`UNRECORDED`) is a tie
+    made before provenance was kept (migration 6)."""
+
+    COORDINATOR = "coordinator"
+    IMPORT = "import"
+    SURVEY = "survey"
+
+
+#: The origin of ties made before provenance was recorded.
+UNRECORDED = ""
+ORIGINS = (UNRECORDED, *(o.value for o in Origin))
+
+
+class ConsentSetBy(enum.StrEnum):
+    """Who set a person's consent: the person themselves (in a survey), or a
+    coordinator (``""``: not recorded, e.g. a person added before surveys)."""
+
+    SELF = "self"
+    COORDINATOR = "coordinator"
+
+
 def new_id() -> str:
     """A fresh random id for objects whose client did not supply one."""
     return uuid.uuid4().hex[:16]
@@ -179,6 +201,9 @@ class Person:
     #: ``None`` only on the way in, when the input said no consent: the store settles
     #: it in the write (the stored one, or the map's ``default_visibility`` if new).
     visibility: Visibility | None = Visibility.NAMED
+    #: who set ``visibility`` (:class:`ConsentSetBy` value, or "" if not recorded), when
+    consent_set_by: str = ""
+    consent_set_at: str = ""
 
     type = NodeType.PERSON
 
@@ -206,10 +231,21 @@ class Relationship:
     until: date | None = None
     notes: str = ""
     evidence: str = ""
+    #: provenance: an :class:`Origin` value ("" for ties made before it was recorded)
+    origin: str = Origin.COORDINATOR.value
+    #: ids of the tie's ends who named it in a survey: both ends means *confirmed*,
+    #: one end *reported* (only ends are ever listed, so erasing a person, which
+    #: deletes their ties, leaves no mention of them here)
+    reported_by: list[str] = field(default_factory=list)
 
     @property
     def rule(self) -> KindRule:
         return RELATIONSHIP_KINDS[self.kind]
+
+    @property
+    def confirmed(self) -> bool:
+        """Named in a survey by both of its ends."""
+        return {self.source, self.target} <= set(self.reported_by)
 
     def active_on(self, day: date) -> bool:
         """True when the tie existed on ``day`` (open-ended at either side)."""
@@ -304,6 +340,7 @@ def from_dict(etype: EntityType, data: dict) -> Entity:
     for key in ("since", "until"):
         if values.get(key):
             values[key] = date.fromisoformat(values[key])
+    values["reported_by"] = list(values.get("reported_by") or [])
     return Relationship(**values)
 
 

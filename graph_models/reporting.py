@@ -30,14 +30,23 @@ from graph_models.errors import InvalidInput
 from graph_models.messages import Message
 from graph_models.projection import check_group_by, project
 from graph_models.store.base import GraphStore
+from graph_models.surveys.ties import TIES_ALL, select
 from graph_models.visibility import public_graph, redact, suppress_small_groups
 
 
 def build_public_graph(
-    store: GraphStore, map_id: str, *, as_of, group_by, secret: bytes, viewer: bool = False
+    store: GraphStore,
+    map_id: str,
+    *,
+    as_of,
+    group_by,
+    secret: bytes,
+    viewer: bool = False,
+    ties: str = TIES_ALL,
 ):
-    """The consent-relabelled analysis graph of a map as of a date."""
-    records = store.graph(map_id, as_of=as_of)
+    """The consent-relabelled analysis graph of a map as of a date; ``ties`` keeps only
+    survey-reported or confirmed ties (:func:`graph_models.surveys.ties.select`)."""
+    records = select(store.graph(map_id, as_of=as_of), ties)
     G = project(records, as_of=as_of, group_by=group_by)
     return public_graph(G, secret=secret, viewer=viewer)
 
@@ -52,6 +61,7 @@ def map_report(
     as_of: date | None = None,
     seed: int = 0,
     viewer: bool = False,
+    ties: str = TIES_ALL,
 ) -> dict:
     """The report of ``sections`` for a map, safe to show anyone who may see the map.
 
@@ -61,7 +71,7 @@ def map_report(
     check_group_by(group_by)
     as_of = as_of or clock.today()  # ended ties are history, not today's network
     G = build_public_graph(
-        store, map_id, as_of=as_of, group_by=group_by, secret=secret, viewer=viewer
+        store, map_id, as_of=as_of, group_by=group_by, secret=secret, viewer=viewer, ties=ties
     )
     result = redact(analyse(G, sections=sections, seed=seed), ReportSchema, hidden=_hidden(G))
     if viewer:
@@ -73,6 +83,7 @@ def map_report(
             "as_of": as_of.isoformat(),
             "seed": seed,
             "sections": list(sections),
+            "ties": ties,
         },
         "graph": {"nodes": G.number_of_nodes(), "ties": G.number_of_edges()},
         **attach_labels(result, labels),

@@ -131,6 +131,12 @@ class PersonSchema(_Strict):
             "is not given, their stored consent is kept."
         },
     )
+    consent_set_by = fields.String(
+        load_default="",
+        validate=validate.OneOf(["", *(c.value for c in model.ConsentSetBy)]),
+        metadata={"description": "who set the consent: self (in a survey), coordinator, or ''"},
+    )
+    consent_set_at = fields.String(load_default="", validate=validate.Length(max=40))
 
 
 class OrganisationSchema(_Strict):
@@ -163,11 +169,25 @@ class RelationshipSchema(_Strict):
     until = fields.Date(load_default=None, allow_none=True)
     notes = fields.String(load_default="", validate=_text)
     evidence = fields.String(load_default="", validate=_text)
+    origin = fields.String(
+        load_default=model.Origin.COORDINATOR.value,
+        validate=validate.OneOf(model.ORIGINS),
+        metadata={"description": "where the tie came from: coordinator, import or survey"},
+    )
+    reported_by = fields.List(
+        fields.String(**_id),
+        load_default=list,
+        validate=validate.Length(max=2),
+        metadata={"description": "the tie's ends who named it in a survey (both: confirmed)"},
+    )
 
     @validates_schema
     def consistent(self, data, partial=False, **_):
         if data.get("source") and data.get("source") == data.get("target"):
             raise ma.ValidationError("a relationship cannot join a node to itself", "target")
+        ends = {data.get("source"), data.get("target")}
+        if any(r not in ends for r in data.get("reported_by") or []):
+            raise ma.ValidationError("only the tie's own ends can have reported it", "reported_by")
         since, until = data.get("since"), data.get("until")
         if isinstance(since, date) and isinstance(until, date) and until < since:
             raise ma.ValidationError("until must not be before since", "until")

@@ -508,6 +508,7 @@ def public_records(records, *, secret: bytes, silo_people: Counter | None = None
             organisations.append(row)
             continue
         row.pop("contact", None)
+        row.pop("consent_set_at", None)  # when someone chose: theirs, not a viewer's
         if node.visibility is Visibility.NAMED:
             public_ids[node.id] = node.id
         elif node.visibility is Visibility.ANONYMISED and people_per_silo[node.silo] >= (
@@ -525,6 +526,8 @@ def public_records(records, *, secret: bytes, silo_people: Counter | None = None
         row = to_dict(rel)
         row.update(source=public_ids[rel.source], target=public_ids[rel.target])
         row.update(notes="", evidence="")
+        # who reported the tie: only its ends, under their public ids like the ends
+        row["reported_by"] = [public_ids[p] for p in rel.reported_by if p in public_ids]
         if row["source"] in anonymous or row["target"] in anonymous:
             row["id"] = pseudonym(secret, map_id, f"tie:{rel.id}", TIE_PREFIX)
         relationships.append(row)

@@ -17,6 +17,7 @@ from service.api import (
     maps,
     operator,
     privacy,
+    surveys,
     tokens,
     transfer,
 )
@@ -34,7 +35,9 @@ from service.web import (
     pages_graph,
     pages_import,
     pages_maps,
+    pages_respond,
     pages_share,
+    pages_surveys,
 )
 
 
@@ -82,7 +85,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     api = Api(app, spec_kwargs={"marshmallow_plugin": marshmallow_plugin()})
     for blp in (maps.blp, *entities.BLUEPRINTS, graph.blp, analysis.blp, transfer.blp):
         api.register_blueprint(blp)
-    for blp in (tokens.blp, privacy.blp, operator.blp):
+    for blp in (tokens.blp, privacy.blp, surveys.blp, operator.blp):
         api.register_blueprint(blp)
     app.register_blueprint(health.blp)
     app.register_blueprint(graph_views.bp)
@@ -90,7 +93,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # the web pages (server-rendered; each module one job)
     for module in (pages, pages_maps, pages_dashboard, pages_entities, pages_graph):
         app.register_blueprint(module.bp)
-    for module in (pages_import, pages_share, pages_community):
+    for module in (pages_import, pages_share, pages_community, pages_respond, pages_surveys):
         app.register_blueprint(module.bp)
     register_error_handlers(app)
     return app

@@ -25,6 +25,10 @@ Roles (see :mod:`service.policy` for what each may do):
     :mod:`graph_models.visibility`; writes nothing.
 ``community``
     a share link for one person's or organisation's own web in one map, read-only.
+``respondent``
+    a survey link (issued when a survey opens, never through the token API): reads its
+    survey's roster and writes only its holder's own response; sees its holder's web
+    like a community link (``subject`` is the respondent).
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ from graph_models.store.base import OPERATOR_SCOPE, AccessToken, SessionRecord
 log = logging.getLogger(__name__)
 
 ADMIN, COORDINATOR, VIEWER, COMMUNITY = "admin", "coordinator", "viewer", "community"
+RESPONDENT = "respondent"
 MAP_ROLES = (COORDINATOR, VIEWER, COMMUNITY)
 #: The id under which a configured (BRIDGEMAP_ADMIN_TOKEN) operator token acts, followed
 #: by a short digest of that token: a session made with it names this id, so a new

@@ -15,6 +15,7 @@ from graph_models.errors import BridgemapError, NotFound
 from graph_models.io.readers import FORMATS
 from graph_models.io.rows import map_id_key
 from graph_models.store.base import GraphStore
+from graph_models.surveys.demo import load_demo_survey
 from service import config as settings
 from service.stores import open_store
 
@@ -27,6 +28,7 @@ def load_demo(store: GraphStore, *, seed: int = 7) -> tuple[str, int, int]:
     except NotFound:
         store.create_map(demo_map)
     store.bulk_upsert(DEMO_MAP_ID, nodes, ties, actor="demo")
+    load_demo_survey(store, DEMO_MAP_ID, nodes, ties)  # a closed survey, once
     return DEMO_MAP_ID, len(nodes), len(ties)
 
 

@@ -31,7 +31,10 @@ permission     roles
 ``write``      admin, coordinator
 ``manage``     admin, coordinator: tokens, the audit log, subject access exports
 ``operate``    admin: create and delete maps
-``ego``        admin, coordinator, viewer, community (only their own node, <= 2 hops)
+``ego``        admin, coordinator, viewer, community and respondent (only their own
+               node, <= 2 hops)
+``respond``    respondent: its own survey's roster and its holder's own response
+               (which survey: checked by service.usecases.respond.me)
 =============  ======================================================================
 
 What a role may *see* once in (hidden people, pseudonyms, small groups) is decided by
@@ -50,7 +53,15 @@ from wtforms.validators import ValidationError
 from graph_models.analysis.report import SECTIONS
 from graph_models.errors import NotFound
 from graph_models.model import PLURALS
-from service.auth import ADMIN, COMMUNITY, COORDINATOR, VIEWER, authenticate, http_auth
+from service.auth import (
+    ADMIN,
+    COMMUNITY,
+    COORDINATOR,
+    RESPONDENT,
+    VIEWER,
+    authenticate,
+    http_auth,
+)
 from service.errors import error_response
 from service.i18n import gettext
 from service.query import query_args
@@ -63,6 +74,7 @@ WRITE = "write"
 MANAGE = "manage"
 OPERATE = "operate"
 EGO = "ego"
+RESPOND = "respond"
 
 ROLES_FOR: dict[str, frozenset[str]] = {
     LIST_MAPS: frozenset({ADMIN, COORDINATOR, VIEWER}),
@@ -70,7 +82,8 @@ ROLES_FOR: dict[str, frozenset[str]] = {
     WRITE: frozenset({ADMIN, COORDINATOR}),
     MANAGE: frozenset({ADMIN, COORDINATOR}),
     OPERATE: frozenset({ADMIN}),
-    EGO: frozenset({ADMIN, COORDINATOR, VIEWER, COMMUNITY}),
+    EGO: frozenset({ADMIN, COORDINATOR, VIEWER, COMMUNITY, RESPONDENT}),
+    RESPOND: frozenset({RESPONDENT}),
 }
 
 #: The largest ego web a community link may ask for (DESIGN §5: 1-2 hops).
@@ -148,12 +161,30 @@ POLICY: dict[str, dict[str, Rule]] = {
     "pages_share.share": _form(MANAGE),
     "pages_share.revoke": {"POST": Rule(MANAGE, form=True)},
     "pages_community.web": {"GET": Rule(EGO)},
+    "pages_respond.respond_page": _form(RESPOND),
+    "pages_surveys.surveys_page": _form(MANAGE),
+    "pages_surveys.survey": {"GET": Rule(MANAGE)},
+    "pages_surveys.status": {"POST": Rule(MANAGE, form=True)},
+    "pages_surveys.accept": {"POST": Rule(MANAGE, form=True)},
+    "pages_surveys.results": {"GET": Rule(MANAGE)},
     # tokens, audit, GDPR
     "tokens.Tokens": {"GET": Rule(MANAGE), "POST": Rule(MANAGE)},
     "tokens.TokenItem": {"DELETE": Rule(MANAGE)},
     "privacy.audit": {"GET": Rule(MANAGE)},
     "operator.audit": {"GET": Rule(OPERATE)},
     "privacy.person_export": {"GET": Rule(MANAGE, export=True)},
+    # relationship surveys (service.api.surveys): coordinators manage them and alone see
+    # responses; a respondent link answers its own survey only
+    "surveys.Surveys": {"GET": Rule(MANAGE), "POST": Rule(MANAGE)},
+    "surveys.SurveyItem": {"GET": Rule(MANAGE), "PATCH": Rule(MANAGE)},
+    **{
+        f"surveys.{name}": {"POST": Rule(MANAGE)}
+        for name in ("open_survey", "pause_survey", "close_survey", "reissue_link", "accept")
+    },
+    **{f"surveys.{name}": {"GET": Rule(MANAGE)} for name in ("responses", "review", "results")},
+    "surveys.Respond": {"GET": Rule(RESPOND), "PUT": Rule(RESPOND)},
+    "surveys.submit": {"POST": Rule(RESPOND)},
+    "surveys.roster": {"GET": Rule(RESPOND)},
     # files: a whole-map export holds every person's full record (hidden people, contact
     # details), so exporting is for coordinators; with ``viewer=true`` they take away what
     # a viewer may see (graph_models.visibility.public_records, the one consent filter).
@@ -245,7 +276,7 @@ def authorise():
             ),
         )
     query = query_args()  # the one parse of the query string: the handler reads it too
-    if principal.role == COMMUNITY:
+    if principal.role in (COMMUNITY, RESPONDENT) and rule.permission == EGO:
         node_id = args.get("node_id")
         if node_id != principal.subject:
             raise missing(map_id, node_id)  # exactly as for a node that does not exist

@@ -151,6 +151,7 @@ class ParametersSchema(Part):
     as_of = _str("the day the map was analysed as of (YYYY-MM-DD)", format="date")
     seed = _int("seed of every random choice (sampling, community detection)")
     sections = fields.List(fields.String(), metadata={"description": "the sections computed"})
+    ties = _str("which ties were counted: all, survey (reported in a survey) or confirmed")
 
 
 class GraphSizeSchema(Part):

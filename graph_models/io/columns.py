@@ -151,6 +151,21 @@ COLUMNS: dict[EntityType, tuple[Column, ...]] = {
         ),
         Column("notes", TEXT, False, ("note", "comments", "comment"), "free text"),
         Column("evidence", TEXT, False, ("source of evidence", "how known"), "how we know"),
+        Column(
+            "origin",
+            CHOICE,
+            False,
+            ("provenance", "tie origin"),
+            "where the tie came from: coordinator, import or survey",
+            tuple(o.value for o in model.Origin),
+        ),
+        Column(
+            "reported_by",
+            TAGS,
+            False,
+            ("reported by",),
+            "ids of the tie's ends who named it in a survey: a; b",
+        ),
     ),
 }
 

@@ -281,6 +281,8 @@ def to_graph(records: GraphRecords):
             "notes": _xml_text(rel.notes),
             "evidence": _xml_text(rel.evidence),
             "directed": rel.rule.directed,
+            "origin": rel.origin,
+            "reported_by": f"{cols.TAG_SEPARATOR} ".join(rel.reported_by),
         }
         if rel.since:
             attrs["since"] = rel.since.isoformat()

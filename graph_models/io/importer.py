@@ -640,6 +640,8 @@ class _Import:
             old = self.old_rels.get(rel_id)
             if old is not None:
                 loaded = keep_unsaid(loaded, said(row.values), old)
+            elif "origin" not in row.values:
+                loaded["origin"] = model.Origin.IMPORT.value  # provenance of a new tie
             rel = model.Relationship(**loaded)
             self._classify(EntityType.RELATIONSHIP, rel, old, self.changed_rels)
 

@@ -120,6 +120,63 @@ MATCH (s:BridgemapSchema {id: 'bridgemap'})
 SET s.version = $version, s.updated_at = $now
 """
 
+#: Migration 6: relationship surveys. Ties gain ``origin`` and ``reported_by``
+#: properties (read with a default, so existing ties need no data step); surveys,
+#: respondents and responses are nodes keyed by map, survey and person, each keeping
+#: its document as JSON in ``data``.
+MIGRATION_6 = (
+    "CREATE CONSTRAINT survey_identity IF NOT EXISTS "
+    "FOR (s:Survey) REQUIRE (s.map_id, s.id) IS UNIQUE",
+    "CREATE CONSTRAINT respondent_identity IF NOT EXISTS "
+    "FOR (r:Respondent) REQUIRE (r.map_id, r.survey_id, r.person_id) IS UNIQUE",
+    "CREATE INDEX respondent_token IF NOT EXISTS FOR (r:Respondent) ON (r.token_id)",
+    "CREATE CONSTRAINT response_identity IF NOT EXISTS "
+    "FOR (r:SurveyResponse) REQUIRE (r.map_id, r.survey_id, r.person_id) IS UNIQUE",
+)
+
+# -- surveys ------------------------------------------------------------------------------
+
+GET_SURVEY = "MATCH (s:Survey {map_id: $map_id, id: $id}) RETURN s.data AS data"
+LIST_SURVEYS = "MATCH (s:Survey {map_id: $map_id}) RETURN s.data AS data ORDER BY s.id"
+PUT_SURVEY = """
+MERGE (s:Survey {map_id: $map_id, id: $id})
+SET s.status = $status, s.data = $data
+"""
+PUT_RESPONDENT = """
+MERGE (r:Respondent {map_id: $map_id, survey_id: $survey_id, person_id: $person_id})
+SET r.token_id = $token_id
+"""
+DELETE_RESPONDENT = """
+MATCH (r:Respondent {map_id: $map_id, survey_id: $survey_id, person_id: $person_id})
+DELETE r
+"""
+RESPONDENTS = """
+MATCH (r:Respondent {map_id: $map_id, survey_id: $survey_id})
+RETURN r.survey_id AS survey_id, r.person_id AS person_id, r.token_id AS token_id
+ORDER BY r.person_id
+"""
+RESPONDENT_OF_LINK = """
+MATCH (r:Respondent {token_id: $token_id})
+RETURN r.map_id AS map_id, r.survey_id AS survey_id, r.person_id AS person_id,
+       r.token_id AS token_id
+"""
+DELETE_RESPONDENTS_OF = "MATCH (r:Respondent {map_id: $map_id, person_id: $person_id}) DELETE r"
+GET_RESPONSE = """
+MATCH (r:SurveyResponse {map_id: $map_id, survey_id: $survey_id, person_id: $person_id})
+RETURN r.data AS data
+"""
+LIST_RESPONSES = """
+MATCH (r:SurveyResponse {map_id: $map_id})
+WHERE $survey_id IS NULL OR r.survey_id = $survey_id
+RETURN r.data AS data ORDER BY r.survey_id, r.person_id
+"""
+PUT_RESPONSES = """
+UNWIND $rows AS row
+MERGE (r:SurveyResponse {map_id: $map_id, survey_id: row.survey_id, person_id: row.person_id})
+SET r.status = row.status, r.data = row.data
+"""
+DELETE_RESPONSES_OF = "MATCH (r:SurveyResponse {map_id: $map_id, person_id: $person_id}) DELETE r"
+
 # -- maps ---------------------------------------------------------------------------------
 
 CREATE_MAP = """
@@ -152,6 +209,9 @@ DELETE s, t
 WITH DISTINCT m
 OPTIONAL MATCH (e:Erased {map_id: $id})
 DELETE e
+WITH DISTINCT m
+OPTIONAL MATCH (s:Survey|Respondent|SurveyResponse {map_id: $id})
+DELETE s
 WITH DISTINCT m
 DELETE m
 RETURN count(m) AS deleted
@@ -242,7 +302,8 @@ RETURN DISTINCT n.id AS id
 #: How every query returns a tie: its own properties plus its endpoints' ids.
 _REL_FIELDS = (
     "r.id AS id, a.id AS source, b.id AS target, r.kind AS kind, r.strength AS strength, "
-    "r.since AS since, r.until AS until, r.notes AS notes, r.evidence AS evidence"
+    "r.since AS since, r.until AS until, r.notes AS notes, r.evidence AS evidence, "
+    "coalesce(r.origin, '') AS origin, coalesce(r.reported_by, []) AS reported_by"
 )
 #: Find ties by id, whatever their type: one indexed lookup per whitelisted type.
 FIND_RELS = "\nUNION ALL\n".join(
@@ -285,7 +346,8 @@ MATCH (a:Node {{map_id: $map_id, id: row.source}})
 MATCH (b:Node {{map_id: $map_id, id: row.target}})
 CREATE (a)-[:{t} {{map_id: $map_id, id: row.id, kind: row.kind, strength: row.strength,
                   since: row.since, until: row.until, notes: row.notes,
-                  evidence: row.evidence, revision: row.revision}}]->(b)
+                  evidence: row.evidence, origin: row.origin,
+                  reported_by: row.reported_by, revision: row.revision}}]->(b)
 """
     for kind, t in NEO4J_TYPES.items()
 }

@@ -46,6 +46,15 @@ from graph_models.store import migrations, sql
 from graph_models.store.base import AccessToken, AuditRecord, ListFilter, SessionRecord
 from graph_models.store.common import chunks, map_from_dict, map_to_dict, new_key
 from graph_models.store.rules import StoreRules
+from graph_models.surveys.model import (
+    Respondent,
+    Response,
+    Survey,
+    response_from_dict,
+    response_to_dict,
+    survey_from_dict,
+    survey_to_dict,
+)
 from graph_models.text import fold
 
 T = TypeVar("T")
@@ -442,6 +451,58 @@ class SqliteTransaction:
 
     def delete_expired_sessions(self, now: str) -> None:
         self.db.execute(sql.DELETE_EXPIRED_SESSIONS, (now,))
+    # -- surveys ------------------------------------------------------------------------
+
+    def get_survey(self, map_id: str, survey_id: str) -> Survey | None:
+        row = self.db.execute(sql.GET_SURVEY, (map_id, survey_id)).fetchone()
+        return survey_from_dict(json.loads(row[0])) if row else None
+
+    def list_surveys(self, map_id: str) -> list[Survey]:
+        rows = self.db.execute(sql.LIST_SURVEYS, (map_id,))
+        return [survey_from_dict(json.loads(r[0])) for r in rows]
+
+    def put_survey(self, map_id: str, survey: Survey) -> None:
+        data = json.dumps(survey_to_dict(survey))
+        self.db.execute(sql.PUT_SURVEY, (map_id, survey.id, survey.status.value, data))
+
+    def put_respondent(self, map_id: str, r: Respondent) -> None:
+        self.db.execute(sql.PUT_RESPONDENT, (map_id, r.survey_id, r.person_id, r.token_id))
+
+    def delete_respondent(self, map_id: str, survey_id: str, person_id: str) -> None:
+        self.db.execute(sql.DELETE_RESPONDENT, (map_id, survey_id, person_id))
+
+    def respondents(self, map_id: str, survey_id: str) -> list[Respondent]:
+        return [Respondent(*r) for r in self.db.execute(sql.RESPONDENTS, (map_id, survey_id))]
+
+    def respondent_by_token(self, token_id: str) -> tuple[str, Respondent] | None:
+        row = self.db.execute(sql.RESPONDENT_OF_LINK, (token_id,)).fetchone()
+        return (row[0], Respondent(*row[1:])) if row else None
+
+    def delete_respondents_of(self, map_id: str, person_id: str) -> None:
+        self.db.execute(sql.DELETE_RESPONDENTS_OF, (map_id, person_id))
+
+    def get_response(self, map_id: str, survey_id: str, person_id: str) -> Response | None:
+        row = self.db.execute(sql.GET_RESPONSE, (map_id, survey_id, person_id)).fetchone()
+        return response_from_dict(json.loads(row[0])) if row else None
+
+    def list_responses(self, map_id: str, survey_id: str | None) -> list[Response]:
+        if survey_id is None:
+            rows = self.db.execute(sql.LIST_RESPONSES, (map_id,))
+        else:
+            rows = self.db.execute(sql.LIST_SURVEY_RESPONSES, (map_id, survey_id))
+        return [response_from_dict(json.loads(r[0])) for r in rows]
+
+    def put_responses(self, map_id: str, responses: list[Response]) -> None:
+        self.db.executemany(
+            sql.PUT_RESPONSE,
+            (
+                (map_id, r.survey_id, r.person_id, r.status.value, json.dumps(response_to_dict(r)))
+                for r in responses
+            ),
+        )
+
+    def delete_responses_of(self, map_id: str, person_id: str) -> None:
+        self.db.execute(sql.DELETE_RESPONSES_OF, (map_id, person_id))
 
 
 # -- row helpers ------------------------------------------------------------------------
@@ -480,12 +541,14 @@ def _rel_row(map_id: str, rel: Relationship) -> tuple:
         rel.until.isoformat() if rel.until else None,
         rel.notes,
         rel.evidence,
+        rel.origin,
+        json.dumps(rel.reported_by),
     )
 
 
 def _rel_from_row(row) -> Relationship:
     """A relationship from the columns named by ``sql.REL_COLUMNS``, in that order."""
-    rid, source, target, kind, strength, since, until, notes, evidence = row
+    rid, source, target, kind, strength, since, until, notes, evidence, origin, reported = row
     return Relationship(
         rid,
         source,
@@ -496,6 +559,8 @@ def _rel_from_row(row) -> Relationship:
         date.fromisoformat(until) if until else None,
         notes,
         evidence,
+        origin,
+        json.loads(reported) if reported != "[]" else [],
     )
 
 

@@ -179,6 +179,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         sqlite_data=_default_consent_sqlite,
         neo4j_data=_sessions_and_default_consent_neo4j,
     ),
+    Migration(
+        6,
+        "relationship surveys: ties' origin and reported_by; surveys, respondents, responses",
+        sqlite=sql.MIGRATION_6,
+        neo4j=cypher.MIGRATION_6,
+    ),
 )
 LATEST = MIGRATIONS[-1].number
 assert [m.number for m in MIGRATIONS] == list(range(1, LATEST + 1)), "numbered 1, 2, 3..."

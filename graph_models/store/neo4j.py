@@ -46,6 +46,15 @@ from graph_models.store import cypher, migrations
 from graph_models.store.base import AccessToken, AuditRecord, ListFilter, SessionRecord
 from graph_models.store.common import chunks, map_from_dict, map_to_dict, new_key
 from graph_models.store.rules import StoreRules
+from graph_models.surveys.model import (
+    Respondent,
+    Response,
+    Survey,
+    response_from_dict,
+    response_to_dict,
+    survey_from_dict,
+    survey_to_dict,
+)
 from graph_models.text import fold
 
 BATCH = 5000
@@ -387,6 +396,73 @@ class Neo4jTransaction:
 
     def delete_expired_sessions(self, now: str) -> None:
         self._do(cypher.DELETE_EXPIRED_SESSIONS, now=now)
+    # -- surveys ------------------------------------------------------------------------
+
+    def get_survey(self, map_id: str, survey_id: str) -> Survey | None:
+        record = self.tx.run(cypher.GET_SURVEY, map_id=map_id, id=survey_id).single()
+        return survey_from_dict(json.loads(record["data"])) if record else None
+
+    def list_surveys(self, map_id: str) -> list[Survey]:
+        records = self.tx.run(cypher.LIST_SURVEYS, map_id=map_id)
+        return [survey_from_dict(json.loads(r["data"])) for r in records]
+
+    def put_survey(self, map_id: str, survey: Survey) -> None:
+        data = json.dumps(survey_to_dict(survey))
+        self._do(
+            cypher.PUT_SURVEY, map_id=map_id, id=survey.id, status=survey.status.value, data=data
+        )
+
+    def put_respondent(self, map_id: str, r: Respondent) -> None:
+        self._do(
+            cypher.PUT_RESPONDENT,
+            map_id=map_id,
+            survey_id=r.survey_id,
+            person_id=r.person_id,
+            token_id=r.token_id,
+        )
+
+    def delete_respondent(self, map_id: str, survey_id: str, person_id: str) -> None:
+        self._do(cypher.DELETE_RESPONDENT, map_id=map_id, survey_id=survey_id, person_id=person_id)
+
+    def respondents(self, map_id: str, survey_id: str) -> list[Respondent]:
+        records = self.tx.run(cypher.RESPONDENTS, map_id=map_id, survey_id=survey_id).data()
+        return [Respondent(**r) for r in records]
+
+    def respondent_by_token(self, token_id: str) -> tuple[str, Respondent] | None:
+        record = self.tx.run(cypher.RESPONDENT_OF_LINK, token_id=token_id).single()
+        if record is None:
+            return None
+        data = record.data()
+        return data.pop("map_id"), Respondent(**data)
+
+    def delete_respondents_of(self, map_id: str, person_id: str) -> None:
+        self._do(cypher.DELETE_RESPONDENTS_OF, map_id=map_id, person_id=person_id)
+
+    def get_response(self, map_id: str, survey_id: str, person_id: str) -> Response | None:
+        record = self.tx.run(
+            cypher.GET_RESPONSE, map_id=map_id, survey_id=survey_id, person_id=person_id
+        ).single()
+        return response_from_dict(json.loads(record["data"])) if record else None
+
+    def list_responses(self, map_id: str, survey_id: str | None) -> list[Response]:
+        records = self.tx.run(cypher.LIST_RESPONSES, map_id=map_id, survey_id=survey_id)
+        return [response_from_dict(json.loads(r["data"])) for r in records]
+
+    def put_responses(self, map_id: str, responses: list[Response]) -> None:
+        rows = [
+            {
+                "survey_id": r.survey_id,
+                "person_id": r.person_id,
+                "status": r.status.value,
+                "data": json.dumps(response_to_dict(r)),
+            }
+            for r in responses
+        ]
+        for chunk in chunks(rows, BATCH):
+            self._do(cypher.PUT_RESPONSES, map_id=map_id, rows=chunk)
+
+    def delete_responses_of(self, map_id: str, person_id: str) -> None:
+        self._do(cypher.DELETE_RESPONSES_OF, map_id=map_id, person_id=person_id)
 
 
 # -- row helpers ------------------------------------------------------------------------------
@@ -414,6 +490,8 @@ def _rel_row(rel) -> dict:
         "until": rel.until.isoformat() if rel.until else None,
         "notes": rel.notes,
         "evidence": rel.evidence,
+        "origin": rel.origin,
+        "reported_by": list(rel.reported_by),
     }
 
 
@@ -448,4 +526,6 @@ def _rel_from_record(r) -> Relationship:
         date.fromisoformat(r["until"]) if r["until"] else None,
         r["notes"],
         r["evidence"],
+        r["origin"],
+        list(r["reported_by"]),
     )

@@ -44,6 +44,7 @@ from graph_models.store.base import (
     SessionRecord,
 )
 from graph_models.store.common import audit_ref, check_batch, erased_digest
+from graph_models.store.survey_rules import SurveyRules, erase_mentions
 from graph_models.text import fold
 
 T = TypeVar("T")
@@ -148,8 +149,9 @@ class Transaction(Protocol):
         """Delete the sessions whose ``expires_at`` is at or before ``now``."""
 
 
-class StoreRules:
-    """The public store methods (:class:`~graph_models.store.base.GraphStore`), once.
+class StoreRules(SurveyRules):
+    """The public store methods (:class:`~graph_models.store.base.GraphStore`), once
+    (the survey methods are :class:`~graph_models.store.survey_rules.SurveyRules`').
 
     Subclasses supply :meth:`_read` and :meth:`_write` (run a function of a
     :class:`Transaction` in one transaction, translating back-end errors), ``ping``
@@ -351,6 +353,8 @@ class StoreRules:
                 tx.delete_node(map_id, entity_id)
                 # erasure: share links to their web go too (a token names its subject)
                 tx.delete_tokens_about(map_id, entity_id)
+                # and their survey responses, and every mention of them in others'
+                erase_mentions(tx, map_id, entity_id)
             key = tx.erasure_key(map_id)
             ref = audit_ref(etype, entity_id, key)
             if etype is EntityType.PERSON:

@@ -154,6 +154,75 @@ SET_MAP_DATA = "UPDATE maps SET data = ? WHERE id = ?"
 OLD_ERASED_REFS = "SELECT DISTINCT map_id, entity_ref FROM audit WHERE entity_ref LIKE 'sha256:%'"
 SET_AUDIT_REF = "UPDATE audit SET entity_ref = ? WHERE map_id = ? AND entity_ref = ?"
 
+#: Migration 6: relationship surveys. Each tie records its provenance (``origin``:
+#: coordinator, import or survey; '' for ties made before) and which of its ends named it
+#: in a survey (``reported_by``, a JSON array). Surveys, their respondents (the person
+#: asked and the id of their link's token: the secret itself is kept only as a digest in
+#: ``tokens``) and their responses are JSON documents keyed by map, survey and person.
+MIGRATION_6 = (
+    "ALTER TABLE relationships ADD COLUMN origin TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE relationships ADD COLUMN reported_by TEXT NOT NULL DEFAULT '[]'",
+    """CREATE TABLE IF NOT EXISTS surveys (
+    map_id TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (map_id, id)
+) WITHOUT ROWID""",
+    """CREATE TABLE IF NOT EXISTS respondents (
+    map_id TEXT NOT NULL,
+    survey_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    token_id TEXT NOT NULL,
+    PRIMARY KEY (map_id, survey_id, person_id),
+    FOREIGN KEY (map_id, survey_id) REFERENCES surveys(map_id, id) ON DELETE CASCADE
+) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS respondents_by_token ON respondents(token_id)",
+    "CREATE INDEX IF NOT EXISTS respondents_by_person ON respondents(map_id, person_id)",
+    """CREATE TABLE IF NOT EXISTS responses (
+    map_id TEXT NOT NULL,
+    survey_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (map_id, survey_id, person_id),
+    FOREIGN KEY (map_id, survey_id) REFERENCES surveys(map_id, id) ON DELETE CASCADE
+) WITHOUT ROWID""",
+)
+
+# -- surveys -----------------------------------------------------------------------------
+
+GET_SURVEY = "SELECT data FROM surveys WHERE map_id = ? AND id = ?"
+LIST_SURVEYS = "SELECT data FROM surveys WHERE map_id = ? ORDER BY id"
+PUT_SURVEY = """
+INSERT INTO surveys (map_id, id, status, data) VALUES (?, ?, ?, ?)
+ON CONFLICT (map_id, id) DO UPDATE SET status = excluded.status, data = excluded.data
+"""
+PUT_RESPONDENT = """
+INSERT INTO respondents (map_id, survey_id, person_id, token_id) VALUES (?, ?, ?, ?)
+ON CONFLICT (map_id, survey_id, person_id) DO UPDATE SET token_id = excluded.token_id
+"""
+DELETE_RESPONDENT = "DELETE FROM respondents WHERE map_id = ? AND survey_id = ? AND person_id = ?"
+RESPONDENTS = (
+    "SELECT survey_id, person_id, token_id FROM respondents WHERE map_id = ? AND survey_id = ? "
+    "ORDER BY person_id"
+)
+RESPONDENT_OF_LINK = (
+    "SELECT map_id, survey_id, person_id, token_id FROM respondents WHERE token_id = ?"
+)
+DELETE_RESPONDENTS_OF = "DELETE FROM respondents WHERE map_id = ? AND person_id = ?"
+GET_RESPONSE = "SELECT data FROM responses WHERE map_id = ? AND survey_id = ? AND person_id = ?"
+LIST_RESPONSES = "SELECT data FROM responses WHERE map_id = ? ORDER BY survey_id, person_id"
+LIST_SURVEY_RESPONSES = (
+    "SELECT data FROM responses WHERE map_id = ? AND survey_id = ? ORDER BY person_id"
+)
+PUT_RESPONSE = """
+INSERT INTO responses (map_id, survey_id, person_id, status, data) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (map_id, survey_id, person_id) DO UPDATE SET
+    status = excluded.status, data = excluded.data
+"""
+DELETE_RESPONSES_OF = "DELETE FROM responses WHERE map_id = ? AND person_id = ?"
+
 # -- erasure tombstones --------------------------------------------------------------------
 
 GET_MAP_KEY = "SELECT erasure_key FROM maps WHERE id = ?"
@@ -210,16 +279,18 @@ NODE_NAME_KEY = " AND instr(name_key, ?) > 0"
 
 # -- relationships -----------------------------------------------------------------------
 
-REL_COLUMNS = "id, source, target, kind, strength, since, until, notes, evidence"
+REL_COLUMNS = (
+    "id, source, target, kind, strength, since, until, notes, evidence, origin, reported_by"
+)
 UPSERT_REL = """
 INSERT INTO relationships (map_id, id, source, target, kind, strength, since, until, notes,
-                           evidence)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                           evidence, origin, reported_by)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (map_id, id) DO UPDATE SET
     source = excluded.source, target = excluded.target, kind = excluded.kind,
     strength = excluded.strength, since = excluded.since, until = excluded.until,
-    notes = excluded.notes, evidence = excluded.evidence,
-    revision = relationships.revision + 1
+    notes = excluded.notes, evidence = excluded.evidence, origin = excluded.origin,
+    reported_by = excluded.reported_by, revision = relationships.revision + 1
 """
 REL_KINDS = "SELECT id, kind FROM relationships WHERE map_id = ? AND id IN ({marks})"
 REL_REVISION = "SELECT revision FROM relationships WHERE map_id = ? AND id = ?"

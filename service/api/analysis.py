@@ -15,6 +15,7 @@ from graph_models.analysis.report_schema import (
     ReportSchema,
     section_report_schema,
 )
+from graph_models.surveys.ties import TIE_CHOICES
 from service.api.args import PageArgs
 from service.api.blueprint import Blueprint
 from service.usecases.reports import cached_change, cached_report, paged
@@ -35,6 +36,11 @@ class AnalysisArgs(PageArgs):
     )
     as_of = fields.Date(metadata={"description": "analyse the map as it was on this day"})
     seed = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**31 - 1))
+    ties = fields.String(
+        load_default="all",
+        validate=validate.OneOf(TIE_CHOICES),
+        metadata={"description": "all ties, survey (reported in a survey) or confirmed"},
+    )
 
 
 class ChangeArgs(ma.Schema):
@@ -55,6 +61,7 @@ def _report(map_id: str, args: dict, sections: tuple[str, ...]) -> dict:
         group_by=args["group_by"],
         as_of=args.get("as_of"),
         seed=args["seed"],
+        ties=args["ties"],
     )
     return {"map": about, **paged(result, limit=args["limit"], offset=args["offset"])}
 

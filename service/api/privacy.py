@@ -41,6 +41,7 @@ class SubjectExportSchema(ma.Schema):
     person = fields.Dict()
     relationships = fields.List(fields.Dict())
     share_links = fields.List(fields.Dict())
+    survey_responses = fields.List(fields.Dict())
     audit = fields.List(fields.Dict())
 
 

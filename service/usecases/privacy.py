@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from graph_models.model import EntityType, NodeType, Visibility, to_dict
 from graph_models.store.base import MAX_PAGE
+from graph_models.surveys.model import response_to_dict
 from graph_models.visibility import display_label
 from service import auth
 from service.i18n import gettext, translate
@@ -60,4 +61,8 @@ def subject_export(map_id: str, person_id: str) -> dict:
             for t in links
         ],
         "audit": [vars(e) for e in log.items],
+        # their own survey answers (others' answers naming them are others' data)
+        "survey_responses": [
+            response_to_dict(r) for r in store().list_responses(map_id) if r.person_id == person_id
+        ],
     }

@@ -31,6 +31,7 @@ def cached_report(
     group_by: str = "silo",
     as_of: date | None = None,
     seed: int = 0,
+    ties: str = "all",
 ) -> tuple[dict, dict]:
     """``(about the map, report)`` for whoever is asking, cached per map version.
 
@@ -39,7 +40,7 @@ def cached_report(
     """
     viewer = not full_access()
     as_of = as_of or clock.today()
-    params = ("report", sections, group_by, as_of, seed, viewer)
+    params = ("report", sections, group_by, as_of, seed, viewer, ties)
     return _cached(
         map_id,
         params,
@@ -52,6 +53,7 @@ def cached_report(
             as_of=as_of,
             seed=seed,
             viewer=viewer,
+            ties=ties,
         ),
     )
 

@@ -25,6 +25,7 @@ from graph_models.errors import NotFound
 from graph_models.model import EntityType
 from service.auth import (
     COMMUNITY,
+    RESPONDENT,
     Principal,
     end_session,
     session_principal,
@@ -34,6 +35,7 @@ from service.auth import (
 from service.errors import error_response
 from service.i18n import gettext, lazy_gettext
 from service.policy import failed_attempt
+from service.usecases import respond
 from service.usecases.context import store
 
 bp = Blueprint("web_auth", __name__)
@@ -53,6 +55,10 @@ class ShareForm(FlaskForm):
 
 def landing(principal: Principal) -> str:
     """Where a signed-in browser goes first."""
+    if principal.role == RESPONDENT:
+        url = respond.landing_url(principal)
+        if url:
+            return url
     if principal.role == COMMUNITY:
         try:
             store().get(principal.map_id, EntityType.PERSON, principal.subject)

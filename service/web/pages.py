@@ -12,7 +12,14 @@ from pathlib import Path
 from flask import Blueprint, abort, redirect, send_from_directory, url_for
 from flask_wtf.csrf import generate_csrf
 
-from service.auth import ADMIN, COMMUNITY, COORDINATOR, current_principal, session_principal
+from service.auth import (
+    ADMIN,
+    COMMUNITY,
+    COORDINATOR,
+    RESPONDENT,
+    current_principal,
+    session_principal,
+)
 from service.i18n import gettext
 from service.policy import MANAGE, OPERATE, ROLES_FOR, WRITE
 from service.web.auth_views import landing
@@ -25,6 +32,7 @@ ASSETS = {
     "bridgemap.css": "text/css",
     "bridgemap.js": "text/javascript",
     "share.js": "text/javascript",
+    "survey_roster.js": "text/javascript",
 }
 
 
@@ -51,6 +59,7 @@ def page_context() -> dict:
             COORDINATOR: gettext("coordinator"),
             "viewer": gettext("viewer (commissioner)"),
             COMMUNITY: gettext("community link"),
+            RESPONDENT: gettext("survey respondent"),
         },
     }
 

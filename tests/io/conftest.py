@@ -51,12 +51,22 @@ def sample():
         Organisation("bank", "Valleys Food Bank", "third sector", OrganisationKind.THIRD_SECTOR),
     ]
     ties = [
-        Relationship("t1", "ann", "bryn", "knows", 4, date(2024, 3, 1), notes="met @ forum"),
+        Relationship(
+            "t1",
+            "ann",
+            "bryn",
+            "knows",
+            4,
+            date(2024, 3, 1),
+            notes="met @ forum",
+            origin="survey",
+            reported_by=["ann", "bryn"],
+        ),
         Relationship("t2", "ann", "bryn", "works_with", 2),  # a second tie, same pair
         Relationship("t3", "ann", "clinic", "works_for", 5, date(2019, 9, 1), date(2025, 3, 31)),
         Relationship("t4", "clinic", "bank", "funds", 3, notes="-5% next year", evidence="report"),
         Relationship("t5", "dai", "ann", "mentors", 3),
-        Relationship("t6", "h0", "bryn", "knows", 1),
+        Relationship("t6", "h0", "bryn", "knows", 1, origin="import", reported_by=["h0"]),
     ]
     return people, orgs, ties
 

@@ -120,6 +120,9 @@ def test_viewer_exports_apply_consent(store, loaded):
     doc = json.loads(export_map(store, MAP, "json", viewer=True, secret=SECRET).data)
     assert {r["source"] for r in doc["relationships"]} & {"dai"} == set()
     assert all(r["notes"] == "" for r in doc["relationships"])
+    # who reported a tie is shown like its ends: an anonymised reporter by pseudonym
+    reporters = {p for r in doc["relationships"] for p in r["reported_by"]}
+    assert "ann" in reporters and "bryn" not in reporters and len(reporters) == 3
     with pytest.raises(ValueError, match="secret"):
         export_map(store, MAP, "json", viewer=True)
     # coordinators (the default) get everything

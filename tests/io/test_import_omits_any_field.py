@@ -80,7 +80,10 @@ def _csv(data: bytes, etype, field, mode) -> bytes:
 def _xlsx(data: bytes, etype, field, mode) -> bytes:
     book = openpyxl.load_workbook(io.BytesIO(data))
     sheet = book[PLURAL[etype]]
-    column = [c.value for c in sheet[1]].index(field) + 1
+    header = [c.value for c in sheet[1]]
+    if field not in header:  # the export does not carry it: the file already omits it
+        return data
+    column = header.index(field) + 1
     if mode == "omitted":
         sheet.delete_cols(column)
     else:
@@ -106,6 +109,8 @@ def _graphml(data: bytes, etype, field, mode) -> bytes:
         k.get("attr.name"): k.get("id") for k in root.iter(f"{ns}key") if k.get("for") == domain
     }
     type_key = next(k.get("id") for k in root.iter(f"{ns}key") if k.get("attr.name") == "type")
+    if field not in keys:  # the export does not carry it: the file already omits it
+        return data
 
     def value(element, key):
         return next((d.text for d in element.iter(f"{ns}data") if d.get("key") == key), None)
@@ -131,6 +136,8 @@ def _gexf(data: bytes, etype, field, mode) -> bytes:
         if group.get("class") == domain
         for a in group.iter(f"{ns}attribute")
     }
+    if field not in ids:  # the export does not carry it: the file already omits it
+        return data
 
     def value(element, key):
         found = (v.get("value") for v in element.iter(f"{ns}attvalue") if v.get("for") == key)
@@ -160,10 +167,16 @@ def _state(store) -> dict:
 
 @pytest.fixture
 def rich(store, loaded):
-    """The sample map, with an organisation's area set too: every field the sweep
-    takes out holds a value other than its default somewhere, so a reset would show."""
+    """The sample map, with an organisation's area, a self-set consent and a surveyed
+    tie too: every field the sweep takes out holds a value other than its default
+    somewhere, so a reset would show."""
     clinic = store.get(MAP, EntityType.ORGANISATION, "clinic")
     store.update(MAP, dataclasses.replace(clinic, area="Cwm"))
+    bryn = store.get(MAP, EntityType.PERSON, "bryn")
+    said = dict(consent_set_by="self", consent_set_at="2025-04-01T10:00:00+00:00")
+    store.update(MAP, dataclasses.replace(bryn, **said))
+    tie = store.get(MAP, EntityType.RELATIONSHIP, "t1")
+    store.update(MAP, dataclasses.replace(tie, origin="survey", reported_by=["ann"]))
     return _state(store)
 
 

@@ -86,7 +86,31 @@ def build_world(tmp_path, **config) -> World:
         world.secrets[name] = r.get_json()["token"]
     world.clients["anonymous"] = app.test_client()
     world.clients["admin"] = admin
+    add_survey(world)
     return world
+
+
+def add_survey(world: World) -> None:
+    """Survey ``s1`` of m1, open, asking Ann, Cai and Eve; ``clients["respondent"]`` is
+    Cai's link, whose submitted response names Ann and, under "Anyone else?", the hidden
+    Dai by name (a respondent may know people the roster does not show)."""
+    admin = world.admin
+    body = {"id": "s1", "title": "Who do you work with?", "respondents": ["ann", "cai", "eve"]}
+    assert admin.post("/api/v1/maps/m1/surveys", json=body).status_code == 201
+    r = admin.post("/api/v1/maps/m1/surveys/s1/open")
+    assert r.status_code == 200, r.get_json()
+    link = next(x for x in r.get_json()["links"] if x["person_id"] == "cai")
+    c = world.app.test_client()
+    c.token = link["token"]
+    answers = {
+        "ties": [
+            {"target": "ann", "kind": "knows", "frequency": "weekly"},
+            {"name": "Dai Hidden", "silo": "health", "kind": "knows", "frequency": "monthly"},
+        ]
+    }
+    assert c.post("/api/v1/maps/m1/surveys/s1/respond/submit", json=answers).status_code == 200
+    world.clients["respondent"] = c
+    world.secrets["respondent"] = link["token"]
 
 
 #: How each URL variable is filled in: the object in map m1 that the rule names.
@@ -96,6 +120,7 @@ def fill(rule, world: World, *, node="ann") -> str:
         "map_id": "m1",
         "node_id": node,
         "person_id": "ann",
+        "survey_id": "s1",
         "token_id": world.token_ids["spare"],
         "name": {"transfer.template": "people.csv", "pages.asset": "bridgemap.css"}.get(
             endpoint, "vis-network.min.js"

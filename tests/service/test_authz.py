@@ -131,7 +131,12 @@ def test_viewer_may_read_but_never_write_or_manage(world):
             continue
         r = call(viewer, method, fill(rule, world))
         permission = policy.rule_for(rule.endpoint, method).permission
-        if method != "GET" or permission in (policy.MANAGE, policy.OPERATE, policy.WRITE):
+        if method != "GET" or permission in (
+            policy.MANAGE,
+            policy.OPERATE,
+            policy.WRITE,
+            policy.RESPOND,
+        ):
             assert r.status_code == 403, (rule.rule, method, r.status_code)
         else:
             assert r.status_code == 200, (rule.rule, method, r.status_code, r.get_json())
@@ -154,6 +159,29 @@ def test_community_link_sees_only_its_own_web(world):
             assert r.status_code in (403, 404), (rule.rule, method, r.status_code)
 
 
+#: The only routes a respondent link may use (for its own survey), besides its own web.
+RESPOND = {"surveys.Respond", "surveys.submit", "surveys.roster"}
+
+
+def test_respondent_link_reaches_only_its_survey_and_its_own_web(world):
+    respondent = world.clients["respondent"]
+    for rule, method in ordered(world.app):
+        if rule.endpoint in PUBLIC:
+            continue
+        if rule.endpoint in RESPOND:
+            r = call(respondent, method, fill(rule, world))
+            # the policy lets it through; the answers (here {}) decide the rest
+            assert r.status_code in (200, 422), (rule.rule, method, r.status_code)
+            other = call(respondent, method, fill(rule, world).replace("/s1/", "/s2/"))
+            assert other.status_code == 404, rule.rule
+        elif rule.endpoint in EGO and method == "GET":
+            assert call(respondent, method, fill(rule, world, node="cai")).status_code == 200
+            assert call(respondent, method, fill(rule, world)).status_code == 404, rule.rule
+        else:
+            r = call(respondent, method, fill(rule, world, node="cai"))
+            assert r.status_code in (403, 404), (rule.rule, method, r.status_code)
+
+
 @pytest.mark.parametrize("who", ["coordinator", "admin"])
 def test_coordinator_and_operator_reach_every_route(world, who):
     client = world.clients[who]
@@ -162,7 +190,7 @@ def test_coordinator_and_operator_reach_every_route(world, who):
             continue
         r = call(client, method, fill(rule, world))
         permission = policy.rule_for(rule.endpoint, method).permission
-        if who == "coordinator" and permission == policy.OPERATE:
+        if who == "coordinator" and permission == policy.OPERATE or permission == policy.RESPOND:
             assert r.status_code == 403, (rule.rule, method)
         else:
             assert r.status_code not in (401, 403), (rule.rule, method, r.get_json())

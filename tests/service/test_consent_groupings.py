@@ -237,6 +237,7 @@ def _fill(rule, world: World, node: str) -> str:
         "map_id": "m1",
         "node_id": node,
         "person_id": node,
+        "survey_id": "s1",
         "entity_id": entity,
         "token_id": world.secrets["spare"][0],
         "token": world.secrets["spare"][1],

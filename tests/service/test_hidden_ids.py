@@ -44,7 +44,7 @@ def _id_routes(app):
     ]
 
 
-@pytest.mark.parametrize("role", ["viewer", "community"])
+@pytest.mark.parametrize("role", ["viewer", "community", "respondent"])
 def test_hidden_and_anonymised_ids_look_missing_on_every_route(world, role):
     client = world.clients[role]
     checked = 0

@@ -160,6 +160,8 @@ def _user_text(store) -> list[str]:
         texts |= {node.name, node.id, getattr(node, "role", "") or "", node.area or ""}
         texts |= set(node.tags or [])
     texts |= {t.label for t in store.list_tokens(DEMO_MAP_ID)}
+    for survey in store.list_surveys(DEMO_MAP_ID):
+        texts |= {survey.title, survey.intro, survey.id}
     # file names (the blank templates) and the locale's month names in formatted dates
     texts |= {*transfer.TEMPLATE_NAMES, transfer.WORKBOOK_NAME}
     months = Locale.parse(PSEUDO).months["format"]
@@ -170,8 +172,25 @@ def _user_text(store) -> list[str]:
 # -- every GET page --------------------------------------------------------------------------
 
 
-def _page_paths(app, store) -> list[str]:
-    """Every GET route that answers a browser with a page, filled with demo objects."""
+SURVEY_TITLE = "Arolwg y bartneriaeth"
+
+
+def _survey_with_respondent(app) -> tuple[str, object]:
+    """An open survey of the demo map and one respondent's client (survey pages)."""
+    admin = app.test_client()
+    admin.token = ADMIN_SECRET
+    people = admin.get(f"/api/v1/maps/{DEMO_MAP_ID}/people?limit=2").get_json()["items"]
+    body = {"title": SURVEY_TITLE, "respondents": [p["id"] for p in people]}
+    survey = admin.post(f"/api/v1/maps/{DEMO_MAP_ID}/surveys", json=body).get_json()
+    links = admin.post(f"/api/v1/maps/{DEMO_MAP_ID}/surveys/{survey['id']}/open").get_json()
+    respondent = app.test_client()
+    respondent.token = links["links"][0]["token"]
+    return survey["id"], respondent
+
+
+def _page_paths(app, store, survey_id: str = "none") -> list[str]:
+    """Every GET route that answers a browser with a page, filled with demo objects
+    (a survey's respondent page aside: only its respondent may open it)."""
     records = store.graph(DEMO_MAP_ID)
     person = next(p for p in records.people if p.visibility.value == "named")
     org = next(iter(records.organisations))
@@ -181,6 +200,7 @@ def _page_paths(app, store) -> list[str]:
         "map_id": DEMO_MAP_ID,
         "node_id": person.id,
         "token_id": token.id,
+        "survey_id": survey_id,
     }
     ids = {"people": person.id, "organisations": org.id, "relationships": tie.id}
     paths = []
@@ -189,6 +209,8 @@ def _page_paths(app, store) -> list[str]:
         if "GET" not in rule.methods or path.startswith(("/api/", "/static/", "/share/")):
             continue
         if path in ("/logout", "/healthz", "/readyz") or rule.endpoint.startswith("health"):
+            continue
+        if rule.endpoint.startswith("pages_respond."):
             continue
         for name in rule.arguments - set(rule.defaults or {}):
             if name == "entity_id":
@@ -217,8 +239,9 @@ def test_every_page_renders_through_the_translation_layer(pseudo_app):
     issue_token(store, DEMO_MAP_ID, "viewer", label="for the commissioner")
     client = app.test_client()
     client.token = ADMIN_SECRET
-    user_text = _user_text(store)
-    paths = _page_paths(app, store)
+    survey_id, respondent = _survey_with_respondent(app)
+    user_text = [*_user_text(store), SURVEY_TITLE, survey_id]
+    paths = _page_paths(app, store, survey_id)
     assert len(paths) > 15, paths
     problems, seen = {}, 0
     for path in paths:
@@ -232,6 +255,10 @@ def test_every_page_renders_through_the_translation_layer(pseudo_app):
         if left:
             problems[path] = sorted(set(left))
     assert seen > 15
+    path = f"/maps/{DEMO_MAP_ID}/surveys/{survey_id}/respond"
+    html = respondent.get(path, headers=HTML).get_data(as_text=True)
+    if left := untranslated(html, user_text):
+        problems[path] = sorted(set(left))
     assert problems == {}, "text not marked for translation:\n" + "\n".join(
         f"{path}: {left}" for path, left in problems.items()
     )

@@ -342,7 +342,8 @@ def test_subject_access_export_holds_everything_about_the_person(world):
     body = r.get_json()
     assert body["person"]["contact"] == "ann@example.org" and body["person"]["role"] == "GP"
     assert {t["id"] for t in body["relationships"]} == {"t1", "t4", "t6", "t10"}
-    assert [link["role"] for link in body["share_links"]] == ["community"]
+    assert sorted(link["role"] for link in body["share_links"]) == ["community", "respondent"]
+    assert [r["survey_id"] for r in body["survey_responses"]] == []  # Ann has not answered
     actions = [(e["action"], e["entity_ref"]) for e in body["audit"]]
     assert ("update", "ann") in actions
     assert all(e["actor"] for e in body["audit"])

@@ -134,6 +134,7 @@ def test_no_hidden_person_reaches_a_viewer_or_community_link(world, data):
                     "node_id": node,
                     "entity_id": entity,
                     "person_id": node,
+                    "survey_id": "s1",
                     "name": "vis-network.min.js",
                 }
                 path = _fill(rule, values)

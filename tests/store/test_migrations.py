@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from graph_models.errors import Conflict
-from graph_models.model import EntityType, Person, Visibility
+from graph_models.model import EntityType, Person, Relationship, Visibility
 from graph_models.store import migrations
 from graph_models.store.base import OPERATOR_SCOPE, ListFilter, SessionRecord
 from graph_models.store.embedded import EmbeddedStore
@@ -391,3 +391,51 @@ def _sessions_and_operator_log_work(store) -> None:
     assert [(e.actor, e.action, e.entity_type, e.entity_ref) for e in entries] == [
         ("admin:tok_1", "delete", "map", "m1")
     ]
+
+
+# -- migration 6: relationship surveys --------------------------------------------------
+
+
+def _survey_round_trip(store) -> None:
+    from graph_models.surveys.model import Survey
+
+    store.create_survey("m1", Survey("s1", "Who do you work with?"), ["sian"])
+    assert [r.person_id for r in store.survey_respondents("m1", "s1")] == ["sian"]
+    store.create(
+        "m1",
+        Relationship("new-tie", "ann", "sian", "mentors", origin="survey", reported_by=["ann"]),
+    )
+    assert store.get("m1", R, "new-tie").reported_by == ["ann"]
+
+
+def test_sqlite_at_migration_5_upgrades_to_surveys(tmp_path, monkeypatch):
+    path = previous_release_copy(tmp_path)
+    with monkeypatch.context() as patch:
+        at_migration(patch, 5)
+        EmbeddedStore(path).close()
+    assert "surveys" not in {name for _, name, _ in sqlite_schema(path)}
+
+    store = EmbeddedStore(path)
+    assert store.schema_version == LATEST >= 6
+    ties = store.graph("m1").relationships
+    assert ties and {(r.origin, tuple(r.reported_by)) for r in ties} == {("", ())}
+    _survey_round_trip(store)
+    store.close()
+
+
+@pytest.mark.neo4j
+def test_neo4j_at_migration_5_upgrades_to_surveys(empty_neo4j, monkeypatch):
+    driver = empty_neo4j
+    release_9256e4e_neo4j.write(driver)
+    with monkeypatch.context() as patch:
+        at_migration(patch, 5)
+        Neo4jStore(driver, owns_driver=False)
+    assert migrations.neo4j_version(driver, "neo4j") == 5
+
+    store = Neo4jStore(driver, owns_driver=False)
+    assert store.schema_version == LATEST >= 6
+    constraints = driver.execute_query("SHOW CONSTRAINTS YIELD name").records
+    assert {"survey_identity", "response_identity"} <= {r["name"] for r in constraints}
+    ties = store.graph("m1").relationships
+    assert ties and {(r.origin, tuple(r.reported_by)) for r in ties} == {("", ())}
+    _survey_round_trip(store)

@@ -1,0 +1,240 @@
+"""Relationship surveys: the people of a map describe their own connections.
+
+A :class:`Survey` belongs to a map. Its *roster* says who can be named (the map's named
+people and/or organisations, optionally only some silos), its *respondents* are people
+of the map, each with a personal link (a token of role ``respondent``; only its digest
+is stored), and its *modules* say which questions are asked. It moves
+``draft -> open <-> paused -> closed`` (:data:`TRANSITIONS`).
+
+A :class:`Response` is one per respondent and survey: a draft while they work on it,
+``submitted`` when they send it, ``accepted`` once a coordinator takes it into the map.
+It holds the ties they named (:class:`ReportedTie`: a roster id, or a new name under
+"Anyone else?", with how often they are in touch, the kind of tie and optional
+trust/value answers), corrections of their own details and their own consent choice.
+
+Documents are kept by the stores as JSON (:func:`survey_to_dict`, :func:`response_to_dict`
+and back). No Flask, no database here.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from graph_models.errors import Conflict
+from graph_models.messages import Message
+
+
+class SurveyStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+
+#: status -> the statuses it may move to.
+TRANSITIONS: dict[SurveyStatus, frozenset[SurveyStatus]] = {
+    SurveyStatus.DRAFT: frozenset({SurveyStatus.OPEN, SurveyStatus.CLOSED}),
+    SurveyStatus.OPEN: frozenset({SurveyStatus.PAUSED, SurveyStatus.CLOSED}),
+    SurveyStatus.PAUSED: frozenset({SurveyStatus.OPEN, SurveyStatus.CLOSED}),
+    SurveyStatus.CLOSED: frozenset(),
+}
+
+
+class ResponseStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+
+
+class Frequency(enum.StrEnum):
+    """How often the respondent is in touch with someone they named."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    FEW_TIMES_A_YEAR = "few_times_a_year"
+    RARELY = "rarely"
+
+
+#: How often -> tie strength (1-5).
+FREQUENCY_STRENGTH: dict[Frequency, int] = {
+    Frequency.DAILY: 5,
+    Frequency.WEEKLY: 4,
+    Frequency.MONTHLY: 3,
+    Frequency.FEW_TIMES_A_YEAR: 2,
+    Frequency.RARELY: 1,
+}
+
+#: The trust and value questions (our own wording), each answered on 1..SCALE_MAX.
+TRUST_QUESTIONS = ("reliable", "open", "shared_aims")
+VALUE_QUESTIONS = ("resources", "influence", "commitment")
+SCALE_MIN, SCALE_MAX = 1, 4
+#: Average trust/value of a silo pair is shown only with at least this many ratings.
+MIN_RATINGS = 5
+#: The most ties one response may name.
+MAX_TIES = 200
+
+
+@dataclass
+class Roster:
+    """Who can be named: named people and/or organisations, of ``silos`` (all if empty)."""
+
+    people: bool = True
+    organisations: bool = True
+    silos: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Modules:
+    """Which questions are asked beyond "who, how often, what kind"."""
+
+    trust_value: bool = False
+    anyone_else: bool = True
+
+
+@dataclass
+class Survey:
+    id: str
+    title: str
+    intro: str = ""
+    roster: Roster = field(default_factory=Roster)
+    modules: Modules = field(default_factory=Modules)
+    closes_on: date | None = None
+    status: SurveyStatus = SurveyStatus.DRAFT
+    created_at: str = ""
+    opened_at: str = ""
+    closed_at: str = ""
+
+    def accepts_answers(self, today: date | None = None) -> bool:
+        """Respondents may save and submit only while the survey is open and its
+        closing date (if any) has not passed."""
+        if self.status is not SurveyStatus.OPEN:
+            return False
+        return self.closes_on is None or today is None or today <= self.closes_on
+
+    def moved_to(self, status: SurveyStatus, now: str) -> Survey:
+        """A copy in ``status``, or Conflict if the survey cannot move there."""
+        if status not in TRANSITIONS[self.status]:
+            raise Conflict(
+                Message("survey.bad_transition", old=self.status.value, new=status.value),
+                {"status": [Message("survey.bad_transition_short", old=self.status.value)]},
+            )
+        out = Survey(**{**self.__dict__, "status": status})
+        if status is SurveyStatus.OPEN and not out.opened_at:
+            out.opened_at = now
+        if status is SurveyStatus.CLOSED:
+            out.closed_at = now
+        return out
+
+
+@dataclass
+class Respondent:
+    """A person asked in a survey, and the id of their link's token ("" before opening)."""
+
+    survey_id: str
+    person_id: str
+    token_id: str = ""
+
+
+@dataclass
+class ReportedTie:
+    """One connection a respondent named.
+
+    Either ``target`` (an id from the roster) or ``name`` (a new person under "Anyone
+    else?", with their ``silo`` and ``organisation`` as the respondent knows them).
+    ``trust`` and ``value`` are the answers to :data:`TRUST_QUESTIONS` and
+    :data:`VALUE_QUESTIONS` (empty when the module is off or left unanswered).
+    """
+
+    kind: str
+    frequency: Frequency
+    target: str = ""
+    name: str = ""
+    silo: str = ""
+    organisation: str = ""
+    trust: list[int] = field(default_factory=list)
+    value: list[int] = field(default_factory=list)
+
+    @property
+    def strength(self) -> int:
+        return FREQUENCY_STRENGTH[self.frequency]
+
+
+@dataclass
+class Details:
+    """The respondent's corrections of their own record ("" keeps what is there)."""
+
+    silo: str = ""
+    role: str = ""
+
+
+@dataclass
+class Response:
+    survey_id: str
+    person_id: str
+    status: ResponseStatus = ResponseStatus.DRAFT
+    ties: list[ReportedTie] = field(default_factory=list)
+    details: Details = field(default_factory=Details)
+    #: the respondent's own consent choice ("" leaves the recorded one)
+    consent: str = ""
+    updated_at: str = ""
+    submitted_at: str = ""
+    accepted_at: str = ""
+    accepted_by: str = ""
+    #: how new names were resolved on acceptance: tie index -> person id
+    resolved: dict[str, str] = field(default_factory=dict)
+
+    def mentions(self, node_id: str) -> bool:
+        return any(t.target == node_id for t in self.ties) or node_id in self.resolved.values()
+
+    def without(self, node_id: str) -> Response:
+        """A copy with every mention of ``node_id`` removed (erasure)."""
+        kept, resolved = [], {}
+        for i, tie in enumerate(self.ties):
+            if tie.target == node_id or self.resolved.get(str(i)) == node_id:
+                continue
+            if str(i) in self.resolved:
+                resolved[str(len(kept))] = self.resolved[str(i)]
+            kept.append(tie)
+        return Response(**{**self.__dict__, "ties": kept, "resolved": resolved})
+
+
+# -- JSON documents ---------------------------------------------------------------------
+
+
+def survey_to_dict(s: Survey) -> dict:
+    out = asdict(s)
+    out["status"] = s.status.value
+    out["closes_on"] = s.closes_on.isoformat() if s.closes_on else None
+    return out
+
+
+def survey_from_dict(d: dict) -> Survey:
+    values = dict(d)
+    values["roster"] = Roster(**values.get("roster", {}))
+    values["modules"] = Modules(**values.get("modules", {}))
+    values["status"] = SurveyStatus(values.get("status", "draft"))
+    closes = values.get("closes_on")
+    values["closes_on"] = date.fromisoformat(closes) if closes else None
+    return Survey(**values)
+
+
+def response_to_dict(r: Response) -> dict:
+    out = asdict(r)
+    out["status"] = r.status.value
+    for tie in out["ties"]:
+        tie["frequency"] = str(tie["frequency"])
+    return out
+
+
+def response_from_dict(d: dict) -> Response:
+    values = dict(d)
+    values["status"] = ResponseStatus(values.get("status", "draft"))
+    values["details"] = Details(**values.get("details", {}))
+    values["ties"] = [
+        ReportedTie(**{**t, "frequency": Frequency(t["frequency"])}) for t in values.get("ties", [])
+    ]
+    values["resolved"] = dict(values.get("resolved") or {})
+    return Response(**values)

@@ -1,0 +1,66 @@
+"""Who a respondent can name: the survey's roster, grouped by silo and searchable.
+
+Only *named* people are on it (anonymised and hidden people cannot be picked: a
+respondent who knows them can name them under "Anyone else?", and review matches the
+name), and organisations when the survey lists them, of the chosen silos (all when none
+are chosen). The respondent is not on their own roster. Each entry keeps its folded name
+(:func:`graph_models.text.fold`) so "sian" finds "Siân".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph_models.model import Map, NodeType, Person, Visibility
+from graph_models.surveys.model import Survey
+from graph_models.text import fold
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    id: str
+    name: str
+    silo: str
+    type: NodeType
+    key: str
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "silo": self.silo,
+            "type": self.type.value,
+            "key": self.key,
+        }
+
+
+def build_roster(m: Map, survey: Survey, nodes: list, respondent: str = "") -> list[RosterEntry]:
+    """The roster of ``survey`` for ``respondent``, in the map's silo order, then by name."""
+    silos = set(survey.roster.silos)
+    order = {name: i for i, name in enumerate(m.silo_names())}
+    out = []
+    for node in nodes:
+        if node.id == respondent or (silos and node.silo not in silos):
+            continue
+        if isinstance(node, Person):
+            if not survey.roster.people or node.visibility is not Visibility.NAMED:
+                continue
+        elif not survey.roster.organisations:
+            continue
+        out.append(RosterEntry(node.id, node.name, node.silo, node.type, fold(node.name)))
+    out.sort(key=lambda e: (order.get(e.silo, len(order)), e.key, e.id))
+    return out
+
+
+def search(entries: list[RosterEntry], q: str) -> list[RosterEntry]:
+    """Entries whose folded name contains the folded ``q`` (all for a blank ``q``)."""
+    wanted = fold(q.strip())
+    return [e for e in entries if wanted in e.key] if wanted else list(entries)
+
+
+def grouped(entries: list[RosterEntry]) -> list[tuple[str, list[RosterEntry]]]:
+    """``[(silo, entries)]`` in the roster's order."""
+    groups: dict[str, list[RosterEntry]] = {}
+    for entry in entries:
+        groups.setdefault(entry.silo, []).append(entry)
+    return list(groups.items())

@@ -1,0 +1,139 @@
+"""Relationship surveys, the respondent's side: their survey, their roster, their one
+response (save, submit, change until the survey closes).
+
+A respondent link (role ``respondent``) reaches only the survey it was issued for and
+only its holder's response: :func:`me` finds the link's respondent record and answers
+any other survey exactly as a survey that does not exist (404). Writes go through
+:meth:`~graph_models.store.survey_rules.SurveyRules.save_response`, which refuses them
+once the survey is paused or closed, and keeps one response per respondent (a double
+submit, two tabs or a retry rewrite it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from flask import url_for
+
+from graph_models import clock, model
+from graph_models.errors import NotFound
+from graph_models.messages import Message
+from graph_models.model import EntityType, NodeType
+from graph_models.surveys.answers import check_answers
+from graph_models.surveys.model import (
+    FREQUENCY_STRENGTH,
+    TRUST_QUESTIONS,
+    VALUE_QUESTIONS,
+    Respondent,
+    Response,
+    ResponseStatus,
+    Survey,
+    response_to_dict,
+)
+from graph_models.surveys.roster import build_roster, search
+from service import auth
+from service.usecases.context import actor, principal, store
+
+
+def me(map_id: str, survey_id: str) -> Respondent:
+    """The respondent holding this request's link, for this survey (404 otherwise)."""
+    who = principal()
+    found = store().respondent_by_token(who.token_id) if who else None
+    if found is None or found[0] != map_id or found[1].survey_id != survey_id:
+        raise NotFound(Message("survey.not_found", id=repr(survey_id)))
+    return found[1]
+
+
+def landing_url(who: auth.Principal) -> str | None:
+    """Where a respondent link's browser goes first: its survey page."""
+    found = store().respondent_by_token(who.token_id)
+    if found is None:
+        return None
+    map_id, respondent = found
+    return url_for("pages_respond.respond_page", map_id=map_id, survey_id=respondent.survey_id)
+
+
+def kinds_for(target: NodeType) -> list[str]:
+    """Kinds a person may report to a person or an organisation."""
+    return [
+        k
+        for k, rule in model.RELATIONSHIP_KINDS.items()
+        if rule.source is NodeType.PERSON and rule.target is target
+    ]
+
+
+def view(map_id: str, survey_id: str) -> dict:
+    """The survey as its respondent sees it: the map's name, the questions, their own
+    record and their own response (never anyone else's)."""
+    respondent = me(map_id, survey_id)
+    survey = store().get_survey(map_id, survey_id)
+    m = store().get_map(map_id)
+    person = store().get(map_id, EntityType.PERSON, respondent.person_id)
+    response = store().get_response(map_id, survey_id, respondent.person_id)
+    return {
+        "survey": {
+            "id": survey.id,
+            "title": survey.title,
+            "intro": survey.intro,
+            "status": survey.status.value,
+            "open": survey.accepts_answers(clock.today()),
+            "closes_on": survey.closes_on.isoformat() if survey.closes_on else None,
+            "modules": dataclasses.asdict(survey.modules),
+            "map": m.name,
+        },
+        "me": {
+            "id": person.id,
+            "name": person.name,
+            "silo": person.silo,
+            "role": person.role,
+            "visibility": person.visibility.value,
+            "consent_set_by": person.consent_set_by,
+        },
+        "response": response_to_dict(response) if response else None,
+        "choices": {
+            "silos": m.silo_names(),
+            "frequencies": [f.value for f in FREQUENCY_STRENGTH],
+            "kinds_person": kinds_for(NodeType.PERSON),
+            "kinds_organisation": kinds_for(NodeType.ORGANISATION),
+            "trust": list(TRUST_QUESTIONS),
+            "value": list(VALUE_QUESTIONS),
+        },
+    }
+
+
+def roster(map_id: str, survey_id: str, q: str = "") -> list[dict]:
+    """Who this respondent can name (named people and organisations only), searched by
+    folded name ("sian" finds "Siân"), in silo order."""
+    respondent = me(map_id, survey_id)
+    return [e.as_dict() for e in _roster(map_id, survey_id, respondent, q)]
+
+
+def _roster(map_id: str, survey_id: str, respondent: Respondent, q: str = ""):
+    m, survey, nodes = store().survey_nodes(map_id, survey_id)
+    return search(build_roster(m, survey, nodes, respondent.person_id), q)
+
+
+def save(map_id: str, survey_id: str, answers, *, submit: bool) -> dict:
+    """Save (or with ``submit``, send) the respondent's answers. Bad answers: 422 naming
+    each field, nothing written. Once sent, a response stays sent: a later save is a
+    change waiting for review (an accepted response becomes submitted again)."""
+    respondent = me(map_id, survey_id)
+    person = respondent.person_id
+    entries = _roster(map_id, survey_id, respondent)
+    m = store().get_map(map_id)
+    now = model.utcnow()
+
+    def change(current: Response | None, survey: Survey) -> Response:
+        checked = check_answers(
+            answers, m=m, survey=survey, roster=entries, respondent=person, current=current
+        )
+        sent = submit or (current is not None and current.status is not ResponseStatus.DRAFT)
+        return dataclasses.replace(
+            checked,
+            status=ResponseStatus.SUBMITTED if sent else ResponseStatus.DRAFT,
+            updated_at=now,
+            submitted_at=(now if submit else checked.submitted_at),
+        )
+
+    saved = store().save_response(map_id, survey_id, person, change, actor=actor())
+    return response_to_dict(saved)
