@@ -38,6 +38,7 @@ import marshmallow as ma
 from graph_models import model, schemas
 from graph_models.errors import InvalidInput
 from graph_models.io import columns as cols
+from graph_models.io import mapping as mapping_rules
 from graph_models.io import readers
 from graph_models.io.rows import (
     SiloVocabulary,
@@ -158,6 +159,7 @@ def import_file(
     actor: str = "",
     progress: Callable[[float], None] | None = None,
     id_key: bytes = b"",
+    mapping: dict | None = None,
 ) -> ImportReport:
     """Import ``stream`` (a binary file object) into map ``map_id``; see the module docstring.
 
@@ -183,6 +185,10 @@ def import_file(
     id_key : bytes, optional
         The map's key for the ids of rows without one (:func:`natural_node_id`); the
         service passes one derived from its secret, so ids cannot be computed from names.
+    mapping : dict, optional
+        How the file's columns become Bridgemap's fields (:mod:`graph_models.io.mapping`),
+        for files not in Bridgemap's own shape; validated here. Its ``add_silos``
+        (true unless said otherwise) adds the silos it names or finds.
 
     Raises
     ------
@@ -205,9 +211,12 @@ def import_file(
     """
     m = store.get_map(map_id)
     etype = parse_entity(entity)
+    if mapping is not None:
+        mapping = mapping_rules.load(mapping)
+        add_silos = add_silos or mapping["add_silos"]
     with (
         _no_cyclic_gc(),
-        readers.read(stream, filename=filename, fmt=fmt, entity=etype, progress=progress) as src,
+        _open(stream, filename, fmt, etype, progress, mapping) as src,
     ):
         existing = store.graph(map_id)
         job = _Import(m, existing, src, add_silos=add_silos, id_key=id_key)
@@ -236,6 +245,20 @@ def import_file(
     if progress is not None:
         progress(1.0)
     return report
+
+
+def _open(stream, filename, fmt, etype, progress, mapping) -> readers.Source:
+    """The file's rows in Bridgemap's shape: read as they are, or through ``mapping``."""
+    if mapping is None:
+        return readers.read(stream, filename=filename, fmt=fmt, entity=etype, progress=progress)
+    from graph_models.io import mapped, raw
+
+    with raw.read(stream, filename=filename, fmt=fmt) as found:
+        if found.own_json:
+            raise InvalidInput(
+                Message("mapping.own_json"), {"mapping": [Message("mapping.own_json")]}
+            )
+        return mapped.source(found, mapping)
 
 
 @contextlib.contextmanager
@@ -326,9 +349,9 @@ class _Import:
         self.id_key = id_key
         self.source = source
         self.errors = _Errors()
-        colours = {}
+        colours = dict(source.silo_colours)
         if source.map_section is not None:
-            colours = self._map_section(source.map_section)
+            colours.update(self._map_section(source.map_section))
         self.vocabulary = SiloVocabulary(m, add=add_silos, colours=colours)
         if add_silos and source.map_section is not None:
             for name in colours:  # the file's whole vocabulary, in its order
