@@ -55,8 +55,9 @@ from graph_models.model import EntityType, NodeType
 _CHUNK = 500
 _MANY_RELATIONSHIPS = schemas.RelationshipSchema(many=True)
 
-#: Rows with problems listed in one error response (the message gives the total).
-MAX_REPORTED_ROWS = 1000
+#: Rows with problems listed in one error response and in the errors CSV (the message
+#: gives the total; a page shows at most 20 examples per cause: io.error_summary).
+MAX_REPORTED_ROWS = 10_000
 #: Ids listed per entity type and change in a report (the counts are always complete).
 MAX_LISTED_CHANGES = 100
 
@@ -65,6 +66,9 @@ _NODE_TYPE = {EntityType.PERSON: NodeType.PERSON, EntityType.ORGANISATION: NodeT
 
 class ImportRejected(InvalidInput):
     """The file has invalid rows; nothing was written (HTTP 422)."""
+
+    #: the sheets that hold people and organisations (see io.error_summary.summarise)
+    node_sheets: frozenset = frozenset()
 
 
 @dataclass
@@ -285,6 +289,8 @@ class _Errors:
         self.data: dict = {}
         self.rows = 0
         self.truncated = False
+        #: sheets of people and organisations (their problems are summarised first)
+        self.node_sheets: set[str] = set()
 
     def merge(self, found: dict) -> None:
         """Add what a reader found (file, header and cell problems) to the row problems."""
@@ -300,6 +306,8 @@ class _Errors:
                     for column, messages in value.items():
                         target[key].setdefault(column, []).extend(_flatten(messages))
                 else:
+                    if isinstance(value, dict) and key not in target:
+                        self.rows += 1  # a row the reader refused (a node without a type)
                     target[key] = value
 
     def add(self, sheet: str, row: str, problems: dict, labels: dict) -> None:
@@ -320,7 +328,9 @@ class _Errors:
             message = Message("import.rows_with_problems_listed", num=n, listed=listed)
         elif not self.rows:
             message = Message("import.cannot_import")
-        return ImportRejected(message, self.data)
+        rejected = ImportRejected(message, self.data)
+        rejected.node_sheets = frozenset(self.node_sheets)
+        return rejected
 
 
 def _flatten(messages) -> list[str]:
@@ -423,10 +433,24 @@ class _Import:
         for sheet in node_sheets:
             loaded += self._load_nodes(sheet)
         self._place_nodes(loaded)
+        self._failed_in_reading({s.name for s in node_sheets})
         for sheet in rel_sheets:
             self._load_relationships(sheet)
         # readers report some problems only once they are met (a broken CSV line midway)
         self.errors.merge(self.source.errors)
+
+    def _failed_in_reading(self, node_sheets: set[str]) -> None:
+        """Nodes the reader already refused (a graph file's node without a type) are
+        failed rows too, so a tie to one says so (a knock-on error), not "no such node"."""
+        self.errors.node_sheets |= node_sheets
+        for sheet in node_sheets:
+            found = self.source.errors.get(sheet)
+            if not isinstance(found, dict):
+                continue
+            for row in found:
+                where = Message("import.where", sheet=sheet, row=str(row))
+                self.failed.setdefault(str(row), where)
+                self.failed.setdefault(fold_name(str(row)), where)
 
     def _load_nodes(self, sheet: readers.Sheet) -> list:
         schema = schemas.ENTITY_SCHEMAS[sheet.etype]
