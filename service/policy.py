@@ -159,6 +159,7 @@ POLICY: dict[str, dict[str, Rule]] = {
     # Viewers themselves get no file exports (a choice, not a missing filter); blank
     # templates hold no data
     "transfer.import_file": {"POST": Rule(WRITE)},
+    "transfer.inspect_file": {"POST": Rule(WRITE)},
     "transfer.export_file": {"GET": Rule(WRITE, export=True)},
     "transfer.template": {"GET": Rule(PUBLIC)},
 }

@@ -50,6 +50,8 @@ class Cause:
         problem = Message("errors.in_column", column=self.column, problem=self.message)
         if not self.column:
             problem = self.message
+        if not any(e["row"] for e in self.examples):
+            return problem  # a whole file's or a mapping's problem: no rows to count
         return Message("errors.cause", num=self.rows, problem=problem)
 
     def as_dict(self, render: Callable = str) -> dict:

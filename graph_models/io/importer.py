@@ -109,6 +109,12 @@ class ImportReport:
     ignored_sheets: list[str] = field(default_factory=list)
     #: every person whose consent the import changes: ``{"id", "from", "to"}``
     consent_changes: list[dict] = field(default_factory=list)
+    #: the mapping the file was read with (validated, defaults filled in), if any
+    mapping: dict | None = None
+    #: the file's shape (io.mapping.signature) when read with a mapping: kept under it
+    signature: str | None = None
+    #: where the mapping came from: "given", "saved" (the map's, for this shape) or None
+    mapping_source: str | None = None
 
     @property
     def total(self) -> Counts:
@@ -134,6 +140,8 @@ class ImportReport:
             "encoding": self.encoding,
             "delimiter": self.delimiter,
             "ignored": {"columns": self.ignored_columns, "sheets": self.ignored_sheets},
+            "mapping": self.mapping,
+            "mapping_source": self.mapping_source,
         }
 
 
@@ -227,6 +235,7 @@ def import_file(
         job.run()
         job.refuse_erased(store.erased_ids(map_id, job.new_person_ids()))
     report = job.report(dry_run)
+    report.mapping, report.signature = mapping, src.signature
     if job.errors.rows or job.errors.data:
         raise job.errors.rejection()
     if job.rows_seen == 0:
@@ -262,7 +271,9 @@ def _open(stream, filename, fmt, etype, progress, mapping) -> readers.Source:
             raise InvalidInput(
                 Message("mapping.own_json"), {"mapping": [Message("mapping.own_json")]}
             )
-        return mapped.source(found, mapping)
+        source = mapped.source(found, mapping)
+        source.signature = mapping_rules.signature(found.format, found.tables)
+        return source
 
 
 @contextlib.contextmanager

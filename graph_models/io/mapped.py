@@ -143,6 +143,8 @@ def source(raw: RawFile, mapping: dict) -> readers.Source:
         node_rows = _rows_from_ends(tie_rows, ties)
         nodes = {**nodes, "columns": {"@name": "name"}}
     built = _Nodes(nodes or {}, node_table.name if node_table else "nodes")
+    if node_table is not None:  # tags and notes in the file's column order, whatever
+        built.order(node_table.columns)  # order the mapping's JSON lists them in
     if nodes is not None:
         built.read(node_rows)
         out.silo_colours = built.colours()
@@ -154,6 +156,8 @@ def source(raw: RawFile, mapping: dict) -> readers.Source:
     if ties is not None:
         tie_sheet = tie_table.name if tie_table else "relationships"
         maker = _Ties(ties, built, directed=bool(tie_table and tie_table.directed))
+        if tie_table is not None:
+            maker.section = {**ties, "columns": _ordered(ties["columns"], tie_table.columns)}
         rows = maker.rows(tie_rows)
         out.sheets.append(
             readers.Sheet(tie_sheet, EntityType.RELATIONSHIP, rows, maker.labels, maker.skipped)
@@ -183,6 +187,10 @@ def _rows_from_ends(tie_rows: list[RawRow], ties: dict) -> list[RawRow]:
     return [RawRow(name, {"@name": name}) for name in seen]
 
 
+def _ordered(columns: dict, order: list[str]) -> dict:
+    return {c: columns[c] for c in order if c in columns}
+
+
 class _Nodes:
     """People and organisation rows from the nodes table."""
 
@@ -205,6 +213,12 @@ class _Nodes:
         self.skipped_keys: set[str] = set()
         self.skipped = 0
         self._colours: dict[str, Counter] = {}
+
+    def order(self, file_columns: list[str]) -> None:
+        self.section = {
+            **self.section,
+            "columns": _ordered(self.section.get("columns", {}), file_columns),
+        }
 
     def colours(self) -> dict[str, str]:
         """Silo -> colour: the mapping's, else the most common node colour of the silo."""

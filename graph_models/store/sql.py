@@ -138,6 +138,25 @@ SET_MAP_KEY = "UPDATE maps SET erasure_key = ? WHERE id = ?"
 OLD_ERASED_REFS = "SELECT DISTINCT map_id, entity_ref FROM audit WHERE entity_ref LIKE 'sha256:%'"
 SET_AUDIT_REF = "UPDATE audit SET entity_ref = ? WHERE map_id = ? AND entity_ref = ?"
 
+#: Migration 7: import mappings kept per map, one per file shape (``signature``: the
+#: kind of file and its column names, :func:`graph_models.io.mapping.signature`), so the
+#: next file with the same headers is read the same way. Gone with their map.
+MIGRATION_7 = (
+    """CREATE TABLE IF NOT EXISTS import_mappings (
+    map_id TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+    signature TEXT NOT NULL,
+    mapping TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (map_id, signature)
+) WITHOUT ROWID""",
+)
+GET_IMPORT_MAPPING = "SELECT mapping FROM import_mappings WHERE map_id = ? AND signature = ?"
+PUT_IMPORT_MAPPING = """
+INSERT INTO import_mappings (map_id, signature, mapping, updated_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (map_id, signature) DO UPDATE SET
+    mapping = excluded.mapping, updated_at = excluded.updated_at
+"""
+
 # -- erasure tombstones --------------------------------------------------------------------
 
 GET_MAP_KEY = "SELECT erasure_key FROM maps WHERE id = ?"

