@@ -145,6 +145,8 @@ POLICY: dict[str, dict[str, Rule]] = {
         for action in ("new", "edit", "delete")
     },
     "pages_import.import_page": _form(WRITE),
+    "pages_import.mapping_download": {"GET": Rule(WRITE)},
+    "pages_import.errors_download": {"GET": Rule(WRITE)},
     "pages_share.share": _form(MANAGE),
     "pages_share.revoke": {"POST": Rule(MANAGE, form=True)},
     "pages_community.web": {"GET": Rule(EGO)},

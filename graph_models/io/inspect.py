@@ -339,3 +339,26 @@ def _guess_ties(info: TableInfo, rows: list, types: dict, inspection: Inspection
             overall.update(c)
         section["kind"] = {"default": overall.most_common(1)[0][0] if overall else "knows"}
     return section
+
+
+def value_lists(found: rawfile.RawFile, mapping: dict) -> dict[str, list[str]]:
+    """The distinct values a mapping's value lists are about, under ``mapping``'s own
+    choice of columns: ``type`` and ``silo`` (the nodes' columns mapped to them) and
+    ``kind`` (each type, or type|direction, of the ties). At most
+    :data:`~graph_models.io.mapping.MAX_VALUES` each (a form lists them)."""
+    out: dict[str, list[str]] = {"type": [], "silo": [], "kind": []}
+    nodes, ties = mapping.get("nodes") or {}, mapping.get("relationships") or {}
+    node_table = mp.find_table(found, nodes, rawfile.NODES) if nodes else None
+    if node_table is not None:
+        rows = rawfile.sample(node_table, LOOK_AT)
+        for target in ("type", "silo"):
+            column = mp.column_of(nodes, target)
+            if column:
+                seen = dict.fromkeys(text(r.values[column]) for r in rows if column in r.values)
+                out[target] = list(seen)[: mp.MAX_VALUES]
+    tie_table = mp.find_table(found, ties, rawfile.TIES) if ties else None
+    if tie_table is not None and mp.column_of(ties, "kind"):
+        rows = rawfile.sample(tie_table, LOOK_AT)
+        seen = dict.fromkeys(kind_key(r.values, ties) for r in rows)
+        out["kind"] = [k for k in seen if k.split("|")[0]][: mp.MAX_VALUES]
+    return out
