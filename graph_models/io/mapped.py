@@ -205,7 +205,7 @@ class _Nodes:
         self.labels = {
             ("kind" if target == "org_kind" else target): column
             for column, target in columns.items()
-            if target not in ("ignore", "tag", "type", "colour")
+            if target not in ("ignore", "tag", "colour")
         }
         #: a file's node key (its id, or its name) -> what a tie's end should say
         self.ref: dict[str, str] = {}

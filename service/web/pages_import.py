@@ -25,6 +25,8 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import zipfile
+from pathlib import PurePath
 
 from flask import (
     Blueprint,
@@ -183,14 +185,14 @@ def import_page(map_id):
 def _upload(map_id: str, context: dict):
     form = request.form
     entity = form.get("entity", "") if form.get("entity", "") in dict(ENTITIES) else ""
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
+    files = [f for f in request.files.getlist("file") if f.filename]
+    if not files:
         return render_template(
             "import.html", message=gettext("Choose a file to import."), **context
         ), 422
-    data = upload.read()
+    filename, data = _one_file(files)
     pending = {
-        "filename": upload.filename,
+        "filename": filename,
         "entity": entity,
         "add_silos": form.get("add_silos") == "1",
     }
@@ -199,11 +201,23 @@ def _upload(map_id: str, context: dict):
     except InvalidInput as exc:
         inspection = _inspect(data, pending["filename"])
         if inspection is None or inspection.own_shape:
-            return _refused(context, exc, filename=upload.filename)
+            return _refused(context, exc, filename=filename)
         _remember(pending, data)
         return _mapping_page(context, pending, data, inspection.guess, inspection)
     _remember(pending, data, report.mapping)
     return _check_page(context, pending, report)
+
+
+def _one_file(files) -> tuple[str, bytes]:
+    """The upload as one file: several CSV files (Kumu's elements and connections) are
+    put in one zip, which the importer reads as one file of several sheets."""
+    if len(files) == 1:
+        return files[0].filename, files[0].read()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for f in files:
+            archive.writestr(PurePath(f.filename).name, f.read())
+    return " + ".join(PurePath(f.filename).name for f in files), out.getvalue()
 
 
 def _inspect(data: bytes, filename: str):
