@@ -180,7 +180,7 @@ def test_a_blank_type_without_default_is_a_row_error(store):
             filename="elements.csv",
             mapping={"nodes": mapping["nodes"]},
         )
-    assert caught.value.errors["elements.csv"]["5"]["type"] == ["no type: set a default type"]
+    assert caught.value.errors["elements.csv"]["5"]["Type"] == ["no type: set a default type"]
 
 
 def test_inspection_shows_columns_samples_and_guesses():
