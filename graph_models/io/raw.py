@@ -148,7 +148,11 @@ def _csv_table(stream, name: str, raw: RawFile) -> RawTable:
     text = data.decode(encoding)
     lines = text.splitlines(keepends=True)
     delimiter = _delimiter(lines[: readers.HEADER_SEARCH_ROWS])
-    records = list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1))
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        records = list(enumerate(reader, 1))
+    except csv.Error as exc:  # a NUL byte, a cell over the field size limit...
+        raise readers.file_error(Message("import.csv_unreadable", sheet=name, detail=exc)) from None
     return _tabular(name, records)
 
 
@@ -261,7 +265,7 @@ def _json(stream) -> RawFile:
 
         try:
             G = nx.node_link_graph(data, edges=edges_key)
-        except (nx.NetworkXError, KeyError, TypeError, ValueError) as exc:
+        except Exception as exc:  # noqa: BLE001 - networkx fails many ways on odd JSON
             raise readers.file_error(
                 Message("import.graph_unreadable", format="json", detail=repr(exc))
             ) from None

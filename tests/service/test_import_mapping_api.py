@@ -131,3 +131,35 @@ def test_viewers_cannot_inspect(api, role_client):
     viewer = role_client("viewer")
     r = post(viewer, "import/inspect", mf.kumu_workbook(), "kumu.xlsx")
     assert r.status_code in (403, 404)
+
+
+ODD_FILES = [
+    b"a,b\x00,c\n1,2,3",
+    b"PK\x03\x04garbage",
+    b"<gexf><graph><nodes><node/></nodes></graph></gexf>",
+    b'{"nodes":[{"x":1}],"links":[{"source":1}]}',
+    b'{"nodes":[1,2],"links":[]}',
+    b'{"nodes":[[1]],"links":[{"source":[1],"target":2}]}',
+    b"\xff\xfe\x00",
+    b"<graphml><graph><node id='a'><data key='zz'>1</data></node></graph></graphml>",
+    b'"' * 10 + b"\n" + b"x" * 200_000,
+    b'{"nodes": [], "links": []}',
+    b"From,To\n,\n",
+]
+
+
+@pytest.mark.parametrize("data", ODD_FILES)
+@pytest.mark.parametrize("name", ["f.csv", "f.gexf", "f.xlsx"])
+def test_odd_files_give_a_clear_answer_never_a_500(api, data, name):
+    mapping = {
+        "nodes": {"columns": {}, "type": {"default": "person"}, "silo": {"default": "A"}},
+        "relationships": {
+            "columns": {"@source": "source", "@target": "target"},
+            "kind": {"default": "knows"},
+        },
+    }
+    r = post(api, "import/inspect", data, name)
+    assert r.status_code in (200, 422), r.json
+    r = post(api, "import", data, name, mapping=json.dumps(mapping))
+    assert r.status_code in (200, 422), r.json
+    assert r.status_code == 200 or version(api) == 0
