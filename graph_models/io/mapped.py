@@ -24,6 +24,11 @@ What the mapping decides here, with reasons:
 * Node ids: the column mapped to ``id`` (graph files: ``@id``, the file's own ids);
   without one, ids are derived from names as for any file, and the ties' ends (given
   by the file's node ids) are matched to those names.
+* Ties' ends are matched to the file's own nodes as written, else by the foundations'
+  folding (:func:`graph_models.text.fold`: "Sian Evans" in a connection finds the
+  element "Siân Evans"), unless two of the file's nodes fold alike; the importer then
+  resolves them (ids, or names of nodes already in the map) as for any file. Import
+  ids keep their own derivation (:mod:`graph_models.io.rows`), so no id changes.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from graph_models.io import readers
 from graph_models.io.raw import NODE_ID, NODES, TIES, RawFile, RawRow
 from graph_models.messages import Message
 from graph_models.model import EntityType
+from graph_models.text import fold
 
 _PERSON_COLUMNS = cols.COLUMN_BY_NAME[EntityType.PERSON]
 _ORG_COLUMNS = cols.COLUMN_BY_NAME[EntityType.ORGANISATION]
@@ -209,6 +215,8 @@ class _Nodes:
         }
         #: a file's node key (its id, or its name) -> what a tie's end should say
         self.ref: dict[str, str] = {}
+        #: fold(key) -> ref, or None where two of the file's nodes fold alike
+        self.folded: dict[str, str | None] = {}
         self.types: dict[str, str] = {}
         self.skipped_keys: set[str] = set()
         self.skipped = 0
@@ -296,6 +304,9 @@ class _Nodes:
             if ref:
                 self.ref[key] = ref
                 self.types[ref] = etype.value
+                folded = fold(key)
+                known = self.folded.get(folded, ref)
+                self.folded[folded] = ref if known == ref else None  # None: ambiguous
         self.rows[etype].append(readers.Row(row.number, values, problems))
 
 
@@ -348,7 +359,7 @@ class _Ties:
             notes: list[str] = []
             for end, raw in ends.items():
                 if raw:
-                    values[end] = refs.get(raw, raw)
+                    values[end] = refs.get(raw) or self.nodes.folded.get(fold(raw)) or raw
             if kind is None:
                 problems.setdefault("kind", []).append(Message("mapping.row_no_kind"))
             else:

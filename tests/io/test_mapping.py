@@ -271,3 +271,24 @@ def test_skipped_types_leave_their_ties_out(store):
     )
     assert _counts(store, map_id) == (4, 2, 6)  # Youth Forum and its two ties left out
     assert report.counts["relationships"].skipped == 2
+
+
+def test_tie_ends_are_matched_by_folded_names(store):
+    """A connection naming "sian evans" finds the element "Siân Evans" (text.fold)."""
+    map_id = _map(store)
+    connections = [list(r) for r in mf.KUMU_CONNECTIONS]
+    connections[1][0] = "sian evans"
+    connections[4][0] = "SIAN EVANS"
+    data = {"elements.csv": mf._csv(mf.KUMU_ELEMENTS), "connections.csv": mf._csv(connections)}
+    out = io.BytesIO()
+    import zipfile
+
+    with zipfile.ZipFile(out, "w") as z:
+        for name, body in data.items():
+            z.writestr(name, body)
+    import_file(
+        store, map_id, io.BytesIO(out.getvalue()), filename="k.zip", mapping=mf.kumu_mapping()
+    )
+    assert _counts(store, map_id) == mf.KUMU_EXPECTED
+    sian = next(p for p in store.graph(map_id).people if p.name == "Siân Evans")
+    assert sum(1 for r in store.graph(map_id).relationships if sian.id in (r.source, r.target)) == 2
