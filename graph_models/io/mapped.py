@@ -58,6 +58,8 @@ LISTED_VALUES = 20
 
 def text(value) -> str:
     """A cell as text, as a value mapping's key: ``0.0`` -> ``"0"``, dates ISO."""
+    if value.__class__ is str and not value.startswith("'"):
+        return value  # the usual case: read from CSV, already stripped
     return cols._text(value) if value is not None else ""
 
 
@@ -262,7 +264,7 @@ class _Nodes:
             etype = EntityType.PERSON
         for column, target in columns.items():
             value = row.values.get(column)
-            if cols.is_blank(value) or target in ("ignore", "type"):
+            if value is None or target in ("ignore", "type"):
                 continue
             if (
                 target == "tag"
@@ -367,7 +369,7 @@ class _Ties:
                 self._orient(values, kind)
             for column, target in columns.items():
                 value = row.values.get(column)
-                if cols.is_blank(value) or target in (
+                if value is None or target in (
                     "ignore",
                     "source",
                     "target",

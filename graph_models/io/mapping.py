@@ -266,10 +266,28 @@ def load(data) -> dict:
 
 def column_of(section: dict, target: str) -> str | None:
     """The file's column mapped to ``target`` in a nodes or relationships section."""
-    for column, mapped in section.get("columns", {}).items():
-        if mapped == target:
-            return column
-    return None
+    return targets(section).get(target)
+
+
+_TARGETS: dict[int, tuple] = {}
+
+
+def targets(section: dict) -> dict[str, str]:
+    """Target -> the (first) column mapped to it. Remembered per columns dict (it is asked
+    for once per cell of big files; the cache holds the dict, so its id is not reused),
+    and rebuilt if that dict's size changes (mappings are not edited once loaded)."""
+    columns = section.get("columns", {})
+    key = len(columns)
+    cached = _TARGETS.get(id(columns))
+    if cached is not None and cached[0] is columns and cached[1] == key:
+        return cached[2]
+    found: dict[str, str] = {}
+    for column, mapped in columns.items():
+        found.setdefault(mapped, column)
+    if len(_TARGETS) > 256:
+        _TARGETS.clear()
+    _TARGETS[id(columns)] = (columns, key, found)
+    return found
 
 
 def signature(fmt: str, tables) -> str:
