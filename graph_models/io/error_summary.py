@@ -91,11 +91,15 @@ def _key(message) -> str:
     return getattr(message, "code", None) or f"text:{message}"
 
 
-def summarise(errors, node_sheets=frozenset()) -> list[Cause]:
+def summarise(errors, node_sheets=frozenset(), label: Callable | None = None) -> list[Cause]:
     """Causes with their row counts: those of ``node_sheets`` first (fixing a node
-    fixes its ties), then most rows first; knock-on errors last, in one line."""
+    fixes its ties), then most rows first; knock-on errors last, in one line.
+    ``label`` names a column or a mapping's field for a person (e.g. the page's words
+    for ``nodes.type.default``); the CSV keeps the names as they are."""
     causes: dict[tuple, Cause] = {}
     for e in error_rows(errors):
+        if label is not None:
+            e["column"] = label(e["column"])
         key = _key(e["message"])
         knock_on = key in KNOCK_ON
         group = (key,) if knock_on else (key, e["column"])

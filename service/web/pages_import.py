@@ -113,6 +113,29 @@ STRENGTH_RULES = {
 SEPARATORS = {";": "; ", "|": "| ", ",": ", "}
 #: silo value lists longer than this are not offered for naming (names as they are)
 NAMED_SILOS = 50
+#: A mapping's fields, as the mapping step names them (its errors are keyed by these).
+MAPPING_FIELDS = {
+    "nodes.type.default": lazy_gettext("Type when the file does not say"),
+    "nodes.type.values": lazy_gettext("What each type in the file is"),
+    "nodes.silo.default": lazy_gettext("Silo when the file does not say"),
+    "nodes.silo.values": lazy_gettext("Name each silo"),
+    "nodes.columns": lazy_gettext("People and organisations"),
+    "nodes.sheet": lazy_gettext("People and organisations"),
+    "relationships.kind.default": lazy_gettext("Kind of tie when the file does not say"),
+    "relationships.kind.values": lazy_gettext("What each type of tie in the file is"),
+    "relationships.columns": lazy_gettext("Ties"),
+    "relationships.sheet": lazy_gettext("Ties"),
+}
+
+
+def field_label(name: str) -> str:
+    """A mapping's field (or a file's column) as the page names it."""
+    if name in MAPPING_FIELDS:
+        return str(MAPPING_FIELDS[name])
+    for part in ("nodes.columns.", "relationships.columns."):
+        if name.startswith(part):
+            return gettext("column %(column)s", column=name[len(part) :])
+    return name
 
 
 def uploads() -> PendingUploads:
@@ -163,7 +186,7 @@ def _keep_errors(exc: InvalidInput) -> None:
 def _refused(context: dict, exc: InvalidInput, **extra):
     """The page with what is wrong: causes with counts, 20 examples each, and the CSV."""
     _keep_errors(exc)
-    causes = summarise(exc.errors, getattr(exc, "node_sheets", frozenset()))
+    causes = summarise(exc.errors, getattr(exc, "node_sheets", frozenset()), field_label)
     page = render_template("import.html", message=exc.message, causes=causes, **context, **extra)
     return page, 422
 
@@ -264,7 +287,7 @@ def _mapped(map_id: str, context: dict):
         report = _run(map_id, data, pending, dry_run=True, mapping=mapping)
     except InvalidInput as exc:
         _keep_errors(exc)
-        causes = summarise(exc.errors, getattr(exc, "node_sheets", frozenset()))
+        causes = summarise(exc.errors, getattr(exc, "node_sheets", frozenset()), field_label)
         return _mapping_page(
             context, pending, data, mapping, inspection, message=exc.message, causes=causes
         ), 422

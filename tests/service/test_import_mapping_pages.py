@@ -152,6 +152,9 @@ def test_a_refused_file_shows_causes_counts_and_a_csv(page):
     assert r.status_code == 422
     causes = re.search(r'<ul id="error-causes">(.*?)</ul>', refused, re.S)[1]
     assert "set a default type" in causes and "set a default kind" in causes
+    # a mapping's fields are named as the form names them, not by their JSON path
+    assert "Type when the file does not say: set a default type" in causes
+    assert "nodes.type.default" not in causes
     rows = list(
         csv.reader(io.StringIO(page.get("/maps/m1/import/errors.csv").data.decode("utf-8-sig")))
     )
