@@ -47,6 +47,13 @@ def shot(browser, page, name: str) -> None:
     assert stats["ink"] > 0.02 and stats["colours"] > 4, (name, stats)
 
 
+def submit(page, selector: str) -> None:
+    """Click a submit button and wait for the next page (a check, a form, or errors)."""
+    page.click(selector)
+    page.wait_for_load_state("load")
+    page.wait_for_selector("#dry-run, #mapping-step, #import-errors, #figure-ties, main h1")
+
+
 def _columns(page, part: str, wanted: dict) -> None:
     """Every column's choice: the stated target, or ignore for columns it leaves out."""
     rows = page.locator(f"#{part} tbody tr")
@@ -89,7 +96,7 @@ def fill_mapping(page, mapping: dict) -> None:
         _values(page, "#type-values", (nodes.get("type") or {}).get("values", {}))
         _values(page, "#silo-values", (nodes.get("silo") or {}).get("values", {}))
         _values(page, "#kind-values", (ties.get("kind") or {}).get("values", {}))
-        page.click("#check-mapping")
+        submit(page, "#check-mapping")
         if not page.locator("#mapping-step").count():
             return
         _columns(page, "nodes-part", nodes.get("columns", {}))
@@ -154,7 +161,7 @@ def test_each_file_imports_through_the_mapping_step(
         page = session.page
         page.goto(f"{server.url}/maps/{map_id}/import")
         page.set_input_files("#f-file", files=uploads)
-        page.click("button:has-text('Check the file')")
+        submit(page, "button:has-text('Check the file')")
         assert page.locator("#mapping-step").count() == 1, page.content()[:2000]
         if name in ("kumu.xlsx", "gephi.gexf", "lesmis.gexf"):
             shot(browser_session, page, f"step-{name}")
@@ -166,19 +173,19 @@ def test_each_file_imports_through_the_mapping_step(
         with page.expect_download() as download:
             page.click("#mapping-json")
         assert download.value.suggested_filename == "bridgemap-mapping.json"
-        page.click("button:has-text('Import these rows')")
+        submit(page, "button:has-text('Import these rows')")
         assert page.url.endswith(f"/maps/{map_id}")
         assert counts(server.store, map_id) == expected()
         version = server.store.get_map(map_id).version
 
         page.goto(f"{server.url}/maps/{map_id}/import")  # the same file again
         page.set_input_files("#f-file", files=uploads)
-        page.click("button:has-text('Check the file')")
+        submit(page, "button:has-text('Check the file')")
         assert page.locator("#saved-mapping").count() == 1
         new = page.locator("#dry-run tbody tr td.num:nth-child(2)").all_inner_texts()
         changed = page.locator("#dry-run tbody tr td.num:nth-child(3)").all_inner_texts()
         assert set(new) == set(changed) == {"0"}
-        page.click("button:has-text('Import these rows')")
+        submit(page, "button:has-text('Import these rows')")
         assert server.store.get_map(map_id).version == version
         assert external(session, server.url) == []
     finally:
@@ -203,7 +210,7 @@ def test_a_refused_file_shows_the_cause_first_and_offers_every_error(browser_ses
         page.set_input_files(
             "#f-file", files=[{"name": n, "mimeType": "text/csv", "buffer": b} for n, b in files]
         )
-        page.click("button:has-text('Check the file')")
+        submit(page, "button:has-text('Check the file')")
         fill_mapping(
             page, {**mf.kumu_mapping(), "nodes": {**mf.kumu_mapping()["nodes"], "type": {}}}
         )
