@@ -10,8 +10,18 @@ too. Targets (issue 6): CSV into the embedded store >= 20,000 rows/s; peak < 500
 The import is CPU-bound, so the process's CPU time is shown too: on a busy 2-core
 machine wall-clock rows/s drop with the load, CPU seconds much less.
 
+The mapping step (issue #13) is timed on its own: a Kumu-style pair of CSV files
+(``elements.csv``: Label, Type, Description, Tags with ``|``, a custom field;
+``connections.csv``: From, To by label, Type, Direction, Strength) of ``--mapping-rows``
+rows in all (20,000: a fifth elements), zipped as the import page zips two files.
+Timed, each the median of ``--repeat``: inspecting the file (columns, samples, the
+guessed mapping), and checking it through a mapping (a dry run into an empty map on the
+embedded store: mapped, validated, names resolved, compared); the baseline is the same
+rows written in Bridgemap's own CSV layout, checked with no mapping.
+
     .venv/bin/python benchmarks/import.py                    # both stores (starts Neo4j)
     .venv/bin/python benchmarks/import.py --stores embedded --repeat 5
+    .venv/bin/python benchmarks/import.py --only-mapping     # the mapping step alone
     BRIDGEMAP_NEO4J_URI=bolt://127.0.0.1:7687 .venv/bin/python benchmarks/import.py
 """
 
@@ -195,8 +205,174 @@ def start_neo4j(tmp: str):
     return server.uri, server
 
 
+# -- the mapping step ---------------------------------------------------------------------
+
+KUMU_MAPPING = {
+    "nodes": {
+        "columns": {
+            "Label": "name",
+            "Type": "type",
+            "Description": "role",
+            "Tags": "tags",
+            "Country": "tag",
+        },  # fmt: skip
+        "type": {},
+        "silo": {"default": "Partners"},
+        "tag_separator": "|",
+    },
+    "relationships": {
+        "columns": {
+            "From": "source",
+            "To": "target",
+            "Type": "kind",
+            "Direction": "direction",
+            "Strength": "strength",
+        },  # fmt: skip
+        "kind": {
+            "values": {
+                "collaborates|undirected": "works_with",
+                "partnership|mutual": "partners_with",
+            }
+        },  # fmt: skip
+        "strength": "as_is",
+    },
+}
+
+
+def write_kumu(folder: Path, rows: int, seed: int = 2) -> tuple[bytes, bytes]:
+    """(a Kumu-style zip of elements.csv and connections.csv, the same rows in
+    Bridgemap's own layout as a zip of people/organisations/relationships.csv)."""
+    import io
+    import zipfile
+
+    rng = random.Random(seed)
+    n_nodes = rows // 5
+    n_people = n_nodes * 4 // 5
+    elements = [["Label", "Type", "Description", "Tags", "Country"]]
+    people = [["name", "silo", "role", "tags"]]
+    orgs = [["name", "silo", "tags"]]
+    for i in range(n_nodes):
+        person = i < n_people
+        label = f"Person {i}" if person else f"Organisation {i}"
+        elements.append([label, "Person" if person else "Organization", "officer",
+                         "north|carer", rng.choice(["Wales", "England"])])  # fmt: skip
+        (people if person else orgs).append(
+            [label, "Partners", "officer", "north; carer"]
+            if person
+            else [label, "Partners", "north"]
+        )
+    connections = [["From", "To", "Type", "Direction", "Strength"]]
+    ties = [["source", "target", "kind", "strength"]]
+    seen = set()
+    while len(connections) <= rows - n_nodes:
+        if rng.random() < 0.8:
+            a, b = sorted(rng.sample(range(n_people), 2))
+            kind, key = "works_with", ("collaborates", "undirected")
+        else:
+            a, b = sorted(rng.sample(range(n_people, n_nodes), 2))
+            kind, key = "partners_with", ("partnership", "mutual")
+        if (a, b) in seen:
+            continue
+        seen.add((a, b))
+        name = lambda i: f"Person {i}" if i < n_people else f"Organisation {i}"  # noqa: E731
+        strength = rng.randint(1, 5)
+        connections.append([name(a), name(b), *key, strength])
+        ties.append([name(a), name(b), kind, strength])
+
+    def zipped(files: dict) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            for filename, table in files.items():
+                text = io.StringIO()
+                csv.writer(text).writerows(table)
+                z.writestr(filename, text.getvalue())
+        return out.getvalue()
+
+    kumu = zipped({"elements.csv": elements, "connections.csv": connections})
+    own = zipped({"people.csv": people, "organisations.csv": orgs, "relationships.csv": ties})
+    return kumu, own
+
+
+def mapping_step(rows: int, repeat: int, tmp: str) -> list[dict]:
+    """Median seconds to inspect, to check through the mapping, and (baseline) to check
+    the same rows in Bridgemap's own layout; the embedded store, empty maps, dry runs."""
+    import io
+
+    from graph_models.io import import_file
+    from graph_models.io.inspect import inspect_file
+    from graph_models.model import Map
+    from graph_models.store.embedded import EmbeddedStore
+
+    kumu, own = write_kumu(Path(tmp), rows)
+    store = EmbeddedStore(Path(tmp) / "mapping.sqlite3")
+    store.create_map(Map("bench", "bench"))
+    timings: dict[str, list[tuple[float, float]]] = {"inspect": [], "mapped": [], "own": []}
+    counts = None
+
+    def timed(key, work):
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = work()
+        timings[key].append((time.perf_counter() - wall, time.process_time() - cpu))
+        return result
+
+    for _ in range(repeat):
+        timed("inspect", lambda: inspect_file(io.BytesIO(kumu), filename="kumu.zip"))
+        report = timed(
+            "mapped",
+            lambda: import_file(
+                store,
+                "bench",
+                io.BytesIO(kumu),
+                filename="kumu.zip",
+                mapping=KUMU_MAPPING,
+                dry_run=True,
+            ),  # fmt: skip
+        )
+        counts = report.total.created
+        timed(
+            "own",
+            lambda: import_file(
+                store, "bench", io.BytesIO(own), filename="own.zip", dry_run=True, add_silos=True
+            ),  # fmt: skip
+        )
+    store.close()
+    assert counts == rows, (counts, rows)
+    names = {
+        "inspect": "inspect (columns, guesses)",
+        "mapped": "check through the mapping",
+        "own": "check, own layout (baseline)",
+    }
+    return [
+        {
+            "path": names[key],
+            "seconds": statistics.median(w for w, _ in runs),
+            "cpu": statistics.median(c for _, c in runs),
+        }
+        for key, runs in timings.items()
+    ]
+
+
+def print_mapping(rows: int, repeat: int, table: list[dict]) -> None:
+    print(
+        f"\nMapping step: a Kumu-style CSV pair of {rows:,} rows (a fifth elements), "
+        f"embedded store, dry runs; median of {repeat}"
+    )
+    header = (
+        f"{'path':<32} {'rows':>8} {'seconds':>8} {'rows/s':>9} {'cpu s':>6} {'rows/cpu s':>10}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in table:
+        print(
+            f"{r['path']:<32} {rows:>8,} {r['seconds']:>8.2f} {rows / r['seconds']:>9,.0f} "
+            f"{r['cpu']:>6.2f} {rows / r['cpu']:>10,.0f}"
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mapping-rows", type=int, default=20_000)
+    parser.add_argument("--only-mapping", action="store_true", help="time the mapping step only")
     parser.add_argument("--people", type=int, default=20_000)
     parser.add_argument("--ties", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
@@ -215,9 +391,16 @@ def main():
         child(args)
         return
 
+    if args.only_mapping:
+        with tempfile.TemporaryDirectory() as tmp:
+            print_mapping(
+                args.mapping_rows, args.repeat, mapping_step(args.mapping_rows, args.repeat, tmp)
+            )
+        return
     formats = args.formats.split(",")
     table: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
+        mapped = mapping_step(args.mapping_rows, args.repeat, tmp)
         print(f"writing {args.people:,} people + {args.ties:,} ties ...", flush=True)
         paths = write_files(Path(tmp), args.people, args.ties)
         rows = args.people + args.ties
@@ -288,6 +471,7 @@ def main():
             f"{r['store']:<9} {r['path']:<28} {rows:>8,} {r['seconds']:>8.2f} {rate:>9,.0f} "
             f"{tgt} {met:>4} {cpu} {mem} {start}"
         )
+    print_mapping(args.mapping_rows, args.repeat, mapped)
     print(
         "\ncpu s: the importing process's own CPU time (for Neo4j the server's work is not in"
         f" it); peak MB: its largest resident set (VmHWM; target < {MEMORY_TARGET_MB} MB, '!'"

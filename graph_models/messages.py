@@ -160,6 +160,41 @@ TEMPLATES: dict[str, str | Plural] = {
         "%(id)s is a person who was erased from this map; an import cannot add them back "
         "(a coordinator may re-add them by hand)"
     ),
+    # the mapping step (graph_models.io.mapping, graph_models.io.mapped)
+    "mapping.nodes_or_ties": N_("a mapping needs a nodes part, a relationships part, or both"),
+    "mapping.not_json": N_("the mapping is not a JSON object"),
+    "mapping.json_detail": N_("not valid JSON: %(detail)s"),
+    "mapping.invalid": N_("the mapping is not valid; nothing was read"),
+    "mapping.target_twice": N_("%(target)s is already given by column %(other)s; map one"),
+    "mapping.end_missing": N_("map a column to %(end)s: every tie needs two ends"),
+    "mapping.direction_alone": N_("a direction column needs a type (kind) column too"),
+    "mapping.kind_needed": N_("set a default kind, or map a column to kind"),
+    "mapping.name_needed": N_("map a column to name (or id)"),
+    "mapping.type_needed": N_("set a default type (all people?), or map a column to type"),
+    "mapping.silo_needed": N_("set a default silo, or map a column to silo"),
+    "mapping.no_such_sheet": N_("the file has no sheet %(sheet)s; it has: %(sheets)s"),
+    "mapping.no_such_column": N_("sheet %(sheet)s has no column %(column)s; it has: %(columns)s"),
+    "mapping.does_not_fit": N_("the mapping names columns this file does not have"),
+    "mapping.values_unmapped": NP_(
+        "%(num)s value of column %(column)s is not mapped: %(values)s",
+        "%(num)s values of column %(column)s are not mapped: %(values)s",
+    ),
+    "mapping.values_left": N_("some values in the file are not mapped; map each of them"),
+    "mapping.row_no_type": N_("no type: set a default type"),
+    "mapping.row_no_silo": N_("no silo: set a default silo"),
+    "mapping.row_no_kind": N_("no kind: set a default kind"),
+    "mapping.weight_not_number": N_("the weight is not a number"),
+    "mapping.own_json": N_("a Bridgemap JSON file needs no mapping: import it without one"),
+    # errors summarised by cause (graph_models.io.error_summary)
+    "errors.knock_on": NP_(
+        "%(num)s tie refers to a row that failed: fixing those rows fixes it",
+        "%(num)s ties refer to rows that failed: fixing those rows fixes these",
+    ),
+    "errors.cause": NP_(
+        "%(num)s row: %(problem)s",
+        "%(num)s rows: %(problem)s",
+    ),
+    "errors.in_column": N_("%(column)s: %(problem)s"),
     # building entities for a map (graph_models.io.rows)
     "rows.too_many_silos": N_("too many silos"),
     "rows.silo_limit": N_("a map has at most %(max)s silos; %(name)s is one more"),

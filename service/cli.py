@@ -92,7 +92,14 @@ def analyse(map_id, as_json, group_by, as_of, seed):
 
 
 def _print_problems(errors: dict, limit: int = 50) -> None:
-    """An import's 422 errors, one line per problem: sheet, row, column, message."""
+    """An import's 422 errors: the causes with their counts (io.error_summary), then one
+    line per problem: sheet, row, column, message."""
+    from graph_models.io.error_summary import summarise
+
+    causes = summarise(errors)
+    if len(causes) > 1:
+        for cause in causes:
+            click.echo(f"* {cause.summary()}", err=True)
     lines = []
     for sheet, rows in errors.items():
         if not isinstance(rows, dict):
@@ -150,16 +157,27 @@ def _map_for_import(store: GraphStore, map_id: str, path, fmt: str | None) -> bo
 @click.option("--add-silos", is_flag=True, help="add unknown silos to the map's vocabulary")
 @click.option("--create", is_flag=True, help="create the map if it does not exist")
 @click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
-def import_command(map_id, path, fmt, entity, dry_run, add_silos, create, as_json):
+@click.option(
+    "--mapping",
+    "mapping_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="a mapping (JSON, e.g. downloaded from the import page) for a file not in "
+    "Bridgemap's own shape; kept for the map once written",
+)
+def import_command(map_id, path, fmt, entity, dry_run, add_silos, create, as_json, mapping_path):
     """Import people, organisations and ties from a CSV, XLSX, JSON, GraphML or GEXF file.
 
     All or nothing: any invalid row writes nothing and every problem is listed by
-    sheet, row and column. Importing the same file again changes nothing.
+    sheet, row and column. Importing the same file again changes nothing. A file not
+    in Bridgemap's own shape needs a mapping (--mapping), or the one the map kept from
+    the last file of the same shape.
     """
     import json
 
     from graph_models.errors import InvalidInput
-    from graph_models.io import import_file
+    from graph_models.io.saved import import_mapped
+
+    mapping = mapping_path.read_text(encoding="utf-8") if mapping_path else None
 
     store = open_store(settings.from_environment())
     created = False
@@ -181,10 +199,11 @@ def import_command(map_id, path, fmt, entity, dry_run, add_silos, create, as_jso
                     bar.update(int(fraction * 1000) - bar.pos)
 
             try:
-                report = import_file(
+                report = import_mapped(
                     store,
                     map_id,
                     f,
+                    mapping=mapping,
                     filename=path.name,
                     fmt=fmt,
                     entity=entity,
@@ -214,6 +233,8 @@ def import_command(map_id, path, fmt, entity, dry_run, add_silos, create, as_jso
         )
     if report.silos_added:
         click.echo("silos added: " + ", ".join(report.silos_added))
+    if report.mapping_source == "saved":
+        click.echo("read with the mapping this map kept for files of this shape")
     for sheet, labels in report.ignored_columns.items():
         click.echo(f"ignored columns in {sheet}: {', '.join(labels)}")
     if report.ignored_sheets:

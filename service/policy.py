@@ -158,6 +158,8 @@ POLICY: dict[str, dict[str, Rule]] = {
         for action in ("new", "edit", "delete")
     },
     "pages_import.import_page": _form(WRITE),
+    "pages_import.mapping_download": {"GET": Rule(WRITE)},
+    "pages_import.errors_download": {"GET": Rule(WRITE)},
     "pages_share.share": _form(MANAGE),
     "pages_share.revoke": {"POST": Rule(MANAGE, form=True)},
     "pages_community.web": {"GET": Rule(EGO)},
@@ -191,6 +193,7 @@ POLICY: dict[str, dict[str, Rule]] = {
     # Viewers themselves get no file exports (a choice, not a missing filter); blank
     # templates hold no data
     "transfer.import_file": {"POST": Rule(WRITE)},
+    "transfer.inspect_file": {"POST": Rule(WRITE)},
     "transfer.export_file": {"GET": Rule(WRITE, export=True)},
     "transfer.template": {"GET": Rule(PUBLIC)},
 }

@@ -46,16 +46,21 @@ class PendingUploads:
 
     def take(self, key: str) -> bytes | None:
         """The upload under ``key``, removed; ``None`` if unknown, malformed or expired."""
+        data = self.peek(key)
+        if data is not None:
+            (self.folder / key).unlink(missing_ok=True)
+        return data
+
+    def peek(self, key: str) -> bytes | None:
+        """The upload under ``key``, kept (the mapping step reads a file several times
+        before the confirmation takes it); ``None`` if unknown, malformed or expired."""
         self.sweep()
         if len(key) != 2 * KEY_BYTES or not set(key) <= set(string.hexdigits.lower()):
             return None
-        path = self.folder / key
         try:
-            data = path.read_bytes()
+            return (self.folder / key).read_bytes()
         except FileNotFoundError:
             return None
-        path.unlink(missing_ok=True)
-        return data
 
     def sweep_now_and_then(self) -> None:
         """:meth:`sweep`, unless one ran less than :data:`SWEEP_EVERY` ago."""

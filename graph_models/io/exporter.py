@@ -5,7 +5,12 @@
   (created from the file's ``map`` section), export again gives the same bytes.
 * **CSV** is a zip of ``people.csv``, ``organisations.csv`` and ``relationships.csv``
   in UTF-8 with a byte-order mark (so Excel shows Welsh letters correctly); **XLSX** has
-  one sheet of each. Both re-import as they are (tags joined with ``; ``).
+  one sheet of each. Both re-import as they are (tags joined with ``; ``). So that a
+  person can read and edit the ties, each relationship row also names both ends
+  (:data:`END_NAME_COLUMNS`, beside ``source`` and ``target``): the ids stay the key,
+  and the name columns say in their heading that an import does not read them (it
+  lists them as ignored), so an edited name there changes nothing. In a viewer's
+  export those names are what the viewer may see (pseudonyms, hidden people absent).
 * **GraphML** and **GEXF** are for Gephi and other network tools: nodes carry ``type``,
   ``label``, ``name``, ``silo``, ``role``, ``area``, ``tags``, ``contact``,
   ``visibility`` (and ``kind`` for organisations); edges carry ``kind``,
@@ -136,21 +141,40 @@ def to_json_bytes(records: GraphRecords) -> bytes:
 # -- CSV and XLSX ----------------------------------------------------------------------
 
 
-def _table(etype: EntityType, items) -> tuple[list[str], list[list]]:
-    header = [c.name for c in cols.COLUMNS[etype]]
+#: The relationship columns that name the ends, for people reading the file; an import
+#: ignores them (no known column is spelt like them), the ids being the key.
+END_NAME_COLUMNS = {
+    "source": "source name (not read on import)",
+    "target": "target name (not read on import)",
+}
+
+
+def _table(etype: EntityType, items, names: dict | None = None) -> tuple[list[str], list[list]]:
+    fields = [c.name for c in cols.COLUMNS[etype]]
+    header = []
+    for name in fields:
+        header.append(name)
+        if names is not None and name in END_NAME_COLUMNS:
+            header.append(END_NAME_COLUMNS[name])
     rows = []
     for item in items:
         data = model.to_dict(item)
-        rows.append([cols.cell_for_export(data[name]) for name in header])
+        row = []
+        for name in fields:
+            row.append(cols.cell_for_export(data[name]))
+            if names is not None and name in END_NAME_COLUMNS:
+                row.append(cols.cell_for_export(names.get(data[name], "")))
+        rows.append(row)
     return header, rows
 
 
 def _tables(records: GraphRecords):
     people, orgs, rels = _sorted(records)
+    names = {n.id: n.name for n in records.nodes}
     return [
         ("people", _table(EntityType.PERSON, people)),
         ("organisations", _table(EntityType.ORGANISATION, orgs)),
-        ("relationships", _table(EntityType.RELATIONSHIP, rels)),
+        ("relationships", _table(EntityType.RELATIONSHIP, rels, names)),
     ]
 
 

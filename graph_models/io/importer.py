@@ -38,6 +38,7 @@ import marshmallow as ma
 from graph_models import model, schemas
 from graph_models.errors import InvalidInput
 from graph_models.io import columns as cols
+from graph_models.io import mapping as mapping_rules
 from graph_models.io import readers
 from graph_models.io.rows import (
     SiloVocabulary,
@@ -54,8 +55,9 @@ from graph_models.model import EntityType, NodeType
 _CHUNK = 500
 _MANY_RELATIONSHIPS = schemas.RelationshipSchema(many=True)
 
-#: Rows with problems listed in one error response (the message gives the total).
-MAX_REPORTED_ROWS = 1000
+#: Rows with problems listed in one error response and in the errors CSV (the message
+#: gives the total; a page shows at most 20 examples per cause: io.error_summary).
+MAX_REPORTED_ROWS = 10_000
 #: Ids listed per entity type and change in a report (the counts are always complete).
 MAX_LISTED_CHANGES = 100
 
@@ -64,6 +66,9 @@ _NODE_TYPE = {EntityType.PERSON: NodeType.PERSON, EntityType.ORGANISATION: NodeT
 
 class ImportRejected(InvalidInput):
     """The file has invalid rows; nothing was written (HTTP 422)."""
+
+    #: the sheets that hold people and organisations (see io.error_summary.summarise)
+    node_sheets: frozenset = frozenset()
 
 
 @dataclass
@@ -107,6 +112,12 @@ class ImportReport:
     #: new people whose row gives no consent get the map's stated default:
     #: ``{"visibility": <the default>, "people": <how many get it>}``
     default_consent: dict = field(default_factory=dict)
+    #: the mapping the file was read with (validated, defaults filled in), if any
+    mapping: dict | None = None
+    #: the file's shape (io.mapping.signature) when read with a mapping: kept under it
+    signature: str | None = None
+    #: where the mapping came from: "given", "saved" (the map's, for this shape) or None
+    mapping_source: str | None = None
 
     @property
     def total(self) -> Counts:
@@ -133,6 +144,8 @@ class ImportReport:
             "encoding": self.encoding,
             "delimiter": self.delimiter,
             "ignored": {"columns": self.ignored_columns, "sheets": self.ignored_sheets},
+            "mapping": self.mapping,
+            "mapping_source": self.mapping_source,
         }
 
 
@@ -162,6 +175,7 @@ def import_file(
     actor: str = "",
     progress: Callable[[float], None] | None = None,
     id_key: bytes = b"",
+    mapping: dict | None = None,
 ) -> ImportReport:
     """Import ``stream`` (a binary file object) into map ``map_id``; see the module docstring.
 
@@ -187,6 +201,10 @@ def import_file(
     id_key : bytes, optional
         The map's key for the ids of rows without one (:func:`natural_node_id`); the
         service passes one derived from its secret, so ids cannot be computed from names.
+    mapping : dict, optional
+        How the file's columns become Bridgemap's fields (:mod:`graph_models.io.mapping`),
+        for files not in Bridgemap's own shape; validated here. Its ``add_silos``
+        (true unless said otherwise) adds the silos it names or finds.
 
     Raises
     ------
@@ -209,15 +227,19 @@ def import_file(
     """
     m = store.get_map(map_id)
     etype = parse_entity(entity)
+    if mapping is not None:
+        mapping = mapping_rules.load(mapping)
+        add_silos = add_silos or mapping["add_silos"]
     with (
         _no_cyclic_gc(),
-        readers.read(stream, filename=filename, fmt=fmt, entity=etype, progress=progress) as src,
+        _open(stream, filename, fmt, etype, progress, mapping) as src,
     ):
         existing = store.graph(map_id)
         job = _Import(m, existing, src, add_silos=add_silos, id_key=id_key)
         job.run()
         job.refuse_erased(store.erased_ids(map_id, job.new_person_ids()))
     report = job.report(dry_run)
+    report.mapping, report.signature = mapping, src.signature
     if job.errors.rows or job.errors.data:
         raise job.errors.rejection()
     if job.rows_seen == 0:
@@ -240,6 +262,22 @@ def import_file(
     if progress is not None:
         progress(1.0)
     return report
+
+
+def _open(stream, filename, fmt, etype, progress, mapping) -> readers.Source:
+    """The file's rows in Bridgemap's shape: read as they are, or through ``mapping``."""
+    if mapping is None:
+        return readers.read(stream, filename=filename, fmt=fmt, entity=etype, progress=progress)
+    from graph_models.io import mapped, raw
+
+    with raw.read(stream, filename=filename, fmt=fmt) as found:
+        if found.own_json:
+            raise InvalidInput(
+                Message("mapping.own_json"), {"mapping": [Message("mapping.own_json")]}
+            )
+        source = mapped.source(found, mapping)
+        source.signature = mapping_rules.signature(found.format, found.tables)
+        return source
 
 
 @contextlib.contextmanager
@@ -266,6 +304,8 @@ class _Errors:
         self.data: dict = {}
         self.rows = 0
         self.truncated = False
+        #: sheets of people and organisations (their problems are summarised first)
+        self.node_sheets: set[str] = set()
 
     def merge(self, found: dict) -> None:
         """Add what a reader found (file, header and cell problems) to the row problems."""
@@ -281,6 +321,8 @@ class _Errors:
                     for column, messages in value.items():
                         target[key].setdefault(column, []).extend(_flatten(messages))
                 else:
+                    if isinstance(value, dict) and key not in target:
+                        self.rows += 1  # a row the reader refused (a node without a type)
                     target[key] = value
 
     def add(self, sheet: str, row: str, problems: dict, labels: dict) -> None:
@@ -301,7 +343,9 @@ class _Errors:
             message = Message("import.rows_with_problems_listed", num=n, listed=listed)
         elif not self.rows:
             message = Message("import.cannot_import")
-        return ImportRejected(message, self.data)
+        rejected = ImportRejected(message, self.data)
+        rejected.node_sheets = frozenset(self.node_sheets)
+        return rejected
 
 
 def _flatten(messages) -> list[str]:
@@ -330,9 +374,9 @@ class _Import:
         self.id_key = id_key
         self.source = source
         self.errors = _Errors()
-        colours = {}
+        colours = dict(source.silo_colours)
         if source.map_section is not None:
-            colours = self._map_section(source.map_section)
+            colours.update(self._map_section(source.map_section))
         self.vocabulary = SiloVocabulary(m, add=add_silos, colours=colours)
         if add_silos and source.map_section is not None:
             for name in colours:  # the file's whole vocabulary, in its order
@@ -405,10 +449,24 @@ class _Import:
         for sheet in node_sheets:
             loaded += self._load_nodes(sheet)
         self._place_nodes(loaded)
+        self._failed_in_reading({s.name for s in node_sheets})
         for sheet in rel_sheets:
             self._load_relationships(sheet)
         # readers report some problems only once they are met (a broken CSV line midway)
         self.errors.merge(self.source.errors)
+
+    def _failed_in_reading(self, node_sheets: set[str]) -> None:
+        """Nodes the reader already refused (a graph file's node without a type) are
+        failed rows too, so a tie to one says so (a knock-on error), not "no such node"."""
+        self.errors.node_sheets |= node_sheets
+        for sheet in node_sheets:
+            found = self.source.errors.get(sheet)
+            if not isinstance(found, dict):
+                continue
+            for row in found:
+                where = Message("import.where", sheet=sheet, row=str(row))
+                self.failed.setdefault(str(row), where)
+                self.failed.setdefault(fold_name(str(row)), where)
 
     def _load_nodes(self, sheet: readers.Sheet) -> list:
         schema = schemas.ENTITY_SCHEMAS[sheet.etype]

@@ -99,6 +99,10 @@ class Source:
     ignored_sheets: list[str] = field(default_factory=list)
     #: JSON only: the file's ``map`` section (validated later)
     map_section: dict | None = None
+    #: silo -> colour for silos an import adds (a mapping's, or a Gephi file's colours)
+    silo_colours: dict[str, str] = field(default_factory=dict)
+    #: read through a mapping: the file's shape (io.mapping.signature)
+    signature: str | None = None
     _close: list = field(default_factory=list)
 
     def close(self) -> None:

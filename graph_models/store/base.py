@@ -223,6 +223,12 @@ class GraphData(Protocol):
     def neighbourhood(self, map_id: str, node_id: str, *, hops: int = 1) -> GraphRecords:
         """The node, every node within ``hops`` ties of it, and the ties among them."""
 
+    def get_import_mapping(self, map_id: str, signature: str) -> dict | None:
+        """The mapping last used for a file of this shape (None if none)."""
+
+    def put_import_mapping(self, map_id: str, signature: str, mapping: dict) -> None:
+        """Keep a mapping for the next file of this shape (the map's version stays)."""
+
 
 @runtime_checkable
 class AuditTrail(Protocol):

@@ -100,6 +100,22 @@ MATCH (a:Audit {map_id: $map_id}) WHERE a.entity_ref = $old
 SET a.entity_ref = $new
 """
 
+#: Migration 7: import mappings kept per map, one per file shape (``signature``), on
+#: ``(:ImportMapping {map_id, signature})`` nodes; deleted with their map.
+MIGRATION_7 = (
+    "CREATE CONSTRAINT import_mapping_key IF NOT EXISTS "
+    "FOR (x:ImportMapping) REQUIRE (x.map_id, x.signature) IS UNIQUE",
+)
+GET_IMPORT_MAPPING = """
+MATCH (x:ImportMapping {map_id: $map_id, signature: $signature}) RETURN x.mapping AS mapping
+"""
+#: Written only while the map exists (MATCH first), so no mapping outlives its map.
+PUT_IMPORT_MAPPING = """
+MATCH (m:Map {id: $map_id})
+MERGE (x:ImportMapping {map_id: $map_id, signature: $signature})
+SET x.mapping = $mapping, x.updated_at = $now
+"""
+
 #: The schema node's uniqueness, made before any migration (so MERGE below is safe when
 #: several processes start at once).
 SCHEMA_NODE_CONSTRAINT = (
@@ -212,6 +228,9 @@ DELETE e
 WITH DISTINCT m
 OPTIONAL MATCH (s:Survey|Respondent|SurveyResponse {map_id: $id})
 DELETE s
+WITH DISTINCT m
+OPTIONAL MATCH (x:ImportMapping {map_id: $id})
+DELETE x
 WITH DISTINCT m
 DELETE m
 RETURN count(m) AS deleted

@@ -305,6 +305,15 @@ class SqliteTransaction:
     def remove_erased(self, map_id: str, digest: str) -> None:
         self.db.execute(sql.REMOVE_ERASED, (map_id, digest))
 
+    # -- import mappings ----------------------------------------------------------------
+
+    def get_import_mapping(self, map_id: str, signature: str) -> str | None:
+        row = self.db.execute(sql.GET_IMPORT_MAPPING, (map_id, signature)).fetchone()
+        return row[0] if row else None
+
+    def put_import_mapping(self, map_id: str, signature: str, mapping: str, now: str) -> None:
+        self.db.execute(sql.PUT_IMPORT_MAPPING, (map_id, signature, mapping, now))
+
     # -- graph data ---------------------------------------------------------------------
 
     def node_types(self, map_id: str, ids: list[str]) -> dict[str, NodeType]:
@@ -451,6 +460,7 @@ class SqliteTransaction:
 
     def delete_expired_sessions(self, now: str) -> None:
         self.db.execute(sql.DELETE_EXPIRED_SESSIONS, (now,))
+
     # -- surveys ------------------------------------------------------------------------
 
     def get_survey(self, map_id: str, survey_id: str) -> Survey | None:

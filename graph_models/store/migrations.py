@@ -185,6 +185,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         sqlite=sql.MIGRATION_6,
         neo4j=cypher.MIGRATION_6,
     ),
+    Migration(
+        7,
+        "import mappings: how a map's last file of each shape was mapped, used again",
+        sqlite=sql.MIGRATION_7,
+        neo4j=cypher.MIGRATION_7,
+    ),
 )
 LATEST = MIGRATIONS[-1].number
 assert [m.number for m in MIGRATIONS] == list(range(1, LATEST + 1)), "numbered 1, 2, 3..."

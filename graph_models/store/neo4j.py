@@ -214,6 +214,15 @@ class Neo4jTransaction:
 
     # -- erasure tombstones -------------------------------------------------------------
 
+    def get_import_mapping(self, map_id: str, signature: str) -> str | None:
+        record = self.tx.run(cypher.GET_IMPORT_MAPPING, map_id=map_id, signature=signature).single()
+        return record["mapping"] if record else None
+
+    def put_import_mapping(self, map_id: str, signature: str, mapping: str, now: str) -> None:
+        self._do(
+            cypher.PUT_IMPORT_MAPPING, map_id=map_id, signature=signature, mapping=mapping, now=now
+        )
+
     def erasure_key(self, map_id: str) -> str | None:
         record = self.tx.run(cypher.GET_MAP_KEY, id=map_id).single()
         return record["key"] if record else None
@@ -396,6 +405,7 @@ class Neo4jTransaction:
 
     def delete_expired_sessions(self, now: str) -> None:
         self._do(cypher.DELETE_EXPIRED_SESSIONS, now=now)
+
     # -- surveys ------------------------------------------------------------------------
 
     def get_survey(self, map_id: str, survey_id: str) -> Survey | None:

@@ -23,6 +23,7 @@ changes nothing outside it until it returns.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import date, datetime
@@ -147,6 +148,13 @@ class Transaction(Protocol):
     def delete_token_sessions(self, token_id: str) -> None: ...
     def delete_expired_sessions(self, now: str) -> None:
         """Delete the sessions whose ``expires_at`` is at or before ``now``."""
+
+    # -- import mappings (migration 7) -----------------------------------------------------
+    def get_import_mapping(self, map_id: str, signature: str) -> str | None:
+        """The JSON text of the map's mapping kept under ``signature``, or None."""
+
+    def put_import_mapping(self, map_id: str, signature: str, mapping: str, now: str) -> None:
+        """Keep (or replace) the map's mapping under ``signature``."""
 
 
 class StoreRules(SurveyRules):
@@ -441,6 +449,31 @@ class StoreRules(SurveyRules):
             return result
 
         return self._write(work)
+
+    # -- import mappings ----------------------------------------------------------------
+
+    def get_import_mapping(self, map_id: str, signature: str) -> dict | None:
+        """The mapping last used to import a file of this shape into the map (None if
+        none): see :func:`graph_models.io.mapping.signature`."""
+
+        def work(tx: Transaction) -> dict | None:
+            _require_map(tx, map_id)
+            found = tx.get_import_mapping(map_id, signature)
+            return json.loads(found) if found else None
+
+        return self._read(work)
+
+    def put_import_mapping(self, map_id: str, signature: str, mapping: dict) -> None:
+        """Keep ``mapping`` for the next file of this shape. A mapping is how to read a
+        file, not data of the map: the map's version stays put (so does every cache)."""
+        text = json.dumps(mapping, sort_keys=True)
+
+        def work(tx: Transaction) -> None:
+            _require_map(tx, map_id)
+            if tx.get_import_mapping(map_id, signature) != text:
+                tx.put_import_mapping(map_id, signature, text, model.utcnow())
+
+        self._write(work)
 
     def erased_ids(self, map_id: str, ids: list[str]) -> set[str]:
         """Those of ``ids`` that were people of the map and were erased (tombstoned)."""

@@ -222,6 +222,24 @@ ON CONFLICT (map_id, survey_id, person_id) DO UPDATE SET
     status = excluded.status, data = excluded.data
 """
 DELETE_RESPONSES_OF = "DELETE FROM responses WHERE map_id = ? AND person_id = ?"
+#: Migration 7: import mappings kept per map, one per file shape (``signature``: the
+#: kind of file and its column names, :func:`graph_models.io.mapping.signature`), so the
+#: next file with the same headers is read the same way. Gone with their map.
+MIGRATION_7 = (
+    """CREATE TABLE IF NOT EXISTS import_mappings (
+    map_id TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+    signature TEXT NOT NULL,
+    mapping TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (map_id, signature)
+) WITHOUT ROWID""",
+)
+GET_IMPORT_MAPPING = "SELECT mapping FROM import_mappings WHERE map_id = ? AND signature = ?"
+PUT_IMPORT_MAPPING = """
+INSERT INTO import_mappings (map_id, signature, mapping, updated_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (map_id, signature) DO UPDATE SET
+    mapping = excluded.mapping, updated_at = excluded.updated_at
+"""
 
 # -- erasure tombstones --------------------------------------------------------------------
 

@@ -85,6 +85,52 @@ class ImportForm(ma.Schema):
         load_default=False,
         metadata={"description": "add unknown silos to the map's vocabulary instead of refusing"},
     )
+    mapping = fields.String(
+        metadata={
+            "description": "a mapping (JSON text, as /import/inspect's guess or the page's "
+            "download) for a file not in Bridgemap's own shape: how its columns become "
+            "people, organisations and ties. Kept for the map once the import is written; "
+            "without one, a refused file is tried with the map's mapping for its shape"
+        },
+    )
+
+
+class InspectForm(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    file = Upload(required=True, metadata={"description": "the file to look at"})
+    format = fields.String(
+        validate=validate.OneOf(transfer.FORMATS),
+        metadata={"description": "detected from the file name and content when omitted"},
+    )
+
+
+class ColumnSchema(ma.Schema):
+    name = fields.String(metadata={"description": "as written (graph files: @id, @colour...)"})
+    samples = fields.List(fields.String())
+    distinct = fields.Integer()
+    numeric = fields.Boolean()
+    guess = fields.String(metadata={"description": "the field Bridgemap guesses it holds"})
+
+
+class TableSchema(ma.Schema):
+    name = fields.String()
+    role = fields.String(metadata={"description": "nodes or relationships"})
+    rows = fields.Integer(metadata={"description": "rows looked at (at most 5,000)"})
+    columns = fields.List(fields.Nested(ColumnSchema))
+
+
+class InspectionSchema(ma.Schema):
+    format = fields.String()
+    signature = fields.String(metadata={"description": "the file's shape: its mapping's key"})
+    own_shape = fields.Boolean(metadata={"description": "in Bridgemap's own shape: no mapping"})
+    tables = fields.List(fields.Nested(TableSchema))
+    guess = fields.Dict(allow_none=True, metadata={"description": "a mapping to start from"})
+    kind_keys = fields.Dict(metadata={"description": "each tie type (|direction) and count"})
+    saved = fields.Dict(
+        allow_none=True, metadata={"description": "the map's mapping for this shape, if any"}
+    )
 
 
 class CountsSchema(ma.Schema):
@@ -107,6 +153,10 @@ class ImportReportSchema(CountsSchema):
     encoding = fields.String(allow_none=True)
     delimiter = fields.String(allow_none=True)
     ignored = fields.Dict()
+    mapping = fields.Dict(allow_none=True, metadata={"description": "the mapping used"})
+    mapping_source = fields.String(
+        allow_none=True, metadata={"description": "given, saved (the map's) or null (none)"}
+    )
 
 
 class ExportArgs(ma.Schema):
@@ -138,8 +188,22 @@ def import_file(form, map_id):
         entity=form.get("entity"),
         dry_run=form["dry_run"],
         add_silos=form["add_silos"],
+        mapping=form.get("mapping") or None,
     )
     return report.as_dict()
+
+
+@blp.route("/maps/<map_id>/import/inspect", methods=["POST"])
+@blp.arguments(InspectForm, location="form_and_files")
+@blp.response(200, InspectionSchema)
+def inspect_file(form, map_id):
+    """The mapping step's first look: a file's tables and columns, sample values, what
+    Bridgemap guesses each holds, a whole guessed mapping, and the map's saved mapping
+    for a file of this shape. Nothing is written; send a mapping to ``/import``."""
+    upload = form["file"]
+    return imports.inspect(
+        map_id, upload.stream, filename=upload.filename or "", fmt=form.get("format")
+    )
 
 
 @blp.route("/maps/<map_id>/export", methods=["GET"])

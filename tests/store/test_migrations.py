@@ -439,3 +439,39 @@ def test_neo4j_at_migration_5_upgrades_to_surveys(empty_neo4j, monkeypatch):
     ties = store.graph("m1").relationships
     assert ties and {(r.origin, tuple(r.reported_by)) for r in ties} == {("", ())}
     _survey_round_trip(store)
+
+
+def test_sqlite_at_migration_6_upgrades_to_import_mappings(tmp_path, monkeypatch):
+    path = previous_release_copy(tmp_path)
+    with monkeypatch.context() as patch:
+        at_migration(patch, 6)
+        EmbeddedStore(path).close()
+    assert not any(r[1] == "import_mappings" for r in sqlite_schema(path))
+    store = EmbeddedStore(path)
+    assert store.schema_version == LATEST >= 7
+    assert store.get_import_mapping("m1", "table:x") is None
+    version = store.get_map("m1").version
+    store.put_import_mapping("m1", "table:x", {"nodes": {"columns": {"Label": "name"}}})
+    assert store.get_import_mapping("m1", "table:x") == {"nodes": {"columns": {"Label": "name"}}}
+    assert store.get_map("m1").version == version
+    store.close()
+
+
+@pytest.mark.neo4j
+def test_neo4j_at_migration_6_upgrades_to_import_mappings(empty_neo4j, monkeypatch):
+    driver = empty_neo4j
+    release_9256e4e_neo4j.write(driver)
+    with monkeypatch.context() as patch:
+        at_migration(patch, 6)
+        Neo4jStore(driver, owns_driver=False)
+    assert migrations.neo4j_version(driver, "neo4j") == 6
+    assert "import_mapping_key" not in {
+        r["name"] for r in driver.execute_query("SHOW CONSTRAINTS YIELD name").records
+    }
+    store = Neo4jStore(driver, owns_driver=False)
+    assert store.schema_version == LATEST >= 7
+    assert "import_mapping_key" in {
+        r["name"] for r in driver.execute_query("SHOW CONSTRAINTS YIELD name").records
+    }
+    store.put_import_mapping("m1", "graph:y", {"relationships": {"strength": "linear"}})
+    assert store.get_import_mapping("m1", "graph:y") == {"relationships": {"strength": "linear"}}
