@@ -13,3 +13,20 @@ document.addEventListener("click", function (event) {
     done();
   }
 });
+
+// The graph page: the drawing takes the rest of the screen below the controls (the
+// CSS height is the fallback; on a phone the frame is one screen tall by CSS alone).
+(function () {
+  function fit() {
+    var frame = document.querySelector(".graph-frame--page");
+    if (!frame || window.matchMedia("(max-width: 40rem)").matches) {
+      if (frame) frame.style.height = "";
+      return;
+    }
+    var top = frame.getBoundingClientRect().top + window.scrollY;
+    var room = window.innerHeight - top - 12;
+    frame.style.height = Math.max(room, 416) + "px";
+  }
+  document.addEventListener("DOMContentLoaded", fit);
+  window.addEventListener("resize", fit);
+})();
