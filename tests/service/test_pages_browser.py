@@ -112,8 +112,8 @@ def test_coordinator_builds_a_map_through_the_pages(browser_session, server):
 
         page.goto(server.url + "/maps/valleys")
         titles = page.evaluate(
-            "[...document.querySelectorAll('svg.chart--heatmap rect title')]"
-            ".map(t => t.textContent)"
+            "[...document.querySelectorAll('table.heatmap td a')]"
+            ".map(a => a.getAttribute('aria-label'))"
         )
         assert "health and housing: 1 tie" in titles and "housing and health: 1 tie" in titles
         assert page.locator("#figure-ties .figure__value").inner_text() == "1"
