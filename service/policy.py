@@ -144,6 +144,11 @@ POLICY: dict[str, dict[str, Rule]] = {
         for kind in PAGE_KINDS
         for action in ("new", "edit", "delete")
     },
+    # a record's profile shows every field (contact, hidden people): coordinators
+    **{
+        f"pages_profile.{kind}_profile": {"GET": Rule(WRITE)}
+        for kind in ("people", "organisations")
+    },
     "pages_import.import_page": _form(WRITE),
     "pages_share.share": _form(MANAGE),
     "pages_share.revoke": {"POST": Rule(MANAGE, form=True)},

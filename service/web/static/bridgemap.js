@@ -30,3 +30,10 @@ document.addEventListener("click", function (event) {
   document.addEventListener("DOMContentLoaded", fit);
   window.addEventListener("resize", fit);
 })();
+
+// After a form error, focus moves to the summary of errors (it is announced, and its
+// links lead to each field).
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector(".error-summary");
+  if (summary) summary.focus();
+});
