@@ -25,6 +25,7 @@ from service.web import (
     pages_import,
     pages_maps,
     pages_profile,
+    pages_report,
     pages_share,
 )
 
@@ -81,7 +82,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # the web pages (server-rendered; each module one job)
     for module in (pages, pages_maps, pages_dashboard, pages_entities, pages_graph):
         app.register_blueprint(module.bp)
-    for module in (pages_import, pages_share, pages_community, pages_profile):
+    for module in (pages_import, pages_share, pages_community, pages_profile, pages_report):
         app.register_blueprint(module.bp)
     register_error_handlers(app)
     return app

@@ -137,6 +137,8 @@ POLICY: dict[str, dict[str, Rule]] = {
     "pages_maps.maps": {"GET": Rule(LIST_MAPS)},
     "pages_maps.new_map": _form(OPERATE),
     "pages_dashboard.dashboard": {"GET": Rule(READ)},
+    "pages_report.report": {"GET": Rule(READ)},
+    "pages_report.report_pdf": {"GET": Rule(READ, export=True)},
     "pages_graph.graph": {"GET": Rule(READ)},
     **{f"pages_entities.{kind}_list": {"GET": Rule(READ)} for kind in PAGE_KINDS},
     **{

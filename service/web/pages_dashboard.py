@@ -22,7 +22,7 @@ from service.usecases import viewer_graphs
 from service.usecases.context import full_access, store
 from service.usecases.reports import cached_change, cached_report
 from service.web import dashboard_parts
-from service.web.charts import change_chart
+from service.web.charts import change_chart, silo_svg
 
 bp = Blueprint("pages_dashboard", __name__)
 
@@ -50,9 +50,9 @@ class DashboardQuery(ma.Schema):
     )
 
 
-def _since(today: date) -> tuple[date, str | None]:
+def _since(today: date, raw: str) -> tuple[date, str | None]:
     """The date the change is measured from (``today``: the dashboard's own date)."""
-    raw = query_args()["since"].strip()
+    raw = raw.strip()
     if not raw:
         return today - timedelta(days=365), None
     try:
@@ -128,15 +128,20 @@ def _profile(map_id: str, G, full: bool):
 @bp.get("/maps/<map_id>")
 @reads_query(DashboardQuery)
 def dashboard(map_id):
+    return render_template("dashboard.html", **dashboard_context(map_id, query_args()))
+
+
+def dashboard_context(map_id: str, args: dict) -> dict:
+    """Everything the dashboard shows (also the board report's content), for whoever
+    is asking: ``args`` are :class:`DashboardQuery`'s."""
     m = store().get_map(map_id)
-    args = query_args()
     group_by = check_group_by(args["group_by"])
     today = clock.today()
     as_of = args["as_of"] if args["as_of"] and args["as_of"] <= today else today
     colours = m.silo_colours() if group_by == "silo" else {}
     people = _count(map_id, EntityType.PERSON)
     organisations = _count(map_id, EntityType.ORGANISATION)
-    since, since_error = _since(as_of)
+    since, since_error = _since(as_of, args["since"])
     context = dict(
         current_map=m,
         colours=colours,
@@ -149,7 +154,7 @@ def dashboard(map_id):
         group_by=group_by,
     )
     if people + organisations == 0:
-        return render_template("dashboard.html", empty=True, groupings=[], **context)
+        return dict(empty=True, groupings=[], **context)
     view = viewer_graphs.whole_map(map_id, group_by=group_by, as_of=as_of)
     report = view.report
     _, change = cached_change(map_id, date_from=since, date_to=as_of, group_by=group_by)
@@ -185,8 +190,7 @@ def dashboard(map_id):
     )
     full = full_access()
     suppressed = silos.get("suppressed_groups", [])
-    return render_template(
-        "dashboard.html",
+    return dict(
         empty=False,
         report=report,
         headline=silos["headline"],
@@ -211,5 +215,8 @@ def dashboard(map_id):
         groupings=_groupings(view.graph),
         profile=_profile(map_id, view.graph, full),
         labels={n: a.get("label") for n, a in view.graph.nodes(data=True)},
+        silo_svg=silo_svg(
+            matrix["groups"], matrix.get("sizes") or [], matrix["counts"], colours=colours
+        ),
         **context,
     )

@@ -41,6 +41,7 @@ PAGES = {
     ],
     "viewer": [
         "/maps/demo",
+        "/maps/demo/report",
         "/maps/demo/people",
         "/maps/demo/graph",
         "/maps/demo/people/new",  # the 403 page
