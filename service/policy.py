@@ -154,6 +154,7 @@ POLICY: dict[str, dict[str, Rule]] = {
     "pages_import.import_page": _form(WRITE),
     "pages_share.share": _form(MANAGE),
     "pages_share.revoke": {"POST": Rule(MANAGE, form=True)},
+    "pages_audit.audit": {"GET": Rule(MANAGE)},
     "pages_community.web": {"GET": Rule(EGO)},
     # tokens, audit, GDPR
     "tokens.Tokens": {"GET": Rule(MANAGE), "POST": Rule(MANAGE)},

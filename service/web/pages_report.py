@@ -10,11 +10,13 @@ pipeline, so hidden people and withheld figures stay out of both.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from flask import Blueprint, Response, render_template, url_for
 
 from service.query import query_args, reads_query
+from service.usecases.context import cache, store
 from service.web.pages_dashboard import DashboardQuery, dashboard_context
 
 bp = Blueprint("pages_report", __name__)
@@ -46,8 +48,16 @@ def report_pdf(map_id):
     # no base URL: the page's relative links resolve to nothing, so WeasyPrint fetches
     # nothing; our stylesheet is read from disk
     html = render_template("report.html", **_context(map_id))
-    stylesheet = CSS(filename=str(STATIC / "bridgemap.css"))
-    pdf = HTML(string=html).write_pdf(stylesheets=[stylesheet])
+
+    def draw() -> bytes:
+        stylesheet = CSS(filename=str(STATIC / "bridgemap.css"))
+        return HTML(string=html).write_pdf(stylesheets=[stylesheet])
+
+    # a few seconds to draw: kept per map version and exact page (the page is the
+    # asker's view, so two askers share a PDF only when they were shown the same page)
+    m = store().get_map(map_id)
+    digest = hashlib.sha256(html.encode()).hexdigest()
+    pdf = cache().get_or_compute(m.id, m.version, ("report.pdf", digest), draw)
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{map_id}-report.pdf"'
     return response

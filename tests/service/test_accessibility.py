@@ -38,6 +38,8 @@ PAGES = {
         "/maps/demo/graph?view=silos",
         "/maps/demo/graph?view=web&node=p150",
         "/maps/demo/share?find=llin",
+        "/maps/demo/audit",
+        "/maps/demo/report",
     ],
     "viewer": [
         "/maps/demo",
