@@ -112,14 +112,18 @@ def _dated(map_id: str) -> bool:
 
 
 def _profile(map_id: str, G, full: bool):
-    """node id -> the page that shows them (their web on the graph page, with their
-    panel), for the ids the asker may open; None for the others (anonymised people)."""
+    """node id -> the page that shows them: a coordinator's profile page, or for
+    everyone else their web on the graph page (with its panel), for the ids the asker
+    may open; None for the others (anonymised people)."""
     public = G.graph.get("public_ids", {})
-    openable = {v for k, v in public.items() if full or k == v}
+    openable = {v for k, v in public.items() if (full or k == v) and v in G}
 
     def url(node) -> str | None:
         if node not in openable:
             return None
+        if full:  # a coordinator's profile page of the record
+            kind = "organisations" if G.nodes[node].get("type") == "organisation" else "people"
+            return url_for(f"pages_profile.{kind}_profile", map_id=map_id, entity_id=node)
         return url_for("pages_graph.graph", map_id=map_id, view="web", node=node)
 
     return url

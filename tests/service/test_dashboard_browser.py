@@ -105,7 +105,7 @@ def test_heat_map_is_full_width_readable_and_marks_gaps_in_words(browser_session
         assert items.count() == 9
         assert "1 more tie is with people who are not shown" in page.inner_text("#pair-ties")
         first = page.locator("#pair-ties li a").first.get_attribute("href")
-        assert "/graph?view=web&node=" in first
+        assert first.startswith("/maps/demo/people/") or "/organisations/" in first
         page.click("td.heat a[aria-label='business and health: no tie']")
         assert "No tie joins these two groups" in page.inner_text("#pair-ties")
     finally:
@@ -132,6 +132,13 @@ def test_every_gap_is_listed_with_an_introduction_or_a_new_contact(browser_sessi
         )
         assert any("introduce" in t for t in texts)
         assert page.locator("#gaps li a").count() > 0  # names link to their page
+        page.goto(server.url + "/maps/demo")  # a viewer: names link to their web
+    finally:
+        s.close()
+    s = visit(browser_session, server, "/maps/demo", role="viewer")
+    try:
+        href = s.page.locator("#gaps li a").first.get_attribute("href")
+        assert "/graph?view=web&node=" in href
     finally:
         s.close()
 
