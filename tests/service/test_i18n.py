@@ -160,6 +160,9 @@ def _user_text(store) -> list[str]:
         texts |= {node.name, node.id, getattr(node, "role", "") or "", node.area or ""}
         texts |= set(node.tags or [])
     texts |= {t.label for t in store.list_tokens(DEMO_MAP_ID)}
+    # the audit page shows records by their ids: token ids, import batches
+    texts |= {t.id for t in store.list_tokens(DEMO_MAP_ID)}
+    texts |= {e.entity_ref for e in store.audit_log(DEMO_MAP_ID, limit=1000).items}
     # file names (the blank templates) and the locale's month names in formatted dates
     texts |= {*transfer.TEMPLATE_NAMES, transfer.WORKBOOK_NAME}
     months = Locale.parse(PSEUDO).months["format"]
