@@ -1,6 +1,9 @@
 # The Bridgemap service under gunicorn (used by docker-compose.yml).
 FROM python:3.11-slim
 WORKDIR /app
+# Pango for WeasyPrint (the board report's PDF)
+RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 \
+    libpangoft2-1.0-0 && rm -rf /var/lib/apt/lists/*
 # constraints.txt pins every dependency (scripts/lock); [neo4j]: the compose file's store
 COPY pyproject.toml README.md constraints.txt ./
 COPY graph_models graph_models

@@ -8,11 +8,13 @@ to show what Bridgemap finds in a real network:
 * a handful of **connectors** (a community connector, a social prescriber, a housing
   support worker...) carry most of the cross-sector ties, so they are the bridges and
   brokers;
-* two sector pairs have **no ties at all** (police-education, business-health), so the
-  analysis has gaps to report;
+* six sector pairs have **no tie at all** today, so the analysis has gaps to report:
+  business with community, health, housing, police and social care, and education
+  with police (eleven pairs in 2024, before the co-production programme);
 * local businesses reach the rest of the partnership only through one employment
-  mentor, so one person's departure would cut a whole sector off (an articulation
-  point that joins sectors);
+  mentor (Llinos Morgan), so one person's departure would cut a whole sector off (an
+  articulation point that joins sectors); for business-community nobody is two steps
+  apart, so that gap needs a new contact rather than an introduction;
 * ties are dated over three years (2023-2025), cross-sector ties grow as the
   co-production programme beds in, and some ties end, so change over time shows;
 * a few people are ``anonymised`` or ``hidden``, to show consent at work.

@@ -37,15 +37,18 @@ MAX_SILOS = 50
 
 #: The silo vocabulary a new map starts with (DESIGN §3); maps may replace it.
 DEFAULT_SILOS: tuple[tuple[str, str], ...] = (
-    ("health", "#e6194b"),
-    ("social care", "#f58231"),
-    ("housing", "#3cb44b"),
-    ("education", "#4363d8"),
-    ("police", "#000075"),
-    ("local authority", "#911eb4"),
-    ("third sector", "#f032e6"),
-    ("community", "#9a6324"),
-    ("business", "#469990"),
+    # Paul Tol's "muted" scheme, made to stay apart for colour-blind readers (tested
+    # under simulated protanopia, deuteranopia and tritanopia: tests/visualisations/
+    # test_palette_cvd.py); silo names are always shown beside the colours too
+    ("health", "#cc6677"),
+    ("social care", "#ddcc77"),
+    ("housing", "#117733"),
+    ("education", "#88ccee"),
+    ("police", "#332288"),
+    ("local authority", "#aa4499"),
+    ("third sector", "#44aa99"),
+    ("community", "#999933"),
+    ("business", "#882255"),
 )
 
 

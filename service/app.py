@@ -29,12 +29,15 @@ from service.web import (
     auth_views,
     graph_views,
     pages,
+    pages_audit,
     pages_community,
     pages_dashboard,
     pages_entities,
     pages_graph,
     pages_import,
     pages_maps,
+    pages_profile,
+    pages_report,
     pages_respond,
     pages_share,
     pages_surveys,
@@ -94,6 +97,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     for module in (pages, pages_maps, pages_dashboard, pages_entities, pages_graph):
         app.register_blueprint(module.bp)
     for module in (pages_import, pages_share, pages_community, pages_respond, pages_surveys):
+        app.register_blueprint(module.bp)
+    for module in (pages_profile, pages_report, pages_audit):
         app.register_blueprint(module.bp)
     register_error_handlers(app)
     return app

@@ -150,6 +150,8 @@ POLICY: dict[str, dict[str, Rule]] = {
     "pages_maps.maps": {"GET": Rule(LIST_MAPS)},
     "pages_maps.new_map": _form(OPERATE),
     "pages_dashboard.dashboard": {"GET": Rule(READ)},
+    "pages_report.report": {"GET": Rule(READ)},
+    "pages_report.report_pdf": {"GET": Rule(READ, export=True)},
     "pages_graph.graph": {"GET": Rule(READ)},
     **{f"pages_entities.{kind}_list": {"GET": Rule(READ)} for kind in PAGE_KINDS},
     **{
@@ -157,11 +159,17 @@ POLICY: dict[str, dict[str, Rule]] = {
         for kind in PAGE_KINDS
         for action in ("new", "edit", "delete")
     },
+    # a record's profile shows every field (contact, hidden people): coordinators
+    **{
+        f"pages_profile.{kind}_profile": {"GET": Rule(WRITE)}
+        for kind in ("people", "organisations")
+    },
     "pages_import.import_page": _form(WRITE),
     "pages_import.mapping_download": {"GET": Rule(WRITE)},
     "pages_import.errors_download": {"GET": Rule(WRITE)},
     "pages_share.share": _form(MANAGE),
     "pages_share.revoke": {"POST": Rule(MANAGE, form=True)},
+    "pages_audit.audit": {"GET": Rule(MANAGE)},
     "pages_community.web": {"GET": Rule(EGO)},
     "pages_respond.respond_page": _form(RESPOND),
     "pages_surveys.surveys_page": _form(MANAGE),

@@ -31,6 +31,7 @@ from visualisations.style import (
 )
 from visualisations.visdata import (
     NodeMetric,
+    attach_panels,
     drawing_data,
     highlight_sets,
     map_key,
@@ -53,6 +54,8 @@ def render_ego(
     asset_base: str = DEFAULT_ASSET_BASE,
     highlight: Mapping[str, Iterable] | None = None,
     kind_colours: Mapping[str, str] | None = None,
+    details: Mapping[Hashable, dict] | None = None,
+    details_note: str | None = None,
 ) -> str:
     """``centre``'s ego network (everyone within ``hops`` ties) as an HTML page.
 
@@ -101,6 +104,7 @@ def render_ego(
         articulation_points=aps,
         more_lines=steps_away,
     )
+    attach_panels(nodes, keep, details)
     nodes[index[centre]].update(
         size=36.0,
         borderWidth=6,
@@ -142,4 +146,5 @@ def render_ego(
         asset_base=asset_base,
         key=key,
         notes=[gettext("Tie colour shows the relationship kind. Hover for details.")],
+        details_note=details_note,
     )

@@ -108,4 +108,8 @@ def browser_strings() -> dict[str, str]:
         "no_library": gettext("The drawing library did not load, so the map cannot be drawn."),
         "showing": gettext("Showing {nodes} of {all_nodes} nodes and {ties} of {all_ties} ties."),
         "not_drawn": gettext("The map could not be drawn."),
+        "found": gettext("{found} of {all} match."),
+        "nobody": gettext("Nobody in this drawing matches that name."),
+        "no_ties": gettext("No ties in this drawing."),
+        "tie_count": gettext("{silo}: {count}"),
     }

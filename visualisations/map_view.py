@@ -22,6 +22,7 @@ from visualisations.silo_view import too_large_page
 from visualisations.style import silo_palette
 from visualisations.visdata import (
     NodeMetric,
+    attach_panels,
     count_types,
     drawing_data,
     highlight_sets,
@@ -49,6 +50,8 @@ def render_map(
     highlight: Mapping[str, Iterable] | None = None,
     max_nodes: int | None = MAX_NODES,
     seed: int = 1,
+    details: Mapping[Hashable, dict] | None = None,
+    details_note: str | None = None,
 ) -> str:
     """The whole map as an HTML page.
 
@@ -84,6 +87,7 @@ def render_map(
     shrink = min(1.0, max(0.55, math.sqrt(300 / max(len(keep), 1))))
     sizes = metric.sizes(keep, max(4.0, 6.0 * shrink), 26.0 * shrink)
     nodes = vis_nodes(H, keep, silos, sizes=sizes, pos=pos, metric=metric, articulation_points=aps)
+    attach_panels(nodes, keep, details)
     edges, cross = vis_edges(
         H, index, silos, bridges, kind_colours=None, dense=H.number_of_edges() > DENSE_EDGES
     )
@@ -116,6 +120,7 @@ def render_map(
                 metric=metric_name,
             ),
         ],
+        details_note=details_note,
         empty_message=None
         if nodes
         else gettext("No people or organisations are visible on this map."),

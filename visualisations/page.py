@@ -81,6 +81,7 @@ def render_page(
     notice: str | None = None,
     large_silos: list[dict] | None = None,
     empty_message: str | None = None,
+    details_note: str | None = None,
 ) -> str:
     """The HTML page of one drawing.
 
@@ -88,7 +89,8 @@ def render_page(
     ``key`` (shape/line legend) and ``notes`` are shown above it; the silo view adds
     the ``unconnected`` pairs (of ``unconnected_total``) and, for a map too large to
     draw, a ``notice`` and the ``large_silos`` to choose from; ``empty_message``
-    replaces a drawing with no nodes. Every text is escaped by the template.
+    replaces a drawing with no nodes; ``details_note`` says what the side panels'
+    figures cover. Every text is escaped by the template.
     """
     context = {
         "title": clip(title) or gettext("Map"),
@@ -97,7 +99,10 @@ def render_page(
         "lang": current_language(),
         "summary": summary,
         "view": view,
-        "data_json": json_for_html({**data, "strings": browser_strings()}),
+        "data_json": json_for_html(
+            {**data, "strings": browser_strings(), "panel_note": details_note or ""}
+        ),
+        "has_panels": any("panel" in node for node in data["nodes"]),
         "standalone": bool(standalone),
         "key": key,
         "notes": notes,

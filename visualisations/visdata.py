@@ -228,6 +228,17 @@ def vis_edges(
     return edges, len(crossing) + sum(1 for e in bridging if e.get("cross"))
 
 
+def attach_panels(nodes: list[dict], keep: list, details: Mapping[Hashable, dict] | None) -> None:
+    """Give each vis node (numbered in ``keep``'s order) the side panel the caller made
+    for it (``details[n]``: plain strings and lists, shown with ``textContent``)."""
+    if not details:
+        return
+    for node, n in zip(nodes, keep, strict=True):
+        panel = details.get(n)
+        if panel is not None:
+            node["panel"] = panel
+
+
 def vis_options(n_nodes: int, n_edges: int, *, smooth: dict | bool | None = None) -> dict:
     """vis-network options: physics off (positions are ours), hover and curved edges
     only while the graph is small enough for them to stay cheap."""

@@ -11,7 +11,7 @@ from collections.abc import Collection
 
 from graph_models import schemas
 from graph_models.errors import InvalidInput, NotFound
-from graph_models.io.rows import build_entity, name_index, resolve_endpoint
+from graph_models.io.rows import build_entity, fold_name, name_index, resolve_endpoint
 from graph_models.model import PLURALS, EntityType, from_dict, to_dict
 from graph_models.store.base import ListFilter, Page
 from graph_models.text import fold
@@ -167,7 +167,13 @@ def resolve_ends(map_id: str, kind: str, typed: dict[str, str]) -> dict[str, str
 
     Raises :class:`InvalidInput` naming each end that is missing or not found.
     """
-    types, names = name_index(store().graph(map_id).nodes)
+    nodes = store().graph(map_id).nodes
+    types, names = name_index(nodes)
+    # the search key (graph_models.text.fold: accents dropped too) when the exact
+    # spelling is not found: "sian prydderch" finds "Siân Prydderch"
+    folded: dict[str, set] = {}
+    for n in nodes:
+        folded.setdefault(fold(" ".join(n.name.split())), set()).add(n.id)
     found: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
     for end, value in typed.items():
@@ -175,6 +181,11 @@ def resolve_ends(map_id: str, kind: str, typed: dict[str, str]) -> dict[str, str
             errors[end] = [gettext("This is required.")]
             continue
         node_id, problem = resolve_endpoint(value, kind, end, types=types, names=names)
+        key = fold(" ".join(value.split()))
+        if node_id is None and folded.get(key):
+            node_id, problem = resolve_endpoint(
+                key, kind, end, types=types, names={fold_name(key): folded[key]}
+            )
         if node_id is None:
             errors[end] = [problem]
         else:

@@ -25,6 +25,7 @@ from graph_models.store.base import GraphRecords
 from graph_models.visibility import public_graph, public_records
 from service.i18n import gettext
 from service.usecases.context import full_access, principal, secret, store
+from service.usecases.node_panels import node_panels
 from service.usecases.reports import cached_report
 
 
@@ -43,6 +44,12 @@ class ViewerGraph:
     metrics: dict = field(default_factory=dict)
     highlight: dict = field(default_factory=dict)
     tie_counts: dict = field(default_factory=dict)
+    report: dict = field(default_factory=dict)
+
+    def panels(self) -> dict:
+        """node -> what the side panel says about it (:mod:`service.usecases.node_panels`),
+        from this graph and this report only."""
+        return node_panels(self.graph, self.report)
 
 
 def missing(map_id: str, node_id: str) -> NotFound:
@@ -140,7 +147,7 @@ def whole_map(
     records = store().graph(map_id, as_of=as_of)
     G = drawable(records, as_of=as_of, group_by=group_by, kinds=kinds)
     metrics, highlight, tie_counts = report_figures(report, metric)
-    return ViewerGraph(records, G, metrics, highlight, tie_counts)
+    return ViewerGraph(records, G, metrics, highlight, tie_counts, report)
 
 
 def ego(
@@ -175,6 +182,7 @@ def ego(
     if figures:
         _, report = cached_report(map_id, group_by=group_by, as_of=as_of)
         web.metrics, web.highlight, web.tie_counts = report_figures(report, metric)
+        web.report = report
     return web, centre
 
 

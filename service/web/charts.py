@@ -126,3 +126,72 @@ def change_chart(points: list[tuple[str, float | None]], *, title: str, unit: st
         )
     out.append("</svg>")
     return Markup("".join(out))  # noqa: S704 - every text part escaped above
+
+
+def silo_svg(
+    groups: list, sizes: list, counts: list, *, colours: dict | None = None, title: str = ""
+) -> Markup:
+    """The silo view as a static SVG (for print and the PDF, which run no script): one
+    circle per group on a ring, its area by people, its name and count beside it; a line
+    between two groups for their ties, thicker for more, labelled with the number.
+    A withheld count (None: a small group) draws no line and no number.
+    """
+    import math
+
+    colours = colours or {}
+    n = len(groups)
+    width, height, cx, cy, ring = 720, 560, 360, 280, 200
+    people = [s if isinstance(s, int) else 0 for s in (list(sizes) + [None] * n)[:n]]
+    biggest = max(people, default=0) or 1
+    pos = [
+        (
+            cx + ring * math.cos(2 * math.pi * k / max(n, 1) - math.pi / 2),
+            cy + ring * math.sin(2 * math.pi * k / max(n, 1) - math.pi / 2),
+        )
+        for k in range(n)
+    ]
+    cross = [
+        v for i, row in enumerate(counts) for j, v in enumerate(row) if i < j and isinstance(v, int)
+    ]
+    peak = max(cross, default=0) or 1
+    title = title or gettext("The silos and the ties between them")
+    out = [
+        f'<svg class="chart chart--silos" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="silos-svg-title" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="silos-svg-title">{escape(title)}</title>',
+    ]
+    for i in range(n):
+        for j in range(i + 1, n):
+            value = counts[i][j] if i < len(counts) and j < len(counts[i]) else None
+            if not isinstance(value, int) or value <= 0:
+                continue
+            (x1, y1), (x2, y2) = pos[i], pos[j]
+            w = 1 + 9 * value / peak
+            out.append(
+                f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+                f'stroke="#52606d" stroke-opacity="0.55" stroke-width="{w:.1f}">'
+                f"<title>{escape(ngettext('%(a)s and %(b)s: %(num)s tie', '%(a)s and %(b)s: %(num)s ties', value, a=groups[i], b=groups[j]))}</title></line>"  # noqa: E501
+                f'<text x="{(x1 + x2) / 2:.1f}" y="{(y1 + y2) / 2:.1f}" font-size="11" '
+                f'text-anchor="middle" fill="#1f2933" stroke="#fff" stroke-width="3" '
+                f'paint-order="stroke">{value}</text>'
+            )
+    for k, name in enumerate(groups):
+        x, y = pos[k]
+        r = 10 + 26 * math.sqrt(people[k] / biggest)
+        colour = escape(colours.get(name, "#9aa5b1"))
+        label = escape(_short(str(name), 22))
+        shown = (
+            ngettext("%(num)s person", "%(num)s people", people[k])
+            if isinstance(sizes[k] if k < len(sizes) else None, int)
+            else gettext("withheld")
+        )
+        out.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{colour}" '
+            f'stroke="#1f2933" stroke-width="1.5"/>'
+            f'<text x="{x:.1f}" y="{y + r + 15:.1f}" text-anchor="middle" font-size="13" '
+            f'font-weight="600" fill="#1f2933">{label}</text>'
+            f'<text x="{x:.1f}" y="{y + r + 30:.1f}" text-anchor="middle" font-size="12" '
+            f'fill="#3e4c59">{escape(shown)}</text>'
+        )
+    out.append("</svg>")
+    return Markup("".join(out))  # noqa: S704 - every text part escaped above

@@ -10,7 +10,7 @@ works when opened from disk with no network.
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import Blueprint, Response, abort, send_file
+from flask import Blueprint, Response, abort, send_file, url_for
 from marshmallow import fields, validate
 
 from graph_models.analysis.report import NODE_METRICS
@@ -18,7 +18,7 @@ from graph_models.model import RELATIONSHIP_KINDS
 from graph_models.visibility import MIN_GROUP_SIZE
 from service.i18n import drawing_language, gettext, metric_label, ngettext
 from service.query import query_args, reads_query
-from service.usecases import viewer_graphs
+from service.usecases import node_panels, viewer_graphs
 from visualisations import assets
 from visualisations.labels import restrict
 from visualisations.render import render_ego, render_map, render_silos
@@ -65,6 +65,25 @@ def _metric_name(args: dict) -> str:
     return metric_label(args["metric"])
 
 
+def _panels(view, map_id: str, args: dict) -> dict:
+    """node -> its side panel (:meth:`viewer_graphs.ViewerGraph.panels`) with the links
+    it offers: "open their web" (the graph page, drawing their web) and, for
+    coordinators, "Edit". A downloaded file gets no links (it is opened from disk)."""
+    panels = view.panels()
+    if args.get("download"):
+        for panel in panels.values():
+            panel.pop("open"), panel.pop("edit")
+        return panels
+    for n, panel in panels.items():
+        org = view.graph.nodes[n].get("type") == "organisation"
+        kind = "organisations" if org else "people"
+        if panel.pop("open"):
+            panel["web"] = url_for("pages_graph.graph", map_id=map_id, view="web", node=n)
+        if panel.pop("edit"):
+            panel["edit_url"] = url_for(f"pages_entities.{kind}_edit", map_id=map_id, entity_id=n)
+    return panels
+
+
 @bp.get("/maps/<map_id>/view")
 @reads_query(ViewArgs)
 def map_view(map_id):
@@ -91,6 +110,8 @@ def map_view(map_id):
         standalone=args["download"],
         asset_base=ASSET_BASE,
         highlight=view.highlight,
+        details=_panels(view, map_id, args),
+        details_note=node_panels.visible_only_note(),
         **drawing_language(),
     )
     return _page(html, args, f"{map_id}-map.html")
@@ -120,6 +141,8 @@ def ego_view(map_id, node_id):
         metric_name=_metric_name(args),
         standalone=args["download"],
         asset_base=ASSET_BASE,
+        details=_panels(web, map_id, args),
+        details_note=node_panels.visible_only_note(),
         **drawing_language(),
     )
     return _page(html, args, f"{map_id}-web.html")

@@ -10,16 +10,19 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import marshmallow as ma
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
 from marshmallow import fields, validate
 
 from graph_models import clock
 from graph_models.model import EntityType
+from graph_models.projection import check_group_by
 from service.i18n import format_date, gettext
 from service.query import query_args, reads_query
-from service.usecases.context import store
+from service.usecases import viewer_graphs
+from service.usecases.context import full_access, store
 from service.usecases.reports import cached_change, cached_report
-from service.web.charts import change_chart, tie_heatmap
+from service.web import dashboard_parts
+from service.web.charts import change_chart, silo_svg
 
 bp = Blueprint("pages_dashboard", __name__)
 
@@ -35,11 +38,21 @@ class DashboardQuery(ma.Schema):
         unknown = ma.RAISE
 
     since = fields.String(load_default="", validate=validate.Length(max=40))
+    #: the grouping the figures are about: silo, organisation, area or tag:<key>
+    group_by = fields.String(load_default="silo", validate=validate.Length(max=80))
+    #: the map as it was on this date (default today)
+    as_of = fields.Date(load_default=None)
+    #: the two groups of a heat-map cell whose ties to list
+    between = fields.List(
+        fields.String(validate=validate.Length(max=200)),
+        load_default=list,
+        validate=validate.Length(equal=2),
+    )
 
 
-def _since() -> tuple[date, str | None]:
-    today = clock.today()
-    raw = query_args()["since"].strip()
+def _since(today: date, raw: str) -> tuple[date, str | None]:
+    """The date the change is measured from (``today``: the dashboard's own date)."""
+    raw = raw.strip()
     if not raw:
         return today - timedelta(days=365), None
     try:
@@ -66,36 +79,73 @@ def _cut_points(bridging: dict) -> list[dict]:
     return points[:TOP]
 
 
-def _brokers(bridging: dict) -> list[dict]:
-    rows = [r for r in bridging.get("nodes", []) if r.get("brokerage_total")]
-    rows.sort(key=lambda r: -r["brokerage_total"])
-    return rows[:TOP]
-
-
 def _mixed_communities(communities: dict) -> list[dict]:
     """Communities found in the ties that do not follow one declared silo."""
     found = communities.get("communities", [])
-    mixed = [c for c in found if (c.get("dominant_share") or 0) < 0.8 and c.get("size", 0) > 1]
+    mixed = [c for c in found if (c.get("dominant_share") or 0) < 0.8 and c.get("size", 0) > 2]
     mixed.sort(key=lambda c: -c["size"])
     return mixed[:TOP]
 
 
-def _introductions(intros: dict) -> list[dict]:
-    out = []
-    for pair in intros.get("pairs", []):
-        for s in pair.get("suggestions", [])[:1]:
-            out.append({"groups": pair["groups"], "ties": pair.get("ties"), **s})
-    return out[:TOP]
+def _groupings(G) -> list[tuple[str, str]]:
+    """``(group_by, label)`` the dashboard offers: silo, organisation, area, and each
+    tag key (``key:value`` tags) found on a node the asker can see."""
+    keys = sorted(
+        {
+            tag.split(":", 1)[0]
+            for _, tags in G.nodes(data="tags")
+            for tag in tags or ()
+            if ":" in tag and tag.split(":", 1)[0]
+        }
+    )
+    out = [
+        ("silo", gettext("Silo")),
+        ("organisation", gettext("Organisation")),
+        ("area", gettext("Area")),
+    ]
+    return out + [(f"tag:{k}", gettext("Tag: %(key)s", key=k)) for k in keys]
+
+
+def _dated(map_id: str) -> bool:
+    """Whether any tie of the map carries a date (else a change over time is empty)."""
+    return any(r.since or r.until for r in store().graph(map_id).relationships)
+
+
+def _profile(map_id: str, G, full: bool):
+    """node id -> the page that shows them: a coordinator's profile page, or for
+    everyone else their web on the graph page (with its panel), for the ids the asker
+    may open; None for the others (anonymised people)."""
+    public = G.graph.get("public_ids", {})
+    openable = {v for k, v in public.items() if (full or k == v) and v in G}
+
+    def url(node) -> str | None:
+        if node not in openable:
+            return None
+        if full:  # a coordinator's profile page of the record
+            kind = "organisations" if G.nodes[node].get("type") == "organisation" else "people"
+            return url_for(f"pages_profile.{kind}_profile", map_id=map_id, entity_id=node)
+        return url_for("pages_graph.graph", map_id=map_id, view="web", node=node)
+
+    return url
 
 
 @bp.get("/maps/<map_id>")
 @reads_query(DashboardQuery)
 def dashboard(map_id):
+    return render_template("dashboard.html", **dashboard_context(map_id, query_args()))
+
+
+def dashboard_context(map_id: str, args: dict) -> dict:
+    """Everything the dashboard shows (also the board report's content), for whoever
+    is asking: ``args`` are :class:`DashboardQuery`'s."""
     m = store().get_map(map_id)
-    colours = m.silo_colours()
+    group_by = check_group_by(args["group_by"])
+    today = clock.today()
+    as_of = args["as_of"] if args["as_of"] and args["as_of"] <= today else today
+    colours = m.silo_colours() if group_by == "silo" else {}
     people = _count(map_id, EntityType.PERSON)
     organisations = _count(map_id, EntityType.ORGANISATION)
-    since, since_error = _since()
+    since, since_error = _since(as_of, args["since"])
     context = dict(
         current_map=m,
         colours=colours,
@@ -103,46 +153,74 @@ def dashboard(map_id):
         organisations=organisations,
         since=since,
         since_error=since_error,
-        today=clock.today(),
+        today=today,
+        as_of=as_of,
+        group_by=group_by,
     )
     if people + organisations == 0:
-        return render_template("dashboard.html", empty=True, **context)
-    _, report = cached_report(map_id)
-    _, change = cached_change(map_id, date_from=since, date_to=clock.today())
+        return dict(empty=True, groupings=[], **context)
+    view = viewer_graphs.whole_map(map_id, group_by=group_by, as_of=as_of)
+    report = view.report
+    _, change = cached_change(map_id, date_from=since, date_to=as_of, group_by=group_by)
+    _, report_then = cached_report(map_id, group_by=group_by, as_of=since)
     silos = report["silos"]
     matrix = silos["tie_matrix"]
-    heatmap = tie_heatmap(
-        matrix["groups"],
-        matrix["counts"],
-        colours=colours,
-        title=gettext(
-            "Ties between silos: each cell counts the ties between the silo of its row "
-            "and the silo of its column"
-        ),
-    )
+    rows, peak = dashboard_parts.heat_rows(matrix["groups"], matrix["counts"])
+    between = args["between"]
+    pair = None
+    if between and all(g in matrix["groups"] for g in between):
+        a, b = between
+        i, j = matrix["groups"].index(a), matrix["groups"].index(b)
+        count = matrix["counts"][i][j]
+        ties = [] if count is None else dashboard_parts.ties_between(view.graph, a, b)
+        pair = {
+            "groups": between,
+            "withheld": count is None,
+            "ties": ties,
+            "unseen": max(0, (count or 0) - len(ties)),
+        }
     diff = change["change"]
     before, after = diff["before"], diff["after"]
     chart = change_chart(
         [
             (format_date(since, "d MMM y"), before.get("cross_group_ties")),
-            (gettext("today"), after.get("cross_group_ties")),
+            (format_date(as_of, "d MMM y"), after.get("cross_group_ties")),
         ],
-        title=gettext("Ties across silos on %(date)s and today", date=since.isoformat()),
+        title=gettext(
+            "Ties across groups on %(date)s and on %(then)s",
+            date=since.isoformat(),
+            then=as_of.isoformat(),
+        ),
     )
-    return render_template(
-        "dashboard.html",
+    full = full_access()
+    suppressed = silos.get("suppressed_groups", [])
+    return dict(
         empty=False,
         report=report,
         headline=silos["headline"],
-        suppressed=silos.get("suppressed_groups", []),
-        heatmap=heatmap,
+        suppressed=suppressed,
+        withheld=bool(suppressed) and not full,
+        heat_rows=rows,
+        heat_peak=peak,
+        heat_levels=dashboard_parts.LEVELS,
+        pair=pair,
+        gaps=dashboard_parts.gap_pairs(matrix, report["introductions"]),
         cut_points=_cut_points(report["bridging"]),
-        brokers=_brokers(report["bridging"]),
+        brokers=dashboard_parts.broker_rows(report, TOP),
         communities=report["communities"],
+        isolates=report["communities"].get("isolates", []),
         mixed=_mixed_communities(report["communities"]),
-        introductions=_introductions(report["introductions"]),
-        weak_pairs=silos.get("weak_pairs", [])[:TOP],
         change=diff,
+        gained=dashboard_parts.by_pair(diff.get("gained", [])),
+        lost=dashboard_parts.by_pair(diff.get("lost", [])),
+        structure=dashboard_parts.structural_change(report_then, report),
+        dated=_dated(map_id),
         chart=chart,
+        groupings=_groupings(view.graph),
+        profile=_profile(map_id, view.graph, full),
+        labels={n: a.get("label") for n, a in view.graph.nodes(data=True)},
+        silo_svg=silo_svg(
+            matrix["groups"], matrix.get("sizes") or [], matrix["counts"], colours=colours
+        ),
         **context,
     )

@@ -118,7 +118,21 @@ def _values(kind: str, form, map_id: str) -> dict:
 
 
 def _load(etype: EntityType, kind: str, map_id: str) -> dict:
-    return schemas.load(schemas.ENTITY_SCHEMAS[etype], _values(kind, request.form, map_id))
+    """The form loaded by the entity's schema. A person's consent must be chosen on the
+    form (the API's default of "named" is never taken silently from a page)."""
+    values = _values(kind, request.form, map_id)
+    missing = {}
+    if kind == "people" and not values.get("visibility"):
+        missing["visibility"] = [gettext("Choose what this person agreed may be shown.")]
+    try:
+        loaded = schemas.load(schemas.ENTITY_SCHEMAS[etype], values)
+    except InvalidInput as exc:
+        if not missing:
+            raise
+        raise InvalidInput(exc.message, {**(exc.errors or {}), **missing}) from exc
+    if missing:
+        raise InvalidInput(gettext("some fields are not valid"), missing)
+    return loaded
 
 
 def _form_values(kind: str, entity, names: dict) -> dict:
@@ -166,8 +180,9 @@ def _new_view(kind: str):
     def view(map_id):
         m = store().get_map(map_id)
         if request.method == "GET":
-            defaults = {"strength": "3", "kind": "works_with", "visibility": "named"}
-            if m.silos:
+            # silo and consent are explicit choices: no default to get wrong unseen
+            defaults = {"strength": "3", "kind": "works_with"}
+            if kind == "organisations" and m.silos:
                 defaults["silo"] = m.silos[0].name
             return _render_form(kind, m, defaults, {}, None)
         try:
@@ -180,9 +195,17 @@ def _new_view(kind: str):
         flash(_describe(kind, "added", entity))
         if request.form.get("then") == "another":
             return redirect(url_for(f"pages_entities.{kind}_new", map_id=map_id))
-        return redirect(url_for(f"pages_entities.{kind}_list", map_id=map_id))
+        return redirect(_saved_url(kind, map_id, entity))
 
     return view
+
+
+def _saved_url(kind: str, map_id: str, entity) -> str:
+    """Where the user lands after saving: the record they saved (a person's or an
+    organisation's profile); a relationship's list, for a tie."""
+    if kind == "relationships":
+        return url_for("pages_entities.relationships_list", map_id=map_id)
+    return url_for(f"pages_profile.{kind}_profile", map_id=map_id, entity_id=entity.id)
 
 
 def _describe(kind: str, done: str, entity) -> str:
@@ -242,7 +265,7 @@ def _edit_view(kind: str):
             form = {**request.form.to_dict(), "revision": sent}
             return _render_form(kind, m, form, errors, entity_id)
         flash(_describe(kind, "saved", updated))
-        return redirect(url_for(f"pages_entities.{kind}_list", map_id=map_id))
+        return redirect(_saved_url(kind, map_id, updated))
 
     return view
 

@@ -20,7 +20,11 @@ from service.web.labels import metric_options
 
 bp = Blueprint("pages_graph", __name__)
 
-VIEWS = {"map": lazy_gettext("The whole map"), "silos": lazy_gettext("Silos only")}
+VIEWS = {
+    "map": lazy_gettext("The whole map"),
+    "silos": lazy_gettext("Silos only"),
+    "web": lazy_gettext("One person's web"),
+}
 
 
 class GraphPageQuery(ma.Schema):
@@ -36,6 +40,8 @@ class GraphPageQuery(ma.Schema):
         fields.String(validate=validate.OneOf(list(RELATIONSHIP_KINDS))), load_default=list
     )
     as_of = fields.Date(load_default=None)
+    #: whose web (view=web): an id as the asker sees it (checked by the ego view)
+    node = fields.String(load_default="", validate=validate.Length(max=200))
 
 
 @bp.get("/maps/<map_id>/graph")
@@ -43,24 +49,32 @@ class GraphPageQuery(ma.Schema):
 def graph(map_id):
     m = store().get_map(map_id)
     args = query_args()
-    view, metric = args["view"], args["metric"]
+    view, metric, node = args["view"], args["metric"], args["node"]
+    if view == "web" and not node:
+        view = "map"
     silos = [s for s in args["silo"] if s in m.silo_names()]
     kinds = args["kind"]
     as_of = args["as_of"].isoformat() if args["as_of"] else ""
     params: list[tuple[str, str]] = [("embed", "1")]
-    if view == "map":
+    if view in ("map", "web"):
         params.append(("metric", metric))
+    if view == "map":
         params += [("silo", s) for s in silos]
     params += [("kind", k) for k in kinds]
     if as_of:
         params.append(("as_of", as_of))
-    endpoint = "graph_views.map_view" if view == "map" else "graph_views.silo_view"
-    src = url_for(endpoint, map_id=map_id) + "?" + urlencode(params)
+    if view == "web":
+        src = url_for("graph_views.ego_view", map_id=map_id, node_id=node)
+    else:
+        endpoint = "graph_views.map_view" if view == "map" else "graph_views.silo_view"
+        src = url_for(endpoint, map_id=map_id)
+    src += "?" + urlencode(params)
     return render_template(
         "graph.html",
         current_map=m,
         view=view,
-        views=VIEWS,
+        views={k: v for k, v in VIEWS.items() if k != "web" or view == "web"},
+        node=node,
         metric=metric,
         metrics=metric_options(),
         silos=silos,

@@ -37,6 +37,7 @@ from graph_models.model import RELATIONSHIP_KINDS
 from graph_models.store.embedded import EmbeddedStore
 from graph_models.visibility import pseudonym
 from service.query import declared_schema
+from tests.bodies import body_text
 from tests.conftest import ADMIN_SECRET, examples, make_app
 
 SECRET_KEY = "consent-world-secret"
@@ -271,7 +272,7 @@ def _check(world: World, client, role: str, path: str, pairs) -> None:
     assert response.status_code < 500, where
     if path.startswith("/static/vis/"):
         return  # the drawing library
-    text = response.get_data(as_text=True)
+    text = body_text(response)
     leaked = sorted(s for s in FORBIDDEN if s in text and s not in path)
     assert leaked == [], (*where, leaked)
 

@@ -162,6 +162,9 @@ def _user_text(store) -> list[str]:
     texts |= {t.label for t in store.list_tokens(DEMO_MAP_ID)}
     for survey in store.list_surveys(DEMO_MAP_ID):
         texts |= {survey.title, survey.intro, survey.id}
+    # the audit page shows records by their ids: token ids, import batches
+    texts |= {t.id for t in store.list_tokens(DEMO_MAP_ID)}
+    texts |= {e.entity_ref for e in store.audit_log(DEMO_MAP_ID, limit=1000).items}
     # file names (the blank templates) and the locale's month names in formatted dates
     texts |= {*transfer.TEMPLATE_NAMES, transfer.WORKBOOK_NAME}
     months = Locale.parse(PSEUDO).months["format"]

@@ -46,13 +46,27 @@ def test_person_form_shows_field_errors_from_the_schema_and_the_vocabulary(world
     assert 'id="e-visibility"' in page and 'aria-invalid="true"' in page
     r = c.post(
         "/maps/m1/people/new",
-        data={"csrf_token": token, "name": "Nia", "silo": "helth"},
+        data={"csrf_token": token, "name": "Nia", "silo": "helth", "visibility": "named"},
         headers=HTML,
     )
     assert r.status_code == 422 and "must be one of: health" in r.get_data(as_text=True)
+    # consent is an explicit choice on the page: no silent "named"
     r = c.post(
         "/maps/m1/people/new",
-        data={"csrf_token": token, "name": "Nia Jones", "silo": "Health", "tags": "a, b"},
+        data={"csrf_token": token, "name": "Nia Jones", "silo": "Health"},
+        headers=HTML,
+    )
+    assert r.status_code == 422
+    assert "Choose what this person agreed may be shown." in r.get_data(as_text=True)
+    r = c.post(
+        "/maps/m1/people/new",
+        data={
+            "csrf_token": token,
+            "name": "Nia Jones",
+            "silo": "Health",
+            "tags": "a, b",
+            "visibility": "named",
+        },
     )
     assert r.status_code == 302
     people = world.admin.get("/api/v1/maps/m1/people?q=Nia").get_json()["items"]
@@ -98,7 +112,8 @@ def test_api_writes_still_refuse_the_session_cookie(world):
 def test_user_text_is_escaped_on_every_page(world):
     c = browser(world)
     token = csrf(c, "/maps/m1/people/new")
-    r = c.post("/maps/m1/people/new", data={"csrf_token": token, "name": XSS, "silo": "housing"})
+    data = {"csrf_token": token, "name": XSS, "silo": "housing", "visibility": "named"}
+    r = c.post("/maps/m1/people/new", data=data)
     assert r.status_code == 302
     for path in ("/maps/m1/people", "/maps/m1/relationships/new", "/maps/m1/share", "/maps/m1"):
         page = c.get(path, headers=HTML).get_data(as_text=True)

@@ -172,7 +172,7 @@ def test_legend_and_filters(browser, tmp_path):
             "getComputedStyle(document.querySelectorAll('#bridgemap-silos .bm-swatch')[2])"
             ".backgroundColor"
         )
-        assert swatch == "rgb(60, 180, 75)"  # housing's vocabulary colour
+        assert swatch == "rgb(17, 119, 51)"  # housing's vocabulary colour (#117733)
 
         housing = sum(1 for _, a in G.nodes(data=True) if a["silo"] == "housing")
         housing_edges = sum(

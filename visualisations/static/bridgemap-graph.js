@@ -142,6 +142,146 @@
     return on;
   }
 
+  // Search and the side panel -------------------------------------------------------
+
+  // The same folding as graph_models.text.fold for what people type: accents dropped
+  // (NFKD, combining marks removed), case folded. Node keys come folded by the server.
+  function fold(text) {
+    return String(text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase();
+  }
+
+  function fillList(list, items) {
+    while (list.firstChild) list.removeChild(list.firstChild);
+    items.forEach(function (text) { list.appendChild(el("li", null, text)); });
+  }
+
+  // The panel of node `id`: who they are, figures in plain words, ties by silo, links.
+  function showPanel(api, id, data) {
+    var node = api.nodes.get(id);
+    var box = document.getElementById("bridgemap-detail");
+    if (!node || !node.panel || !box) return;
+    var p = node.panel;
+    document.getElementById("bridgemap-detail-name").textContent = p.name;
+    fillList(document.getElementById("bridgemap-detail-facts"), p.facts || []);
+    fillList(document.getElementById("bridgemap-detail-figures"), p.figures || []);
+    var ties = (p.ties || []).map(function (row) {
+      return t("tie_count", "{silo}: {count}", { silo: row[0], count: fmt(row[1]) });
+    });
+    fillList(document.getElementById("bridgemap-detail-ties"),
+      ties.length ? ties : [t("no_ties", "No ties in this drawing.")]);
+    document.getElementById("bridgemap-detail-note").textContent = data.panel_note || "";
+    var links = { web: "bridgemap-detail-web", edit_url: "bridgemap-detail-edit" };
+    Object.keys(links).forEach(function (field) {
+      var a = document.getElementById(links[field]);
+      if (p[field]) { a.href = p[field]; a.hidden = false; }
+      else { a.removeAttribute("href"); a.hidden = true; }
+    });
+    box.hidden = false;
+    box.setAttribute("data-node", String(id));
+    api.network.selectNodes([id]);
+    api.network.focus(id, { scale: Math.max(api.network.getScale(), 1.1), animation: false });
+    var items = document.querySelectorAll("#bridgemap-nodes button");
+    for (var i = 0; i < items.length; i++) {
+      if (items[i].getAttribute("data-node") === String(id)) {
+        items[i].setAttribute("aria-current", "true");
+      } else {
+        items[i].removeAttribute("aria-current");
+      }
+    }
+    document.getElementById("bridgemap-detail-name").focus();
+  }
+
+  function setUpPanel(api, data, nodes) {
+    var list = document.getElementById("bridgemap-nodes");
+    var search = document.getElementById("bridgemap-search");
+    var found = document.getElementById("bridgemap-found");
+    var box = document.getElementById("bridgemap-detail");
+    if (!list || !search) return;
+    var listBox = document.getElementById("bridgemap-list-box");
+    var legendBox = document.getElementById("bridgemap-legend");
+    if (window.matchMedia && window.matchMedia("(max-width: 700px)").matches) {
+      if (listBox) listBox.open = false;   // a phone shows the graph first
+      if (legendBox) legendBox.open = false;
+    }
+    var rows = nodes.get().slice().sort(function (a, b) {
+      return String(a.label).localeCompare(String(b.label));
+    });
+    var lastButton = null;
+    rows.forEach(function (n) {
+      var item = el("li");
+      var button = el("button", "bm-node", n.label);
+      button.type = "button";
+      button.setAttribute("data-node", String(n.id));
+      button.setAttribute("data-key", (n.panel && n.panel.key) || fold(n.label));
+      var dot = el("span", "bm-swatch bm-swatch-silo" + (n.shape === "square" ? " bm-square" : ""));
+      var colour = n.color && n.color.background;
+      if (!colour && data.options.groups && data.options.groups[n.group]) {
+        colour = (data.options.groups[n.group].color || {}).background;
+      }
+      if (colour) dot.style.backgroundColor = colour;
+      button.insertBefore(dot, button.firstChild);
+      button.addEventListener("click", function () {
+        lastButton = button;
+        if (n.panel && box) showPanel(api, n.id, data);
+        else {
+          api.network.selectNodes([n.id]);
+          api.network.focus(n.id, { scale: 1.2, animation: false });
+        }
+      });
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    function filter() {
+      var q = fold(search.value).trim();
+      var buttons = list.querySelectorAll("button");
+      var shown = 0, first = null;
+      for (var i = 0; i < buttons.length; i++) {
+        var match = !q || buttons[i].getAttribute("data-key").indexOf(q) !== -1;
+        buttons[i].parentNode.hidden = !match;
+        if (match) { shown += 1; if (!first) first = buttons[i]; }
+      }
+      if (q && listBox) listBox.open = true;
+      found.textContent = !q ? "" : shown ? t("found", "{found} of {all} match.", {
+        found: fmt(shown), all: fmt(buttons.length),
+      }) : t("nobody", "Nobody in this drawing matches that name.");
+      if (q && first) {
+        var id = Number(first.getAttribute("data-node"));
+        api.network.selectNodes([id]);
+        api.network.focus(id, { scale: Math.max(api.network.getScale(), 1.1), animation: false });
+      }
+      return first;
+    }
+    search.addEventListener("input", filter);
+    search.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      var first = filter();
+      if (first) first.click();
+    });
+    api.search = function (text) { search.value = text; return filter(); };
+    api.showPanel = function (id) { showPanel(api, id, data); };
+    api.network.on("click", function (params) {
+      if (params.nodes && params.nodes.length && box) {
+        lastButton = list.querySelector('button[data-node="' + params.nodes[0] + '"]');
+        showPanel(api, params.nodes[0], data);
+      }
+    });
+    var close = document.getElementById("bridgemap-detail-close");
+    if (close) {
+      close.addEventListener("click", function () {
+        box.hidden = true;
+        api.network.unselectAll();
+        (lastButton || search).focus();
+      });
+    }
+    if (box) {
+      box.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && close) close.click();
+      });
+    }
+  }
+
   onReady(function () {
     var island = document.getElementById("bridgemap-data");
     var data;
@@ -240,6 +380,8 @@
     });
     network.fit({ animation: false });
     applyFilters();
+
+    setUpPanel(api, data, nodes);
 
     var fitButton = document.getElementById("bridgemap-fit");
     if (fitButton) {
