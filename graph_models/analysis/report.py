@@ -43,7 +43,7 @@ from graph_models.analysis.change import compare
 from graph_models.analysis.communities import hidden_silos
 from graph_models.analysis.introductions import suggest_introductions
 from graph_models.analysis.silos import silo_report
-from graph_models.projection import directed_ties
+from graph_models.projection import directed_ties, has_directed_ties
 
 SECTIONS = ("centrality", "bridging", "silos", "communities", "introductions")
 
@@ -81,7 +81,8 @@ def bridging_section(
     # every local bridge dominate the time on large, weakly clustered maps
     ties = bridges(G, attribute=attribute, with_span="crossing")
     holes = structural_holes(G, weight="strength")
-    roles = brokerage(directed_ties(G), attribute=attribute)
+    # a map of undirected ties only (the usual case) is its own directed network
+    roles = brokerage(directed_ties(G) if has_directed_ties(G) else G, attribute=attribute)
     bc = bridging_centrality(G, betweenness=betweenness, seed=seed)
     rows = []
     for v in G:
@@ -176,7 +177,8 @@ def node_metric(G: nx.Graph, metric: str, *, seed: int = 0) -> dict:
     if metric not in NODE_METRICS:
         raise ValueError(f"unknown metric {metric!r}")
     if metric == "brokerage":
-        roles = brokerage(directed_ties(G), attribute="group")["nodes"]
+        roles = brokerage(directed_ties(G) if has_directed_ties(G) else G, attribute="group")
+        roles = roles["nodes"]
         return {v: r["total"] for v, r in roles.items()}
     if metric == "degree":
         return dict(G.degree())

@@ -293,6 +293,7 @@ class BridgingRowSchema(Part):
 
 class StructuralHolesMethodSchema(Part):
     weight = _str("edge attribute used as tie strength", nullable=True)
+    backend = _str("where constraint was computed: igraph (C) or networkx")
 
 
 class BrokerageMethodSchema(Part):
