@@ -145,6 +145,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         sqlite_data=_erasure_keys_sqlite,
         neo4j_data=_erasure_keys_neo4j,
     ),
+    # 5-7 are reserved for other branches (sessions and audit, surveys, import mapping):
+    # no-ops here so this branch's numbering stays contiguous; the merged ones replace
+    # them (see the note on numbering in the brief of #16).
+    Migration(5, "reserved (lead: sessions, audit, default consent)"),
+    Migration(6, "reserved (surveys)"),
+    Migration(7, "reserved (import mapping, map kinds)"),
+    Migration(
+        8,
+        "background analysis: exact path measures per map version, and their leases",
+        sqlite=sql.MIGRATION_8,
+        neo4j=cypher.MIGRATION_8,
+    ),
 )
 LATEST = MIGRATIONS[-1].number
 assert [m.number for m in MIGRATIONS] == list(range(1, LATEST + 1)), "numbered 1, 2, 3..."

@@ -320,6 +320,31 @@ class Neo4jTransaction:
 
     # -- audit --------------------------------------------------------------------------
 
+    def get_result(self, map_id: str, key: str, version: int) -> str | None:
+        record = self.tx.run(cypher.GET_RESULT, map_id=map_id, key=key, version=version).single()
+        return record["payload"] if record else None
+
+    def put_result(self, map_id: str, key: str, version: int, payload: str, at: str) -> None:
+        self._do(cypher.PUT_RESULT, map_id=map_id, key=key, version=version, payload=payload, at=at)
+        self._do(cypher.DELETE_OLD_RESULTS, map_id=map_id, version=version)
+
+    def get_lease(self, map_id: str, key: str) -> tuple[str, str, str] | None:
+        r = self.tx.run(cypher.GET_LEASE, map_id=map_id, key=key).single()
+        return (r["holder"], r["started"], r["expires"]) if r and r["holder"] else None
+
+    def put_lease(self, map_id: str, key: str, holder: str, started: str, expires: str) -> None:
+        self._do(
+            cypher.PUT_LEASE,
+            map_id=map_id,
+            key=key,
+            holder=holder,
+            started=started,
+            expires=expires,
+        )
+
+    def delete_lease(self, map_id: str, key: str, holder: str) -> None:
+        self._do(cypher.DELETE_LEASE, map_id=map_id, key=key, holder=holder)
+
     def add_audit(self, map_id: str, seq: int, entry: AuditRecord) -> None:
         self._do(
             cypher.AUDIT,
