@@ -522,7 +522,8 @@ def bridging_centrality(
         Undirected, not a multigraph. Self-loops are ignored.
     betweenness : dict, optional
         Precomputed betweenness per node (e.g. ``centrality(G)["betweenness"]``), so
-        that it is not computed twice. Default: computed by
+        that it is not computed twice; a node whose betweenness is ``None`` (not known
+        yet) gets ``None``. Default: computed by
         :func:`graph_models.analysis.centrality.betweenness` with ``exact_threshold``,
         ``k`` and ``seed``.
     exact_threshold, k, seed
@@ -569,7 +570,8 @@ def bridging_centrality(
         "bridging_coefficient": coefficient,
         "betweenness": values,
         "bridging_centrality": {
-            v: 0.0 if c is None else values[v] * c for v, c in coefficient.items()
+            v: 0.0 if c is None else None if values[v] is None else values[v] * c
+            for v, c in coefficient.items()
         },
         "method": method,
     }

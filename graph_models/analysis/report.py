@@ -54,9 +54,35 @@ PAGED_LISTS = {
 }
 
 
-def centrality_section(G: nx.Graph, *, seed: int = 0, k: int = 256, exact_threshold=5000):
-    """Per-node centrality rows, most between first."""
-    c = centrality(G, exact_threshold=exact_threshold, k=k, seed=seed)
+def centrality_section(
+    G: nx.Graph, *, seed: int = 0, k: int = 256, exact_threshold=5000, paths: dict | None = None
+):
+    """Per-node centrality rows, most between first.
+
+    ``paths``: betweenness and closeness already known (``{"betweenness": {node: x},
+    "closeness": {...}, "source": ...}``: exact, computed in the request or in the
+    background), or ``{"status": "computing", ...}`` (:func:`graph_models.analysis.
+    paths.pending`) while they are computed elsewhere: then both are ``None`` in every
+    row, the section says so in ``pending``, and nothing is sampled in their place.
+    Default (None): computed here, exact up to ``exact_threshold`` nodes.
+    """
+    if paths is None:
+        c = centrality(G, exact_threshold=exact_threshold, k=k, seed=seed)
+        pending = None
+    else:
+        c = centrality(G, exact_threshold=exact_threshold, k=k, seed=seed, path_measures=False)
+        pending = paths if paths.get("status") == "computing" else None
+        if pending is None:
+            c["betweenness"], c["closeness"] = paths["betweenness"], paths["closeness"]
+            how = {"method": "exact", "source": paths.get("source", "given")}
+            if paths.get("seconds") is not None:
+                how["seconds"] = paths["seconds"]
+            c["method"]["betweenness"] = how
+            c["method"]["closeness"] = {**how, "wf_improved": True}
+        else:
+            c["betweenness"] = c["closeness"] = dict.fromkeys(G)
+            how = {"method": "pending", "expected_seconds": pending["expected_seconds"]}
+            c["method"]["betweenness"] = c["method"]["closeness"] = how
     rows = [
         {
             "node": v,
@@ -69,14 +95,26 @@ def centrality_section(G: nx.Graph, *, seed: int = 0, k: int = 256, exact_thresh
         }
         for v in G
     ]
-    rows.sort(key=lambda r: (-r["betweenness"], -r["degree"], str(r["node"])))
-    return {"method": c["method"], "nodes": rows}, c["betweenness"]
+    rows.sort(key=lambda r: (-(r["betweenness"] or 0), -r["degree"], str(r["node"])))
+    section = {"method": c["method"], "nodes": rows}
+    if pending is not None:
+        section["pending"] = pending
+    return section, c["betweenness"]
 
 
 def bridging_section(
-    G: nx.Graph, *, attribute: str = "group", betweenness: dict | None = None, seed: int = 0
+    G: nx.Graph,
+    *,
+    attribute: str = "group",
+    betweenness: dict | None = None,
+    seed: int = 0,
+    pending: dict | None = None,
 ) -> dict:
-    """Who and which ties hold the network together across groups."""
+    """Who and which ties hold the network together across groups.
+
+    ``pending``: betweenness is being computed elsewhere (see :func:`centrality_section`);
+    bridging centrality is then ``None`` and the section says so.
+    """
     # spans only for ties that cross groups: the report is about those, and spans of
     # every local bridge dominate the time on large, weakly clustered maps
     ties = bridges(G, attribute=attribute, with_span="crossing")
@@ -98,7 +136,7 @@ def bridging_section(
     rows.sort(
         key=lambda r: (-(r["bridging_centrality"] or 0), -r["brokerage_total"], str(r["node"]))
     )
-    return {
+    out = {
         "method": {
             "attribute": attribute,
             "structural_holes": holes["method"],
@@ -111,6 +149,9 @@ def bridging_section(
         "articulation_points": articulation_points(G, attribute=attribute),
         "nodes": rows,
     }
+    if pending is not None:
+        out["pending"] = pending
+    return out
 
 
 def analyse(
@@ -121,6 +162,7 @@ def analyse(
     seed: int = 0,
     k: int = 256,
     exact_threshold: int | None = 5000,
+    paths: dict | None = None,
 ) -> dict:
     """Run the requested ``sections`` over ``G``; returns ``{section: result}``.
 
@@ -138,6 +180,9 @@ def analyse(
         ``exact_threshold`` nodes and sampled with ``k`` pivots above it; ``seed`` fixes
         those pivots and the Leiden community search (``communities``), so the same
         ``seed`` gives the same report. All are reported in each section's ``method``.
+    paths : dict, optional
+        Exact betweenness and closeness already known, or a "being computed" notice
+        (see :func:`centrality_section`); then nothing is sampled.
     """
     unknown = set(sections) - set(SECTIONS)
     if unknown:
@@ -145,12 +190,15 @@ def analyse(
     out: dict = {}
     betweenness = None
     if "centrality" in sections or "bridging" in sections:
-        cent, betweenness = centrality_section(G, seed=seed, k=k, exact_threshold=exact_threshold)
+        cent, betweenness = centrality_section(
+            G, seed=seed, k=k, exact_threshold=exact_threshold, paths=paths
+        )
         if "centrality" in sections:
             out["centrality"] = cent
     if "bridging" in sections:
+        pending = paths if paths is not None and paths.get("status") == "computing" else None
         out["bridging"] = bridging_section(
-            G, attribute=attribute, betweenness=betweenness, seed=seed
+            G, attribute=attribute, betweenness=betweenness, seed=seed, pending=pending
         )
     if "silos" in sections:
         out["silos"] = silo_report(G, attribute=attribute)

@@ -244,7 +244,20 @@ class TokenRecords(Protocol):
 
 
 @runtime_checkable
-class GraphStore(GraphData, AuditTrail, TokenRecords, Protocol):
+class AnalysisResults(Protocol):
+    """Results of background analysis kept per map version, and the leases that keep
+    one computation of a version at a time across processes (migration 8)."""
+
+    def analysis_result(self, map_id: str, key: str, version: int) -> dict | None: ...
+    def analysis_result_ready(self, map_id: str, key: str, version: int) -> bool: ...
+    def save_analysis_result(self, map_id: str, key: str, version: int, payload: dict) -> bool: ...
+    def take_lease(
+        self, map_id: str, key: str, holder: str, *, seconds: float
+    ) -> tuple[bool, str | None]: ...
+    def release_lease(self, map_id: str, key: str, holder: str) -> None: ...
+
+
+class GraphStore(GraphData, AuditTrail, TokenRecords, AnalysisResults, Protocol):
     """What every store offers: the three concerns, plus its health and its end."""
 
     def ping(self) -> None:

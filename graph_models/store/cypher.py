@@ -161,6 +161,10 @@ GET_RESULT = """
 MATCH (r:AnalysisResult {map_id: $map_id, key: $key, version: $version})
 RETURN r.payload AS payload
 """
+HAS_RESULT = """
+OPTIONAL MATCH (r:AnalysisResult {map_id: $map_id, key: $key, version: $version})
+RETURN r IS NOT NULL AS found
+"""
 PUT_RESULT = """
 MERGE (r:AnalysisResult {map_id: $map_id, key: $key, version: $version})
 SET r.payload = $payload, r.at = $at

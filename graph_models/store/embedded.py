@@ -379,6 +379,9 @@ class SqliteTransaction:
         row = self.db.execute(sql.GET_RESULT, (map_id, key, version)).fetchone()
         return row[0] if row else None
 
+    def has_result(self, map_id: str, key: str, version: int) -> bool:
+        return self.db.execute(sql.HAS_RESULT, (map_id, key, version)).fetchone() is not None
+
     def put_result(self, map_id: str, key: str, version: int, payload: str, at: str) -> None:
         self.db.execute(sql.PUT_RESULT, (map_id, key, version, payload, at))
         self.db.execute(sql.DELETE_OLD_RESULTS, (map_id, version))

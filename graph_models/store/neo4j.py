@@ -324,6 +324,10 @@ class Neo4jTransaction:
         record = self.tx.run(cypher.GET_RESULT, map_id=map_id, key=key, version=version).single()
         return record["payload"] if record else None
 
+    def has_result(self, map_id: str, key: str, version: int) -> bool:
+        params = dict(map_id=map_id, key=key, version=version)
+        return self.tx.run(cypher.HAS_RESULT, **params).single()["found"]
+
     def put_result(self, map_id: str, key: str, version: int, payload: str, at: str) -> None:
         self._do(cypher.PUT_RESULT, map_id=map_id, key=key, version=version, payload=payload, at=at)
         self._do(cypher.DELETE_OLD_RESULTS, map_id=map_id, version=version)

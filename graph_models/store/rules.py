@@ -116,6 +116,7 @@ class Transaction(Protocol):
     def get_result(self, map_id: str, key: str, version: int) -> str | None:
         """The stored JSON result ``key`` of the map at ``version``, or None."""
 
+    def has_result(self, map_id: str, key: str, version: int) -> bool: ...
     def put_result(self, map_id: str, key: str, version: int, payload: str, at: str) -> None:
         """Keep a result, and drop the map's results of older versions."""
 
@@ -450,6 +451,10 @@ class StoreRules:
             return None if payload is None else json.loads(payload)
 
         return self._read(work)
+
+    def analysis_result_ready(self, map_id: str, key: str, version: int) -> bool:
+        """Whether :meth:`analysis_result` has a result (without reading it)."""
+        return self._read(lambda tx: tx.has_result(map_id, key, version))
 
     def save_analysis_result(self, map_id: str, key: str, version: int, payload: dict) -> bool:
         """Keep a result of ``version``; older versions' results of the map are dropped.

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from graph_models import clock, reporting
 from graph_models.analysis.report import PAGED_LISTS, SECTIONS
 from graph_models.errors import InvalidInput
+from service import background
 from service.i18n import gettext
 from service.usecases.context import cache, full_access, secret, store
 
@@ -36,12 +37,23 @@ def cached_report(
 
     ``as_of=None`` means today; it is resolved before the cache key is made, so the
     dashboard and a graph page asking for today's map share one computation.
+
+    Exact betweenness and closeness of a large map come from the background worker
+    (:mod:`service.background`): a report made while they were being computed is
+    cached apart from the one made once they are ready (the key holds whether the
+    store had them), so the "being computed" notice goes as soon as they are kept.
     """
     viewer = not full_access()
     as_of = as_of or clock.today()
-    params = ("report", sections, group_by, as_of, seed, viewer)
-    return _cached(
-        map_id,
+    worker = background.worker()
+    m = store().get_map(map_id)
+    ready = worker is not None and store().analysis_result_ready(
+        map_id, reporting.paths_key(as_of), m.version
+    )
+    params = ("report", sections, group_by, as_of, seed, viewer, ready)
+    result = cache().get_or_compute(
+        m.id,
+        m.version,
         params,
         lambda: reporting.map_report(
             store(),
@@ -52,8 +64,11 @@ def cached_report(
             as_of=as_of,
             seed=seed,
             viewer=viewer,
+            on_pending=worker.on_pending if worker is not None else None,
+            inline_seconds=worker.inline_seconds if worker is not None else 0.0,
         ),
     )
+    return {"id": m.id, "name": m.name, "version": m.version}, result
 
 
 def change_dates(date_from: date | None, date_to: date | None) -> tuple[date, date]:

@@ -24,6 +24,8 @@ def test_result_is_kept_for_the_current_version_only(store):
     assert store.analysis_result("m1", "paths:2026-01-01", v) is None
     assert store.save_analysis_result("m1", "paths:2026-01-01", v, {"values": [0.5, 1.0]})
     assert store.analysis_result("m1", "paths:2026-01-01", v) == {"values": [0.5, 1.0]}
+    assert store.analysis_result_ready("m1", "paths:2026-01-01", v)
+    assert not store.analysis_result_ready("m1", "paths:2026-01-01", v + 1)
     assert store.analysis_result("m1", "paths:2026-01-02", v) is None
     store.create("m1", Person("ann", "Ann", "health"))  # a write: version v + 1
     assert store.analysis_result("m1", "paths:2026-01-01", v + 1) is None
