@@ -65,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     store = app.config.get("STORE") or open_store(app.config)
     app.extensions["bridgemap.store"] = store
     app.extensions["bridgemap.cache"] = AnalysisCache(app.config["ANALYSIS_CACHE_SIZE"])
+    app.extensions["bridgemap.pages"] = AnalysisCache(4 * app.config["ANALYSIS_CACHE_SIZE"])
     if app.config["BACKGROUND_ANALYSIS"] == "thread":
         inline = float(app.config["INLINE_ANALYSIS_SECONDS"])
         app.extensions["bridgemap.background"] = PathsWorker(store, inline_seconds=inline)

@@ -52,6 +52,12 @@ PAGED_LISTS = {
     "centrality": ("nodes",),
     "bridging": ("nodes", "bridges", "local_bridges", "articulation_points"),
 }
+#: Per-node dicts (keyed by node, in the graph's node order), paged like the lists:
+#: ``(section, path to the dict)``; the dict's parent gains ``<key>_total``.
+PAGED_DICTS = (
+    ("silos", ("ei_index", "nodes")),
+    ("communities", ("membership",)),
+)
 
 
 def centrality_section(

@@ -418,6 +418,7 @@ class EIIndexSchema(Part):
         values=fields.Nested(EISchema),
         metadata={"description": "E-I index of each node's own ties", "node": KEYS},
     )
+    nodes_total = _int("number of nodes before paging (API)")
     groups = fields.Dict(
         keys=fields.String(),
         values=fields.Nested(GroupEISchema, allow_none=True),
@@ -545,6 +546,7 @@ class CommunitiesSchema(Part):
         values=fields.Integer(),
         metadata={"description": "community id of each compared node", "node": KEYS},
     )
+    membership_total = _int("number of compared nodes before paging (API)")
     misfit_count = _int("members outside their community's dominant group")
 
 
