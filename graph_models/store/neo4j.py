@@ -54,6 +54,16 @@ BATCH = 5000
 SCAN_ABOVE = 200
 
 
+#: Driver settings for a readable log: the server's "label / relationship type /
+#: property key does not exist" notifications (classification UNRECOGNIZED) are not
+#: asked for. On a fresh database every query about a map not yet written raises one,
+#: and the driver logs each as a multi-line WARNING (thousands in a bulk load), which
+#: buried real warnings. Deprecation, performance, security and other notifications
+#: are still logged (logger ``neo4j.notifications``). Pass as
+#: ``neo4j.GraphDatabase.driver(uri, **DRIVER_NOTIFICATIONS)``.
+DRIVER_NOTIFICATIONS = {"notifications_disabled_classifications": ["UNRECOGNIZED"]}
+
+
 @contextlib.contextmanager
 def translated_errors():
     """Turn driver failures into domain errors at the store's edge."""
