@@ -17,7 +17,9 @@ A job is scheduled
 Jobs of one map coalesce: while one is queued another is not added; one that finds the
 map changed while it ran is followed by the job the write scheduled. The work is done
 in slices (:data:`graph_models.analysis.paths.SLICE` sources) with a pause between
-them, so request threads of the process keep being served.
+them, so request threads of the process keep being served; while a request of the
+process is making a report (:meth:`PathsWorker.reporting`) the worker waits, so the
+job never slows the very request that scheduled it.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import date
 
 from graph_models import reporting
@@ -53,6 +57,7 @@ class PathsWorker:
         self._queued: set[tuple[str, date]] = set()
         self._running: dict[tuple[str, date], float] = {}  # -> monotonic start
         self._large: set[str] = set()  # maps seen too large for a request
+        self._reports = 0  # reports being made by request threads now
         self.finished: list[tuple[str, date, str, float]] = []  # (map, day, outcome, s)
 
     # -- what the report calls ------------------------------------------------------------
@@ -65,6 +70,22 @@ class PathsWorker:
         self.schedule(map_id, as_of)
         now = time.monotonic()
         return exact_paths.pending(n, m, started=started, now=now)
+
+    @contextmanager
+    def reporting(self) -> Iterator[None]:
+        """Around a report made in a request: the worker yields to it meanwhile."""
+        with self._lock:
+            self._reports += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._reports -= 1
+
+    def _pause(self) -> None:
+        time.sleep(PAUSE)
+        while self._reports:
+            time.sleep(0.01)
 
     # -- scheduling -----------------------------------------------------------------------
 
@@ -96,6 +117,7 @@ class PathsWorker:
         with self._lock:
             self._queued.discard(key)  # a write from now on queues a fresh job
             self._running[key] = begin
+        self._pause()  # the request that scheduled the job finishes first
 
         def started(n: int, m: int) -> None:
             with self._lock:
@@ -107,7 +129,7 @@ class PathsWorker:
                 map_id,
                 as_of,
                 self.holder,
-                pause=lambda: time.sleep(PAUSE),
+                pause=self._pause,
                 started=started,
                 inline_seconds=self.inline_seconds,
             )

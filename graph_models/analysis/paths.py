@@ -46,9 +46,10 @@ OPS_PER_SECOND = 3.5e7
 #: The longest exact computation a request does itself: the rest of a 10,000-node
 #: report takes ~2 s of the 3 s cold target.
 INLINE_SECONDS = 1.0
-#: Sources per igraph call: each call holds the interpreter lock for about
-#: SLICE / n of the whole computation (~0.1 s at 10,000 nodes), then yields it.
+#: Most sources per igraph call; fewer on large maps, so that one call (which holds
+#: the interpreter lock) lasts about SLICE_SECONDS before ``pause`` lets others run.
 SLICE = 64
+SLICE_SECONDS = 0.02
 KIND = "paths"
 
 
@@ -75,8 +76,9 @@ def compute(G: nx.Graph, *, pause: Callable[[], None] | None = None) -> dict:
         Undirected; hop distances (as :func:`graph_models.analysis.centrality.centrality`
         with ``distance=None``).
     pause : callable, optional
-        Called between slices of ``SLICE`` sources (e.g. ``time.sleep(0)`` so request
-        threads run, or a check that raises to abandon the work).
+        Called between slices of sources, each about ``SLICE_SECONDS`` long (e.g.
+        ``time.sleep(0)`` so request threads run, or a check that raises to abandon
+        the work).
 
     Returns
     -------
@@ -107,8 +109,9 @@ def compute(G: nx.Graph, *, pause: Callable[[], None] | None = None) -> dict:
     for comp in _components(g.connected_components().membership):
         for i in comp:
             size[i] = len(comp)
-    for lo in range(0, n, SLICE):
-        chunk = list(range(lo, min(lo + SLICE, n)))
+    step = max(1, min(SLICE, int(SLICE_SECONDS * OPS_PER_SECOND / max(g.ecount(), 1))))
+    for lo in range(0, n, step):
+        chunk = list(range(lo, min(lo + step, n)))
         if n >= 3:
             part = g.betweenness(directed=False, sources=chunk)
             total = [a + b for a, b in zip(total, part, strict=True)]

@@ -65,6 +65,12 @@ def _report_plan(map_id: str, sections, group_by: str, as_of: date | None, seed:
     params = ("report", sections, group_by, as_of, seed, viewer, ready)
 
     def compute() -> dict:
+        if worker is not None:
+            with worker.reporting():
+                return _report()
+        return _report()
+
+    def _report() -> dict:
         return reporting.map_report(
             store(),
             map_id,
