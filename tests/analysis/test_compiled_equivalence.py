@@ -76,3 +76,19 @@ def test_exact_centrality_equals_networkx(sbm):
     cc = nx.closeness_centrality(sbm)
     assert max(abs(c["betweenness"][v] - bc[v]) for v in sbm) <= TOLERANCE
     assert max(abs(c["closeness"][v] - cc[v]) for v in sbm) <= TOLERANCE
+
+
+def test_background_exact_paths_equal_networkx(sbm):
+    """The sliced computation the background worker runs, and its stored form."""
+    from graph_models.analysis import paths
+
+    slices = []
+    r = paths.compute(sbm, pause=lambda: slices.append(1))
+    assert len(slices) > 1  # really computed in slices
+    stored = paths.from_payload(paths.to_payload(r), sbm)
+    bc = nx.betweenness_centrality(sbm)
+    cc = nx.closeness_centrality(sbm)
+    for values in (r, stored):
+        assert max(abs(values["betweenness"][v] - bc[v]) for v in sbm) <= TOLERANCE
+        assert max(abs(values["closeness"][v] - cc[v]) for v in sbm) <= TOLERANCE
+    assert "p1" not in str(paths.to_payload(r))  # no node id is stored
