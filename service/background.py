@@ -58,6 +58,7 @@ class PathsWorker:
         self._running: dict[tuple[str, date], float] = {}  # -> monotonic start
         self._large: set[str] = set()  # maps seen too large for a request
         self._reports = 0  # reports being made by request threads now
+        self._stopping = False
         self.finished: list[tuple[str, date, str, float]] = []  # (map, day, outcome, s)
 
     # -- what the report calls ------------------------------------------------------------
@@ -84,8 +85,10 @@ class PathsWorker:
 
     def _pause(self) -> None:
         time.sleep(PAUSE)
-        while self._reports:
+        while self._reports and not self._stopping:
             time.sleep(0.01)
+        if self._stopping:
+            raise _Stopped  # the job ends here; its lease is released
 
     # -- scheduling -----------------------------------------------------------------------
 
@@ -133,6 +136,8 @@ class PathsWorker:
                 started=started,
                 inline_seconds=self.inline_seconds,
             )
+        except _Stopped:
+            outcome = "stopped"
         except Exception:  # a map deleted meanwhile, the store down: the next ask retries
             log.warning("background analysis of map %s failed", map_id, exc_info=True)
             outcome = "failed"
@@ -157,8 +162,14 @@ class PathsWorker:
                 return False
             time.sleep(0.05)
 
-    def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+    def shutdown(self, *, wait: bool = False) -> None:
+        """Stop: queued jobs are dropped, a running one ends at its next pause."""
+        self._stopping = True
+        self._pool.shutdown(wait=wait, cancel_futures=True)
+
+
+class _Stopped(Exception):
+    """Raised in a job's pause when the worker is shut down."""
 
 
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
