@@ -90,6 +90,11 @@ class PathsWorker:
         if self._stopping:
             raise _Stopped  # the job ends here; its lease is released
 
+    def computing(self, map_id: str) -> bool:
+        """Whether exact path measures of the map are queued or being computed here."""
+        with self._lock:
+            return any(key[0] == map_id for key in (*self._queued, *self._running))
+
     # -- scheduling -----------------------------------------------------------------------
 
     def after_write(self, map_id: str, today: date) -> None:

@@ -87,6 +87,13 @@ def _report_plan(map_id: str, sections, group_by: str, as_of: date | None, seed:
     return m, params, compute
 
 
+def paths_being_computed(map_id: str) -> bool:
+    """Whether this process is computing the map's exact betweenness and closeness now
+    (pages that size or rank by them say so)."""
+    worker = background.worker()
+    return worker is not None and worker.computing(map_id)
+
+
 def change_dates(date_from: date | None, date_to: date | None) -> tuple[date, date]:
     """The two dates of a change: ``to`` defaults to today, ``from`` to a year before."""
     date_to = date_to or clock.today()

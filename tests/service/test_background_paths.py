@@ -194,3 +194,15 @@ def test_viewers_get_the_exact_values_under_their_pseudonyms(app):
     assert sorted(r["betweenness"] for r in rows) == sorted(
         r["betweenness"] for r in coordinator if r["node"] in {x["node"] for x in rows}
     )
+
+
+def test_graph_page_says_sizes_are_being_computed(app, monkeypatch):
+    client = _client(app)
+    worker = _worker(app)
+    hint = "Being computed for this version of the map"
+    monkeypatch.setattr(worker, "computing", lambda map_id: map_id == "m1")
+    page = client.get("/maps/m1/graph?metric=betweenness").get_data(as_text=True)
+    assert hint in page
+    assert hint not in client.get("/maps/m1/graph?metric=degree").get_data(as_text=True)
+    monkeypatch.setattr(worker, "computing", lambda map_id: False)
+    assert hint not in client.get("/maps/m1/graph?metric=betweenness").get_data(as_text=True)
