@@ -37,6 +37,7 @@ from datetime import date
 
 from graph_models import reporting
 from graph_models.analysis import paths as exact_paths
+from graph_models.errors import NotFound
 from graph_models.store.base import GraphStore
 
 log = logging.getLogger(__name__)
@@ -143,6 +144,8 @@ class PathsWorker:
             )
         except _Stopped:
             outcome = "stopped"
+        except NotFound:  # the map was deleted meanwhile
+            outcome = "gone"
         except Exception:  # a map deleted meanwhile, the store down: the next ask retries
             log.warning("background analysis of map %s failed", map_id, exc_info=True)
             outcome = "failed"
