@@ -150,9 +150,9 @@ def open_store(kind: str, db: str, uri: str | None):
         return EmbeddedStore(db)
     import neo4j
 
-    from graph_models.store.neo4j import Neo4jStore
+    from graph_models.store.neo4j import DRIVER_NOTIFICATIONS, Neo4jStore
 
-    return Neo4jStore(neo4j.GraphDatabase.driver(uri, auth=None))
+    return Neo4jStore(neo4j.GraphDatabase.driver(uri, auth=None, **DRIVER_NOTIFICATIONS))
 
 
 def run_child(store: str, db: str, uri: str | None, files: list[Path], map_id: str, twice: bool):

@@ -92,7 +92,7 @@ def time_http(people, ties, repeat):
 def open_neo4j(tmp):
     import neo4j
 
-    from graph_models.store.neo4j import Neo4jStore
+    from graph_models.store.neo4j import DRIVER_NOTIFICATIONS, Neo4jStore
 
     server = None
     uri = os.environ.get("BRIDGEMAP_NEO4J_URI")
@@ -105,7 +105,7 @@ def open_neo4j(tmp):
         os.environ.setdefault("BRIDGEMAP_NEO4J_PAGECACHE_MB", "512")
         server = LocalNeo4j(Path(tmp) / "neo4j", free_port()).start()
         uri = server.uri
-    return Neo4jStore(neo4j.GraphDatabase.driver(uri, auth=None)), server
+    return Neo4jStore(neo4j.GraphDatabase.driver(uri, auth=None, **DRIVER_NOTIFICATIONS)), server
 
 
 def main():

@@ -245,6 +245,10 @@ TEMPLATES: dict[str, str | Plural] = {
     "visibility.person_in": N_("a person in %(silo)s"),
     "visibility.person_in_unknown": N_("a person in an unknown sector"),
     # why a silo pair is weak (graph_models.analysis.silos, shown in reports)
+    "analysis.paths_pending": NP_(
+        "being computed: ready in about %(num)s second",
+        "being computed: ready in about %(num)s seconds",
+    ),
     "silos.reason.no_ties": N_("no ties"),
     "silos.reason.few_ties": N_("few ties"),
     "silos.reason.low_density": N_("low density"),

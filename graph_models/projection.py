@@ -100,17 +100,19 @@ def project(
         G.add_node(node.id, **_node_attrs(node))
 
     affiliation: dict[str, tuple[int, str]] = {}
+    ties: dict[tuple, dict] = {}  # the edges' data, gathered before one add_edges_from
     for rel in sorted(records.relationships, key=lambda r: r.id):
         if as_of is not None and not rel.active_on(as_of):
             continue
         if rel.source not in G or rel.target not in G:
             continue  # a dangling tie cannot come from a store; ignore defensively
-        _add_tie(G, rel)
+        _add_tie(ties, rel)
         if rel.kind in AFFILIATION_KINDS:
             best = affiliation.get(rel.source)
             if best is None or (-rel.strength, rel.target) < (-best[0], best[1]):
                 affiliation[rel.source] = (rel.strength, rel.target)
 
+    G.add_edges_from((u, v, data) for (u, v), data in ties.items())
     for person, (_, org) in affiliation.items():
         G.nodes[person]["organisation"] = org
     for _, attrs in G.nodes(data=True):
@@ -133,11 +135,16 @@ def _node_attrs(node: Person | Organisation) -> dict:
     return attrs
 
 
-def _add_tie(G: nx.Graph, rel) -> None:
+def _add_tie(ties: dict, rel) -> None:
+    """Merge ``rel`` into the data of its edge in ``ties`` (keyed by the first
+    ``(source, target)`` seen for the pair): kinds and ids gathered, the strongest
+    strength (the first of equals) and the earliest ``since`` kept."""
     u, v = rel.source, rel.target
     arc = [(u, v)] if rel.rule.directed else []
-    if G.has_edge(u, v):
-        data = G.edges[u, v]
+    data = ties.get((u, v))
+    if data is None:
+        data = ties.get((v, u))
+    if data is not None:
         data["kinds"] = sorted(set(data["kinds"]) | {rel.kind})
         data["relationship_ids"].append(rel.id)
         data["arcs"].extend(arc)
@@ -146,17 +153,34 @@ def _add_tie(G: nx.Graph, rel) -> None:
         if rel.since and (data["since"] is None or rel.since < data["since"]):
             data["since"] = rel.since
         return
-    G.add_edge(
-        u,
-        v,
-        strength=rel.strength,
-        weight=rel.strength,
-        kind=rel.kind,
-        kinds=[rel.kind],
-        relationship_ids=[rel.id],
-        arcs=arc,
-        since=rel.since,
-    )
+    ties[(u, v)] = {
+        "strength": rel.strength,
+        "weight": rel.strength,
+        "kind": rel.kind,
+        "kinds": [rel.kind],
+        "relationship_ids": [rel.id],
+        "arcs": arc,
+        "since": rel.since,
+    }
+
+
+def has_directed_ties(G: nx.Graph) -> bool:
+    """Whether any tie of ``G`` runs one way only (so :func:`directed_ties` differs
+    from ``G`` read as reciprocal ties).
+
+    Examples
+    --------
+    >>> from graph_models.model import Map, Person, Relationship
+    >>> recs = GraphRecords(Map("m", "M"), [Person("a", "A", "x"), Person("b", "B", "x")],
+    ...     [Relationship("r", "a", "b", "mentors")])
+    >>> has_directed_ties(project(recs))
+    True
+    """
+    for _, _, data in G.edges(data=True):
+        kinds = data.get("kinds", ())
+        if data.get("arcs") and not any(not RELATIONSHIP_KINDS[k].directed for k in kinds):
+            return True
+    return False
 
 
 def directed_ties(G: nx.Graph) -> nx.DiGraph:

@@ -11,7 +11,11 @@ is applied the same way everywhere:
 4. everything naming a hidden person is removed (:func:`graph_models.visibility.redact`,
    following the references declared in :mod:`graph_models.analysis.report_schema`)
    and each node reference gets its display label;
-5. for viewers (``viewer=True``: commissioners and community links), anonymised people
+5. betweenness and closeness are exact at every size (:mod:`graph_models.analysis.paths`):
+   computed in the request when their expected cost fits, else read from the store
+   where a background job keeps them per map version (:func:`run_paths_job`), else
+   reported as being computed (``on_pending`` schedules the job);
+6. for viewers (``viewer=True``: commissioners and community links), anonymised people
    of silos with fewer than five people count as hidden in step 2 whatever the
    grouping, people who are not named and small groups are put in one group
    ``(not shown)`` under a grouping other than silo
@@ -21,9 +25,13 @@ is applied the same way everywhere:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
+import networkx as nx
+
 from graph_models import clock
+from graph_models.analysis import paths as exact_paths
 from graph_models.analysis.report import SECTIONS, analyse, change_section
 from graph_models.analysis.report_schema import ChangeSchema, ReportSchema
 from graph_models.errors import InvalidInput
@@ -51,6 +59,83 @@ def build_public_graph(
     return public_graph(G, secret=secret, viewer=viewer)
 
 
+def paths_key(as_of: date) -> str:
+    """The store key of a map's exact path measures as of a day (per map version)."""
+    return f"{exact_paths.KIND}:{as_of.isoformat()}"
+
+
+def resolve_paths(
+    store: GraphStore,
+    map_id: str,
+    version: int,
+    G: nx.Graph,
+    *,
+    as_of: date,
+    on_pending: Callable[[str, int, date, int, int], dict] | None = None,
+    inline_seconds: float = exact_paths.INLINE_SECONDS,
+) -> dict:
+    """Exact betweenness and closeness of the projected ``G`` (real ids), or a notice.
+
+    In order: computed here when the expected cost fits a request
+    (:func:`graph_models.analysis.paths.fits_inline`) or when nothing runs in the
+    background (``on_pending`` None: the command line, benchmarks' baselines); read
+    from the store when a background job has kept them for this version; else
+    ``on_pending(map_id, version, as_of, n, m)``'s notice (it schedules the job).
+    """
+    n, m = len(G), G.number_of_edges()
+    if on_pending is None or exact_paths.fits_inline(n, m, budget=inline_seconds):
+        return {**exact_paths.compute(G), "source": "request"}
+    payload = store.analysis_result(map_id, paths_key(as_of), version)
+    found = exact_paths.from_payload(payload, G) if payload else None
+    if found is not None:
+        return {**found, "source": "background"}
+    return on_pending(map_id, version, as_of, n, m)
+
+
+def run_paths_job(
+    store: GraphStore,
+    map_id: str,
+    as_of: date,
+    holder: str,
+    *,
+    pause: Callable[[], None] | None = None,
+    started: Callable[[int, int], None] | None = None,
+    inline_seconds: float = exact_paths.INLINE_SECONDS,
+) -> str:
+    """Compute and keep a map's exact path measures for its current version.
+
+    Under a lease in the store (one computation of a version at a time, whatever the
+    process); ``holder`` names this worker. Returns what happened: ``"saved"``,
+    ``"ready"`` (already kept), ``"small"`` (requests compute it themselves),
+    ``"elsewhere"`` (another holder is on it) or ``"stale"`` (the map changed
+    meanwhile: the result was not kept; a newer job will follow the write).
+    ``started(n, m)`` is called once the computation begins; ``inline_seconds`` is the
+    requests' budget (maps within it are not computed here).
+    """
+    records = store.graph(map_id, as_of=as_of)
+    version = records.map.version
+    key = paths_key(as_of)
+    G = project(records, as_of=as_of)
+    del records
+    n, m = len(G), G.number_of_edges()
+    if exact_paths.fits_inline(n, m, budget=inline_seconds):
+        return "small"
+    if store.analysis_result(map_id, key, version) is not None:
+        return "ready"
+    lease = f"{key}:v{version}"
+    seconds = 3 * exact_paths.expected_seconds(n, m) + 60
+    if not store.take_lease(map_id, lease, holder, seconds=seconds)[0]:
+        return "elsewhere"
+    try:
+        if started is not None:
+            started(n, m)
+        result = exact_paths.compute(G, pause=pause)
+        kept = store.save_analysis_result(map_id, key, version, exact_paths.to_payload(result))
+    finally:
+        store.release_lease(map_id, lease, holder)
+    return "saved" if kept else "stale"
+
+
 def map_report(
     store: GraphStore,
     map_id: str,
@@ -62,18 +147,45 @@ def map_report(
     seed: int = 0,
     viewer: bool = False,
     ties: str = TIES_ALL,
+    on_pending: Callable[[str, int, date, int, int], dict] | None = None,
+    inline_seconds: float = exact_paths.INLINE_SECONDS,
 ) -> dict:
     """The report of ``sections`` for a map, safe to show anyone who may see the map.
 
     ``as_of`` defaults to today: ties that have ended are history, not the network.
     ``viewer`` adds small-group suppression (for everyone but coordinators).
+    ``on_pending``: how to have exact betweenness and closeness computed in the
+    background when a request should not (see :func:`resolve_paths`); without it they
+    are computed here whatever the size. ``inline_seconds``: the expected time up to
+    which a request computes them itself. ``ties`` counts all ties, survey-reported
+    ones or confirmed ones (:func:`graph_models.surveys.ties.select`); the background
+    keeps exact measures of all ties only, so a report of a subset computes its own.
     """
     check_group_by(group_by)
     as_of = as_of or clock.today()  # ended ties are history, not today's network
-    G = build_public_graph(
-        store, map_id, as_of=as_of, group_by=group_by, secret=secret, viewer=viewer, ties=ties
-    )
-    result = redact(analyse(G, sections=sections, seed=seed), ReportSchema, hidden=_hidden(G))
+    records = select(store.graph(map_id, as_of=as_of), ties)
+    version = records.map.version
+    raw = project(records, as_of=as_of, group_by=group_by)
+    del records
+    if ties != TIES_ALL:
+        on_pending = None  # kept results are of every tie: this subset is computed here
+    paths = None
+    if {"centrality", "bridging"} & set(sections):
+        paths = resolve_paths(
+            store,
+            map_id,
+            version,
+            raw,
+            as_of=as_of,
+            on_pending=on_pending,
+            inline_seconds=inline_seconds,
+        )
+    G = public_graph(raw, secret=secret, viewer=viewer)
+    if paths is not None and "betweenness" in paths:
+        paths = _relabelled(paths, raw, G)
+    del raw
+    analysed = analyse(G, sections=sections, seed=seed, paths=paths)
+    result = redact(analysed, ReportSchema, hidden=_hidden(G))
     if viewer:
         result = suppress_small_groups(result, G.graph["small_groups"])
     labels = _labels(G)
@@ -88,6 +200,18 @@ def map_report(
         "graph": {"nodes": G.number_of_nodes(), "ties": G.number_of_edges()},
         **attach_labels(result, labels),
     }
+
+
+def _relabelled(paths: dict, raw: nx.Graph, G: nx.Graph) -> dict:
+    """``paths`` keyed by the public ids of ``G`` (:func:`public_graph` keeps the node
+    order of ``raw``, so position i of one is position i of the other)."""
+    if len(raw) != len(G):
+        raise RuntimeError("the public graph does not have the projected graph's nodes")
+    out = dict(paths)
+    for measure in ("betweenness", "closeness"):
+        values = paths[measure]
+        out[measure] = {public: values[v] for v, public in zip(raw, G, strict=True)}
+    return out
 
 
 def map_change(
@@ -139,11 +263,12 @@ def attach_labels(value, labels: dict):
     ``{"node": v}`` gains ``"label"``; ``{"nodes": [u, v]}`` gains ``"labels"``;
     ``{"u": u, "v": v}`` gains ``"u_label"`` and ``"v_label"``.
     """
-    if isinstance(value, list):
-        return [attach_labels(v, labels) for v in value]
-    if not isinstance(value, dict):
+    kind = type(value)
+    if kind is list:
+        return [attach_labels(v, labels) if type(v) in _CONTAINERS else v for v in value]
+    if kind is not dict:
         return value
-    out = {k: attach_labels(v, labels) for k, v in value.items()}
+    out = {k: attach_labels(v, labels) if type(v) in _CONTAINERS else v for k, v in value.items()}
     node = value.get("node")
     if isinstance(node, str) and node in labels:
         out["label"] = labels[node]
@@ -154,3 +279,8 @@ def attach_labels(value, labels: dict):
         if isinstance(value.get(end), str) and value[end] in labels:
             out[f"{end}_label"] = labels[value[end]]
     return out
+
+
+#: The JSON containers :func:`attach_labels` descends into (scalars are returned as
+#: they are without a call: a 10,000-node report holds ~600,000 of them).
+_CONTAINERS = (dict, list)

@@ -22,6 +22,7 @@ from service.api import (
     transfer,
 )
 from service.api.blueprint import marshmallow_plugin
+from service.background import PathsWorker, after_write
 from service.cache import AnalysisCache
 from service.errors import register_error_handlers
 from service.stores import open_store
@@ -80,6 +81,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     store = app.config.get("STORE") or open_store(app.config)
     app.extensions["bridgemap.store"] = store
     app.extensions["bridgemap.cache"] = AnalysisCache(app.config["ANALYSIS_CACHE_SIZE"])
+    app.extensions["bridgemap.pages"] = AnalysisCache(4 * app.config["ANALYSIS_CACHE_SIZE"])
+    if app.config["BACKGROUND_ANALYSIS"] == "thread":
+        inline = float(app.config["INLINE_ANALYSIS_SECONDS"])
+        app.extensions["bridgemap.background"] = PathsWorker(store, inline_seconds=inline)
+        app.after_request(after_write)
+    elif app.config["BACKGROUND_ANALYSIS"] != "inline":
+        raise ValueError("BRIDGEMAP_BACKGROUND_ANALYSIS must be 'thread' or 'inline'")
     app.extensions["bridgemap.limiter"] = Limiter(get_remote_address, app=app)
     auth.setup_admin_token(app)
     # default deny: every request passes the one authorisation policy first

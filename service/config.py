@@ -37,6 +37,13 @@ DEFAULTS = {
     "NEO4J_TIMEOUT": 15,
     # analysis results kept in memory (per map version and parameters)
     "ANALYSIS_CACHE_SIZE": 64,
+    # exact betweenness/closeness of maps too large to compute in a request: "thread"
+    # (a background thread per process, results kept in the store) or "inline" (in
+    # the request whatever the size: slow on large maps)
+    "BACKGROUND_ANALYSIS": "thread",
+    # expected seconds of exact betweenness/closeness up to which a request computes
+    # them itself (expected from nodes x ties; above it: the background thread)
+    "INLINE_ANALYSIS_SECONDS": 1.0,
     # "production" or "development"; empty: production, except under `bridgemap serve`,
     # tests and debug (see service/security.py)
     "ENV": "",

@@ -24,7 +24,7 @@ def open_store(config) -> GraphStore:
         except ImportError as exc:
             raise StoreUnavailable(MISSING_DRIVER) from exc
 
-        from graph_models.store.neo4j import Neo4jStore
+        from graph_models.store.neo4j import DRIVER_NOTIFICATIONS, Neo4jStore
 
         password = config.get("NEO4J_PASSWORD")
         auth = (config.get("NEO4J_USER", "neo4j"), password) if password else None
@@ -37,6 +37,7 @@ def open_store(config) -> GraphStore:
             connection_timeout=min(5, timeout),
             connection_acquisition_timeout=min(10, timeout),
             max_transaction_retry_time=min(10, timeout),
+            **DRIVER_NOTIFICATIONS,
         )
         return Neo4jStore(driver, database=config.get("NEO4J_DATABASE", "neo4j"), timeout=timeout)
     from graph_models.store.embedded import EmbeddedStore

@@ -24,6 +24,7 @@ import numpy as np
 from networkx.utils import not_implemented_for
 
 from graph_models.analysis.centrality import betweenness as _betweenness
+from graph_models.analysis.fast import compiled, to_networkit
 from graph_models.analysis.groups import node_groups, sorted_groups
 
 __all__ = ["articulation_points", "bridges", "bridging_centrality", "structural_holes"]
@@ -91,8 +92,12 @@ def bridges(G: nx.Graph, *, attribute: str = "group", with_span: bool | str = Tr
        Cambridge University Press, 2010.
     """
     group = node_groups(G, attribute)
-    global_set = {frozenset(e) for e in nx.bridges(G)}
-    adj = {v: set(nbrs) - {v} for v, nbrs in G.adjacency()}
+    g, nodes = compiled(G)
+    edge_list = g.get_edgelist()  # edge i is the i-th edge of G.edges()
+    is_bridge = np.zeros(len(edge_list), dtype=bool)
+    is_bridge[g.bridges()] = True
+    # an edge whose ends share no neighbour (Jaccard similarity 0) is a local bridge
+    shared = g.similarity_jaccard(pairs=edge_list, loops=False) if edge_list else []
 
     def record(u, v, **extra) -> dict:
         gu, gv = group[u], group[v]
@@ -100,20 +105,23 @@ def bridges(G: nx.Graph, *, attribute: str = "group", with_span: bool | str = Tr
 
     found_bridges = []
     local = []
-    for u, v in G.edges():
-        if u == v:
+    wanted: list[tuple[int, int, int]] = []  # (position in local, i, j) needing a span
+    for e, (i, j) in enumerate(edge_list):
+        if i == j:
             continue
-        is_bridge = frozenset((u, v)) in global_set
-        if is_bridge:
+        u, v = nodes[i], nodes[j]
+        bridge = bool(is_bridge[e])
+        if bridge:
             found_bridges.append(record(u, v))
-        a, b = adj[u], adj[v]
-        if len(a) > len(b):
-            a, b = b, a
-        if not is_bridge and not a.isdisjoint(b):
+        elif shared[e] > 0:
             continue
-        wanted = with_span is True or (with_span == "crossing" and group[u] != group[v])
-        span = _span(adj, u, v) if wanted and not is_bridge else None
-        local.append(record(u, v, span=span, bridge=is_bridge))
+        if not bridge and (with_span is True or (with_span == "crossing" and group[u] != group[v])):
+            wanted.append((len(local), i, j))
+        local.append(record(u, v, span=None, bridge=bridge))
+    for position, span in zip(
+        (w[0] for w in wanted), _spans(G, [(i, j) for _, i, j in wanted]), strict=True
+    ):
+        local[position]["span"] = span
     if with_span:
         local.sort(key=lambda r: (not r["bridge"], r["span"] is None, -(r["span"] or 0)))
     else:
@@ -128,6 +136,33 @@ def bridges(G: nx.Graph, *, attribute: str = "group", with_span: bool | str = Tr
             "crossing_local_bridges": sum(r["crosses"] for r in local),
         },
     }
+
+
+def _spans(G: nx.Graph, pairs: list[tuple[int, int]]) -> list[int | None]:
+    """The span of each tie ``(i, j)`` (vertex indices of :func:`compiled`): the
+    distance from ``i`` to ``j`` once the tie is removed, or None if there is none.
+
+    networkit's bidirectional breadth-first search on one graph, each tie removed
+    before its search and put back after (C++; 10,000 spans of a 10,000-node map in
+    0.07 s, against ~1.5 s in Python sets).
+    """
+    if not pairs:
+        return []
+    import networkit as nk
+
+    ng = to_networkit(G)
+    out: list[int | None] = []
+    for i, j in pairs:
+        ng.removeEdge(i, j)
+        search = nk.distance.BidirectionalBFS(ng, i, j, storePred=False)
+        search.run()
+        hops = search.getDistance()  # unweighted: the number of hops, as a float
+        out.append(int(hops) if hops < _UNREACHABLE else None)
+        ng.addEdge(i, j)
+    return out
+
+
+_UNREACHABLE = float(2**53)
 
 
 def _span(adj: dict, u: Hashable, v: Hashable) -> int | None:
@@ -366,8 +401,11 @@ def structural_holes(G: nx.Graph, *, weight: str | None = None) -> dict:
 
     * constraint :math:`c_i = \sum_{j \in N(i)} (p_{ij} + \sum_{q} p_{iq} p_{qj})^2`:
       high when one's contacts are all connected to each other (no structural holes);
-      from :func:`networkx.constraint` called on the whole graph (its sparse-matrix
-      path; with ``nodes=`` it falls back to a per-node loop, 15 s at 1,000 nodes);
+      computed by python-igraph's C ``constraint`` for undirected graphs without
+      self-loops (0.03 s at 10,000 nodes against 0.5 s), else by
+      :func:`networkx.constraint` on the whole graph (its sparse-matrix path; with
+      ``nodes=`` it falls back to a per-node loop, 15 s at 1,000 nodes); the tests
+      prove both equal networkx's to 1e-9;
     * effective size :math:`e_i = \sum_{j \in N(i)} (1 - \sum_{q} p_{iq} m_{jq})`: the
       number of contacts less their redundancy; for unweighted undirected graphs
       :math:`d - 2t/d` with :math:`t` ties among the :math:`d` contacts (Borgatti
@@ -402,11 +440,20 @@ def structural_holes(G: nx.Graph, *, weight: str | None = None) -> dict:
     method = {"weight": weight}
     if len(G) == 0:
         return {"constraint": {}, "effective_size": {}, "method": method}
-    constraint = nx.constraint(G, weight=weight)
+    if G.is_directed() or G.is_multigraph() or nx.number_of_selfloops(G):
+        constraint = nx.constraint(G, weight=weight)
+        return {
+            "constraint": {v: _none_if_nan(c) for v, c in constraint.items()},
+            "effective_size": _effective_size(G, weight),
+            "method": {**method, "backend": "networkx"},
+        }
+    g, nodes = compiled(G, weight=weight) if weight is not None else compiled(G)
+    values = g.constraint(weights=weight)
+    A = _adjacency(g, weight)
     return {
-        "constraint": {v: _none_if_nan(c) for v, c in constraint.items()},
-        "effective_size": _effective_size(G, weight),
-        "method": method,
+        "constraint": {v: _none_if_nan(c) for v, c in zip(nodes, values, strict=True)},
+        "effective_size": _effective_size(G, weight, adjacency=A),
+        "method": {**method, "backend": "igraph"},
     }
 
 
@@ -414,9 +461,27 @@ def _none_if_nan(x: float) -> float | None:
     return None if math.isnan(x) else float(x)
 
 
-def _effective_size(G: nx.Graph, weight: str | None) -> dict:
-    """networkx's whole-graph effective size, without its dense n x n matrix."""
-    P = nx.adjacency_matrix(G, weight=weight).astype(float)
+def _adjacency(g, weight: str | None):
+    """The symmetric sparse adjacency matrix of an undirected, loop-free igraph graph
+    (``nx.adjacency_matrix`` of the networkx graph it was copied from)."""
+    from scipy import sparse
+
+    n = g.vcount()
+    edges = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    values = np.asarray(g.es[weight] if weight is not None else np.ones(len(edges)), float)
+    rows = np.concatenate([edges[:, 0], edges[:, 1]])
+    cols = np.concatenate([edges[:, 1], edges[:, 0]])
+    return sparse.csr_array((np.concatenate([values, values]), (rows, cols)), shape=(n, n))
+
+
+def _effective_size(G: nx.Graph, weight: str | None, *, adjacency=None) -> dict:
+    """networkx's whole-graph effective size, without its dense n x n matrix.
+
+    ``adjacency``: ``nx.adjacency_matrix(G, weight=weight)`` if already at hand (e.g.
+    from the compiled copy, several times faster to make).
+    """
+    P = adjacency if adjacency is not None else nx.adjacency_matrix(G, weight=weight)
+    P = P.astype(float)
     mutual = (P + P.T).tocsr()
     row_sum = np.asarray(mutual.sum(axis=1)).ravel()
     row_max = mutual.max(axis=1).toarray().ravel()
@@ -457,7 +522,8 @@ def bridging_centrality(
         Undirected, not a multigraph. Self-loops are ignored.
     betweenness : dict, optional
         Precomputed betweenness per node (e.g. ``centrality(G)["betweenness"]``), so
-        that it is not computed twice. Default: computed by
+        that it is not computed twice; a node whose betweenness is ``None`` (not known
+        yet) gets ``None``. Default: computed by
         :func:`graph_models.analysis.centrality.betweenness` with ``exact_threshold``,
         ``k`` and ``seed``.
     exact_threshold, k, seed
@@ -504,7 +570,8 @@ def bridging_centrality(
         "bridging_coefficient": coefficient,
         "betweenness": values,
         "bridging_centrality": {
-            v: 0.0 if c is None else values[v] * c for v, c in coefficient.items()
+            v: 0.0 if c is None else None if values[v] is None else values[v] * c
+            for v, c in coefficient.items()
         },
         "method": method,
     }

@@ -23,7 +23,7 @@ import networkx as nx
 import numpy as np
 from networkx.utils import not_implemented_for
 
-from graph_models.analysis.fast import to_igraph
+from graph_models.analysis.fast import compiled, to_igraph
 
 __all__ = ["ALPHA", "BACKENDS", "betweenness", "centrality"]
 
@@ -52,6 +52,7 @@ def centrality(
     k: int = 256,
     seed: int = 0,
     backend: str = "igraph",
+    path_measures: bool = True,
 ) -> dict:
     r"""Degree, weighted degree, betweenness, closeness and PageRank of every node.
 
@@ -83,6 +84,10 @@ def centrality(
     backend : {"igraph", "networkx"}
         Where betweenness, closeness and PageRank are computed. Both give the same
         values (to rounding), exact or sampled.
+    path_measures : bool
+        False: betweenness and closeness are not computed (their dicts and methods
+        are absent), e.g. when they come exact from elsewhere
+        (:mod:`graph_models.analysis.paths`).
 
     Returns
     -------
@@ -165,6 +170,16 @@ def centrality(
         "distance": distance,
         "exact_threshold": exact_threshold,
     }
+    if not path_measures:
+        if backend == "igraph":
+            g = compiled(G).graph if weight in (None, "strength") else None
+            if g is None:
+                g, _ = to_igraph(G, edge_attrs=[weight])
+            result["pagerank"], method["pagerank"] = _pagerank_igraph(g, nodes, weight)
+        else:
+            result["pagerank"], method["pagerank"] = _pagerank_networkx(G, weight)
+        result["method"] = method
+        return result
     if backend == "igraph":
         attrs = list(dict.fromkeys(a for a in (weight, distance) if a is not None))
         g, _ = to_igraph(G, edge_attrs=attrs)
@@ -174,9 +189,7 @@ def centrality(
             g, nodes, components, distance, k if sampled else None, seed
         )
         result["closeness"] = closeness
-        ranks = g.pagerank(damping=ALPHA, weights=_pagerank_weights(g, weight), directed=False)
-        result["pagerank"] = dict(zip(nodes, ranks, strict=True))
-        pagerank_method = {"method": "exact", "alpha": ALPHA, "solver": "igraph PRPACK"}
+        result["pagerank"], pagerank_method = _pagerank_igraph(g, nodes, weight)
     else:
         result["betweenness"] = nx.betweenness_centrality(
             G, k=k if sampled else None, weight=distance, seed=seed
@@ -190,15 +203,7 @@ def centrality(
             G, nodes, _components(membership), distance, k if sampled else None, seed
         )
         result["closeness"] = closeness
-        tol = _PAGERANK_TOL_TOTAL / max(n, 1)
-        result["pagerank"] = nx.pagerank(
-            G, alpha=ALPHA, weight=weight, tol=tol, max_iter=_PAGERANK_MAX_ITER
-        )
-        pagerank_method = {
-            "method": "exact",
-            "alpha": ALPHA,
-            "solver": f"networkx power iteration, tol={tol:.3g}",
-        }
+        result["pagerank"], pagerank_method = _pagerank_networkx(G, weight)
     method["betweenness"] = _betweenness_method(sampled, k, seed)
     method["closeness"] = _closeness_method(sampled_closeness, k, seed)
     method["pagerank"] = pagerank_method
@@ -351,6 +356,25 @@ def _estimate(total: float, r: int, k: int, n: int) -> float:
     if estimated_sum <= 0.0 or n <= 1:
         return 0.0
     return ((r - 1.0) / estimated_sum) * ((r - 1.0) / (n - 1))
+
+
+def _pagerank_igraph(g, nodes: list, weight: str | None) -> tuple[dict, dict]:
+    ranks = g.pagerank(damping=ALPHA, weights=_pagerank_weights(g, weight), directed=False)
+    return dict(zip(nodes, ranks, strict=True)), {
+        "method": "exact",
+        "alpha": ALPHA,
+        "solver": "igraph PRPACK",
+    }
+
+
+def _pagerank_networkx(G: nx.Graph, weight: str | None) -> tuple[dict, dict]:
+    tol = _PAGERANK_TOL_TOTAL / max(len(G), 1)
+    ranks = nx.pagerank(G, alpha=ALPHA, weight=weight, tol=tol, max_iter=_PAGERANK_MAX_ITER)
+    return ranks, {
+        "method": "exact",
+        "alpha": ALPHA,
+        "solver": f"networkx power iteration, tol={tol:.3g}",
+    }
 
 
 def _pagerank_weights(g, weight: str | None):

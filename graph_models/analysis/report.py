@@ -43,7 +43,7 @@ from graph_models.analysis.change import compare
 from graph_models.analysis.communities import hidden_silos
 from graph_models.analysis.introductions import suggest_introductions
 from graph_models.analysis.silos import silo_report
-from graph_models.projection import directed_ties
+from graph_models.projection import directed_ties, has_directed_ties
 
 SECTIONS = ("centrality", "bridging", "silos", "communities", "introductions")
 
@@ -52,11 +52,43 @@ PAGED_LISTS = {
     "centrality": ("nodes",),
     "bridging": ("nodes", "bridges", "local_bridges", "articulation_points"),
 }
+#: Per-node dicts (keyed by node, in the graph's node order), paged like the lists:
+#: ``(section, path to the dict)``; the dict's parent gains ``<key>_total``.
+PAGED_DICTS = (
+    ("silos", ("ei_index", "nodes")),
+    ("communities", ("membership",)),
+)
 
 
-def centrality_section(G: nx.Graph, *, seed: int = 0, k: int = 256, exact_threshold=5000):
-    """Per-node centrality rows, most between first."""
-    c = centrality(G, exact_threshold=exact_threshold, k=k, seed=seed)
+def centrality_section(
+    G: nx.Graph, *, seed: int = 0, k: int = 256, exact_threshold=5000, paths: dict | None = None
+):
+    """Per-node centrality rows, most between first.
+
+    ``paths``: betweenness and closeness already known (``{"betweenness": {node: x},
+    "closeness": {...}, "source": ...}``: exact, computed in the request or in the
+    background), or ``{"status": "computing", ...}`` (:func:`graph_models.analysis.
+    paths.pending`) while they are computed elsewhere: then both are ``None`` in every
+    row, the section says so in ``pending``, and nothing is sampled in their place.
+    Default (None): computed here, exact up to ``exact_threshold`` nodes.
+    """
+    if paths is None:
+        c = centrality(G, exact_threshold=exact_threshold, k=k, seed=seed)
+        pending = None
+    else:
+        c = centrality(G, exact_threshold=exact_threshold, k=k, seed=seed, path_measures=False)
+        pending = paths if paths.get("status") == "computing" else None
+        if pending is None:
+            c["betweenness"], c["closeness"] = paths["betweenness"], paths["closeness"]
+            how = {"method": "exact", "source": paths.get("source", "given")}
+            if paths.get("seconds") is not None:
+                how["seconds"] = paths["seconds"]
+            c["method"]["betweenness"] = how
+            c["method"]["closeness"] = {**how, "wf_improved": True}
+        else:
+            c["betweenness"] = c["closeness"] = dict.fromkeys(G)
+            how = {"method": "pending", "expected_seconds": pending["expected_seconds"]}
+            c["method"]["betweenness"] = c["method"]["closeness"] = how
     rows = [
         {
             "node": v,
@@ -69,19 +101,32 @@ def centrality_section(G: nx.Graph, *, seed: int = 0, k: int = 256, exact_thresh
         }
         for v in G
     ]
-    rows.sort(key=lambda r: (-r["betweenness"], -r["degree"], str(r["node"])))
-    return {"method": c["method"], "nodes": rows}, c["betweenness"]
+    rows.sort(key=lambda r: (-(r["betweenness"] or 0), -r["degree"], str(r["node"])))
+    section = {"method": c["method"], "nodes": rows}
+    if pending is not None:
+        section["pending"] = pending
+    return section, c["betweenness"]
 
 
 def bridging_section(
-    G: nx.Graph, *, attribute: str = "group", betweenness: dict | None = None, seed: int = 0
+    G: nx.Graph,
+    *,
+    attribute: str = "group",
+    betweenness: dict | None = None,
+    seed: int = 0,
+    pending: dict | None = None,
 ) -> dict:
-    """Who and which ties hold the network together across groups."""
+    """Who and which ties hold the network together across groups.
+
+    ``pending``: betweenness is being computed elsewhere (see :func:`centrality_section`);
+    bridging centrality is then ``None`` and the section says so.
+    """
     # spans only for ties that cross groups: the report is about those, and spans of
     # every local bridge dominate the time on large, weakly clustered maps
     ties = bridges(G, attribute=attribute, with_span="crossing")
     holes = structural_holes(G, weight="strength")
-    roles = brokerage(directed_ties(G), attribute=attribute)
+    # a map of undirected ties only (the usual case) is its own directed network
+    roles = brokerage(directed_ties(G) if has_directed_ties(G) else G, attribute=attribute)
     bc = bridging_centrality(G, betweenness=betweenness, seed=seed)
     rows = []
     for v in G:
@@ -97,7 +142,7 @@ def bridging_section(
     rows.sort(
         key=lambda r: (-(r["bridging_centrality"] or 0), -r["brokerage_total"], str(r["node"]))
     )
-    return {
+    out = {
         "method": {
             "attribute": attribute,
             "structural_holes": holes["method"],
@@ -110,6 +155,9 @@ def bridging_section(
         "articulation_points": articulation_points(G, attribute=attribute),
         "nodes": rows,
     }
+    if pending is not None:
+        out["pending"] = pending
+    return out
 
 
 def analyse(
@@ -120,6 +168,7 @@ def analyse(
     seed: int = 0,
     k: int = 256,
     exact_threshold: int | None = 5000,
+    paths: dict | None = None,
 ) -> dict:
     """Run the requested ``sections`` over ``G``; returns ``{section: result}``.
 
@@ -137,6 +186,9 @@ def analyse(
         ``exact_threshold`` nodes and sampled with ``k`` pivots above it; ``seed`` fixes
         those pivots and the Leiden community search (``communities``), so the same
         ``seed`` gives the same report. All are reported in each section's ``method``.
+    paths : dict, optional
+        Exact betweenness and closeness already known, or a "being computed" notice
+        (see :func:`centrality_section`); then nothing is sampled.
     """
     unknown = set(sections) - set(SECTIONS)
     if unknown:
@@ -144,12 +196,15 @@ def analyse(
     out: dict = {}
     betweenness = None
     if "centrality" in sections or "bridging" in sections:
-        cent, betweenness = centrality_section(G, seed=seed, k=k, exact_threshold=exact_threshold)
+        cent, betweenness = centrality_section(
+            G, seed=seed, k=k, exact_threshold=exact_threshold, paths=paths
+        )
         if "centrality" in sections:
             out["centrality"] = cent
     if "bridging" in sections:
+        pending = paths if paths is not None and paths.get("status") == "computing" else None
         out["bridging"] = bridging_section(
-            G, attribute=attribute, betweenness=betweenness, seed=seed
+            G, attribute=attribute, betweenness=betweenness, seed=seed, pending=pending
         )
     if "silos" in sections:
         out["silos"] = silo_report(G, attribute=attribute)
@@ -176,7 +231,8 @@ def node_metric(G: nx.Graph, metric: str, *, seed: int = 0) -> dict:
     if metric not in NODE_METRICS:
         raise ValueError(f"unknown metric {metric!r}")
     if metric == "brokerage":
-        roles = brokerage(directed_ties(G), attribute="group")["nodes"]
+        roles = brokerage(directed_ties(G) if has_directed_ties(G) else G, attribute="group")
+        roles = roles["nodes"]
         return {v: r["total"] for v, r in roles.items()}
     if metric == "degree":
         return dict(G.degree())

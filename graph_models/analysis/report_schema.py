@@ -173,6 +173,18 @@ class EstimateSchema(Part):
     sampled_components = _int("components whose closeness was sampled")
     alpha = _num("PageRank damping factor")
     solver = _str("PageRank solver")
+    source = _str("where an exact value was computed: request, or background (stored)")
+    seconds = _num("time the exact computation took, seconds", nullable=True)
+    expected_seconds = _int("pending: time still expected until the exact values are ready")
+
+
+class PendingSchema(Part):
+    """Exact betweenness and closeness are being computed in the background: the lists
+    that rank by them say so instead of showing an estimate as if it were true."""
+
+    status = _str("computing")
+    expected_seconds = _int("time still expected, seconds")
+    message = _str("'being computed: ready in about N seconds', in the reader's language")
 
 
 class CentralityMethodSchema(Part):
@@ -193,8 +205,11 @@ class CentralityRowSchema(Part):
     degree = _int("number of ties")
     weighted_degree = _int("sum of the strength (1-5) of the node's ties")
     degree_centrality = _num("degree / (n - 1)")
-    betweenness = _num("share of shortest paths through the node (normalised)")
-    closeness = _num("Wasserman-Faust closeness")
+    betweenness = _num(
+        "share of shortest paths through the node (normalised); None while being computed",
+        nullable=True,
+    )
+    closeness = _num("Wasserman-Faust closeness; None while being computed", nullable=True)
     pagerank = _num("PageRank, damping 0.85")
 
 
@@ -202,6 +217,7 @@ class CentralitySchema(Part):
     """Degree, betweenness, closeness and PageRank per node, most between first."""
 
     method = fields.Nested(CentralityMethodSchema)
+    pending = fields.Nested(PendingSchema)
     nodes = fields.List(fields.Nested(CentralityRowSchema))
     nodes_total = _int("length of nodes before paging (API)")
 
@@ -283,7 +299,10 @@ class BridgingRowSchema(Part):
     constraint = _num("Burt's constraint (None for an isolate)", nullable=True)
     effective_size = _num("Burt's effective size (None for an isolate)", nullable=True)
     bridging_coefficient = _num("Hwang et al.'s bridging coefficient", nullable=True)
-    bridging_centrality = _num("betweenness x bridging coefficient")
+    bridging_centrality = _num(
+        "betweenness x bridging coefficient; None while betweenness is being computed",
+        nullable=True,
+    )
     brokerage_coordinator = _int("Gould-Fernandez coordinator paths")
     brokerage_itinerant = _int("Gould-Fernandez itinerant paths")
     brokerage_representative = _int("Gould-Fernandez representative paths")
@@ -294,6 +313,7 @@ class BridgingRowSchema(Part):
 
 class StructuralHolesMethodSchema(Part):
     weight = _str("edge attribute used as tie strength", nullable=True)
+    backend = _str("where constraint was computed: igraph (C) or networkx")
 
 
 class BrokerageMethodSchema(Part):
@@ -317,6 +337,7 @@ class BridgingSchema(Part):
     """Bridges, articulation points, structural holes and brokerage roles."""
 
     method = fields.Nested(BridgingMethodSchema)
+    pending = fields.Nested(PendingSchema)
     summary = fields.Nested(BridgingSummarySchema)
     bridges = fields.List(fields.Nested(TieSchema))
     local_bridges = fields.List(fields.Nested(LocalBridgeSchema))
@@ -398,6 +419,7 @@ class EIIndexSchema(Part):
         values=fields.Nested(EISchema),
         metadata={"description": "E-I index of each node's own ties", "node": KEYS},
     )
+    nodes_total = _int("number of nodes before paging (API)")
     groups = fields.Dict(
         keys=fields.String(),
         values=fields.Nested(GroupEISchema, allow_none=True),
@@ -525,6 +547,7 @@ class CommunitiesSchema(Part):
         values=fields.Integer(),
         metadata={"description": "community id of each compared node", "node": KEYS},
     )
+    membership_total = _int("number of compared nodes before paging (API)")
     misfit_count = _int("members outside their community's dominant group")
 
 

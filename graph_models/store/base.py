@@ -284,8 +284,22 @@ class SessionRecords(Protocol):
 
 
 @runtime_checkable
-class GraphStore(GraphData, AuditTrail, TokenRecords, SessionRecords, Protocol):
-    """What every store offers: the four concerns, plus its health and its end."""
+class AnalysisResults(Protocol):
+    """Results of background analysis kept per map version, and the leases that keep
+    one computation of a version at a time across processes (migration 8)."""
+
+    def analysis_result(self, map_id: str, key: str, version: int) -> dict | None: ...
+    def analysis_result_ready(self, map_id: str, key: str, version: int) -> bool: ...
+    def save_analysis_result(self, map_id: str, key: str, version: int, payload: dict) -> bool: ...
+    def take_lease(
+        self, map_id: str, key: str, holder: str, *, seconds: float
+    ) -> tuple[bool, str | None]: ...
+    def release_lease(self, map_id: str, key: str, holder: str) -> None: ...
+
+
+@runtime_checkable
+class GraphStore(GraphData, AuditTrail, TokenRecords, SessionRecords, AnalysisResults, Protocol):
+    """What every store offers: the five concerns, plus its health and its end."""
 
     def ping(self) -> None:
         """Raise :class:`~graph_models.errors.StoreUnavailable` if the store cannot answer."""

@@ -229,11 +229,54 @@ WITH DISTINCT m
 OPTIONAL MATCH (s:Survey|Respondent|SurveyResponse {map_id: $id})
 DELETE s
 WITH DISTINCT m
-OPTIONAL MATCH (x:ImportMapping {map_id: $id})
+OPTIONAL MATCH (x:ImportMapping|AnalysisResult|AnalysisLease {map_id: $id})
 DELETE x
 WITH DISTINCT m
 DELETE m
 RETURN count(m) AS deleted
+"""
+
+#: Migration 8: background analysis results and their leases (see sql.MIGRATION_8).
+MIGRATION_8 = (
+    "CREATE CONSTRAINT analysis_result_key IF NOT EXISTS "
+    "FOR (r:AnalysisResult) REQUIRE (r.map_id, r.key, r.version) IS UNIQUE",
+    "CREATE CONSTRAINT analysis_lease_key IF NOT EXISTS "
+    "FOR (l:AnalysisLease) REQUIRE (l.map_id, l.key) IS UNIQUE",
+)
+
+# -- background analysis results and leases ------------------------------------------------
+
+GET_RESULT = """
+MATCH (r:AnalysisResult {map_id: $map_id, key: $key, version: $version})
+RETURN r.payload AS payload
+"""
+HAS_RESULT = """
+OPTIONAL MATCH (r:AnalysisResult {map_id: $map_id, key: $key, version: $version})
+RETURN r IS NOT NULL AS found
+"""
+PUT_RESULT = """
+MERGE (r:AnalysisResult {map_id: $map_id, key: $key, version: $version})
+SET r.payload = $payload, r.at = $at
+"""
+DELETE_OLD_RESULTS = """
+MATCH (r:AnalysisResult {map_id: $map_id}) WHERE r.version < $version
+DELETE r
+"""
+#: The lease node is made if missing and written at once, so its write lock is held
+#: before its holder is read: two processes taking it queue here.
+GET_LEASE = """
+MERGE (l:AnalysisLease {map_id: $map_id, key: $key})
+ON CREATE SET l.holder = '', l.started = '', l.expires = ''
+SET l.seen = coalesce(l.seen, 0) + 1
+RETURN l.holder AS holder, l.started AS started, l.expires AS expires
+"""
+PUT_LEASE = """
+MATCH (l:AnalysisLease {map_id: $map_id, key: $key})
+SET l.holder = $holder, l.started = $started, l.expires = $expires
+"""
+DELETE_LEASE = """
+MATCH (l:AnalysisLease {map_id: $map_id, key: $key, holder: $holder})
+DELETE l
 """
 
 # -- erasure tombstones -------------------------------------------------------------------

@@ -399,6 +399,27 @@ class SqliteTransaction:
 
     # -- audit --------------------------------------------------------------------------
 
+    def get_result(self, map_id: str, key: str, version: int) -> str | None:
+        row = self.db.execute(sql.GET_RESULT, (map_id, key, version)).fetchone()
+        return row[0] if row else None
+
+    def has_result(self, map_id: str, key: str, version: int) -> bool:
+        return self.db.execute(sql.HAS_RESULT, (map_id, key, version)).fetchone() is not None
+
+    def put_result(self, map_id: str, key: str, version: int, payload: str, at: str) -> None:
+        self.db.execute(sql.PUT_RESULT, (map_id, key, version, payload, at))
+        self.db.execute(sql.DELETE_OLD_RESULTS, (map_id, version))
+
+    def get_lease(self, map_id: str, key: str) -> tuple[str, str, str] | None:
+        row = self.db.execute(sql.GET_LEASE, (map_id, key)).fetchone()  # under BEGIN IMMEDIATE
+        return tuple(row) if row else None
+
+    def put_lease(self, map_id: str, key: str, holder: str, started: str, expires: str) -> None:
+        self.db.execute(sql.PUT_LEASE, (map_id, key, holder, started, expires))
+
+    def delete_lease(self, map_id: str, key: str, holder: str) -> None:
+        self.db.execute(sql.DELETE_LEASE, (map_id, key, holder))
+
     def add_audit(self, map_id: str, seq: int, entry: AuditRecord) -> None:
         # seq orders entries by insertion (AUTOINCREMENT), so the map's version is not kept
         self.db.execute(

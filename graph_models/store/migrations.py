@@ -191,6 +191,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         sqlite=sql.MIGRATION_7,
         neo4j=cypher.MIGRATION_7,
     ),
+    Migration(
+        8,
+        "background analysis: exact path measures per map version, and their leases",
+        sqlite=sql.MIGRATION_8,
+        neo4j=cypher.MIGRATION_8,
+    ),
 )
 LATEST = MIGRATIONS[-1].number
 assert [m.number for m in MIGRATIONS] == list(range(1, LATEST + 1)), "numbered 1, 2, 3..."

@@ -63,6 +63,16 @@ BATCH = 5000
 SCAN_ABOVE = 200
 
 
+#: Driver settings for a readable log: the server's "label / relationship type /
+#: property key does not exist" notifications (classification UNRECOGNIZED) are not
+#: asked for. On a fresh database every query about a map not yet written raises one,
+#: and the driver logs each as a multi-line WARNING (thousands in a bulk load), which
+#: buried real warnings. Deprecation, performance, security and other notifications
+#: are still logged (logger ``neo4j.notifications``). Pass as
+#: ``neo4j.GraphDatabase.driver(uri, **DRIVER_NOTIFICATIONS)``.
+DRIVER_NOTIFICATIONS = {"notifications_disabled_classifications": ["UNRECOGNIZED"]}
+
+
 @contextlib.contextmanager
 def translated_errors():
     """Turn driver failures into domain errors at the store's edge."""
@@ -344,6 +354,35 @@ class Neo4jTransaction:
         return [_rel_from_record(r) for r in self.tx.run(cypher.RELS_AMONG, map_id=map_id, ids=ids)]
 
     # -- audit --------------------------------------------------------------------------
+
+    def get_result(self, map_id: str, key: str, version: int) -> str | None:
+        record = self.tx.run(cypher.GET_RESULT, map_id=map_id, key=key, version=version).single()
+        return record["payload"] if record else None
+
+    def has_result(self, map_id: str, key: str, version: int) -> bool:
+        params = dict(map_id=map_id, key=key, version=version)
+        return self.tx.run(cypher.HAS_RESULT, **params).single()["found"]
+
+    def put_result(self, map_id: str, key: str, version: int, payload: str, at: str) -> None:
+        self._do(cypher.PUT_RESULT, map_id=map_id, key=key, version=version, payload=payload, at=at)
+        self._do(cypher.DELETE_OLD_RESULTS, map_id=map_id, version=version)
+
+    def get_lease(self, map_id: str, key: str) -> tuple[str, str, str] | None:
+        r = self.tx.run(cypher.GET_LEASE, map_id=map_id, key=key).single()
+        return (r["holder"], r["started"], r["expires"]) if r and r["holder"] else None
+
+    def put_lease(self, map_id: str, key: str, holder: str, started: str, expires: str) -> None:
+        self._do(
+            cypher.PUT_LEASE,
+            map_id=map_id,
+            key=key,
+            holder=holder,
+            started=started,
+            expires=expires,
+        )
+
+    def delete_lease(self, map_id: str, key: str, holder: str) -> None:
+        self._do(cypher.DELETE_LEASE, map_id=map_id, key=key, holder=holder)
 
     def add_audit(self, map_id: str, seq: int, entry: AuditRecord) -> None:
         self._do(

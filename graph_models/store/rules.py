@@ -26,10 +26,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Collection
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol, TypeVar
 
-from graph_models import model
+from graph_models import clock, model
 from graph_models.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from graph_models.messages import Message
 from graph_models.model import EntityType, Map, NodeType, Relationship, Silo
@@ -117,6 +117,20 @@ class Transaction(Protocol):
 
     def nodes_by_id(self, map_id: str, ids: list[str]) -> list: ...
     def relationships_among(self, map_id: str, ids: list[str]) -> list[Relationship]: ...
+
+    # -- background analysis results (migration 8) ----------------------------------
+    def get_result(self, map_id: str, key: str, version: int) -> str | None:
+        """The stored JSON result ``key`` of the map at ``version``, or None."""
+
+    def has_result(self, map_id: str, key: str, version: int) -> bool: ...
+    def put_result(self, map_id: str, key: str, version: int, payload: str, at: str) -> None:
+        """Keep a result, and drop the map's results of older versions."""
+
+    def get_lease(self, map_id: str, key: str) -> tuple[str, str, str] | None:
+        """``(holder, started, expires)`` of a lease, taking its write lock first."""
+
+    def put_lease(self, map_id: str, key: str, holder: str, started: str, expires: str) -> None: ...
+    def delete_lease(self, map_id: str, key: str, holder: str) -> None: ...
 
     # -- audit -------------------------------------------------------------------------
     def add_audit(self, map_id: str, seq: int, entry: AuditRecord) -> None:
@@ -486,6 +500,66 @@ class StoreRules(SurveyRules):
             return {by_digest[d] for d in tx.find_erased(map_id, sorted(by_digest))}
 
         return self._read(work)
+
+    # -- background analysis results ----------------------------------------------------
+
+    def analysis_result(self, map_id: str, key: str, version: int) -> dict | None:
+        """The result ``key`` (e.g. exact paths as of a day) of the map at ``version``."""
+
+        def work(tx: Transaction) -> dict | None:
+            payload = tx.get_result(map_id, key, version)
+            return None if payload is None else json.loads(payload)
+
+        return self._read(work)
+
+    def analysis_result_ready(self, map_id: str, key: str, version: int) -> bool:
+        """Whether :meth:`analysis_result` has a result (without reading it)."""
+        return self._read(lambda tx: tx.has_result(map_id, key, version))
+
+    def save_analysis_result(self, map_id: str, key: str, version: int, payload: dict) -> bool:
+        """Keep a result of ``version``; older versions' results of the map are dropped.
+
+        Nothing is kept (False) if the map is gone or has moved past ``version`` by more
+        than the result is worth: a result is only written for the current version.
+        """
+
+        def work(tx: Transaction) -> bool:
+            m = tx.get_map(map_id)
+            if m is None or m.version != version:
+                return False
+            tx.put_result(map_id, key, version, json.dumps(payload), clock.timestamp())
+            return True
+
+        return self._write(work)
+
+    def take_lease(
+        self, map_id: str, key: str, holder: str, *, seconds: float
+    ) -> tuple[bool, str | None]:
+        """Hold the lease ``key`` of a map for ``seconds`` unless another holder has it.
+
+        Returns ``(taken, started)``: whether ``holder`` now holds it, and when the
+        current holder started (so others can tell how long is left). One holder at a
+        time across processes: the check and the write are one write transaction.
+        """
+
+        def work(tx: Transaction) -> tuple[bool, str | None]:
+            if tx.get_map(map_id) is None:
+                raise NotFound(f"no map {map_id!r}")
+            now = clock.now()
+            current = tx.get_lease(map_id, key)
+            held = current and current[0] and current[0] != holder and current[2]
+            if held and datetime.fromisoformat(current[2]) > now:
+                return False, current[1]
+            started = now.isoformat()
+            expires = (now + timedelta(seconds=seconds)).isoformat()
+            tx.put_lease(map_id, key, holder, started, expires)
+            return True, started
+
+        return self._write(work)
+
+    def release_lease(self, map_id: str, key: str, holder: str) -> None:
+        """Give up a lease ``holder`` holds (nothing if it is another's, or gone)."""
+        self._write(lambda tx: tx.delete_lease(map_id, key, holder))
 
     # -- reading graphs -----------------------------------------------------------------
 

@@ -240,6 +240,43 @@ INSERT INTO import_mappings (map_id, signature, mapping, updated_at) VALUES (?, 
 ON CONFLICT (map_id, signature) DO UPDATE SET
     mapping = excluded.mapping, updated_at = excluded.updated_at
 """
+#: Migration 8: results of background analysis (exact betweenness and closeness per map
+#: version, as JSON without node ids) and the leases that keep one computation of a
+#: version at a time across processes. Both go with their map (ON DELETE CASCADE).
+MIGRATION_8 = (
+    """CREATE TABLE IF NOT EXISTS analysis_results (
+    map_id TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (map_id, key, version)
+) WITHOUT ROWID""",
+    """CREATE TABLE IF NOT EXISTS analysis_leases (
+    map_id TEXT NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    holder TEXT NOT NULL,
+    started TEXT NOT NULL,
+    expires TEXT NOT NULL,
+    PRIMARY KEY (map_id, key)
+) WITHOUT ROWID""",
+)
+
+# -- background analysis results and leases ------------------------------------------------
+
+GET_RESULT = "SELECT payload FROM analysis_results WHERE map_id = ? AND key = ? AND version = ?"
+HAS_RESULT = "SELECT 1 FROM analysis_results WHERE map_id = ? AND key = ? AND version = ?"
+PUT_RESULT = (
+    "INSERT OR REPLACE INTO analysis_results (map_id, key, version, payload, at) "
+    "VALUES (?, ?, ?, ?, ?)"
+)
+DELETE_OLD_RESULTS = "DELETE FROM analysis_results WHERE map_id = ? AND version < ?"
+GET_LEASE = "SELECT holder, started, expires FROM analysis_leases WHERE map_id = ? AND key = ?"
+PUT_LEASE = (
+    "INSERT OR REPLACE INTO analysis_leases (map_id, key, holder, started, expires) "
+    "VALUES (?, ?, ?, ?, ?)"
+)
+DELETE_LEASE = "DELETE FROM analysis_leases WHERE map_id = ? AND key = ? AND holder = ?"
 
 # -- erasure tombstones --------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ unchanged map does not recompute; per-node tables are paged after the cache.
 from __future__ import annotations
 
 import marshmallow as ma
+from flask import current_app
 from marshmallow import fields, validate
 
 from graph_models.analysis.report import SECTIONS
@@ -18,7 +19,7 @@ from graph_models.analysis.report_schema import (
 from graph_models.surveys.ties import TIE_CHOICES
 from service.api.args import PageArgs
 from service.api.blueprint import Blueprint
-from service.usecases.reports import cached_change, cached_report, paged
+from service.usecases.reports import cached_change, encoded_report_page
 
 blp = Blueprint(
     "analysis",
@@ -54,16 +55,25 @@ class ChangeArgs(ma.Schema):
     date_to = fields.Date(data_key="to", metadata={"description": "default: today"})
 
 
-def _report(map_id: str, args: dict, sections: tuple[str, ...]) -> dict:
-    about, result = cached_report(
+def _report(map_id: str, args: dict, sections: tuple[str, ...], schema=ReportSchema):
+    """The page asked for, as the response itself: encoded once per map version and
+    page (flask-smorest passes a Response through; the schema still documents it)."""
+
+    def encode(document: dict) -> bytes:
+        return current_app.json.response(schema().dump(document)).get_data()
+
+    body = encoded_report_page(
         map_id,
         sections=sections,
         group_by=args["group_by"],
         as_of=args.get("as_of"),
         seed=args["seed"],
         ties=args["ties"],
+        limit=args["limit"],
+        offset=args["offset"],
+        encode=encode,
     )
-    return {"map": about, **paged(result, limit=args["limit"], offset=args["offset"])}
+    return current_app.response_class(body, mimetype="application/json")
 
 
 @blp.route("", methods=["GET"])
@@ -89,8 +99,10 @@ def change(args, map_id):
 
 
 def _section_view(section: str):
+    schema = section_report_schema(section)
+
     def view(args, map_id):
-        return _report(map_id, args, (section,))
+        return _report(map_id, args, (section,), schema)
 
     view.__name__ = f"{section}_section"
     view.__doc__ = f"The {section} section of the report."

@@ -19,6 +19,11 @@ def cache() -> AnalysisCache:
     return current_app.extensions["bridgemap.cache"]
 
 
+def page_cache() -> AnalysisCache:
+    """Encoded report pages of this process, keyed like :func:`cache` plus the page."""
+    return current_app.extensions["bridgemap.pages"]
+
+
 def actor() -> str:
     """Who is writing, for the audit log: ``role:token-id`` (set by service.policy)."""
     return getattr(g, "actor", "") or "anonymous"
@@ -47,5 +52,6 @@ def secret() -> bytes:
 
 
 def forget_cached(map_id: str) -> None:
-    """Drop every cached analysis of a map (after an erasure)."""
+    """Drop every cached analysis of a map, and its encoded pages (after an erasure)."""
     cache().forget(map_id)
+    page_cache().forget(map_id)

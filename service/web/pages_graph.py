@@ -16,6 +16,7 @@ from graph_models.model import RELATIONSHIP_KINDS
 from service.i18n import lazy_gettext
 from service.query import query_args, reads_query
 from service.usecases.context import store
+from service.usecases.reports import paths_being_computed
 from service.web.labels import metric_options
 
 bp = Blueprint("pages_graph", __name__)
@@ -77,6 +78,7 @@ def graph(map_id):
         node=node,
         metric=metric,
         metrics=metric_options(),
+        metric_pending=metric in ("betweenness", "closeness") and paths_being_computed(map_id),
         silos=silos,
         kinds=kinds,
         kind_names=list(RELATIONSHIP_KINDS),

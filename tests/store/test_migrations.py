@@ -475,3 +475,44 @@ def test_neo4j_at_migration_6_upgrades_to_import_mappings(empty_neo4j, monkeypat
     }
     store.put_import_mapping("m1", "graph:y", {"relationships": {"strength": "linear"}})
     assert store.get_import_mapping("m1", "graph:y") == {"relationships": {"strength": "linear"}}
+
+
+def test_sqlite_at_migration_7_upgrades_to_analysis_results(tmp_path, monkeypatch):
+    path = previous_release_copy(tmp_path)
+    with monkeypatch.context() as patch:
+        at_migration(patch, 7)
+        EmbeddedStore(path).close()
+    assert "analysis_results" not in {row[1] for row in sqlite_schema(path)}
+    store = EmbeddedStore(path)
+    assert store.schema_version == LATEST >= 8
+    names = {row[1] for row in sqlite_schema(path)}
+    assert {"analysis_results", "analysis_leases"} <= names
+    v = store.get_map("m1").version
+    assert store.save_analysis_result("m1", "paths:2026-01-01", v, {"nodes": 2})
+    assert store.analysis_result("m1", "paths:2026-01-01", v) == {"nodes": 2}
+    assert store.take_lease("m1", "paths:v", "a", seconds=5)[0]
+    assert found(store, "sian") == ["sian"]  # the old data is all there
+    store.close()
+
+
+@pytest.mark.neo4j
+def test_neo4j_at_migration_7_upgrades_to_analysis_results(empty_neo4j, monkeypatch):
+    driver = empty_neo4j
+    release_9256e4e_neo4j.write(driver)
+    with monkeypatch.context() as patch:
+        at_migration(patch, 7)
+        Neo4jStore(driver, owns_driver=False)
+    assert migrations.neo4j_version(driver, "neo4j") == 7
+    constraints = {r["name"] for r in driver.execute_query("SHOW CONSTRAINTS YIELD name").records}
+    assert "analysis_result_key" not in constraints
+
+    store = Neo4jStore(driver, owns_driver=False)
+    assert store.schema_version == LATEST >= 8
+    constraints = {r["name"] for r in driver.execute_query("SHOW CONSTRAINTS YIELD name").records}
+    assert {"analysis_result_key", "analysis_lease_key"} <= constraints
+    v = store.get_map("m1").version
+    assert store.save_analysis_result("m1", "paths:2026-01-01", v, {"nodes": 2})
+    assert store.analysis_result("m1", "paths:2026-01-01", v) == {"nodes": 2}
+    assert store.take_lease("m1", "paths:v", "a", seconds=5)[0]
+    assert not store.take_lease("m1", "paths:v", "b", seconds=5)[0]
+    assert found(store, "sian") == ["sian"]
