@@ -12,6 +12,7 @@ import marshmallow as ma
 from flask import Blueprint, render_template
 from marshmallow import fields, validate
 
+from service.auth import CONFIG_ADMIN_ID
 from service.query import query_args, reads_query
 from service.usecases.context import store
 
@@ -52,5 +53,7 @@ def audit(map_id):
 def _actor(actor: str, tokens: dict) -> tuple[str, str]:
     """``(role, note)`` of an audit entry's ``role:token-id``: the token's label, if any."""
     role, _, token_id = actor.partition(":")
+    if token_id.startswith(CONFIG_ADMIN_ID):  # the configured operator token: its role says it
+        return role, ""
     token = tokens.get(token_id)
     return role, (token.label if token is not None and token.label else token_id)
