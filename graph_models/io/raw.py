@@ -44,14 +44,9 @@ _TIE_SHEETS |= {"links", "link", "edges", "edge"}
 _ENDS = ({"from", "to"}, {"source", "target"})
 
 
-@dataclass(slots=True)
-class RawRow:
-    """One row: its number as a person sees it, and column -> value (blanks left out)."""
-
-    number: str
-    values: dict
-    #: column -> messages (e.g. a formula cell)
-    errors: dict = field(default_factory=dict)
+#: One row: its number as a person sees it, column -> value (blanks left out), and
+#: column -> messages (e.g. a formula cell): the readers' row, before any conversion.
+RawRow = readers.Row
 
 
 @dataclass
