@@ -11,84 +11,9 @@ from markupsafe import Markup, escape
 
 from service.i18n import gettext, ngettext
 
-#: The heat map's scale: white (no ties) to deep blue (the most ties in any cell).
-_LOW, _HIGH = (247, 251, 255), (8, 69, 148)
-
-
-def _shade(share: float) -> str:
-    r, g, b = (round(lo + (hi - lo) * share) for lo, hi in zip(_LOW, _HIGH, strict=True))
-    return f"#{r:02x}{g:02x}{b:02x}"
-
-
-def _ink(share: float) -> str:
-    return "#ffffff" if share > 0.5 else "#1f2933"
-
 
 def _short(name: str, n: int = 16) -> str:
     return name if len(name) <= n else name[: n - 1] + "…"
-
-
-def tie_heatmap(groups: list, counts: list, *, colours: dict | None = None, title: str) -> Markup:
-    """The silo x silo tie matrix: one cell per pair, darker = more ties.
-
-    ``counts[i][j]`` may be None (a suppressed small group): drawn hatched, with a dash.
-    """
-    colours = colours or {}
-    n = len(groups)
-    cell, left, top = 44, 150, 120
-    width, height = left + n * cell + 60, top + n * cell + 10
-    values = [v for row in counts for v in row if isinstance(v, int | float)]
-    peak = max(values, default=0) or 1
-    out = [
-        f'<svg class="chart chart--heatmap" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="heatmap-title" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="heatmap-title">{escape(title)}</title>',
-        '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
-        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#f5f7fa"/>'
-        '<line x1="0" y1="0" x2="0" y2="6" stroke="#cbd2d9" stroke-width="2"/></pattern></defs>',
-    ]
-    for i, name in enumerate(groups):
-        y = top + i * cell + cell / 2
-        x = left + i * cell + cell / 2
-        colour = escape(colours.get(name, "#888888"))
-        label = escape(_short(str(name)))
-        out.append(
-            f'<rect x="{left - 14}" y="{y - 5}" width="10" height="10" rx="2" fill="{colour}"/>'
-            f'<text x="{left - 20}" y="{y + 4}" text-anchor="end" font-size="12" '
-            f'fill="#1f2933">{label}</text>'
-        )
-        out.append(
-            f'<text transform="translate({x + 4},{top - 8}) rotate(-50)" font-size="12" '
-            f'fill="#1f2933">{label}</text>'
-        )
-    for i, row in enumerate(counts):
-        for j, value in enumerate(row):
-            x, y = left + j * cell, top + i * cell
-            pair = (
-                gettext("%(a)s and %(b)s", a=groups[i], b=groups[j])
-                if i != j
-                else gettext("within %(silo)s", silo=groups[i])
-            )
-            if value is None:
-                out.append(
-                    f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" '
-                    f'fill="url(#hatch)"><title>'
-                    f"{escape(gettext('%(pair)s: not shown (small group)', pair=pair))}"
-                    f'</title></rect><text x="{x + cell / 2 - 1}" y="{y + cell / 2 + 4}" '
-                    'text-anchor="middle" font-size="12" fill="#52606d">–</text>'
-                )
-                continue
-            share = value / peak
-            tip = ngettext("%(pair)s: %(num)s tie", "%(pair)s: %(num)s ties", value, pair=pair)
-            stroke = ' stroke="#1f2933" stroke-width="1"' if i == j else ""
-            out.append(
-                f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" rx="3" '
-                f'fill="{_shade(share)}"{stroke}><title>{escape(tip)}</title></rect>'
-                f'<text x="{x + cell / 2 - 1}" y="{y + cell / 2 + 4}" text-anchor="middle" '
-                f'font-size="13" fill="{_ink(share)}">{value}</text>'
-            )
-    out.append("</svg>")
-    return Markup("".join(out))  # noqa: S704 - every text part escaped above
 
 
 def change_chart(points: list[tuple[str, float | None]], *, title: str, unit: str = "") -> Markup:
