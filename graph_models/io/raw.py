@@ -60,7 +60,7 @@ class RawTable:
 
 
 @dataclass
-class RawFile:
+class RawFile(readers.Closing):
     format: str
     tables: list[RawTable] = field(default_factory=list)
     #: True for the whole-map JSON of Bridgemap itself (no mapping needed or possible)
@@ -72,17 +72,6 @@ class RawFile:
             if t.role == role and (name is None or t.name == name):
                 return t
         return None
-
-    def close(self) -> None:
-        for fn in reversed(self._close):
-            fn()
-        self._close.clear()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 def role_of(name: str, columns: list[str]) -> str:

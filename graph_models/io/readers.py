@@ -88,8 +88,26 @@ class Sheet:
     skipped: list[int] = field(default_factory=lambda: [0])
 
 
+class Closing:
+    """An open file's readers: ``_close`` holds what to close (last opened first), on
+    :meth:`close` or at the end of a ``with`` block."""
+
+    _close: list
+
+    def close(self) -> None:
+        for fn in reversed(self._close):
+            fn()
+        self._close.clear()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
 @dataclass
-class Source:
+class Source(Closing):
     format: str
     sheets: list[Sheet] = field(default_factory=list)
     errors: dict = field(default_factory=dict)
@@ -104,17 +122,6 @@ class Source:
     #: read through a mapping: the file's shape (io.mapping.signature)
     signature: str | None = None
     _close: list = field(default_factory=list)
-
-    def close(self) -> None:
-        for fn in reversed(self._close):
-            fn()
-        self._close.clear()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 def file_error(message: str, detail: str | None = None) -> InvalidInput:
