@@ -128,7 +128,7 @@ def _default_consent_sqlite(db: sqlite3.Connection) -> None:
             db.execute(sql.SET_MAP_DATA, (changed, map_id))
 
 
-def _sessions_and_default_consent_neo4j(tx) -> None:
+def _operator_log_and_default_consent_neo4j(tx) -> None:
     tx.run(cypher.MAKE_OPERATOR_LOG).consume()  # the operator log's counter
     for r in list(tx.run(cypher.MAP_DATA)):
         changed = _with_default_consent(r["data"])
@@ -177,7 +177,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         sqlite=sql.MIGRATION_5,
         neo4j=cypher.MIGRATION_5,
         sqlite_data=_default_consent_sqlite,
-        neo4j_data=_sessions_and_default_consent_neo4j,
+        neo4j_data=_operator_log_and_default_consent_neo4j,
     ),
     Migration(
         6,
