@@ -206,6 +206,10 @@ TEMPLATES: dict[str, str | Plural] = {
     "schema.where_fields_invalid": N_("%(where)s: some fields are not valid"),
     "schema.id_fixed": N_("the id cannot be changed"),
     "schema.read_only": N_("read-only"),
+    # the kinds of record, as a word inside a sentence (graph_models.model.EntityType)
+    "entity.person": N_("person"),
+    "entity.organisation": N_("organisation"),
+    "entity.relationship": N_("relationship"),
     # optimistic concurrency (graph_models.store.rules)
     "store.revision_changed": N_(
         "%(what)s %(id)s was changed by someone else since you read it (it is now at "
@@ -253,6 +257,10 @@ TEMPLATES: dict[str, str | Plural] = {
     "silos.reason.few_ties": N_("few ties"),
     "silos.reason.low_density": N_("low density"),
     # relationship surveys (graph_models.surveys, graph_models.store.survey_rules)
+    "survey.status.draft": N_("a draft"),
+    "survey.status.open": N_("open"),
+    "survey.status.paused": N_("paused"),
+    "survey.status.closed": N_("closed"),
     "survey.not_found": N_("no survey %(id)s in this map"),
     "survey.id_taken": N_("a survey with id %(id)s already exists in this map"),
     "survey.taken": N_("taken"),

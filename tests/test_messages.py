@@ -79,3 +79,30 @@ def test_a_catalogue_translates_and_may_reorder_parameters():
     assert plural.render(translations, number=lambda n: f"{n:_}") == (
         "1_234 rows with problems; nothing was written"  # untranslated: falls back, counted
     )
+
+
+def test_words_inside_sentences_are_messages_too():
+    """A survey's status and a record's kind are words of the sentence, not data: the
+    catalogue translates them (the Welsh review found them arriving in English)."""
+    from graph_models.errors import Conflict
+    from graph_models.surveys.model import Survey, SurveyStatus
+
+    translations = _catalogue(
+        {
+            TEMPLATES["survey.bad_transition"]: "ni all arolwg sy'n %(old)s fod yn %(new)s",
+            "closed": "ar gau",
+            "a draft": "ddrafft",
+        }
+    )
+    survey = Survey("s", "t", status=SurveyStatus.CLOSED)
+    try:
+        survey.moved_to(SurveyStatus.DRAFT, "2026-01-01T00:00:00Z")
+    except Conflict as refused:
+        assert refused.message.render(translations) == "ni all arolwg sy'n ar gau fod yn ddrafft"
+        assert refused.message == "a survey that is closed cannot become a draft"
+    else:  # pragma: no cover - the transition is refused
+        raise AssertionError("a closed survey became a draft")
+    changed = Message(
+        "store.revision_changed", what=Message("entity.relationship"), id="r1", revision=2
+    )
+    assert changed.render(_catalogue({"relationship": "perthynas"})).startswith("perthynas r1")

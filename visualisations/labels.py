@@ -78,7 +78,7 @@ def silo_of(attrs: Mapping) -> str:
 
 def silo_text(silo: str) -> str:
     """How a silo name reads in a sentence or legend."""
-    return "(no silo)" if silo == NO_GROUP else silo
+    return gettext("(no silo)") if silo == NO_GROUP else silo
 
 
 def display_label(attrs: Mapping) -> str:

@@ -806,7 +806,12 @@ def _check_revision(
     wanted = {expected} if isinstance(expected, int) else set(expected)
     if current not in wanted:
         raise PreconditionFailed(
-            Message("store.revision_changed", what=etype.value, id=entity_id, revision=current),
+            Message(
+                "store.revision_changed",
+                what=Message(f"entity.{etype.value}"),
+                id=entity_id,
+                revision=current,
+            ),
             {"If-Match": [Message("store.revision_expected", expected=current)]},
         )
 

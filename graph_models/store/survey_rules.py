@@ -185,8 +185,8 @@ class SurveyRules:
             survey = _require_survey(tx, map_id, survey_id)
             if survey.status in (SurveyStatus.DRAFT, SurveyStatus.CLOSED):
                 raise Conflict(
-                    Message("survey.no_links_now", status=survey.status.value),
-                    {"status": [Message("survey.bad_transition_short", old=survey.status.value)]},
+                    Message("survey.no_links_now", status=survey.status.word),
+                    {"status": [Message("survey.bad_transition_short", old=survey.status.word)]},
                 )
             found = {r.person_id: r for r in tx.respondents(map_id, survey_id)}
             if person_id not in found:
@@ -252,7 +252,7 @@ class SurveyRules:
             survey = _require_survey(tx, map_id, survey_id)
             if not survey.accepts_answers(clock.today()):
                 raise Conflict(
-                    Message("survey.not_open", status=survey.status.value),
+                    Message("survey.not_open", status=survey.status.word),
                     {"survey": [Message("survey.not_open_short")]},
                 )
             if person_id not in {r.person_id for r in tx.respondents(map_id, survey_id)}:

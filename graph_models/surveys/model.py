@@ -32,6 +32,12 @@ class SurveyStatus(enum.StrEnum):
     PAUSED = "paused"
     CLOSED = "closed"
 
+    @property
+    def word(self) -> Message:
+        """The status as a word inside a sentence ("the survey is a draft"), in the
+        reader's language once the service renders it."""
+        return Message(f"survey.status.{self.value}")
+
 
 #: status -> the statuses it may move to.
 TRANSITIONS: dict[SurveyStatus, frozenset[SurveyStatus]] = {
@@ -118,8 +124,8 @@ class Survey:
         """A copy in ``status``, or Conflict if the survey cannot move there."""
         if status not in TRANSITIONS[self.status]:
             raise Conflict(
-                Message("survey.bad_transition", old=self.status.value, new=status.value),
-                {"status": [Message("survey.bad_transition_short", old=self.status.value)]},
+                Message("survey.bad_transition", old=self.status.word, new=status.word),
+                {"status": [Message("survey.bad_transition_short", old=self.status.word)]},
             )
         out = Survey(**{**self.__dict__, "status": status})
         if status is SurveyStatus.OPEN and not out.opened_at:

@@ -14,6 +14,7 @@ import marshmallow as ma
 from flask import Blueprint, render_template, url_for
 from marshmallow import fields, validate
 
+from service.i18n import gettext
 from service.query import query_args, reads_query
 from service.usecases import viewer_graphs
 from service.usecases.context import store
@@ -44,7 +45,7 @@ def web(map_id, node_id, kind):
     for n in direct:
         a = G.nodes[n]
         kinds = G.edges[centre, n].get("kinds") or []
-        by_silo[a.get("group") or "no silo"].append(
+        by_silo[a.get("group") or gettext("no silo")].append(
             {"label": a.get("label", ""), "type": a.get("type"), "kinds": kinds}
         )
     own = me.get("group")
