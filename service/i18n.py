@@ -8,10 +8,12 @@ or by marshmallow's validators becomes the reader's language in :func:`translate
 
 Locales: :data:`SUPPORTED_LOCALES` lists what the service offers (``LANGUAGES`` in the
 config overrides it, e.g. for a test's pseudo-locale). The locale is the session's
-choice (``session["lang"]``) if supported, else the best match for the browser's
-``Accept-Language``, else the first supported one. Adding Welsh is adding ``"cy"`` here
-plus its catalogue ``service/translations/cy/LC_MESSAGES/messages.po`` (see
-``scripts/i18n``). English needs no catalogue: gettext falls back to the msgid.
+choice (``session["lang"]``: the Cymraeg / English switch on every page, or a share
+link's ``lang``) if supported, else the best match for the browser's
+``Accept-Language``, else the first supported one; the API reads ``Accept-Language``
+only. Welsh (``cy``) has its catalogue in
+``service/translations/cy/LC_MESSAGES/messages.po`` (see ``scripts/i18n``), with
+CLDR's six plural forms. English needs no catalogue: gettext falls back to the msgid.
 
 Catalogues are compiled when the app starts (:func:`compile_catalogues`), from the
 ``.po`` files in ``TRANSLATIONS_FOLDER`` into a cache folder keyed by their content, so
@@ -27,10 +29,12 @@ import secrets
 import tempfile
 from pathlib import Path
 
+from babel import Locale
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import (
     Babel,
     format_date,
+    format_decimal,
     format_number,
     get_locale,
     get_translations,
@@ -46,6 +50,9 @@ __all__ = [
     "_",
     "drawing_language",
     "format_date",
+    "format_decimal",
+    "format_number",
+    "language_choices",
     "gettext",
     "init_app",
     "kind_label",
@@ -62,8 +69,9 @@ __all__ = [
 
 _ = gettext
 
-#: The languages the service is offered in, the default first. Welsh: add "cy".
-SUPPORTED_LOCALES = ["en"]
+#: The languages the service is offered in, the default first: English and Welsh
+#: (Cymraeg; the Welsh Language Standards ask that Welsh be offered as fully as English).
+SUPPORTED_LOCALES = ["en", "cy"]
 #: Where the ``<locale>/LC_MESSAGES/messages.po`` catalogues (and ``messages.pot``) live.
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
@@ -73,10 +81,13 @@ def supported_locales() -> list[str]:
 
 
 def select_locale() -> str:
-    """The request's locale: the session's choice, else the browser's, among the supported."""
+    """The request's locale: the session's choice, else the browser's, among the supported.
+
+    The API (``/api/``) has no sessions: its replies (error messages) follow the
+    request's ``Accept-Language`` only, so a program gets the language it asks for."""
     supported = supported_locales()
     if has_request_context():
-        chosen = session.get("lang")
+        chosen = None if request.path.startswith("/api/") else session.get("lang")
         if chosen in supported:
             return chosen
         best = request.accept_languages.best_match(supported)
@@ -90,6 +101,32 @@ def page_language() -> str:
     return str(get_locale() or supported_locales()[0]).replace("_", "-")
 
 
+def supported_language(value) -> str | None:
+    """``value`` if it names a supported locale (``cy``, ``en``), else None: what a form
+    or a share link's ``lang`` may set."""
+    return value if isinstance(value, str) and value in supported_locales() else None
+
+
+def language_choices() -> list[dict]:
+    """The language switch's choices: each supported locale named in itself
+    ("Cymraeg", "English", from Babel's CLDR data, never translated), its ``lang``
+    value, and whether it is the page's language. Empty when only one is offered."""
+    supported = supported_locales()
+    if len(supported) < 2:
+        return []
+    here = str(get_locale() or supported[0])
+    choices = []
+    for code in supported:
+        try:
+            name = Locale.parse(code).get_display_name(code) or code
+        except (ValueError, LookupError):
+            name = code
+        choices.append(
+            {"code": code, "lang": code.replace("_", "-"), "name": name, "current": code == here}
+        )
+    return choices
+
+
 def init_app(app: Flask) -> None:
     """Install Flask-Babel (Jinja's ``_``/``ngettext``, the locale selector) and the
     ``translate`` filter for domain messages shown in templates."""
@@ -99,6 +136,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["translate"] = translate
     app.jinja_env.filters["label"] = label
     app.jinja_env.globals["current_locale"] = page_language
+    app.jinja_env.globals["language_choices"] = language_choices
+    app.jinja_env.filters["decimal"] = _decimal
     app.jinja_env.filters["kind_label"] = kind_label
     app.jinja_env.filters["org_kind_label"] = org_kind_label
     app.jinja_env.add_extension("jinja2.ext.do")  # building lists of translated phrases
@@ -128,6 +167,14 @@ def compile_catalogues(folder: Path) -> Path:
             write_mo(handle, catalog)
         partial.replace(mo)  # atomic: several workers may compile at once
     return out
+
+
+def _decimal(value, digits: int = 2) -> str:
+    """A measure with ``digits`` decimals in the reader's locale (``0.25``; ``1,234.5``);
+    ``None`` as a dash."""
+    if value is None:
+        return "–"
+    return format_decimal(value, format="#,##0." + "0" * digits if digits else "#,##0")
 
 
 def drawing_language() -> dict:
