@@ -27,6 +27,7 @@ import hashlib
 import re
 import secrets
 import tempfile
+from datetime import date, datetime
 from pathlib import Path
 
 from babel import Locale
@@ -34,8 +35,10 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import (
     Babel,
     format_date,
+    format_datetime,
     format_decimal,
     format_number,
+    format_percent,
     get_locale,
     get_translations,
     gettext,
@@ -138,6 +141,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["current_locale"] = page_language
     app.jinja_env.globals["language_choices"] = language_choices
     app.jinja_env.filters["decimal"] = _decimal
+    app.jinja_env.filters["percent"] = _percent
+    app.jinja_env.filters["isodate"] = _iso_date
+    app.jinja_env.filters["isodatetime"] = _iso_datetime
     app.jinja_env.filters["kind_label"] = kind_label
     app.jinja_env.filters["org_kind_label"] = org_kind_label
     app.jinja_env.add_extension("jinja2.ext.do")  # building lists of translated phrases
@@ -175,6 +181,34 @@ def _decimal(value, digits: int = 2) -> str:
     if value is None:
         return "–"
     return format_decimal(value, format="#,##0." + "0" * digits if digits else "#,##0")
+
+
+def _percent(share) -> str:
+    """A share (``0.25``) as a whole percentage in the reader's locale; ``None``: a dash."""
+    return "–" if share is None else format_percent(share, format="#,##0%")
+
+
+def _iso_date(value, pattern: str = "d MMM y") -> str:
+    """A stored ISO-8601 date or timestamp (``2026-03-01T10:00:00+00:00``) as a date in
+    the reader's language ("1 Mar 2026", "1 Maw 2026"); empty or unreadable: as given."""
+    if not value:
+        return ""
+    try:
+        return format_date(date.fromisoformat(str(value)[:10]), pattern)
+    except ValueError:
+        return str(value)
+
+
+def _iso_datetime(value, pattern: str = "d MMM y, HH:mm:ss") -> str:
+    """A stored ISO-8601 timestamp as date and time in the reader's language (the
+    service's time zone, UTC)."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return format_datetime(moment, pattern)
 
 
 def drawing_language() -> dict:
