@@ -93,10 +93,27 @@ def select_locale() -> str:
         chosen = None if request.path.startswith("/api/") else session.get("lang")
         if chosen in supported:
             return chosen
-        best = request.accept_languages.best_match(supported)
+        best = browser_language(request.accept_languages, supported)
         if best:
             return best
     return supported[0]
+
+
+def browser_language(accepted, supported: list[str]) -> str | None:
+    """The first of the browser's languages, in its order of preference, that we offer,
+    a regional tag counting as its language (``cy-GB`` is ``cy``).
+
+    Not Werkzeug's ``best_match``, which prefers any exact match to a regional one, so
+    that ``cy-GB, en;q=0.5`` (a Welsh browser) would get English."""
+    by_tag = {code.lower().replace("_", "-"): code for code in supported}
+    for tag, quality in accepted:
+        if quality <= 0:
+            continue
+        tag = tag.lower().replace("_", "-")
+        found = by_tag.get(tag) or by_tag.get(tag.split("-")[0])
+        if found:
+            return found
+    return None
 
 
 def page_language() -> str:

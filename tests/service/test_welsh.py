@@ -184,6 +184,27 @@ def test_accept_language_chooses_welsh_on_a_first_visit(tiny_welsh):
     assert _lang(html) == "en" and "Sign in with a token" in html
 
 
+@pytest.mark.parametrize(
+    ("header", "chosen"),
+    [
+        ("cy", "cy"),
+        ("cy-GB", "cy"),
+        ("cy-GB, en;q=0.5", "cy"),  # Werkzeug's best_match would say en
+        ("en-GB, cy;q=0.8", "en"),  # ... and cy here
+        ("fr, cy;q=0.3", "cy"),
+        ("fr", "en"),
+        ("", "en"),
+        ("cy;q=0, en", "en"),
+    ],
+)
+def test_the_browser_s_first_offered_language_is_chosen(tiny_welsh, header, chosen):
+    from service.i18n import select_locale
+
+    app, _store = tiny_welsh
+    with app.test_request_context(headers={"Accept-Language": header} if header else {}):
+        assert select_locale() == chosen
+
+
 def test_the_switch_sets_the_language_and_returns_to_the_same_page(tiny_welsh):
     app, store = tiny_welsh
     admin = app.test_client()
