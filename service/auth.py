@@ -185,9 +185,21 @@ def authenticate(*, session_writes: bool = False) -> tuple[Principal | None, boo
     if "sid" in session and request.method in methods:
         principal = session_principal()
         if principal is None:
-            session.clear()
+            clear_session()
         return principal, False
     return None, False
+
+
+#: What outlives signing in and out in a browser's session: its chosen language.
+KEPT_IN_SESSION = ("lang",)
+
+
+def clear_session() -> None:
+    """Forget the browser's sign-in (and everything else in its cookie) but its chosen
+    language: the Cymraeg / English switch holds across signing in and out."""
+    kept = {key: session[key] for key in KEPT_IN_SESSION if key in session}
+    session.clear()
+    session.update(kept)
 
 
 def start_session(principal: Principal) -> None:
@@ -199,7 +211,7 @@ def start_session(principal: Principal) -> None:
     token, and the end of its lifetime. So signing out (:func:`end_session`) ends the
     session wherever its cookie was copied, and revoking the token ends its sessions.
     """
-    session.clear()
+    clear_session()
     session_id = secrets.token_urlsafe(32)
     started = clock.now()
     ends = started + current_app.permanent_session_lifetime
@@ -226,7 +238,7 @@ def end_session() -> None:
     session_id = session.get("sid")
     if isinstance(session_id, str) and session_id and len(session_id) <= 100:
         _store().end_session(digest(session_id))
-    session.clear()
+    clear_session()
 
 
 def current_principal() -> Principal | None:

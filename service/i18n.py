@@ -8,10 +8,12 @@ or by marshmallow's validators becomes the reader's language in :func:`translate
 
 Locales: :data:`SUPPORTED_LOCALES` lists what the service offers (``LANGUAGES`` in the
 config overrides it, e.g. for a test's pseudo-locale). The locale is the session's
-choice (``session["lang"]``) if supported, else the best match for the browser's
-``Accept-Language``, else the first supported one. Adding Welsh is adding ``"cy"`` here
-plus its catalogue ``service/translations/cy/LC_MESSAGES/messages.po`` (see
-``scripts/i18n``). English needs no catalogue: gettext falls back to the msgid.
+choice (``session["lang"]``: the Cymraeg / English switch on every page, or a share
+link's ``lang``) if supported, else the best match for the browser's
+``Accept-Language``, else the first supported one; the API reads ``Accept-Language``
+only. Welsh (``cy``) has its catalogue in
+``service/translations/cy/LC_MESSAGES/messages.po`` (see ``scripts/i18n``), with
+CLDR's six plural forms. English needs no catalogue: gettext falls back to the msgid.
 
 Catalogues are compiled when the app starts (:func:`compile_catalogues`), from the
 ``.po`` files in ``TRANSLATIONS_FOLDER`` into a cache folder keyed by their content, so
@@ -25,13 +27,18 @@ import hashlib
 import re
 import secrets
 import tempfile
+from datetime import date, datetime
 from pathlib import Path
 
+from babel import Locale
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import (
     Babel,
     format_date,
+    format_datetime,
+    format_decimal,
     format_number,
+    format_percent,
     get_locale,
     get_translations,
     gettext,
@@ -46,6 +53,9 @@ __all__ = [
     "_",
     "drawing_language",
     "format_date",
+    "format_decimal",
+    "format_number",
+    "language_choices",
     "gettext",
     "init_app",
     "kind_label",
@@ -62,8 +72,9 @@ __all__ = [
 
 _ = gettext
 
-#: The languages the service is offered in, the default first. Welsh: add "cy".
-SUPPORTED_LOCALES = ["en"]
+#: The languages the service is offered in, the default first: English and Welsh
+#: (Cymraeg; the Welsh Language Standards ask that Welsh be offered as fully as English).
+SUPPORTED_LOCALES = ["en", "cy"]
 #: Where the ``<locale>/LC_MESSAGES/messages.po`` catalogues (and ``messages.pot``) live.
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
@@ -73,21 +84,67 @@ def supported_locales() -> list[str]:
 
 
 def select_locale() -> str:
-    """The request's locale: the session's choice, else the browser's, among the supported."""
+    """The request's locale: the session's choice, else the browser's, among the supported.
+
+    The API (``/api/``) has no sessions: its replies (error messages) follow the
+    request's ``Accept-Language`` only, so a program gets the language it asks for."""
     supported = supported_locales()
     if has_request_context():
-        chosen = session.get("lang")
+        chosen = None if request.path.startswith("/api/") else session.get("lang")
         if chosen in supported:
             return chosen
-        best = request.accept_languages.best_match(supported)
+        best = browser_language(request.accept_languages, supported)
         if best:
             return best
     return supported[0]
 
 
+def browser_language(accepted, supported: list[str]) -> str | None:
+    """The first of the browser's languages, in its order of preference, that we offer,
+    a regional tag counting as its language (``cy-GB`` is ``cy``).
+
+    Not Werkzeug's ``best_match``, which prefers any exact match to a regional one, so
+    that ``cy-GB, en;q=0.5`` (a Welsh browser) would get English."""
+    by_tag = {code.lower().replace("_", "-"): code for code in supported}
+    for tag, quality in accepted:
+        if quality <= 0:
+            continue
+        tag = tag.lower().replace("_", "-")
+        found = by_tag.get(tag) or by_tag.get(tag.split("-")[0])
+        if found:
+            return found
+    return None
+
+
 def page_language() -> str:
     """The request's locale as an HTML ``lang`` value (BCP 47: ``en``, ``cy``, ``en-GB``)."""
     return str(get_locale() or supported_locales()[0]).replace("_", "-")
+
+
+def supported_language(value) -> str | None:
+    """``value`` if it names a supported locale (``cy``, ``en``), else None: what a form
+    or a share link's ``lang`` may set."""
+    return value if isinstance(value, str) and value in supported_locales() else None
+
+
+def language_choices() -> list[dict]:
+    """The language switch's choices: each supported locale named in itself
+    ("Cymraeg", "English", from Babel's CLDR data, never translated), its ``lang``
+    value, and whether it is the page's language. Empty when only one is offered."""
+    supported = supported_locales()
+    if len(supported) < 2:
+        return []
+    here = str(get_locale() or supported[0])
+    choices = []
+    for code in supported:
+        try:
+            name = Locale.parse(code).get_display_name(code) or code
+        except (ValueError, LookupError):
+            name = code
+        choices.append(
+            {"code": code, "lang": code.replace("_", "-"), "name": name, "current": code == here}
+        )
+    return choices
 
 
 def init_app(app: Flask) -> None:
@@ -99,6 +156,11 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["translate"] = translate
     app.jinja_env.filters["label"] = label
     app.jinja_env.globals["current_locale"] = page_language
+    app.jinja_env.globals["language_choices"] = language_choices
+    app.jinja_env.filters["decimal"] = _decimal
+    app.jinja_env.filters["percent"] = _percent
+    app.jinja_env.filters["isodate"] = _iso_date
+    app.jinja_env.filters["isodatetime"] = _iso_datetime
     app.jinja_env.filters["kind_label"] = kind_label
     app.jinja_env.filters["org_kind_label"] = org_kind_label
     app.jinja_env.add_extension("jinja2.ext.do")  # building lists of translated phrases
@@ -128,6 +190,42 @@ def compile_catalogues(folder: Path) -> Path:
             write_mo(handle, catalog)
         partial.replace(mo)  # atomic: several workers may compile at once
     return out
+
+
+def _decimal(value, digits: int = 2) -> str:
+    """A measure with ``digits`` decimals in the reader's locale (``0.25``; ``1,234.5``);
+    ``None`` as a dash."""
+    if value is None:
+        return "–"
+    return format_decimal(value, format="#,##0." + "0" * digits if digits else "#,##0")
+
+
+def _percent(share) -> str:
+    """A share (``0.25``) as a whole percentage in the reader's locale; ``None``: a dash."""
+    return "–" if share is None else format_percent(share, format="#,##0%")
+
+
+def _iso_date(value, pattern: str = "d MMM y") -> str:
+    """A stored ISO-8601 date or timestamp (``2026-03-01T10:00:00+00:00``) as a date in
+    the reader's language ("1 Mar 2026", "1 Maw 2026"); empty or unreadable: as given."""
+    if not value:
+        return ""
+    try:
+        return format_date(date.fromisoformat(str(value)[:10]), pattern)
+    except ValueError:
+        return str(value)
+
+
+def _iso_datetime(value, pattern: str = "d MMM y, HH:mm:ss") -> str:
+    """A stored ISO-8601 timestamp as date and time in the reader's language (the
+    service's time zone, UTC)."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return format_datetime(moment, pattern)
 
 
 def drawing_language() -> dict:

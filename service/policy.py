@@ -125,6 +125,7 @@ POLICY: dict[str, dict[str, Rule]] = {
     "web_auth.logout": {"POST": Rule(PUBLIC)},
     "web_auth.share": {"GET": Rule(PUBLIC)},
     "web_auth.share_open": {"GET": Rule(PUBLIC), "POST": Rule(PUBLIC)},
+    "pages_language.choose": {"POST": Rule(PUBLIC)},  # the Cymraeg / English switch
     # maps
     "maps.Maps": {"GET": Rule(LIST_MAPS), "POST": Rule(OPERATE)},
     "maps.MapItem": {"GET": Rule(READ), "PATCH": Rule(WRITE), "DELETE": Rule(OPERATE)},

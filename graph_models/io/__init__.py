@@ -12,12 +12,21 @@
 from graph_models.io.exporter import CONTENT_TYPES, Export, export_map, export_records
 from graph_models.io.importer import ImportRejected, ImportReport, import_file, parse_entity
 from graph_models.io.readers import FORMATS
-from graph_models.io.templates import TEMPLATE_NAMES, WORKBOOK_NAME, template_csv, template_xlsx
+from graph_models.io.templates import (
+    TEMPLATE_NAMES,
+    WELSH_TEMPLATE_NAMES,
+    WELSH_WORKBOOK_NAME,
+    WORKBOOK_NAME,
+    template_csv,
+    template_xlsx,
+)
 
 __all__ = [
     "CONTENT_TYPES",
     "FORMATS",
     "TEMPLATE_NAMES",
+    "WELSH_TEMPLATE_NAMES",
+    "WELSH_WORKBOOK_NAME",
     "WORKBOOK_NAME",
     "Export",
     "ImportRejected",

@@ -4,10 +4,11 @@ Each entity type has a fixed set of columns (the fields of its schema in
 :mod:`graph_models.schemas`). A header cell matches a column when, after folding case
 and turning every run of non-alphanumeric characters into one space, it equals the
 column's name or one of its aliases ("Sector" for ``silo``, "Start date" for
-``since``...). A header that matches nothing is ignored and listed in the import
-report, unless it is a near miss of a known column ("Visiblity"): that is an error,
-because silently ignoring a misspelt consent column would show people who asked to be
-anonymised.
+``since``...), or one of its Welsh headings ("Enw", "Seilo", "Rôl", "Cryfder":
+:data:`WELSH`; accents folded as in names, so "Rol" matches too). A header that
+matches nothing is ignored and listed in the import report, unless it is a near miss
+of a known column ("Visiblity"): that is an error, because silently ignoring a
+misspelt consent column would show people who asked to be anonymised.
 
 Cells are converted to what the schemas expect (numbers to text for text columns,
 whole numbers for ``strength``, dates to ISO strings, ``;``-separated tags to lists);
@@ -25,6 +26,7 @@ from datetime import date, datetime
 from graph_models import model
 from graph_models.messages import Message
 from graph_models.model import EntityType
+from graph_models.text import fold
 
 PLURAL = model.PLURALS
 BY_PLURAL = model.ENTITY_TYPE_OF
@@ -169,9 +171,54 @@ COLUMNS: dict[EntityType, tuple[Column, ...]] = {
     ),
 }
 
+#: Welsh headings (Cymraeg) per entity type and column: the first is the heading of the
+#: Welsh template, every one is accepted on import as the English aliases are.
+#: Chosen from the project's glossary; awaiting review by a Welsh speaker.
+WELSH: dict[EntityType, dict[str, tuple[str, ...]]] = {
+    EntityType.PERSON: {
+        "id": ("Cyfeirnod", "Dynodwr"),
+        "name": ("Enw", "Enw llawn"),
+        "silo": ("Seilo", "Sector"),
+        "role": ("Rôl", "Swydd", "Teitl swydd"),
+        "area": ("Ardal", "Lleoliad"),
+        "tags": ("Tagiau",),
+        "contact": ("Cyswllt", "Manylion cyswllt", "E-bost", "Ffôn"),
+        "visibility": ("Gwelededd", "Cydsyniad"),
+    },
+    EntityType.ORGANISATION: {
+        "id": ("Cyfeirnod", "Dynodwr"),
+        "name": ("Enw", "Sefydliad", "Enw'r sefydliad"),
+        "silo": ("Seilo", "Sector"),
+        "kind": ("Math", "Math o sefydliad"),
+        "area": ("Ardal", "Lleoliad"),
+        "tags": ("Tagiau",),
+    },
+    EntityType.RELATIONSHIP: {
+        "id": ("Cyfeirnod", "Dynodwr"),
+        "source": ("Ffynhonnell", "O"),
+        "target": ("Targed", "At"),
+        "kind": ("Math", "Math o gysylltiad", "Math o berthynas", "Perthynas"),
+        "strength": ("Cryfder",),
+        "since": ("Ers", "Dyddiad dechrau"),
+        "until": ("Tan", "Dyddiad gorffen"),
+        "notes": ("Nodiadau", "Nodyn"),
+        "evidence": ("Tystiolaeth",),
+        "origin": ("Tarddiad",),
+        "reported_by": ("Adroddwyd gan",),
+    },
+}
+
+
+def heading(etype: EntityType, column: str, language: str = "en") -> str:
+    """A column's heading in a template: its name, or its Welsh heading (``cy``)."""
+    if language == "cy":
+        return WELSH[etype][column][0]
+    return column
+
+
 #: Sheet (or file) names that name an entity type, normalised.
 SHEET_NAMES = {
-    EntityType.PERSON: {"people", "person", "persons", "individuals"},
+    EntityType.PERSON: {"people", "person", "persons", "individuals", "pobl", "unigolion"},
     EntityType.ORGANISATION: {
         "organisations",
         "organisation",
@@ -179,6 +226,8 @@ SHEET_NAMES = {
         "organization",
         "orgs",
         "org",
+        "sefydliadau",
+        "sefydliad",
     },
     EntityType.RELATIONSHIP: {
         "relationships",
@@ -188,6 +237,8 @@ SHEET_NAMES = {
         "links",
         "connections",
         "edges",
+        "perthnasoedd",
+        "cysylltiadau",
     },
 }
 
@@ -195,16 +246,18 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 def normalise(header) -> str:
-    """``" Start_Date "`` -> ``"start date"``: case, spacing and punctuation forgiven."""
-    return _NON_ALNUM.sub(" ", str(header).casefold()).strip()
+    """``" Start_Date "`` -> ``"start date"``, ``"Rôl"`` -> ``"rol"``: case, accents
+    (:func:`graph_models.text.fold`), spacing and punctuation forgiven."""
+    return _NON_ALNUM.sub(" ", fold(str(header))).strip()
 
 
 def _lookup(etype: EntityType) -> dict[str, str]:
     table = {}
     for col in COLUMNS[etype]:
-        table[normalise(col.name)] = col.name
-        for alias in col.aliases:
-            table[normalise(alias)] = col.name
+        for alias in (col.name, *col.aliases, *WELSH[etype].get(col.name, ())):
+            key = normalise(alias)
+            assert table.get(key, col.name) == col.name, f"{alias!r} names two columns"
+            table[key] = col.name
     return table
 
 

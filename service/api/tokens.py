@@ -14,6 +14,7 @@ from marshmallow import fields, validate
 from graph_models.model import ID_PATTERN, ID_RULE
 from service import auth
 from service.api.blueprint import Blueprint
+from service.i18n import SUPPORTED_LOCALES
 from service.usecases import tokens
 
 blp = Blueprint(
@@ -42,6 +43,13 @@ class TokenCreateSchema(ma.Schema):
         load_default=None,
         allow_none=True,
         metadata={"description": "ISO-8601 with a time zone; none: until revoked"},
+    )
+    language = fields.String(
+        load_default="",
+        validate=validate.OneOf(["", *SUPPORTED_LOCALES]),
+        metadata={
+            "description": "the language its share_url opens in (cy, en); empty: the browser's"
+        },
     )
 
 
@@ -84,6 +92,7 @@ class Tokens(MethodView):
             label=values["label"],
             subject=values.get("subject") or "",
             expires_at=values.get("expires_at"),
+            language=values["language"],
         )
 
 

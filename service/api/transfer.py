@@ -221,18 +221,31 @@ def export_file(args, map_id):
 @blp.response(200, description="a blank template with example rows")
 def template(name):
     """Import templates: ``people.csv``, ``organisations.csv``, ``relationships.csv``
-    or ``bridgemap-template.xlsx`` (all three sheets, and notes on every column)."""
+    or ``bridgemap-template.xlsx`` (all three sheets, and notes on every column); in
+    Welsh (headings in Welsh, importing as the English ones do): ``pobl.csv``,
+    ``sefydliadau.csv``, ``perthnasoedd.csv`` or ``templed-bridgemap.xlsx``."""
+    xlsx = transfer.CONTENT_TYPES["xlsx"]
     if name == transfer.WORKBOOK_NAME:
-        return _attachment(transfer.template_xlsx(), transfer.CONTENT_TYPES["xlsx"], name)
-    etype = transfer.TEMPLATE_NAMES.get(name)
+        return _attachment(transfer.template_xlsx(), xlsx, name)
+    if name == transfer.WELSH_WORKBOOK_NAME:
+        return _attachment(transfer.template_xlsx("cy"), xlsx, name)
+    language = "cy" if name in transfer.WELSH_TEMPLATE_NAMES else "en"
+    etype = transfer.TEMPLATE_NAMES.get(name) or transfer.WELSH_TEMPLATE_NAMES.get(name)
     if etype is None:
-        choices = ", ".join([*transfer.TEMPLATE_NAMES, transfer.WORKBOOK_NAME])
+        choices = ", ".join(
+            [
+                *transfer.TEMPLATE_NAMES,
+                transfer.WORKBOOK_NAME,
+                *transfer.WELSH_TEMPLATE_NAMES,
+                transfer.WELSH_WORKBOOK_NAME,
+            ]
+        )
         raise NotFound(
             gettext(
                 "no template %(name)s; there are: %(choices)s", name=repr(name), choices=choices
             )
         )
-    return _attachment(transfer.template_csv(etype), "text/csv; charset=utf-8", name)
+    return _attachment(transfer.template_csv(etype, language), "text/csv; charset=utf-8", name)
 
 
 def _attachment(data: bytes, content_type: str, filename: str):

@@ -16,7 +16,7 @@ from graph_models.errors import InvalidInput, NotFound
 from graph_models.model import EntityType
 from graph_models.store.base import AccessToken
 from service import auth
-from service.i18n import gettext
+from service.i18n import gettext, supported_language
 from service.usecases.context import actor, store
 
 
@@ -84,10 +84,16 @@ def issue(
     label: str = "",
     subject: str = "",
     expires_at: datetime | None = None,
+    language: str = "",
 ) -> dict:
     """Make a token; returns its summary with ``token`` (the secret, shown this once)
-    and ``share_url`` (the link that signs a browser in with it)."""
+    and ``share_url`` (the link that signs a browser in with it). ``language`` (``cy``,
+    ``en``; empty: the reader's browser decides) is the language the link opens in."""
     store().get_map(map_id)
+    if language and supported_language(language) is None:
+        raise InvalidInput(
+            gettext("this language is not offered"), {"language": [gettext("not offered here")]}
+        )
     subject = check_subject(map_id, role, subject)
     if expires_at is not None and expires_at <= clock.now():
         raise InvalidInput(
@@ -105,14 +111,19 @@ def issue(
     return {
         **token_summary(token),
         "token": secret,
-        "share_url": share_url(secret),
+        "share_url": share_url(secret, language),
     }
 
 
-def share_url(secret: str) -> str:
+def share_url(secret: str, language: str = "") -> str:
     """The link that signs a browser in with ``secret``: the secret rides in the URL
-    fragment, which browsers never send, so it reaches no server or proxy log."""
-    return url_for("web_auth.share_open", _external=True) + "#" + secret
+    fragment, which browsers never send, so it reaches no server or proxy log.
+
+    A chosen ``language`` rides in the query (``/share?lang=cy#…``) and starts the
+    session in it. It is a default for the reader, not a property of the token, so it
+    is not stored: a link is shown once, and its reader may switch at any time."""
+    params = {"lang": language} if language else {}
+    return url_for("web_auth.share_open", _external=True, **params) + "#" + secret
 
 
 def revoke(map_id: str, token_id: str) -> None:

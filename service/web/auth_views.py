@@ -16,8 +16,10 @@ limit as the API's.
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+import marshmallow as ma
+from flask import Blueprint, redirect, render_template, session, url_for
 from flask_wtf import FlaskForm
+from marshmallow import fields, validate
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length
 
@@ -33,8 +35,9 @@ from service.auth import (
     verify_secret,
 )
 from service.errors import error_response
-from service.i18n import gettext, lazy_gettext
+from service.i18n import gettext, lazy_gettext, supported_language
 from service.policy import failed_attempt
+from service.query import query_args, reads_query
 from service.usecases import respond
 from service.usecases.context import store
 
@@ -51,6 +54,24 @@ class LogoutForm(FlaskForm):
 
 class ShareForm(FlaskForm):
     token = PasswordField("Token", validators=[DataRequired(), Length(max=200)])
+
+
+class ShareQuery(ma.Schema):
+    """``lang``: the language the coordinator chose for the link (``/share?lang=cy#…``).
+    It only starts the session in that language (the switch changes it); a language
+    not offered is ignored, so an old or edited link still opens."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    lang = fields.String(load_default="", validate=validate.Length(max=20))
+
+
+def _link_language() -> None:
+    """Start the session in the share link's language, if it names one we offer."""
+    lang = supported_language(query_args().get("lang"))
+    if lang:
+        session["lang"] = lang
 
 
 def landing(principal: Principal) -> str:
@@ -119,21 +140,32 @@ def logout():
 
 
 @bp.route("/share", methods=["GET", "POST"])
+@reads_query(ShareQuery)
 def share_open():
-    """The page a share link opens; its script posts the secret from the fragment."""
+    """The page a share link opens; its script posts the secret from the fragment.
+    The link's ``lang`` (if any) sets the session's language first, so this page and
+    everything after it are in that language."""
+    _link_language()
     form = ShareForm()
+    lang = supported_language(query_args().get("lang"))
     if not form.is_submitted():
-        return render_template("share_open.html")
+        return render_template("share_open.html", lang=lang)
     if not form.validate():
-        return render_template("share_open.html", error=_FORM_EXPIRED), 400
-    return share(form.token.data.strip())
+        return render_template("share_open.html", error=_FORM_EXPIRED, lang=lang), 400
+    return _share(form.token.data.strip())
 
 
 _FORM_EXPIRED = lazy_gettext("The page expired or was incomplete; please open the link again.")
 
 
 @bp.get("/share/<token>")
+@reads_query(ShareQuery)
 def share(token):
+    _link_language()
+    return _share(token)
+
+
+def _share(token: str):
     principal, throttled = _sign_in(token)
     if throttled:
         return throttled

@@ -160,6 +160,7 @@ def _context(m) -> dict:
         entities=ENTITIES,
         exports=EXPORTS,
         templates=[*transfer.TEMPLATE_NAMES, transfer.WORKBOOK_NAME],
+        welsh_templates=[*transfer.WELSH_TEMPLATE_NAMES, transfer.WELSH_WORKBOOK_NAME],
     )
 
 

@@ -107,6 +107,7 @@ def share(map_id):
     role = form.get("role", "")
     subject = form.get("subject", "") if role == auth.COMMUNITY else ""
     label = (form.get("label") or "").strip()[:200]
+    language = (form.get("language") or "").strip()[:20]
     errors = {}
     expires_at, problem = _expiry((form.get("expires_on") or "").strip())
     if problem:
@@ -116,7 +117,12 @@ def share(map_id):
     elif not errors:
         try:
             created = tokens.issue(
-                map_id, role, label=label, subject=subject, expires_at=expires_at
+                map_id,
+                role,
+                label=label,
+                subject=subject,
+                expires_at=expires_at,
+                language=language,
             )
         except InvalidInput as exc:
             errors = {k: [m.capitalize() for m in v] for k, v in exc.errors.items()}

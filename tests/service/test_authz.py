@@ -27,6 +27,7 @@ PUBLIC = {
     "transfer.template",
     "pages.home",  # a redirect to sign-in or the token's page: no data
     "pages.asset",  # the pages' CSS and script
+    "pages_language.choose",  # the Cymraeg / English switch: sets the session's language
 }
 #: The only routes a community link may use (for its own node).
 EGO = {"graph_views.ego_view", "graph.neighbourhood", "pages_community.web"}

@@ -4,7 +4,9 @@ exist, on every route, for viewers and community links (DESIGN §8).
 Generated from ``app.url_map``: every GET route that takes a person's or an
 organisation's id is asked for the hidden person's real id, the anonymised person's
 real id, the small-group anonymised person's real id and an id that was never used;
-the four answers must be the same, byte for byte once the id itself is blanked.
+the four answers must be the same, byte for byte once the id itself is blanked —
+in English and in Welsh (``Accept-Language: cy``: pages and errors in the Welsh
+catalogue must not tell the ids apart either).
 """
 
 from __future__ import annotations
@@ -44,14 +46,15 @@ def _id_routes(app):
     ]
 
 
+@pytest.mark.parametrize("lang", ["en", "cy"])
 @pytest.mark.parametrize("role", ["viewer", "community", "respondent"])
-def test_hidden_and_anonymised_ids_look_missing_on_every_route(world, role):
+def test_hidden_and_anonymised_ids_look_missing_on_every_route(world, role, lang):
     client = world.clients[role]
     checked = 0
     for rule in _id_routes(world.app):
         answers = {}
         for node_id in PROBES:
-            r = client.get(_path(rule, world, node_id))
+            r = client.get(_path(rule, world, node_id), headers={"Accept-Language": lang})
             answers[node_id] = (r.status_code, r.get_data(as_text=True).replace(node_id, "<id>"))
         assert len(set(answers.values())) == 1, (rule.rule, answers)
         assert answers["dai"][0] in (403, 404), rule.rule  # 403: the role may not at all

@@ -167,6 +167,7 @@ def _user_text(store) -> list[str]:
     texts |= {e.entity_ref for e in store.audit_log(DEMO_MAP_ID, limit=1000).items}
     # file names (the blank templates) and the locale's month names in formatted dates
     texts |= {*transfer.TEMPLATE_NAMES, transfer.WORKBOOK_NAME}
+    texts |= {*transfer.WELSH_TEMPLATE_NAMES, transfer.WELSH_WORKBOOK_NAME}
     months = Locale.parse(PSEUDO).months["format"]
     texts |= {*months["wide"].values(), *months["abbreviated"].values()}
     return sorted((t for t in texts if t and len(t) > 1), key=len, reverse=True)
@@ -401,11 +402,15 @@ def test_the_locale_is_chosen_among_the_supported_ones(tmp_path):
         assert select_locale() == "cy"
     with app.test_request_context(headers={"Accept-Language": "fr"}):
         assert select_locale() == "en"
-    plain = make_app(store)
+    plain = make_app(store)  # the service as shipped: English and Welsh
     with plain.test_request_context(headers={"Accept-Language": "cy"}):
-        assert select_locale() == "en"  # English only for now
+        assert select_locale() == "cy"
+    with plain.test_request_context(headers={"Accept-Language": "de, en-GB;q=0.8"}):
+        assert select_locale() == "en"
     client = plain.test_client()
     page = client.get("/login", headers={**HTML, "Accept-Language": "cy"}).get_data(True)
+    assert '<html lang="cy">' in page
+    page = client.get("/login", headers={**HTML, "Accept-Language": "en-GB"}).get_data(True)
     assert '<html lang="en">' in page and "Sign in with a token" in page
     store.close()
 

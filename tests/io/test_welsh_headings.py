@@ -1,0 +1,155 @@
+"""Welsh column headings and the Welsh templates (issue 15, item 4).
+
+A file headed in Welsh ("Enw", "Seilo", "Rôl", "Ffynhonnell", "Cryfder"...) imports
+exactly as the same file headed in English: the same people, organisations and ties.
+Headings are matched after text folding, so "ROL" and "Rol" are "Rôl". The Welsh
+templates (CSV and XLSX) have Welsh headings and import to the same map as the English.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import openpyxl
+import pytest
+
+from graph_models.io import (
+    TEMPLATE_NAMES,
+    WELSH_TEMPLATE_NAMES,
+    export_map,
+    import_file,
+    template_csv,
+    template_xlsx,
+)
+from graph_models.io import columns as cols
+from graph_models.model import EntityType
+from graph_models.store.embedded import EmbeddedStore
+from tests.io.conftest import new_map
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = EmbeddedStore(tmp_path / "db.sqlite3")
+    yield s
+    s.close()
+
+
+def contents(store, map_id: str) -> dict:
+    doc = json.loads(export_map(store, map_id, "json").data)
+    doc["map"].pop("id")
+    doc["map"].pop("name")
+    return doc
+
+
+PEOPLE_CY = (
+    "Cyfeirnod,Enw,Seilo,ROL,Cyswllt,Gwelededd\n"
+    "sian,Siân Prys,health,Nyrs,sian@example.org,named\n"
+    ",Llŷr Hughes,housing,Swyddog tai,,anonymised\n"
+    "cudd,Dewi Cudd,housing,,,hidden\n"
+)
+PEOPLE_EN = (
+    "id,name,silo,role,contact,visibility\n"
+    "sian,Siân Prys,health,Nyrs,sian@example.org,named\n"
+    ",Llŷr Hughes,housing,Swyddog tai,,anonymised\n"
+    "cudd,Dewi Cudd,housing,,,hidden\n"
+)
+TIES_CY = (
+    "Ffynhonnell,Targed,Math,Cryfder,Ers,Nodiadau\n"
+    "sian,Llŷr Hughes,knows,4,01/03/2024,Fforwm tai\n"
+    "sian,cudd,works_with,2,,\n"
+)
+TIES_EN = (
+    "source,target,kind,strength,since,notes\n"
+    "sian,Llŷr Hughes,knows,4,01/03/2024,Fforwm tai\n"
+    "sian,cudd,works_with,2,,\n"
+)
+
+
+def _import(store, map_id, people: str, ties: str, suffix=".csv"):
+    for text, name in ((people, "pobl"), (ties, "perthnasoedd")):
+        report = import_file(store, map_id, io.BytesIO(text.encode()), filename=name + suffix)
+        assert report.written, report
+    return contents(store, map_id)
+
+
+def test_a_welsh_headed_csv_imports_exactly_as_the_english_one(store):
+    new_map(store, "cy")
+    new_map(store, "en")
+    welsh = _import(store, "cy", PEOPLE_CY, TIES_CY)
+    english = _import(store, "en", PEOPLE_EN, TIES_EN)
+    assert welsh == english
+    people = {p["name"]: p for p in welsh["people"]}
+    assert set(people) == {"Siân Prys", "Llŷr Hughes", "Dewi Cudd"}
+    assert people["Siân Prys"]["role"] == "Nyrs"
+    assert people["Siân Prys"]["contact"] == "sian@example.org"
+    assert people["Dewi Cudd"]["visibility"] == "hidden"
+    assert people["Llŷr Hughes"]["visibility"] == "anonymised"
+    ties = sorted(
+        (t["source"], t["kind"], t["strength"], t["since"]) for t in welsh["relationships"]
+    )
+    assert ties == [("sian", "knows", 4, "2024-03-01"), ("sian", "works_with", 2, None)]
+
+
+def _xlsx(sheets: dict[str, str]) -> bytes:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, text in sheets.items():
+        ws = wb.create_sheet(title)
+        for line in text.strip().splitlines():
+            ws.append([cell or None for cell in line.split(",")])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_a_welsh_headed_workbook_imports_exactly_as_the_english_one(store):
+    new_map(store, "cy")
+    new_map(store, "en")
+    book = _xlsx({"Pobl": PEOPLE_CY, "Perthnasoedd": TIES_CY})
+    report = import_file(store, "cy", io.BytesIO(book), filename="llyfr.xlsx")
+    assert report.written and report.total.created == 5, report
+    english = _import(store, "en", PEOPLE_EN, TIES_EN)
+    assert contents(store, "cy") == english
+
+
+def test_welsh_headings_are_matched_with_text_folding():
+    for written in ("Rôl", "rol", "ROL", " Rôl "):
+        assert cols.match_header(["Enw", "Seilo", written], EntityType.PERSON).fields["role"]
+    header = cols.match_header(["Enw'r sefydliad", "Sector", "Math"], EntityType.ORGANISATION)
+    assert set(header.fields) == {"name", "silo", "kind"} and not header.errors
+    assert cols.guess_entity(["Enw", "Seilo", "Gwelededd"]) is EntityType.PERSON
+    assert cols.guess_entity(["Ffynhonnell", "Targed", "Math"]) is EntityType.RELATIONSHIP
+    assert cols.guess_entity(["Enw", "Seilo", "Math"]) is EntityType.ORGANISATION
+    assert cols.entity_of_sheet("Sefydliadau") is EntityType.ORGANISATION
+    # every column of every kind has a Welsh heading
+    for etype, columns in cols.COLUMNS.items():
+        assert {c.name for c in columns} == set(cols.WELSH[etype]), etype
+
+
+def test_the_welsh_templates_have_welsh_headings_and_import_as_the_english_ones(store):
+    for name, etype in WELSH_TEMPLATE_NAMES.items():
+        header = template_csv(etype, "cy").decode("utf-8-sig").splitlines()[0].split(",")
+        assert header == [cols.WELSH[etype][c.name][0] for c in cols.COLUMNS[etype]], name
+    assert (
+        template_csv(EntityType.PERSON, "cy")
+        .decode("utf-8-sig")
+        .startswith("Cyfeirnod,Enw,Seilo,Rôl,")
+    )
+    new_map(store, "cy-csv")
+    new_map(store, "en-csv")
+    for (cy_name, etype), en_name in zip(WELSH_TEMPLATE_NAMES.items(), TEMPLATE_NAMES, strict=True):
+        for map_id, data, name in (
+            ("cy-csv", template_csv(etype, "cy"), cy_name),
+            ("en-csv", template_csv(etype), en_name),
+        ):
+            assert import_file(store, map_id, io.BytesIO(data), filename=name).written
+    assert contents(store, "cy-csv") == contents(store, "en-csv")
+    new_map(store, "cy-book")
+    book = template_xlsx("cy")
+    wb = openpyxl.load_workbook(io.BytesIO(book))
+    assert wb.sheetnames == ["pobl", "sefydliadau", "perthnasoedd", "nodiadau"]
+    assert [c.value for c in wb["pobl"][1]][:4] == ["Cyfeirnod", "Enw", "Seilo", "Rôl"]
+    report = import_file(store, "cy-book", io.BytesIO(book), filename="templed.xlsx")
+    assert report.ignored_sheets == ["nodiadau"] and report.total.created == 7
+    assert contents(store, "cy-book") == contents(store, "cy-csv")
