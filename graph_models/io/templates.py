@@ -88,12 +88,15 @@ def template_xlsx() -> bytes:
         for i, column in enumerate(cols.COLUMNS[etype]):
             if column.choices:
                 letter = ws.cell(row=1, column=i + 1).column_letter
+                own_kinds = column.name == "kind"  # a map may add kinds of its own
                 rule = DataValidation(
                     type="list",
                     formula1='"' + ",".join(column.choices) + '"',
                     allow_blank=True,
                     showErrorMessage=True,
-                    error=f"{column.name}: one of {', '.join(column.choices)}",
+                    errorStyle="warning" if own_kinds else "stop",
+                    error=f"{column.name}: one of {', '.join(column.choices)}"
+                    + (", or one of your map's own kinds" if own_kinds else ""),
                 )
                 rule.add(f"{letter}2:{letter}10000")
                 ws.add_data_validation(rule)

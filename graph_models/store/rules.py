@@ -441,14 +441,19 @@ class StoreRules(SurveyRules):
         *,
         actor: str = "",
         new_silos: list[Silo] | None = None,
+        new_kinds: list[model.MapKind] | None = None,
+        silo_labels: dict[str, str] | None = None,
     ) -> BulkResult:
+        """Write nodes and ties all or nothing; the map's vocabulary may grow in the same
+        write: ``new_silos`` and ``new_kinds`` (those it lacks, by name) are added, and
+        ``silo_labels`` gives Welsh labels to its silos that have none."""
         check_batch(nodes, relationships)
 
         def work(tx: Transaction) -> BulkResult:
             result = BulkResult()
             seq = _bump(tx, map_id)
-            if new_silos:
-                _add_silos(tx, map_id, seq, actor, new_silos)
+            if new_silos or new_kinds or silo_labels:
+                _grow_vocabulary(tx, map_id, seq, actor, new_silos or [], new_kinds, silo_labels)
             _refuse_erased(tx, map_id, nodes)
             existing = tx.node_types(map_id, [n.id for n in nodes])
             for i, node in enumerate(nodes):
@@ -885,18 +890,38 @@ def _check_vocabulary(tx: Transaction, old: Map, new: Map, renames: dict[str, st
         raise Conflict(Message("store.vocabulary_in_use"), errors)
 
 
-def _add_silos(tx: Transaction, map_id: str, seq: int, actor: str, silos: list[Silo]) -> None:
-    """Grow the map's vocabulary by the silos it does not have yet (by name)."""
+def _grow_vocabulary(
+    tx: Transaction,
+    map_id: str,
+    seq: int,
+    actor: str,
+    silos: list[Silo],
+    kinds: list[model.MapKind] | None = None,
+    labels: dict[str, str] | None = None,
+) -> None:
+    """Grow the map's vocabulary by the silos and kinds it does not have yet (by name),
+    and give its silos without a Welsh label the one in ``labels``."""
     m = _require_map(tx, map_id)
     have = set(m.silo_names())
     added = [s for s in silos if s.name not in have]
-    if not added:
+    own = {k.name for k in m.kinds}
+    new_kinds = [k for k in kinds or [] if k.name not in own]
+    labelled = [
+        replace(s, label_cy=labels[s.name]) if not s.label_cy and (labels or {}).get(s.name) else s
+        for s in m.silos
+    ]
+    if not added and not new_kinds and labelled == m.silos:
         return
     if len(m.silos) + len(added) > model.MAX_SILOS:
         raise InvalidInput(
             "too many silos", {"silos": [f"a map has at most {model.MAX_SILOS} silos"]}
         )
-    m.silos = [*m.silos, *added]
+    if len(m.kinds) + len(new_kinds) > model.MAX_KINDS:
+        raise InvalidInput(
+            "too many kinds", {"kinds": [f"a map has at most {model.MAX_KINDS} kinds"]}
+        )
+    m.silos = [*labelled, *added]
+    m.kinds = [*m.kinds, *new_kinds]
     tx.update_map(m)
     _audit(tx, map_id, seq, actor, "update", "map", map_id)
 
