@@ -39,6 +39,7 @@ from graph_models.errors import InvalidInput
 from graph_models.messages import Message
 from graph_models.model import Organisation, Person
 from graph_models.store.base import GraphRecords
+from graph_models.vocabulary import labels_of
 
 GROUP_BY_FIXED = ("silo", "organisation", "area")
 
@@ -100,6 +101,8 @@ def project(
     check_group_by(group_by)
     G = nx.Graph(map_id=records.map.id, as_of=as_of.isoformat() if as_of else None)
     G.graph["group_by"] = group_by
+    # the map's own labels (its kinds, its silos' Welsh names), for legends drawn from G
+    G.graph["vocabulary"] = labels_of(records.map)
     for node in records.nodes:
         G.add_node(node.id, **_node_attrs(node))
 
