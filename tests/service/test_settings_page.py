@@ -108,3 +108,41 @@ def test_viewers_cannot_open_the_settings(filled, role_client):
     assert viewer.post("/maps/m1/settings", data={"name": "x"}).status_code in (400, 403)
     community = role_client("community", subject="ann")
     assert community.get("/maps/m1/settings").status_code == 403
+
+
+def test_welsh_pages_show_the_welsh_labels_of_the_maps_vocabulary(tmp_path):
+    """With Welsh offered (another branch adds its catalogue and switch), a Welsh page
+    names the map's own kind and silo by their Welsh labels; English keeps English."""
+    from graph_models.store.embedded import EmbeddedStore
+    from tests.conftest import ADMIN_SECRET, make_app
+
+    client = make_app(EmbeddedStore(tmp_path / "db.sqlite3"), LANGUAGES=["en", "cy"]).test_client()
+    client.token = ADMIN_SECRET
+    kind = {
+        "name": "co_delivers",
+        "label": "co-delivers",
+        "label_cy": "cyd-gyflawni",
+        "source": "person",
+        "target": "person",
+    }
+    silos = [{"name": "health", "label_cy": "iechyd"}, {"name": "housing"}]
+    body = {"id": "m1", "name": "P", "silos": silos, "kinds": [kind]}
+    assert client.post("/api/v1/maps", json=body).status_code == 201
+    for p in (
+        {"id": "ann", "name": "Ann", "silo": "health"},
+        {"id": "ben", "name": "Ben", "silo": "housing"},
+    ):
+        assert client.post(f"{MAP}/people", json=p).status_code == 201
+    tie = {"id": "t1", "source": "ann", "target": "ben", "kind": "co_delivers"}
+    assert client.post(f"{MAP}/relationships", json=tie).status_code == 201
+    welsh = {"Accept-Language": "cy"}
+    form = client.get("/maps/m1/relationships/new", headers=welsh).get_data(as_text=True)
+    assert 'value="co_delivers"' in form and "cyd-gyflawni (" in form
+    listing = client.get("/maps/m1/relationships", headers=welsh).get_data(as_text=True)
+    assert "cyd-gyflawni" in listing
+    english = client.get("/maps/m1/relationships").get_data(as_text=True)
+    assert "co-delivers" in english and "cyd-gyflawni" not in english
+    dashboard = client.get("/maps/m1", headers=welsh).get_data(as_text=True)
+    assert "iechyd" in dashboard
+    graph = client.get("/maps/m1/view?embed=1", headers=welsh).get_data(as_text=True)
+    assert "cyd-gyflawni" in graph and "iechyd" in graph
