@@ -10,8 +10,8 @@ from graph_models.model import Map, MapKind, NodeType, Person, Relationship, Sil
 from graph_models.projection import project
 from graph_models.store.base import GraphRecords
 from visualisations import i18n as vis_i18n
-from visualisations.visdata import kind_legend, silo_legend
 from visualisations.style import silo_palette
+from visualisations.visdata import kind_legend, silo_legend
 
 P = NodeType.PERSON
 
