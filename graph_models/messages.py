@@ -216,6 +216,25 @@ TEMPLATES: dict[str, str | Plural] = {
         "revision %(revision)s); read it again and make your change on the current version"
     ),
     "store.revision_expected": N_("expected revision %(expected)s"),
+    "store.kind_in_use": NP_(
+        "the kind %(kind)s is used by %(num)s tie: change or delete that tie first",
+        "the kind %(kind)s is used by %(num)s ties: change or delete those ties first",
+    ),
+    "store.kind_ends_in_use": NP_(
+        "the ends of the kind %(kind)s cannot change while %(num)s tie uses it",
+        "the ends of the kind %(kind)s cannot change while %(num)s ties use it",
+    ),
+    "store.silo_in_use": NP_(
+        "the silo %(silo)s holds %(num)s person or organisation: move them first, or "
+        "rename the silo instead",
+        "the silo %(silo)s holds %(num)s people and organisations: move them first, or "
+        "rename the silo instead",
+    ),
+    "store.vocabulary_in_use": N_("the map's vocabulary is in use; nothing was changed"),
+    "store.bad_silo_rename": N_(
+        "a silo is renamed from a name the map has to a name in its new list of silos: "
+        "%(old)s -> %(new)s does not fit"
+    ),
     "store.no_subject": N_("no person or organisation %(id)s in this map for the link"),
     "store.no_subject_short": N_("not found"),
     "store.subject_hidden": N_("this person is hidden: a link to their web would show nothing"),
@@ -241,6 +260,8 @@ TEMPLATES: dict[str, str | Plural] = {
     "model.must_end_at_person": N_("a '%(kind)s' tie must end at a person"),
     "model.must_end_at_organisation": N_("a '%(kind)s' tie must end at an organisation"),
     "model.ends_do_not_fit": N_("the relationship's endpoints do not fit its kind"),
+    "model.unknown_kind": N_("%(kind)s is neither a built-in kind nor one of this map's kinds"),
+    "model.kind_choices": N_("kind must be one of: %(choices)s"),
     "projection.group_by": N_("group_by must be silo, organisation, area or tag:<key>"),
     "projection.unknown_grouping": N_("unknown grouping attribute %(group_by)s"),
     "reporting.from_after_to": N_("'from' must not be after 'to'"),

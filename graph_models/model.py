@@ -4,10 +4,13 @@ A **map** is one partnership's network. Every person, organisation and relations
 belongs to exactly one map, and ids are unique within a map (people and organisations
 share one id space, so a relationship endpoint is named by id alone).
 
-Relationship kinds are a fixed whitelist (:data:`RELATIONSHIP_KINDS`). Each kind says
-which endpoint types it joins and whether it has a direction ("Ana mentors Ben" is
-directed; "Ana knows Ben" is not). Stores turn kinds into database relationship types
-only through this table, never by formatting user text into a query.
+Relationship kinds are the eleven built-in ones (:data:`RELATIONSHIP_KINDS`) plus any
+the map adds of its own (:class:`MapKind`, kept in :attr:`Map.kinds` beside its silos).
+Each kind says which endpoint types it joins and whether it has a direction ("Ana
+mentors Ben" is directed; "Ana knows Ben" is not); :meth:`Map.kind_rules` is the one
+table of a map's kinds. Stores turn kinds into database relationship types only
+through the built-in table (a map's own kinds all share :data:`GENERIC_NEO4J_TYPE`),
+never by formatting user text into a query.
 
 This module imports neither Flask nor a database driver: it is the vocabulary that the
 stores, the analysis and the service share.
@@ -34,6 +37,10 @@ MAX_NAME = 200
 MAX_TEXT = 2000
 MAX_TAGS = 50
 MAX_SILOS = 50
+MAX_KINDS = 50
+#: A map's own kind name: lower-case letters, digits and ``_`` (it is a key in files,
+#: URLs and query strings, like the built-in ``works_with``).
+KIND_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 #: The silo vocabulary a new map starts with (DESIGN §3); maps may replace it.
 DEFAULT_SILOS: tuple[tuple[str, str], ...] = (
@@ -97,6 +104,11 @@ class OrganisationKind(enum.StrEnum):
     OTHER = "other"
 
 
+#: The Neo4j relationship type of every tie of a map's own kind (its ``kind`` property
+#: says which): user text never becomes a relationship type.
+GENERIC_NEO4J_TYPE = "RELATES_TO"
+
+
 @dataclass(frozen=True)
 class KindRule:
     """Which endpoint types a relationship kind joins, and whether it is directed."""
@@ -106,6 +118,9 @@ class KindRule:
     directed: bool
     #: The Neo4j relationship type; the only route from a kind to a query.
     neo4j_type: str
+    #: a person–organisation kind that makes the person part of the organisation
+    #: (``group_by=organisation`` follows these ties)
+    affiliation: bool = False
 
 
 _P, _O = NodeType.PERSON, NodeType.ORGANISATION
@@ -115,10 +130,10 @@ RELATIONSHIP_KINDS: dict[str, KindRule] = {
     "knows": KindRule(_P, _P, False, "KNOWS"),
     "works_with": KindRule(_P, _P, False, "WORKS_WITH"),
     "mentors": KindRule(_P, _P, True, "MENTORS"),
-    "member_of": KindRule(_P, _O, True, "MEMBER_OF"),
-    "works_for": KindRule(_P, _O, True, "WORKS_FOR"),
-    "volunteers_at": KindRule(_P, _O, True, "VOLUNTEERS_AT"),
-    "leads": KindRule(_P, _O, True, "LEADS"),
+    "member_of": KindRule(_P, _O, True, "MEMBER_OF", affiliation=True),
+    "works_for": KindRule(_P, _O, True, "WORKS_FOR", affiliation=True),
+    "volunteers_at": KindRule(_P, _O, True, "VOLUNTEERS_AT", affiliation=True),
+    "leads": KindRule(_P, _O, True, "LEADS", affiliation=True),
     "partners_with": KindRule(_O, _O, False, "PARTNERS_WITH"),
     "funds": KindRule(_O, _O, True, "FUNDS"),
     "commissions": KindRule(_O, _O, True, "COMMISSIONS"),
@@ -126,7 +141,7 @@ RELATIONSHIP_KINDS: dict[str, KindRule] = {
 }
 
 #: Kinds that tie a person to an organisation; used to group people by organisation.
-AFFILIATION_KINDS = frozenset({"member_of", "works_for", "volunteers_at", "leads"})
+AFFILIATION_KINDS = frozenset(k for k, rule in RELATIONSHIP_KINDS.items() if rule.affiliation)
 
 
 class Origin(enum.StrEnum):
@@ -164,8 +179,42 @@ def utcnow() -> str:
 
 @dataclass
 class Silo:
+    """One silo of a map's vocabulary: ``name`` is the key people and organisations
+    carry (and the English label); ``label_cy`` its Welsh label, for display only."""
+
     name: str
     colour: str = "#888888"
+    label_cy: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+@dataclass
+class MapKind:
+    """A relationship kind a map adds to the built-in ones: ``name`` is the key ties
+    carry; ``label`` / ``label_cy`` are its English and Welsh labels (display only)."""
+
+    name: str
+    label: str
+    source: NodeType
+    target: NodeType
+    directed: bool = False
+    #: person–organisation kinds only: the person belongs to the organisation
+    affiliation: bool = False
+    label_cy: str = ""
+
+    @property
+    def rule(self) -> KindRule:
+        return KindRule(
+            self.source, self.target, self.directed, GENERIC_NEO4J_TYPE, self.affiliation
+        )
+
+    @property
+    def ends(self) -> str:
+        """``person-organisation`` etc.: the ends as one value (forms, files)."""
+        return f"{self.source.value}-{self.target.value}"
 
 
 @dataclass
@@ -183,9 +232,23 @@ class Map:
     #: The consent a new person gets when what adds them says none (a file without a
     #: consent column, an API call without ``visibility``): chosen by the coordinator.
     default_visibility: Visibility = Visibility.NAMED
+    #: the map's own relationship kinds, beside the built-in ones
+    kinds: list[MapKind] = field(default_factory=list)
 
     def silo_names(self) -> list[str]:
         return [s.name for s in self.silos]
+
+    def kind_rules(self) -> dict[str, KindRule]:
+        """Every kind a tie of this map may have: the built-in ones, then the map's own."""
+        if not self.kinds:
+            return RELATIONSHIP_KINDS
+        return {**RELATIONSHIP_KINDS, **{k.name: k.rule for k in self.kinds}}
+
+    def kind_names(self) -> list[str]:
+        return [*RELATIONSHIP_KINDS, *(k.name for k in self.kinds)]
+
+    def own_kind(self, name: str) -> MapKind | None:
+        return next((k for k in self.kinds if k.name == name), None)
 
     def silo_colours(self) -> dict[str, str]:
         """Silo name -> colour, in the vocabulary's order (the legends' order)."""
@@ -243,6 +306,7 @@ class Relationship:
 
     @property
     def rule(self) -> KindRule:
+        """The rule of a built-in kind (a map's own kind: :meth:`Map.kind_rules`)."""
         return RELATIONSHIP_KINDS[self.kind]
 
     @property
@@ -306,13 +370,29 @@ def _plain(value):
     return value
 
 
-def check_endpoints(kind: str, source_type: NodeType | None, target_type: NodeType | None):
+def check_endpoints(
+    kind: str,
+    source_type: NodeType | None,
+    target_type: NodeType | None,
+    rules: dict[str, KindRule] | None = None,
+):
     """Raise :class:`InvalidInput` unless ``kind`` may join these endpoint types.
 
-    ``None`` for a type means the endpoint does not exist in the map.
+    ``None`` for a type means the endpoint does not exist in the map. ``rules`` is the
+    map's table of kinds (:meth:`Map.kind_rules`; the built-in ones if not given): a
+    kind outside it is refused, naming the ``kind`` field.
     """
     errors: dict[str, list[str]] = {}
-    rule = RELATIONSHIP_KINDS[kind]
+    rule = (rules or RELATIONSHIP_KINDS).get(kind)
+    if rule is None:
+        raise InvalidInput(
+            Message("model.unknown_kind", kind=repr(kind)),
+            {
+                "kind": [
+                    Message("model.kind_choices", choices=", ".join(rules or RELATIONSHIP_KINDS))
+                ]
+            },
+        )
     if source_type is None:
         errors["source"] = [Message("model.no_such_end")]
     elif source_type != rule.source:

@@ -19,6 +19,10 @@ Edge attributes
     ``relationship_ids`` (sorted), ``arcs`` (list of ``(source, target)`` for each
     *directed* tie, in its direction), ``since`` (earliest start or ``None``).
 
+Which kinds are directed, and which make a person part of an organisation, come from
+the map's own table of kinds (:meth:`graph_models.model.Map.kind_rules`: the built-in
+kinds and the map's own), so a map's own kind counts as any built-in one does.
+
 Several relationships between the same pair become one edge: a person who both knows
 and works with another is one tie of the network, not two, so degree-based measures
 are not inflated by how many kinds a coordinator happened to record.
@@ -33,8 +37,9 @@ import networkx as nx
 from graph_models.analysis.groups import NO_GROUP, group_of
 from graph_models.errors import InvalidInput
 from graph_models.messages import Message
-from graph_models.model import AFFILIATION_KINDS, RELATIONSHIP_KINDS, Organisation, Person
+from graph_models.model import Organisation, Person
 from graph_models.store.base import GraphRecords
+from graph_models.vocabulary import labels_of
 
 GROUP_BY_FIXED = ("silo", "organisation", "area")
 
@@ -96,9 +101,12 @@ def project(
     check_group_by(group_by)
     G = nx.Graph(map_id=records.map.id, as_of=as_of.isoformat() if as_of else None)
     G.graph["group_by"] = group_by
+    # the map's own labels (its kinds, its silos' Welsh names), for legends drawn from G
+    G.graph["vocabulary"] = labels_of(records.map)
     for node in records.nodes:
         G.add_node(node.id, **_node_attrs(node))
 
+    rules = records.map.kind_rules()
     affiliation: dict[str, tuple[int, str]] = {}
     ties: dict[tuple, dict] = {}  # the edges' data, gathered before one add_edges_from
     for rel in sorted(records.relationships, key=lambda r: r.id):
@@ -106,8 +114,9 @@ def project(
             continue
         if rel.source not in G or rel.target not in G:
             continue  # a dangling tie cannot come from a store; ignore defensively
-        _add_tie(ties, rel)
-        if rel.kind in AFFILIATION_KINDS:
+        rule = rules.get(rel.kind)
+        _add_tie(ties, rel, directed=rule is not None and rule.directed)
+        if rule is not None and rule.affiliation:
             best = affiliation.get(rel.source)
             if best is None or (-rel.strength, rel.target) < (-best[0], best[1]):
                 affiliation[rel.source] = (rel.strength, rel.target)
@@ -135,12 +144,13 @@ def _node_attrs(node: Person | Organisation) -> dict:
     return attrs
 
 
-def _add_tie(ties: dict, rel) -> None:
+def _add_tie(ties: dict, rel, *, directed: bool) -> None:
     """Merge ``rel`` into the data of its edge in ``ties`` (keyed by the first
     ``(source, target)`` seen for the pair): kinds and ids gathered, the strongest
-    strength (the first of equals) and the earliest ``since`` kept."""
+    strength (the first of equals) and the earliest ``since`` kept; a ``directed``
+    tie adds its arc."""
     u, v = rel.source, rel.target
-    arc = [(u, v)] if rel.rule.directed else []
+    arc = [(u, v)] if directed else []
     data = ties.get((u, v))
     if data is None:
         data = ties.get((v, u))
@@ -164,6 +174,14 @@ def _add_tie(ties: dict, rel) -> None:
     }
 
 
+def _one_way(data: dict) -> bool:
+    """Whether every tie of an edge is directed: each directed tie left one arc, so an
+    edge with as many arcs as ties has no undirected tie (no lookup of kinds needed,
+    which is what lets a map's own kinds count as the built-in ones do)."""
+    arcs = data.get("arcs") or ()
+    return bool(arcs) and len(arcs) >= len(data.get("relationship_ids") or ())
+
+
 def has_directed_ties(G: nx.Graph) -> bool:
     """Whether any tie of ``G`` runs one way only (so :func:`directed_ties` differs
     from ``G`` read as reciprocal ties).
@@ -176,11 +194,7 @@ def has_directed_ties(G: nx.Graph) -> bool:
     >>> has_directed_ties(project(recs))
     True
     """
-    for _, _, data in G.edges(data=True):
-        kinds = data.get("kinds", ())
-        if data.get("arcs") and not any(not RELATIONSHIP_KINDS[k].directed for k in kinds):
-            return True
-    return False
+    return any(_one_way(data) for _, _, data in G.edges(data=True))
 
 
 def directed_ties(G: nx.Graph) -> nx.DiGraph:
@@ -192,10 +206,9 @@ def directed_ties(G: nx.Graph) -> nx.DiGraph:
     D = nx.DiGraph()
     D.add_nodes_from(G.nodes(data=True))
     for u, v, data in G.edges(data=True):
-        undirected = any(not RELATIONSHIP_KINDS[k].directed for k in data["kinds"])
-        if undirected or not data["arcs"]:
+        if _one_way(data):
+            D.add_edges_from(data["arcs"])
+        else:
             D.add_edge(u, v)
             D.add_edge(v, u)
-        else:
-            D.add_edges_from(data["arcs"])
     return D

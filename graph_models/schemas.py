@@ -72,6 +72,11 @@ class SiloSchema(_Strict):
         load_default="#888888",
         validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="a colour is #rrggbb"),
     )
+    label_cy = fields.String(
+        load_default="",
+        validate=validate.Length(max=60),
+        metadata={"description": "the silo's Welsh label (display only; name stays the key)"},
+    )
 
     @ma.post_load
     def make(self, data, **_):
@@ -79,7 +84,67 @@ class SiloSchema(_Strict):
         # defaults are not applied there, so check and fill them here
         if "name" not in data:
             raise ma.ValidationError(["Missing data for required field."], "name")
-        return model.Silo(name=data["name"].strip(), colour=data.get("colour", "#888888"))
+        return model.Silo(
+            name=data["name"].strip(),
+            colour=data.get("colour", "#888888"),
+            label_cy=(data.get("label_cy") or "").strip(),
+        )
+
+
+_NODE_TYPES = [t.value for t in model.NodeType]
+#: The ends a map's own kind may join (an organisation-to-person kind is written the
+#: other way round, as the built-in ones are).
+KIND_ENDS = ("person-person", "person-organisation", "organisation-organisation")
+
+
+class MapKindSchema(_Strict):
+    """A relationship kind of the map's own (issue 13): a name that is the key, labels
+    in English and Welsh, the ends it joins, its direction, and for person–organisation
+    kinds whether it is an affiliation."""
+
+    name = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            model.KIND_NAME_PATTERN,
+            error="a kind's name is 1-40 lower-case letters, digits or _, starting with a letter",
+        ),
+    )
+    label = _StrippedString(required=True, validate=validate.Length(min=1, max=60))
+    label_cy = _StrippedString(load_default="", validate=validate.Length(max=60))
+    source = fields.String(required=True, validate=validate.OneOf(_NODE_TYPES))
+    target = fields.String(required=True, validate=validate.OneOf(_NODE_TYPES))
+    directed = fields.Boolean(load_default=False)
+    affiliation = fields.Boolean(load_default=False)
+
+    @validates_schema
+    def sound(self, data, partial=False, **_):
+        if data.get("name") in model.RELATIONSHIP_KINDS:
+            raise ma.ValidationError("a built-in kind has this name", "name")
+        source, target = data.get("source"), data.get("target")
+        if source and target and f"{source}-{target}" not in KIND_ENDS:
+            raise ma.ValidationError(
+                "a kind joins person-person, person-organisation or organisation-organisation",
+                "target",
+            )
+        if data.get("affiliation") and (source, target) != ("person", "organisation"):
+            raise ma.ValidationError(
+                "only a person-organisation kind can be an affiliation", "affiliation"
+            )
+
+    @ma.post_load
+    def make(self, data, **_):
+        missing = [k for k in ("name", "label", "source", "target") if k not in data]
+        if missing:  # a partial load (a map PATCH) reaches nested kinds too
+            raise ma.ValidationError({k: ["Missing data for required field."] for k in missing})
+        return model.MapKind(
+            name=data["name"],
+            label=data["label"],
+            label_cy=data.get("label_cy", ""),
+            source=model.NodeType(data["source"]),
+            target=model.NodeType(data["target"]),
+            directed=data.get("directed", False),
+            affiliation=data.get("affiliation", False),
+        )
 
 
 class MapSchema(_Strict):
@@ -90,6 +155,11 @@ class MapSchema(_Strict):
         fields.Nested(SiloSchema),
         validate=validate.Length(min=1, max=model.MAX_SILOS),
         metadata={"description": "the silo vocabulary; defaults to DESIGN §3's nine sectors"},
+    )
+    kinds = fields.List(
+        fields.Nested(MapKindSchema),
+        validate=validate.Length(max=model.MAX_KINDS),
+        metadata={"description": "the map's own relationship kinds, beside the built-in ones"},
     )
     default_visibility = fields.Enum(
         model.Visibility,
@@ -108,6 +178,24 @@ class MapSchema(_Strict):
         names = [s.name.casefold() for s in data.get("silos") or []]
         if len(names) != len(set(names)):
             raise ma.ValidationError("silo names must be unique", "silos")
+        kinds = [k.name for k in data.get("kinds") or []]
+        if len(kinds) != len(set(kinds)):
+            raise ma.ValidationError("kind names must be unique", "kinds")
+
+
+class MapPatchSchema(MapSchema):
+    """A change of a map (``PATCH``): any of its fields, and silos to rename, whose
+    people and organisations follow the new name in the same write."""
+
+    rename_silos = fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=60)),
+        values=fields.String(validate=validate.Length(min=1, max=60)),
+        load_only=True,
+        metadata={
+            "description": "old silo name -> new name; the new name must be in silos and "
+            "the old one not: everyone in the old silo moves to the new one"
+        },
+    )
 
 
 class PersonSchema(_Strict):
@@ -160,9 +248,14 @@ class RelationshipSchema(_Strict):
     target = fields.String(required=True, **_id)
     kind = fields.String(
         required=True,
-        validate=validate.OneOf(
-            list(model.RELATIONSHIP_KINDS), error="kind must be one of: {choices}"
+        validate=validate.Regexp(
+            model.KIND_NAME_PATTERN,
+            error="kind must be a built-in kind or one of the map's own kinds",
         ),
+        metadata={
+            "description": "a built-in kind (knows, works_with, ...) or one of the map's own "
+            "kinds; checked against the map when written"
+        },
     )
     strength = fields.Integer(load_default=3, strict=True, validate=validate.Range(min=1, max=5))
     since = fields.Date(load_default=None, allow_none=True)
@@ -239,6 +332,7 @@ def load(cls: type[ma.Schema], data, *, partial: bool = False, where: str = "") 
 
 def build_map(data: dict) -> model.Map:
     values = load(MapSchema, data)
+    values.pop("rename_silos", None)
     values.setdefault("id", model.new_id())
     values.setdefault("silos", [model.Silo(n, c) for n, c in model.DEFAULT_SILOS])
     return model.Map(**values)
@@ -261,12 +355,18 @@ def merge(current, changes: dict):
                 "name": merged.name,
                 "description": merged.description,
                 "silos": [model.to_dict(s) for s in merged.silos],
+                "kinds": [kind_to_dict(k) for k in merged.kinds],
             }
         )
     else:
         # validated as a whole again; entities are built in one place (io.rows.build_entity)
         load(ENTITY_SCHEMAS[model.entity_type_of(merged)], model.to_dict(merged))
     return merged
+
+
+def kind_to_dict(kind: model.MapKind) -> dict:
+    """A map's own kind as plain data (what :class:`MapKindSchema` loads)."""
+    return model.to_dict(kind)
 
 
 def check_silo(m: model.Map, value: str, *, field_name: str = "silo") -> str:

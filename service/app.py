@@ -41,6 +41,7 @@ from service.web import (
     pages_profile,
     pages_report,
     pages_respond,
+    pages_settings,
     pages_share,
     pages_surveys,
 )
@@ -107,7 +108,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(module.bp)
     for module in (pages_import, pages_share, pages_community, pages_respond, pages_surveys):
         app.register_blueprint(module.bp)
-    for module in (pages_profile, pages_report, pages_audit, pages_language):
+    for module in (pages_profile, pages_report, pages_audit, pages_language, pages_settings):
         app.register_blueprint(module.bp)
     register_error_handlers(app)
     return app

@@ -45,7 +45,9 @@ from flask_babel import (
     lazy_gettext,
     ngettext,
 )
+from jinja2 import pass_context
 
+from graph_models import vocabulary
 from graph_models.messages import KIND_NAMES, MARSHMALLOW_MESSAGES, METRIC_NAMES, Message
 
 __all__ = [
@@ -66,6 +68,7 @@ __all__ = [
     "org_kind_label",
     "page_language",
     "select_locale",
+    "silo_label",
     "translate",
     "translate_errors",
 ]
@@ -161,7 +164,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["percent"] = _percent
     app.jinja_env.filters["isodate"] = _iso_date
     app.jinja_env.filters["isodatetime"] = _iso_datetime
-    app.jinja_env.filters["kind_label"] = kind_label
+    app.jinja_env.filters["kind_label"] = _kind_label_filter
+    app.jinja_env.filters["silo_label"] = _silo_label_filter
     app.jinja_env.filters["org_kind_label"] = org_kind_label
     app.jinja_env.add_extension("jinja2.ext.do")  # building lists of translated phrases
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks: spacing folded
@@ -240,10 +244,32 @@ def metric_label(metric: str) -> str:
     return gettext(english) if english else str(metric).replace("_", " ")
 
 
-def kind_label(kind: str) -> str:
-    """A kind of tie as a reader says it (``works_with`` -> "works with")."""
+def _builtin_kind(kind: str) -> str:
     english = KIND_NAMES.get(kind)
     return gettext(english) if english else str(kind).replace("_", " ")
+
+
+def kind_label(kind: str, m=None) -> str:
+    """A kind of tie as a reader says it (``works_with`` -> "works with"): a built-in
+    kind through the catalogue, one of map ``m``'s own kinds by its stored label in the
+    page's language (:func:`graph_models.vocabulary.label`)."""
+    return vocabulary.label(m, vocabulary.KIND, kind, page_language(), builtin=_builtin_kind)
+
+
+def silo_label(silo: str, m=None) -> str:
+    """A silo as a reader sees it: its Welsh label on a Welsh page, if the map has one."""
+    return vocabulary.label(m, vocabulary.SILO, silo, page_language(), builtin=str)
+
+
+@pass_context
+def _kind_label_filter(context, kind: str) -> str:
+    """``{{ t.kind|kind_label }}``: the page's map (``current_map``) names its own kinds."""
+    return kind_label(kind, context.get("current_map"))
+
+
+@pass_context
+def _silo_label_filter(context, silo: str) -> str:
+    return silo_label(silo, context.get("current_map"))
 
 
 #: The kinds of organisation (:class:`graph_models.model.OrganisationKind`).

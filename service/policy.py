@@ -171,6 +171,8 @@ POLICY: dict[str, dict[str, Rule]] = {
     "pages_share.share": _form(MANAGE),
     "pages_share.revoke": {"POST": Rule(MANAGE, form=True)},
     "pages_audit.audit": {"GET": Rule(MANAGE)},
+    # the map's settings and vocabulary: as PATCH /api/v1/maps/<id>
+    "pages_settings.settings": _form(WRITE),
     "pages_community.web": {"GET": Rule(EGO)},
     "pages_respond.respond_page": _form(RESPOND),
     "pages_surveys.surveys_page": _form(MANAGE),

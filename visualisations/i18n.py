@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from graph_models import vocabulary
 from graph_models.messages import KIND_NAMES, METRIC_NAMES, ORG_KIND_NAMES
 
 _ENGLISH = _stdlib.NullTranslations()
@@ -69,10 +70,21 @@ def ngettext(singular: str, plural: str, num: int, **params) -> str:
     return _current.get().ngettext(singular, plural, num) % _shown(params)
 
 
-def kind_name(kind: str) -> str:
-    """A relationship kind as a reader says it (``works_with`` -> "works with")."""
+def _builtin_kind(kind: str) -> str:
     english = KIND_NAMES.get(kind)
     return gettext(english) if english else str(kind).replace("_", " ")
+
+
+def kind_name(kind: str, labels: dict | None = None) -> str:
+    """A relationship kind as a reader says it (``works_with`` -> "works with"); a map's
+    own kind by its stored label in the drawing's language (``labels``: the graph's
+    ``G.graph["vocabulary"]``, :func:`graph_models.vocabulary.label`)."""
+    return vocabulary.label(labels, vocabulary.KIND, kind, _language.get(), builtin=_builtin_kind)
+
+
+def silo_name(silo: str, labels: dict | None = None) -> str:
+    """A silo as named in the drawing's language: its Welsh label in Welsh, if set."""
+    return vocabulary.label(labels, vocabulary.SILO, silo, _language.get(), builtin=str)
 
 
 def org_kind_name(kind: str) -> str:

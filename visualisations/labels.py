@@ -21,7 +21,7 @@ import numpy as np
 
 from graph_models.analysis.groups import NO_GROUP
 from graph_models.messages import Message
-from visualisations.i18n import gettext, org_kind_name, render
+from visualisations.i18n import gettext, org_kind_name, render, silo_name
 
 #: Longest label, silo or group name put in a page (longer ones end in "…").
 MAX_LABEL = 200
@@ -76,9 +76,10 @@ def silo_of(attrs: Mapping) -> str:
     return clip(silo) if isinstance(silo, str) and silo.strip() else NO_GROUP
 
 
-def silo_text(silo: str) -> str:
-    """How a silo name reads in a sentence or legend."""
-    return gettext("(no silo)") if silo == NO_GROUP else silo
+def silo_text(silo: str, labels: dict | None = None) -> str:
+    """How a silo name reads in a sentence or legend (its Welsh label in a Welsh
+    drawing when ``labels``, the graph's ``G.graph["vocabulary"]``, has one)."""
+    return gettext("(no silo)") if silo == NO_GROUP else silo_name(silo, labels)
 
 
 def display_label(attrs: Mapping) -> str:

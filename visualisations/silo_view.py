@@ -163,7 +163,7 @@ def too_large_page(
         max=max_nodes,
     )
     choices = [
-        {"name": s, "label": silo_text(s), "count": f"{counts[s]:,}"}
+        {"name": s, "label": silo_text(s, H.graph.get("vocabulary")), "count": f"{counts[s]:,}"}
         for s in silo_palette(H, silo_colours).names
     ]
     return _silos_page(

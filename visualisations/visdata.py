@@ -285,7 +285,12 @@ def silo_legend(silos: SiloPalette, G: nx.Graph, nodes: Iterable) -> list[dict]:
     """One legend entry per silo, in legend order, with its colour and node count."""
     counts = Counter(silo_of(G.nodes[n]) for n in nodes)
     return [
-        {"name": s, "label": silo_text(s), "colour": silos.colour(s), "count": counts[s]}
+        {
+            "name": s,
+            "label": silo_text(s, G.graph.get("vocabulary")),
+            "colour": silos.colour(s),
+            "count": counts[s],
+        }
         for s in silos.names
     ]
 
@@ -300,7 +305,7 @@ def kind_legend(G: nx.Graph, kind_colours: Mapping[str, str] | None) -> list[dic
     return [
         {
             "name": k,
-            "label": clip(kind_name(k)),
+            "label": clip(kind_name(k, G.graph.get("vocabulary"))),
             "colour": (kind_colours or {}).get(k, OTHER_KIND_COLOUR if kind_colours else None),
             "count": counts[k],
         }

@@ -133,7 +133,7 @@ COLUMNS: dict[EntityType, tuple[Column, ...]] = {
             CHOICE,
             True,
             ("type", "relationship", "relationship kind", "relationship type", "relation", "tie"),
-            "the kind of tie",
+            "the kind of tie (a built-in kind, or one of the map's own kinds)",
             tuple(model.RELATIONSHIP_KINDS),
         ),
         Column("strength", INTEGER, False, ("weight", "tie strength"), "1 (slight) to 5 (strong)"),

@@ -297,14 +297,16 @@ def to_graph(records: GraphRecords):
                 value = f"{cols.TAG_SEPARATOR} ".join(value)
             attrs[key] = _xml_text(value)
         G.add_node(node.id, **attrs)
+    rules = records.map.kind_rules()
     for rel in rels:
+        rule = rules.get(rel.kind)
         attrs = {
             "kind": rel.kind,
             "strength": rel.strength,
             "weight": float(rel.strength),
             "notes": _xml_text(rel.notes),
             "evidence": _xml_text(rel.evidence),
-            "directed": rel.rule.directed,
+            "directed": bool(rule and rule.directed),
             "origin": rel.origin,
             "reported_by": f"{cols.TAG_SEPARATOR} ".join(rel.reported_by),
         }

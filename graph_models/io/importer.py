@@ -99,6 +99,8 @@ class ImportReport:
         default_factory=lambda: {p: Counts() for p in cols.PLURAL.values()}
     )
     silos_added: list[str] = field(default_factory=list)
+    #: the file's own relationship kinds added to the map (a JSON file's map section)
+    kinds_added: list[str] = field(default_factory=list)
     #: per entity type: ids "created" and "updated" (at most MAX_LISTED_CHANGES each)
     changes: dict[str, dict[str, list[str]]] = field(
         default_factory=lambda: {p: {"created": [], "updated": []} for p in cols.PLURAL.values()}
@@ -229,10 +231,11 @@ def import_file(
     etype = parse_entity(entity)
     if mapping is not None:
         mapping = mapping_rules.load(mapping)
+        mapping_rules.check_kinds(mapping, m.kind_names())
         add_silos = add_silos or mapping["add_silos"]
     with (
         _no_cyclic_gc(),
-        _open(stream, filename, fmt, etype, progress, mapping) as src,
+        _open(stream, filename, fmt, etype, progress, mapping, m.kind_rules()) as src,
     ):
         existing = store.graph(map_id)
         job = _Import(m, existing, src, add_silos=add_silos, id_key=id_key)
@@ -248,7 +251,8 @@ def import_file(
             {"file": ["no rows to import (only a header, or empty sheets)"]},
         )
     report.version = m.version
-    if dry_run or not (job.changed_nodes or job.changed_rels or job.vocabulary.added):
+    vocabulary_changes = job.vocabulary.added or job.kinds_added or job.silo_labels
+    if dry_run or not (job.changed_nodes or job.changed_rels or vocabulary_changes):
         return report
     store.bulk_upsert(
         map_id,
@@ -256,6 +260,8 @@ def import_file(
         job.changed_rels,
         actor=actor,
         new_silos=job.vocabulary.added,
+        new_kinds=job.kinds_added,
+        silo_labels=job.silo_labels,
     )
     report.written = True
     report.version = store.get_map(map_id).version
@@ -264,7 +270,7 @@ def import_file(
     return report
 
 
-def _open(stream, filename, fmt, etype, progress, mapping) -> readers.Source:
+def _open(stream, filename, fmt, etype, progress, mapping, rules=None) -> readers.Source:
     """The file's rows in Bridgemap's shape: read as they are, or through ``mapping``."""
     if mapping is None:
         return readers.read(stream, filename=filename, fmt=fmt, entity=etype, progress=progress)
@@ -275,7 +281,7 @@ def _open(stream, filename, fmt, etype, progress, mapping) -> readers.Source:
             raise InvalidInput(
                 Message("mapping.own_json"), {"mapping": [Message("mapping.own_json")]}
             )
-        source = mapped.source(found, mapping)
+        source = mapped.source(found, mapping, rules)
         source.signature = mapping_rules.signature(found.format, found.tables)
         return source
 
@@ -375,9 +381,15 @@ class _Import:
         self.source = source
         self.errors = _Errors()
         colours = dict(source.silo_colours)
+        #: the file's own kinds the map lacks (a JSON file's map section), added with
+        #: its rows; and Welsh labels for the map's silos that have none yet
+        self.kinds_added: list[model.MapKind] = []
+        self.silo_labels: dict[str, str] = {}
         if source.map_section is not None:
             colours.update(self._map_section(source.map_section))
+        self.rules = {**m.kind_rules(), **{k.name: k.rule for k in self.kinds_added}}
         self.vocabulary = SiloVocabulary(m, add=add_silos, colours=colours)
+        self.vocabulary.labels_cy = dict(self._file_labels)
         if add_silos and source.map_section is not None:
             for name in colours:  # the file's whole vocabulary, in its order
                 self._fit_silo(name, "map", "silos")
@@ -401,12 +413,24 @@ class _Import:
 
     # -- the map section of a JSON file ----------------------------------------------
 
+    _file_labels: dict[str, str] = {}
+
     def _map_section(self, section: dict) -> dict[str, str]:
+        """The silo colours of a JSON file's map section; its own kinds and Welsh
+        labels are noted for the write (the lossless round trip)."""
         try:
             loaded = schemas.load(schemas.MapSchema, section, where="map")
         except InvalidInput as exc:
             self.errors.data["map"] = exc.errors
             return {}
+        have = {k.name for k in self.map.kinds}
+        self.kinds_added = [k for k in loaded.get("kinds") or [] if k.name not in have]
+        self._file_labels = {s.name: s.label_cy for s in loaded.get("silos") or [] if s.label_cy}
+        self.silo_labels = {
+            s.name: self._file_labels[s.name]
+            for s in self.map.silos
+            if not s.label_cy and s.name in self._file_labels
+        }
         return {s.name: s.colour for s in loaded.get("silos") or []}
 
     def _fit_silo(self, name: str, sheet: str, row: str) -> None:
@@ -597,7 +621,9 @@ class _Import:
 
     def _resolve(self, value, kind, end: str) -> tuple[str | None, str | None]:
         """(id, None) for an endpoint given by id or unique name; (None, message) if not."""
-        found, message = resolve_endpoint(value, kind, end, types=self.types, names=self.names)
+        found, message = resolve_endpoint(
+            value, kind, end, types=self.types, names=self.names, rules=self.rules
+        )
         if found is None and not self.names.get(fold_name(str(value))):
             text = value if isinstance(value, str) else str(value)
             failed = self.failed.get(text) or self.failed.get(fold_name(text))
@@ -640,7 +666,9 @@ class _Import:
             derived = False
             if "id" not in values and kind and values.get("source") and values.get("target"):
                 derived = True
-                values["id"] = natural_relationship_id(values["source"], kind, values["target"])
+                values["id"] = natural_relationship_id(
+                    values["source"], kind, values["target"], self.rules
+                )
             pending.append((row, values, derived))
             if len(pending) >= _CHUNK:
                 self._place_relationships(sheet, pending)
@@ -677,7 +705,10 @@ class _Import:
                 continue
             try:
                 model.check_endpoints(
-                    loaded["kind"], types.get(loaded["source"]), types.get(loaded["target"])
+                    loaded["kind"],
+                    types.get(loaded["source"]),
+                    types.get(loaded["target"]),
+                    self.rules,
                 )
             except InvalidInput as exc:
                 self.errors.add(sheet.name, row.number, exc.errors, labels)
@@ -710,6 +741,7 @@ class _Import:
             dry_run=dry_run,
             counts=self.counts,
             silos_added=[s.name for s in self.vocabulary.added],
+            kinds_added=[k.name for k in self.kinds_added],
             changes=self.changes,
             encoding=src.encoding,
             delimiter=src.delimiter,

@@ -143,7 +143,9 @@ def inspect_file(stream, *, filename: str = "", fmt: str | None = None) -> Inspe
         return inspect_raw(found)
 
 
-def inspect_raw(found: rawfile.RawFile) -> Inspection:
+def inspect_raw(found: rawfile.RawFile, kinds=None) -> Inspection:
+    """Describe ``found``; ``kinds`` (the map's :meth:`~graph_models.model.Map.kind_names`)
+    lets a file's tie types be recognised as the map's own kinds too."""
     signature = mp.signature(found.format, found.tables)
     if found.own_json:
         return Inspection(found.format, signature, True, [], None)
@@ -153,7 +155,7 @@ def inspect_raw(found: rawfile.RawFile) -> Inspection:
         looked[table.name] = rows
         tables.append(TableInfo(table.name, table.role, len(rows), _columns(table, rows)))
     inspection = Inspection(found.format, signature, own_shape(found, found.format), tables, None)
-    inspection.guess = _guess(found, tables, looked, inspection)
+    inspection.guess = _guess(found, tables, looked, inspection, kinds)
     return inspection
 
 
@@ -245,7 +247,7 @@ def _one_each(infos: list[ColumnInfo]) -> None:
         seen.add(info.guess)
 
 
-def _guess(found, tables, looked, inspection: Inspection) -> dict:
+def _guess(found, tables, looked, inspection: Inspection, kinds=None) -> dict:
     by_role = {t.role: t for t in tables}
     guess: dict = {"version": mp.VERSION, "format": found.format, "add_silos": True}
     guess["signature"] = inspection.signature
@@ -266,7 +268,9 @@ def _guess(found, tables, looked, inspection: Inspection) -> dict:
         if nodes_info is None:
             guess["nodes"] = {"columns": {}, "type": {"default": "person"}}
             guess["nodes"]["silo"] = {"default": DEFAULT_SILO}
-        guess["relationships"] = _guess_ties(ties_info, looked[ties_info.name], types, inspection)
+        guess["relationships"] = _guess_ties(
+            ties_info, looked[ties_info.name], types, inspection, kinds
+        )
         if len([t for t in tables if t.role == rawfile.TIES]) > 1:
             guess["relationships"]["sheet"] = ties_info.name
     return guess
@@ -309,7 +313,9 @@ def _guess_nodes(info: TableInfo, inspection: Inspection) -> dict:
     return section
 
 
-def _guess_ties(info: TableInfo, rows: list, types: dict, inspection: Inspection) -> dict:
+def _guess_ties(
+    info: TableInfo, rows: list, types: dict, inspection: Inspection, kinds=None
+) -> dict:
     columns = {c.name: c.guess for c in info.columns}
     section: dict = {"columns": columns, "kind": {}, "strength": "linear"}
     if "strength" in columns.values():
@@ -327,7 +333,9 @@ def _guess_ties(info: TableInfo, rows: list, types: dict, inspection: Inspection
         )
         pairs.setdefault(key, Counter())[_KIND_OF_PAIR[pair]] += 1
     inspection.kind_keys = dict(keys)
-    proposed = {k: (mp.is_kind(k.split("|")[0]) or pairs[k].most_common(1)[0][0]) for k in keys}
+    proposed = {
+        k: (mp.is_kind(k.split("|")[0], kinds) or pairs[k].most_common(1)[0][0]) for k in keys
+    }
     if "kind" in columns.values():
         section["kind"] = {"values": {k: v for k, v in proposed.items() if k.split("|")[0]}}
         blank = [k for k in keys if not k.split("|")[0]]

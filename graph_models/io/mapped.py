@@ -89,15 +89,19 @@ def node_type(values: dict, nodes: dict) -> str | None:
     return nodes["type"].get("values", {}).get(raw) or mp.is_type(raw)
 
 
-def tie_kind(values: dict, ties: dict) -> str | None:
+def tie_kind(values: dict, ties: dict, known=None) -> str | None:
+    """The kind of a tie row: its value as mapped, else its value if it names a kind
+    ``known`` (built-in, or the map's own when given)."""
     key = kind_key(values, ties)
     if key.split("|")[0] == "":
         return ties["kind"].get("values", {}).get(key) or ties["kind"].get("default")
     found = ties["kind"].get("values", {}).get(key)
-    return found or mp.is_kind(key.split("|")[0])
+    return found or mp.is_kind(key.split("|")[0], known)
 
 
-def check_values(mapping: dict, node_rows: list[RawRow], tie_rows: list[RawRow]) -> None:
+def check_values(
+    mapping: dict, node_rows: list[RawRow], tie_rows: list[RawRow], known=None
+) -> None:
     """Refuse a mapping whose value lists leave values of the file unmapped (listed)."""
     errors: dict[str, list] = {}
     nodes, ties = mapping.get("nodes"), mapping.get("relationships")
@@ -121,7 +125,8 @@ def check_values(mapping: dict, node_rows: list[RawRow], tie_rows: list[RawRow])
         left = {
             kind_key(r.values, ties)
             for r in tie_rows
-            if text(r.values.get(mp.column_of(ties, "kind"))) and tie_kind(r.values, ties) is None
+            if text(r.values.get(mp.column_of(ties, "kind")))
+            and tie_kind(r.values, ties, known) is None
         }
         if left:
             errors["relationships.kind.values"] = [
@@ -136,15 +141,18 @@ def check_values(mapping: dict, node_rows: list[RawRow], tie_rows: list[RawRow])
         raise InvalidInput(Message("mapping.values_left"), errors)
 
 
-def source(raw: RawFile, mapping: dict) -> readers.Source:
-    """The importer's :class:`~graph_models.io.readers.Source` for ``raw`` under ``mapping``."""
+def source(raw: RawFile, mapping: dict, rules: dict | None = None) -> readers.Source:
+    """The importer's :class:`~graph_models.io.readers.Source` for ``raw`` under ``mapping``;
+    ``rules`` is the map's table of kinds (:meth:`~graph_models.model.Map.kind_rules`), so
+    a file's values may name the map's own kinds too."""
+    rules = rules or model.RELATIONSHIP_KINDS
     mp.check_columns(mapping, raw)
     nodes, ties = mapping.get("nodes"), mapping.get("relationships")
     node_table = mp.find_table(raw, nodes, NODES) if nodes else None
     tie_table = mp.find_table(raw, ties, TIES) if ties else None
     node_rows = list(node_table.rows()) if node_table else []
     tie_rows = list(tie_table.rows()) if tie_table else []
-    check_values(mapping, node_rows, tie_rows)
+    check_values(mapping, node_rows, tie_rows, rules)
     out = readers.Source(raw.format)
     out.ignored_columns = _ignored(mapping, node_table, tie_table)
     if nodes is not None and node_table is None:
@@ -163,7 +171,7 @@ def source(raw: RawFile, mapping: dict) -> readers.Source:
         out.sheets[0].skipped[0] = built.skipped
     if ties is not None:
         tie_sheet = tie_table.name if tie_table else "relationships"
-        maker = _Ties(ties, built, directed=bool(tie_table and tie_table.directed))
+        maker = _Ties(ties, built, directed=bool(tie_table and tie_table.directed), rules=rules)
         if tie_table is not None:
             maker.section = {**ties, "columns": _ordered(ties["columns"], tie_table.columns)}
         rows = maker.rows(tie_rows)
@@ -315,7 +323,8 @@ class _Nodes:
 class _Ties:
     """Relationship rows from the ties table."""
 
-    def __init__(self, section: dict, nodes: _Nodes, *, directed: bool):
+    def __init__(self, section: dict, nodes: _Nodes, *, directed: bool, rules: dict):
+        self.rules = rules
         self.section = section
         self.nodes = nodes
         self.directed = directed
@@ -346,7 +355,7 @@ class _Ties:
         rescale = section.get("strength", "linear") == "linear"
         refs, skipped_keys = self.nodes.ref, self.nodes.skipped_keys
         for row in rows:
-            kind = tie_kind(row.values, section)
+            kind = tie_kind(row.values, section, self.rules)
             ends = {}
             for end in ("source", "target"):
                 raw = text(row.values.get(mp.column_of(section, end)))
@@ -400,8 +409,8 @@ class _Ties:
             yield readers.Row(row.number, values, problems)
 
     def _orient(self, values: dict, kind: str) -> None:
-        rule = model.RELATIONSHIP_KINDS[kind]
-        if rule.source is rule.target:
+        rule = self.rules.get(kind)
+        if rule is None or rule.source is rule.target:  # unknown: the write refuses it
             return
         types = self.nodes.types
         source, target = values.get("source"), values.get("target")

@@ -129,14 +129,18 @@ class SiloSchema(_Strict):
     )
 
 
-_KINDS = (*model.RELATIONSHIP_KINDS, "skip")
+#: A kind a file's values map onto: built-in, the map's own (checked against the map
+#: when the rows are written), or ``skip``.
+_KIND = validate.Regexp(
+    model.KIND_NAME_PATTERN, error="a kind is a built-in kind, one of the map's own, or skip"
+)
 
 
 class KindSchema(_Strict):
-    default = fields.String(validate=validate.OneOf(_KINDS))
+    default = fields.String(validate=_KIND)
     values = fields.Dict(
         keys=fields.String(validate=validate.Length(max=200)),
-        values=fields.String(validate=validate.OneOf(_KINDS)),
+        values=fields.String(validate=_KIND),
         validate=validate.Length(max=MAX_VALUES),
     )
 
@@ -304,10 +308,12 @@ def dumps(mapping: dict) -> str:
     return json.dumps(mapping, indent=2, sort_keys=True, ensure_ascii=False)
 
 
-def is_kind(value: str) -> str | None:
-    """A file's value as one of Bridgemap's kinds (``"works with"`` -> ``works_with``)."""
+def is_kind(value: str, known=None) -> str | None:
+    """A file's value as one of the kinds ``known`` (default: the built-in ones; pass
+    the map's :meth:`~graph_models.model.Map.kind_names` to include its own):
+    ``"works with"`` -> ``works_with``, ``"Co-delivers"`` -> ``co_delivers``."""
     text = " ".join(str(value).split()).casefold().replace(" ", "_").replace("-", "_")
-    return text if text in model.RELATIONSHIP_KINDS else None
+    return text if text in (known or model.RELATIONSHIP_KINDS) else None
 
 
 _PEOPLE = {"person", "people", "individual", "individuals", "persons"}
@@ -322,6 +328,24 @@ def is_type(value) -> str | None:
     if text in _ORGS:
         return "organisation"
     return None
+
+
+def check_kinds(mapping: dict, known) -> None:
+    """Refuse a mapping naming a kind that is neither built-in nor one of the map's own
+    (``known``: :meth:`~graph_models.model.Map.kind_names`), naming the field."""
+    section = (mapping.get("relationships") or {}).get("kind") or {}
+    allowed = {*known, "skip"}
+    errors: dict[str, list] = {}
+    choices = ", ".join(known)
+    if section.get("default") is not None and section["default"] not in allowed:
+        errors["relationships.kind.default"] = [Message("model.kind_choices", choices=choices)]
+    for value, kind in (section.get("values") or {}).items():
+        if kind not in allowed:
+            errors[f"relationships.kind.values.{value}"] = [
+                Message("model.kind_choices", choices=choices)
+            ]
+    if errors:
+        raise InvalidInput(Message("mapping.does_not_fit"), errors)
 
 
 def check_columns(mapping: dict, raw) -> None:

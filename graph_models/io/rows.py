@@ -81,9 +81,10 @@ def natural_node_id(etype: EntityType, name: str, key: bytes = b"") -> str:
     return f"{_slug(name, fallback)}-{digest[:8]}"
 
 
-def natural_relationship_id(source: str, kind: str, target: str) -> str:
-    """The stable id of a relationship row that has no id (module docstring)."""
-    rule = model.RELATIONSHIP_KINDS.get(kind)
+def natural_relationship_id(source: str, kind: str, target: str, rules: dict | None = None) -> str:
+    """The stable id of a relationship row that has no id (module docstring); ``rules``
+    is the map's table of kinds (:meth:`~graph_models.model.Map.kind_rules`)."""
+    rule = (rules or model.RELATIONSHIP_KINDS).get(kind)
     if rule is not None and not rule.directed and target < source:
         source, target = target, source
     digest = hashlib.sha256(f"{source}\x1f{kind}\x1f{target}".encode()).hexdigest()
@@ -91,7 +92,7 @@ def natural_relationship_id(source: str, kind: str, target: str) -> str:
 
 
 def resolve_endpoint(
-    value, kind: str | None, end: str, *, types: dict, names: dict
+    value, kind: str | None, end: str, *, types: dict, names: dict, rules: dict | None = None
 ) -> tuple[str | None, str | None]:
     """``(id, None)`` for a tie's end given by id or by unique name, else ``(None, why)``.
 
@@ -107,8 +108,8 @@ def resolve_endpoint(
     same = names.get(fold_name(text))
     if not same:
         return None, Message("import.no_such_node")
-    if len(same) > 1 and kind in model.RELATIONSHIP_KINDS:
-        rule = model.RELATIONSHIP_KINDS[kind]
+    rule = (rules or model.RELATIONSHIP_KINDS).get(kind) if kind else None
+    if len(same) > 1 and rule is not None:
         wanted = rule.source if end == "source" else rule.target
         same = {i for i in same if types.get(i) is wanted} or same
     if len(same) == 1:
@@ -138,6 +139,8 @@ class SiloVocabulary:
         self.add = add
         self.colours = {fold_name(k): v for k, v in (colours or {}).items()}
         self.added: list[Silo] = []
+        #: Welsh labels of silos to add, by name (a JSON file's map section)
+        self.labels_cy: dict[str, str] = {}
         self._cache: dict[str, str] = {}
 
     def fit(self, value: str, field_name: str = "silo") -> str:
@@ -160,7 +163,11 @@ class SiloVocabulary:
                 return silo.name
         silo = schemas.load(
             schemas.SiloSchema,
-            {"name": name, "colour": self.colours.get(fold_name(name), self._next_colour())},
+            {
+                "name": name,
+                "colour": self.colours.get(fold_name(name), self._next_colour()),
+                "label_cy": self.labels_cy.get(name, ""),
+            },
             where="silo",
         )
         if len(self.map.silos) + len(self.added) >= model.MAX_SILOS:

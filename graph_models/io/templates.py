@@ -78,6 +78,11 @@ WELSH_SHEETS = {
 }
 WELSH_TEMPLATE_NAMES = {f"{sheet}.csv": etype for etype, sheet in WELSH_SHEETS.items()}
 WELSH_WORKBOOK_NAME = "templed-bridgemap.xlsx"
+#: The kind column's note: a map may add kinds of its own beside the built-in ones.
+OWN_KINDS_TOO = {
+    "en": ", or one of your map's own kinds",
+    "cy": ", neu un o fathau eich map ei hun",
+}
 
 
 def _headings(etype: EntityType, language: str) -> list[str]:
@@ -112,13 +117,16 @@ def template_xlsx(language: str = "en") -> bytes:
         for i, column in enumerate(cols.COLUMNS[etype]):
             if column.choices:
                 letter = ws.cell(row=1, column=i + 1).column_letter
+                own_kinds = column.name == "kind"  # a map may add kinds of its own
                 rule = DataValidation(
                     type="list",
                     formula1='"' + ",".join(column.choices) + '"',
                     allow_blank=True,
                     showErrorMessage=True,
+                    errorStyle="warning" if own_kinds else "stop",
                     error=f"{cols.heading(etype, column.name, language)}: "
-                    + ", ".join(column.choices),
+                    + ", ".join(column.choices)
+                    + (OWN_KINDS_TOO.get(language, OWN_KINDS_TOO["en"]) if own_kinds else ""),
                 )
                 rule.add(f"{letter}2:{letter}10000")
                 ws.add_data_validation(rule)

@@ -8,17 +8,29 @@ import secrets
 from collections import Counter
 
 from graph_models.errors import InvalidInput
-from graph_models.model import EntityType, Map, Silo, Visibility
+from graph_models.model import EntityType, Map, MapKind, NodeType, Silo, Visibility
 
 
 def map_to_dict(m: Map) -> dict:
-    """The map's descriptive fields (id, name, description, silos, default consent)
-    as plain data."""
+    """The map's descriptive fields (id, name, description, its vocabulary — silos with
+    their Welsh labels, its own relationship kinds — and default consent) as plain data."""
     return {
         "id": m.id,
         "name": m.name,
         "description": m.description,
-        "silos": [{"name": s.name, "colour": s.colour} for s in m.silos],
+        "silos": [{"name": s.name, "colour": s.colour, "label_cy": s.label_cy} for s in m.silos],
+        "kinds": [
+            {
+                "name": k.name,
+                "label": k.label,
+                "label_cy": k.label_cy,
+                "source": k.source.value,
+                "target": k.target.value,
+                "directed": k.directed,
+                "affiliation": k.affiliation,
+            }
+            for k in m.kinds
+        ],
         "default_visibility": m.default_visibility.value,
     }
 
@@ -29,6 +41,10 @@ def map_from_dict(data: dict) -> Map:
         name=data["name"],
         description=data.get("description", ""),
         silos=[Silo(**s) for s in data.get("silos", [])],
+        kinds=[
+            MapKind(**{**k, "source": NodeType(k["source"]), "target": NodeType(k["target"])})
+            for k in data.get("kinds", [])
+        ],
         default_visibility=Visibility(data.get("default_visibility", Visibility.NAMED.value)),
     )
 

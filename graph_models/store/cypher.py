@@ -2,8 +2,12 @@
 
 All values travel as parameters. The only text ever spliced into a statement is a
 relationship type, and only from :data:`graph_models.model.RELATIONSHIP_KINDS` (the
-whitelist), when this module is imported: a kind typed by a user selects one of these
-prepared statements by dictionary lookup and never reaches the query text.
+whitelist) plus the one generic type :data:`graph_models.model.GENERIC_NEO4J_TYPE`
+(``RELATES_TO``), when this module is imported: a kind typed by a user selects one of
+these prepared statements by dictionary lookup (:func:`create_rels`,
+:func:`delete_rels`) and never reaches the query text. A map's own kinds are all
+``RELATES_TO`` ties whose ``kind`` property says which, so every read that filters by
+kind filters on that property, for built-in and own kinds alike.
 
 Graph shape: ``(:Map {id})`` holds a map's descriptive fields and its ``version``;
 people and organisations are ``(:Node:Person)`` / ``(:Node:Organisation)`` with
@@ -22,9 +26,11 @@ from data writes.
 
 from __future__ import annotations
 
-from graph_models.model import RELATIONSHIP_KINDS
+from graph_models.model import GENERIC_NEO4J_TYPE, RELATIONSHIP_KINDS
 
 NEO4J_TYPES: dict[str, str] = {kind: rule.neo4j_type for kind, rule in RELATIONSHIP_KINDS.items()}
+#: Every relationship type a tie may have: the built-in kinds' and the generic one.
+ALL_TYPES: tuple[str, ...] = (*NEO4J_TYPES.values(), GENERIC_NEO4J_TYPE)
 
 # -- schema, by migration ------------------------------------------------------------------
 
@@ -370,13 +376,13 @@ _REL_FIELDS = (
 #: Find ties by id, whatever their type: one indexed lookup per whitelisted type.
 FIND_RELS = "\nUNION ALL\n".join(
     f"MATCH (a)-[r:{t}]->(b) WHERE r.id IN $ids AND r.map_id = $map_id RETURN {_REL_FIELDS}"
-    for t in NEO4J_TYPES.values()
+    for t in ALL_TYPES
 )
 #: Ties' revisions by id, whatever their type (as FIND_RELS).
 REL_REVISIONS = "\nUNION ALL\n".join(
     f"MATCH ()-[r:{t}]->() WHERE r.id IN $ids AND r.map_id = $map_id "
     "RETURN r.id AS id, coalesce(r.revision, 1) AS revision"
-    for t in NEO4J_TYPES.values()
+    for t in ALL_TYPES
 )
 #: Every tie of a map with its revision (one pass, for big batches).
 ALL_REL_REVISIONS = """
@@ -392,7 +398,7 @@ MATCH ()-[r:{t} {{id: id}}]->()
 WHERE r.map_id = $map_id
 DELETE r
 """
-    for kind, t in NEO4J_TYPES.items()
+    for kind, t in (*NEO4J_TYPES.items(), (None, GENERIC_NEO4J_TYPE))
 }
 #: Every tie id of a map with its kind: one pass, cheaper than a lookup per id and type
 #: when a whole batch is checked.
@@ -411,8 +417,50 @@ CREATE (a)-[:{t} {{map_id: $map_id, id: row.id, kind: row.kind, strength: row.st
                   evidence: row.evidence, origin: row.origin,
                   reported_by: row.reported_by, revision: row.revision}}]->(b)
 """
-    for kind, t in NEO4J_TYPES.items()
+    for kind, t in (*NEO4J_TYPES.items(), (None, GENERIC_NEO4J_TYPE))
 }
+
+
+def create_rels(kind: str) -> str:
+    """The statement creating ties of ``kind``: its own type if built in, else the
+    generic ``RELATES_TO`` (the kind itself travels as the ``kind`` parameter)."""
+    return CREATE_RELS.get(kind, CREATE_RELS[None])
+
+
+def delete_rels(kind: str) -> str:
+    """The statement deleting ties of ``kind`` by id (as :func:`create_rels`)."""
+    return DELETE_RELS.get(kind, DELETE_RELS[None])
+
+
+#: How many ties of one kind a map has (a kind in use cannot be removed).
+COUNT_KIND = """
+MATCH (:Node {map_id: $map_id})-[r]->()
+WHERE r.map_id = $map_id AND r.kind = $kind
+RETURN count(r) AS total
+"""
+#: How many people and organisations of a map are in each of the given silos.
+COUNT_SILOS = """
+MATCH (n:Node {map_id: $map_id}) WHERE n.silo IN $silos
+RETURN n.silo AS silo, count(n) AS total
+"""
+#: The nodes in a silo, to be moved to another (their JSON is rewritten in Python).
+NODES_IN_SILO = """
+MATCH (n:Node {map_id: $map_id}) WHERE n.silo = $silo
+RETURN n.id AS id, n.data AS data
+"""
+MOVE_SILO = """
+UNWIND $rows AS row
+MATCH (n:Node {map_id: $map_id, id: row.id})
+SET n.silo = row.silo, n.data = row.data, n.revision = coalesce(n.revision, 1) + 1
+"""
+
+#: Migration 9: a map's own relationship kinds are ``RELATES_TO`` ties; their ids are
+#: indexed as the built-in types' are. Maps' data gain ``kinds`` and silos' Welsh labels
+#: in the data step.
+MIGRATION_9 = (
+    f"CREATE INDEX rel_id_{GENERIC_NEO4J_TYPE.lower()} IF NOT EXISTS "
+    f"FOR ()-[r:{GENERIC_NEO4J_TYPE}]-() ON (r.id)",
+)
 _REL_FILTER = """
 WHERE r.map_id = $map_id
   AND ($kind IS NULL OR r.kind = $kind)

@@ -334,6 +334,15 @@ class SqliteTransaction:
     def delete_relationship(self, map_id: str, rel_id: str, kind: str) -> None:
         self.db.execute(sql.DELETE_REL, (map_id, rel_id))
 
+    def count_kind(self, map_id: str, kind: str) -> int:
+        return self.db.execute(sql.COUNT_KIND, (map_id, kind)).fetchone()[0]
+
+    def count_silos(self, map_id: str, silos: list[str]) -> dict[str, int]:
+        return dict(self._in(sql.COUNT_SILOS, [map_id], silos)) if silos else {}
+
+    def move_silo(self, map_id: str, old: str, new: str) -> None:
+        self.db.execute(sql.MOVE_SILO, (new, new, map_id, old))
+
     def get_entity(self, map_id: str, etype: EntityType, entity_id: str):
         if etype is EntityType.RELATIONSHIP:
             row = self.db.execute(sql.GET_REL, (map_id, entity_id)).fetchone()

@@ -136,6 +136,32 @@ def _operator_log_and_default_consent_neo4j(tx) -> None:
             tx.run(cypher.SET_MAP_DATA, id=r["id"], data=changed).consume()
 
 
+def _with_vocabulary(data: str) -> str | None:
+    """A map's stored data with its own kinds (none yet) and its silos' Welsh labels
+    (empty) stated, or None if it states them already."""
+    values = json.loads(data)
+    silos = values.get("silos") or []
+    if "kinds" in values and all("label_cy" in s for s in silos):
+        return None
+    values.setdefault("kinds", [])
+    values["silos"] = [{**s, "label_cy": s.get("label_cy", "")} for s in silos]
+    return json.dumps(values)
+
+
+def _vocabulary_sqlite(db: sqlite3.Connection) -> None:
+    for map_id, data in db.execute(sql.MAP_DATA).fetchall():
+        changed = _with_vocabulary(data)
+        if changed is not None:
+            db.execute(sql.SET_MAP_DATA, (changed, map_id))
+
+
+def _vocabulary_neo4j(tx) -> None:
+    for r in list(tx.run(cypher.MAP_DATA)):
+        changed = _with_vocabulary(r["data"])
+        if changed is not None:
+            tx.run(cypher.SET_MAP_DATA, id=r["id"], data=changed).consume()
+
+
 def _opaque_ref() -> str:
     return "erased:" + secrets.token_hex(16)
 
@@ -196,6 +222,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         "background analysis: exact path measures per map version, and their leases",
         sqlite=sql.MIGRATION_8,
         neo4j=cypher.MIGRATION_8,
+    ),
+    Migration(
+        9,
+        "the map's vocabulary: its own relationship kinds (RELATES_TO ties in Neo4j, their "
+        "ids indexed) and Welsh labels of silos and kinds, in each map's data",
+        sqlite=sql.MIGRATION_9,
+        neo4j=cypher.MIGRATION_9,
+        sqlite_data=_vocabulary_sqlite,
+        neo4j_data=_vocabulary_neo4j,
     ),
 )
 LATEST = MIGRATIONS[-1].number

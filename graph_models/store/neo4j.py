@@ -296,19 +296,35 @@ class Neo4jTransaction:
             old[kind].append(rel_id)
         for kind, ids in old.items():
             for chunk in chunks(ids, BATCH):
-                self._do(cypher.DELETE_RELS[kind], map_id=map_id, ids=chunk)
+                self._do(cypher.delete_rels(kind), map_id=map_id, ids=chunk)
         rows: dict[str, list] = defaultdict(list)
         for rel in relationships:
             rows[rel.kind].append({**_rel_row(rel), "revision": revisions.get(rel.id, 0) + 1})
         for kind, kind_rows in rows.items():
             for chunk in chunks(kind_rows, BATCH):
-                self._do(cypher.CREATE_RELS[kind], map_id=map_id, rows=chunk)
+                self._do(cypher.create_rels(kind), map_id=map_id, rows=chunk)
 
     def delete_node(self, map_id: str, node_id: str) -> None:
         self._do(cypher.DELETE_NODE, map_id=map_id, id=node_id)
 
     def delete_relationship(self, map_id: str, rel_id: str, kind: str) -> None:
-        self._do(cypher.DELETE_RELS[kind], map_id=map_id, ids=[rel_id])
+        self._do(cypher.delete_rels(kind), map_id=map_id, ids=[rel_id])
+
+    def count_kind(self, map_id: str, kind: str) -> int:
+        return self.tx.run(cypher.COUNT_KIND, map_id=map_id, kind=kind).single()["total"]
+
+    def count_silos(self, map_id: str, silos: list[str]) -> dict[str, int]:
+        records = self.tx.run(cypher.COUNT_SILOS, map_id=map_id, silos=list(silos))
+        return {r["silo"]: r["total"] for r in records}
+
+    def move_silo(self, map_id: str, old: str, new: str) -> None:
+        rows = []
+        for r in list(self.tx.run(cypher.NODES_IN_SILO, map_id=map_id, silo=old)):
+            data = json.loads(r["data"])
+            data["silo"] = new
+            rows.append({"id": r["id"], "silo": new, "data": json.dumps(data)})
+        for chunk in chunks(rows, BATCH):
+            self._do(cypher.MOVE_SILO, map_id=map_id, rows=chunk)
 
     def get_entity(self, map_id: str, etype: EntityType, entity_id: str):
         if etype is EntityType.RELATIONSHIP:

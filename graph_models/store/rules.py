@@ -98,6 +98,15 @@ class Transaction(Protocol):
         """Delete a node and its ties."""
 
     def delete_relationship(self, map_id: str, rel_id: str, kind: str) -> None: ...
+    def count_kind(self, map_id: str, kind: str) -> int:
+        """How many ties of the map have this kind."""
+
+    def count_silos(self, map_id: str, silos: list[str]) -> dict[str, int]:
+        """How many people and organisations are in each of these silos (absent: none)."""
+
+    def move_silo(self, map_id: str, old: str, new: str) -> None:
+        """Put everyone in silo ``old`` in silo ``new`` (a renamed silo)."""
+
     def get_entity(self, map_id: str, etype: EntityType, entity_id: str) -> object | None: ...
     def revision(self, map_id: str, etype: EntityType, entity_id: str) -> int | None:
         """The record's revision (1 when made, one more on every write of it), or None
@@ -217,9 +226,22 @@ class StoreRules(SurveyRules):
         total, items = self._read(lambda tx: tx.list_maps(limit, offset))
         return Page(items, total, limit, offset)
 
-    def update_map(self, m: Map, *, actor: str = "") -> Map:
+    def update_map(
+        self, m: Map, *, actor: str = "", rename_silos: dict[str, str] | None = None
+    ) -> Map:
+        """Store the map's descriptive fields and vocabulary, all or nothing.
+
+        A silo or one of the map's own kinds that the new vocabulary drops is refused
+        (Conflict, with how many use it) while anything uses it, as is a change of the
+        ends of a kind in use; ``rename_silos`` (old name -> new name) moves everyone
+        in each old silo to its new name in the same write."""
+
         def work(tx: Transaction) -> Map:
             seq = _bump(tx, m.id)
+            _check_vocabulary(tx, _require_map(tx, m.id), m, rename_silos or {})
+            for old, new in (rename_silos or {}).items():
+                if old != new:
+                    tx.move_silo(m.id, old, new)
             tx.update_map(m)
             _audit(tx, m.id, seq, actor, "update", "map", m.id)
             return tx.get_map(m.id)
@@ -419,14 +441,19 @@ class StoreRules(SurveyRules):
         *,
         actor: str = "",
         new_silos: list[Silo] | None = None,
+        new_kinds: list[model.MapKind] | None = None,
+        silo_labels: dict[str, str] | None = None,
     ) -> BulkResult:
+        """Write nodes and ties all or nothing; the map's vocabulary may grow in the same
+        write: ``new_silos`` and ``new_kinds`` (those it lacks, by name) are added, and
+        ``silo_labels`` gives Welsh labels to its silos that have none."""
         check_batch(nodes, relationships)
 
         def work(tx: Transaction) -> BulkResult:
             result = BulkResult()
             seq = _bump(tx, map_id)
-            if new_silos:
-                _add_silos(tx, map_id, seq, actor, new_silos)
+            if new_silos or new_kinds or silo_labels:
+                _grow_vocabulary(tx, map_id, seq, actor, new_silos or [], new_kinds, silo_labels)
             _refuse_erased(tx, map_id, nodes)
             existing = tx.node_types(map_id, [n.id for n in nodes])
             for i, node in enumerate(nodes):
@@ -445,10 +472,11 @@ class StoreRules(SurveyRules):
             if relationships:
                 ends = {r.source for r in relationships} | {r.target for r in relationships}
                 types = tx.node_types(map_id, sorted(ends))
+                rules = _require_map(tx, map_id).kind_rules()
                 for i, rel in enumerate(relationships):
                     try:
                         model.check_endpoints(
-                            rel.kind, types.get(rel.source), types.get(rel.target)
+                            rel.kind, types.get(rel.source), types.get(rel.target), rules
                         )
                     except InvalidInput as exc:
                         raise InvalidInput(
@@ -819,25 +847,86 @@ def _check_revision(
 def _put_one(tx: Transaction, map_id: str, etype: EntityType, entity, *, exists: bool) -> None:
     if etype is EntityType.RELATIONSHIP:
         types = tx.node_types(map_id, [entity.source, entity.target])
-        model.check_endpoints(entity.kind, types.get(entity.source), types.get(entity.target))
+        rules = _require_map(tx, map_id).kind_rules()
+        model.check_endpoints(
+            entity.kind, types.get(entity.source), types.get(entity.target), rules
+        )
         old = tx.relationship_kinds(map_id, [entity.id]) if exists else {}
         tx.put_relationships(map_id, [entity], old)
     else:
         tx.put_nodes(map_id, [entity], {entity.id} if exists else set())
 
 
-def _add_silos(tx: Transaction, map_id: str, seq: int, actor: str, silos: list[Silo]) -> None:
-    """Grow the map's vocabulary by the silos it does not have yet (by name)."""
+def _check_vocabulary(tx: Transaction, old: Map, new: Map, renames: dict[str, str]) -> None:
+    """Refuse a change of the map's vocabulary that would leave people, organisations
+    or ties with a silo or kind the map no longer has (nothing is written)."""
+    new_silos = set(new.silo_names())
+    for before, after in renames.items():
+        if (
+            before not in old.silo_names()
+            or after not in new_silos
+            or (before != after and before in new_silos)
+        ):
+            raise InvalidInput(
+                Message("store.bad_silo_rename", old=repr(before), new=repr(after)),
+                {
+                    "rename_silos": [
+                        Message("store.bad_silo_rename", old=repr(before), new=repr(after))
+                    ]
+                },
+            )
+    errors: dict[str, list] = {}
+    dropped = [s for s in old.silo_names() if s not in new_silos and s not in renames]
+    for silo, count in sorted(tx.count_silos(old.id, dropped).items()):
+        if count:
+            errors.setdefault("silos", []).append(
+                Message("store.silo_in_use", silo=repr(silo), num=count)
+            )
+    kept = {k.name: k for k in new.kinds}
+    for kind in old.kinds:
+        now = kept.get(kind.name)
+        if now is not None and (now.source, now.target) == (kind.source, kind.target):
+            continue
+        count = tx.count_kind(old.id, kind.name)
+        if count:
+            code = "store.kind_in_use" if now is None else "store.kind_ends_in_use"
+            errors.setdefault("kinds", []).append(Message(code, kind=repr(kind.name), num=count))
+    if errors:
+        raise Conflict(Message("store.vocabulary_in_use"), errors)
+
+
+def _grow_vocabulary(
+    tx: Transaction,
+    map_id: str,
+    seq: int,
+    actor: str,
+    silos: list[Silo],
+    kinds: list[model.MapKind] | None = None,
+    labels: dict[str, str] | None = None,
+) -> None:
+    """Grow the map's vocabulary by the silos and kinds it does not have yet (by name),
+    and give its silos without a Welsh label the one in ``labels``."""
     m = _require_map(tx, map_id)
     have = set(m.silo_names())
     added = [s for s in silos if s.name not in have]
-    if not added:
+    own = {k.name for k in m.kinds}
+    new_kinds = [k for k in kinds or [] if k.name not in own]
+    labelled = [
+        replace(s, label_cy=labels[s.name]) if not s.label_cy and (labels or {}).get(s.name) else s
+        for s in m.silos
+    ]
+    if not added and not new_kinds and labelled == m.silos:
         return
     if len(m.silos) + len(added) > model.MAX_SILOS:
         raise InvalidInput(
             "too many silos", {"silos": [f"a map has at most {model.MAX_SILOS} silos"]}
         )
-    m.silos = [*m.silos, *added]
+    if len(m.kinds) + len(new_kinds) > model.MAX_KINDS:
+        raise InvalidInput(
+            "too many kinds", {"kinds": [f"a map has at most {model.MAX_KINDS} kinds"]}
+        )
+    m.silos = [*labelled, *added]
+    m.kinds = [*m.kinds, *new_kinds]
     tx.update_map(m)
     _audit(tx, map_id, seq, actor, "update", "map", map_id)
 

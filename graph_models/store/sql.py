@@ -367,6 +367,20 @@ LIST_RELS = (
     "ORDER BY id LIMIT ? OFFSET ?"
 )
 REL_KIND = " AND kind = ?"
+
+# -- the map's vocabulary (a kind or silo in use cannot go; a renamed silo is followed) --
+
+COUNT_KIND = "SELECT count(*) FROM relationships WHERE map_id = ? AND kind = ?"
+COUNT_SILOS = (
+    "SELECT silo, count(*) FROM nodes WHERE map_id = ? AND silo IN ({marks}) GROUP BY silo"
+)
+MOVE_SILO = """
+UPDATE nodes SET silo = ?, data = json_set(data, '$.silo', ?), revision = revision + 1
+WHERE map_id = ? AND silo = ?
+"""
+#: Migration 9: a map's own relationship kinds and Welsh labels live in the map's JSON
+#: (``kinds``, silos' ``label_cy``); no table changes, a data step fills them in.
+MIGRATION_9: tuple[str, ...] = ()
 REL_ENDPOINT = " AND (source LIKE ? ESCAPE '\\' OR target LIKE ? ESCAPE '\\')"
 
 # -- audit -------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from service.api.args import PageArgs, page_schema
 from service.api.blueprint import Blueprint
 from service.auth import current_principal
 from service.usecases.context import actor, forget_cached, store
+from service.usecases.map_settings import change_map
 
 blp = Blueprint("maps", __name__, url_prefix="/api/v1/maps", description="Maps (partnerships)")
 
@@ -46,11 +47,14 @@ class MapItem(MethodView):
         """Read a map, with its version counter."""
         return store().get_map(map_id)
 
-    @blp.arguments(schemas.MapSchema(partial=True))
+    @blp.arguments(schemas.MapPatchSchema(partial=True))
     @blp.response(200, schemas.MapSchema)
     def patch(self, changes, map_id):
-        """Change a map's name, description or silo vocabulary."""
-        return store().update_map(schemas.merge(store().get_map(map_id), changes), actor=actor())
+        """Change a map's name, description, default consent or vocabulary: its silos
+        (colours, Welsh labels; ``rename_silos`` moves everyone to the new name) and its
+        own relationship kinds. A silo or kind still in use cannot be removed, nor a used
+        kind's ends changed: 409, saying how many use it, and nothing is written."""
+        return change_map(map_id, changes)
 
     @blp.response(204)
     def delete(self, map_id):

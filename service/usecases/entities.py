@@ -167,7 +167,8 @@ def resolve_ends(map_id: str, kind: str, typed: dict[str, str]) -> dict[str, str
 
     Raises :class:`InvalidInput` naming each end that is missing or not found.
     """
-    nodes = store().graph(map_id).nodes
+    records = store().graph(map_id)
+    nodes, rules = records.nodes, records.map.kind_rules()  # the map's own kinds too
     types, names = name_index(nodes)
     # the search key (graph_models.text.fold: accents dropped too) when the exact
     # spelling is not found: "sian prydderch" finds "Siân Prydderch"
@@ -180,11 +181,11 @@ def resolve_ends(map_id: str, kind: str, typed: dict[str, str]) -> dict[str, str
         if not value:
             errors[end] = [gettext("This is required.")]
             continue
-        node_id, problem = resolve_endpoint(value, kind, end, types=types, names=names)
+        node_id, problem = resolve_endpoint(value, kind, end, types=types, names=names, rules=rules)
         key = fold(" ".join(value.split()))
         if node_id is None and folded.get(key):
             node_id, problem = resolve_endpoint(
-                key, kind, end, types=types, names={fold_name(key): folded[key]}
+                key, kind, end, types=types, names={fold_name(key): folded[key]}, rules=rules
             )
         if node_id is None:
             errors[end] = [problem]

@@ -24,9 +24,9 @@ def id_key(map_id: str) -> bytes:
 def inspect(map_id: str, stream, *, filename: str = "", fmt: str | None = None) -> dict:
     """The file's tables and columns with samples and guesses, the guessed mapping, and
     the map's saved mapping for a file of this shape (``saved``, or None)."""
-    store().get_map(map_id)
+    m = store().get_map(map_id)
     with raw.read(stream, filename=filename, fmt=fmt) as found:
-        inspection = inspect_raw(found)
+        inspection = inspect_raw(found, m.kind_names())
     out = inspection.as_dict()
     out["saved"] = store().get_import_mapping(map_id, inspection.signature)
     return out

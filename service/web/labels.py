@@ -10,7 +10,7 @@ it describes.
 from __future__ import annotations
 
 from graph_models.analysis.report import NODE_METRICS
-from graph_models.model import RELATIONSHIP_KINDS, NodeType
+from graph_models.model import RELATIONSHIP_KINDS, Map, NodeType
 from service.i18n import gettext, kind_label, lazy_gettext, metric_label
 
 #: What each node measure means, in plain words.
@@ -28,24 +28,27 @@ def _end(node_type: NodeType) -> str:
     return gettext("person") if node_type is NodeType.PERSON else gettext("organisation")
 
 
-def kind_with_ends(kind: str) -> str:
-    """A kind with the ends it joins: "mentors (person → person)"."""
-    rule = RELATIONSHIP_KINDS[kind]
+def kind_with_ends(kind: str, m: Map | None = None) -> str:
+    """A kind with the ends it joins: "mentors (person → person)"; ``m``'s own kinds
+    too, by their labels in the page's language."""
+    rule = (m.kind_rules() if m is not None else RELATIONSHIP_KINDS)[kind]
     template = (
         gettext("%(kind)s (%(source)s → %(target)s)")
         if rule.directed
         else gettext("%(kind)s (%(source)s – %(target)s)")
     )
     return template % {
-        "kind": kind_label(kind),
+        "kind": kind_label(kind, m),
         "source": _end(rule.source),
         "target": _end(rule.target),
     }
 
 
-def kind_options() -> list[tuple[str, str]]:
-    """``(kind, label with its ends)`` for every kind, in the vocabulary's order."""
-    return [(kind, kind_with_ends(kind)) for kind in RELATIONSHIP_KINDS]
+def kind_options(m: Map | None = None) -> list[tuple[str, str]]:
+    """``(kind, label with its ends)`` for every kind, in the vocabulary's order: the
+    built-in kinds, then map ``m``'s own."""
+    kinds = m.kind_names() if m is not None else list(RELATIONSHIP_KINDS)
+    return [(kind, kind_with_ends(kind, m)) for kind in kinds]
 
 
 def metric_options() -> list[tuple[str, str]]:

@@ -168,7 +168,7 @@ def _render_form(
         silo_options=[(s.name, s.name) for s in m.silos],
         visibility_options=VISIBILITY_LABELS,
         org_kind_options=[(k.value, org_kind_label(k.value)) for k in OrganisationKind],
-        kind_options=kind_options(),
+        kind_options=kind_options(m),
         strength_options=[(str(i), f"{i}") for i in range(1, 6)],
         node_options=node_options,
     ), status or (422 if errors else 200)

@@ -12,7 +12,7 @@ from flask import Blueprint, render_template, url_for
 from marshmallow import fields, validate
 
 from graph_models.analysis.report import NODE_METRICS
-from graph_models.model import RELATIONSHIP_KINDS
+from graph_models.model import KIND_NAME_PATTERN
 from service.i18n import lazy_gettext
 from service.query import query_args, reads_query
 from service.usecases.context import store
@@ -38,7 +38,7 @@ class GraphPageQuery(ma.Schema):
     metric = fields.String(load_default="degree", validate=validate.OneOf(NODE_METRICS))
     silo = fields.List(fields.String(validate=validate.Length(max=60)), load_default=list)
     kind = fields.List(
-        fields.String(validate=validate.OneOf(list(RELATIONSHIP_KINDS))), load_default=list
+        fields.String(validate=validate.Regexp(KIND_NAME_PATTERN)), load_default=list
     )
     as_of = fields.Date(load_default=None)
     #: whose web (view=web): an id as the asker sees it (checked by the ego view)
@@ -54,7 +54,7 @@ def graph(map_id):
     if view == "web" and not node:
         view = "map"
     silos = [s for s in args["silo"] if s in m.silo_names()]
-    kinds = args["kind"]
+    kinds = [k for k in args["kind"] if k in m.kind_names()]  # built-in or the map's own
     as_of = args["as_of"].isoformat() if args["as_of"] else ""
     params: list[tuple[str, str]] = [("embed", "1")]
     if view in ("map", "web"):
@@ -81,7 +81,7 @@ def graph(map_id):
         metric_pending=metric in ("betweenness", "closeness") and paths_being_computed(map_id),
         silos=silos,
         kinds=kinds,
-        kind_names=list(RELATIONSHIP_KINDS),
+        kind_names=m.kind_names(),
         as_of=as_of,
         src=src,
         full=src.replace("embed=1", "embed=0"),

@@ -46,7 +46,6 @@ from graph_models.io import mapping as mp
 from graph_models.io import raw
 from graph_models.io.error_summary import errors_csv, summarise
 from graph_models.io.inspect import inspect_raw, value_lists
-from graph_models.model import RELATIONSHIP_KINDS
 from service.i18n import gettext, lazy_gettext, translate
 from service.uploads import PendingUploads
 from service.usecases import imports
@@ -390,7 +389,10 @@ def _mapping_page(context, pending, data, mapping, inspection, **extra):
         node_targets=NODE_TARGETS,
         tie_targets=TIE_TARGETS,
         node_types=NODE_TYPES,
-        kinds=[(k, kind_with_ends(k)) for k in RELATIONSHIP_KINDS],
+        kinds=[
+            (k, kind_with_ends(k, context["current_map"]))
+            for k in context["current_map"].kind_names()
+        ],
         strength_rules=STRENGTH_RULES,
         separators=SEPARATORS,
         mapping_json=mp.dumps(mapping or {}),

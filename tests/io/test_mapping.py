@@ -147,7 +147,7 @@ def test_unmapped_values_are_listed(store):
     ("change", "field"),
     [
         (
-            lambda m: m["relationships"]["kind"].update(default="likes"),
+            lambda m: m["relationships"]["kind"].update(default="likes it"),
             "relationships.kind.default",
         ),
         (lambda m: m["nodes"]["columns"].update(Label="full_name"), "nodes.columns.Label"),

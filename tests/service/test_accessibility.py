@@ -39,6 +39,7 @@ PAGES = {
         "/maps/demo/graph?view=web&node=p150",
         "/maps/demo/share?find=llin",
         "/maps/demo/audit",
+        "/maps/demo/settings",
         "/maps/demo/report",
     ],
     "viewer": [

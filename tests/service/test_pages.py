@@ -170,8 +170,8 @@ def test_new_map_form_for_the_operator_with_silo_colours(world):
     assert r.status_code == 302 and r.headers["Location"] == "/maps/valleys"
     m = world.admin.get("/api/v1/maps/valleys").get_json()
     assert m["silos"] == [
-        {"name": "health", "colour": "#ff0000"},
-        {"name": "housing", "colour": "#00aa00"},
+        {"name": "health", "colour": "#ff0000", "label_cy": ""},
+        {"name": "housing", "colour": "#00aa00", "label_cy": ""},
     ]
     # a coordinator cannot create maps
     coordinator = browser(world)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from graph_models.errors import Conflict
-from graph_models.model import EntityType, Person, Relationship, Visibility
+from graph_models.model import EntityType, MapKind, NodeType, Person, Relationship, Visibility
 from graph_models.store import migrations
 from graph_models.store.base import OPERATOR_SCOPE, ListFilter, SessionRecord
 from graph_models.store.embedded import EmbeddedStore
@@ -515,4 +515,73 @@ def test_neo4j_at_migration_7_upgrades_to_analysis_results(empty_neo4j, monkeypa
     assert store.analysis_result("m1", "paths:2026-01-01", v) == {"nodes": 2}
     assert store.take_lease("m1", "paths:v", "a", seconds=5)[0]
     assert not store.take_lease("m1", "paths:v", "b", seconds=5)[0]
+    assert found(store, "sian") == ["sian"]
+
+
+def _map_data_sqlite(path) -> dict:
+    db = sqlite3.connect(path)
+    try:
+        return json.loads(db.execute("SELECT data FROM maps WHERE id = 'm1'").fetchone()[0])
+    finally:
+        db.close()
+
+
+def _own_kind_round_trip(store) -> None:
+    """After migration 9 a map can take a kind of its own and a tie of that kind."""
+    m = store.get_map("m1")
+    m.kinds = [
+        MapKind("co_delivers", "co-delivers", NodeType.PERSON, NodeType.PERSON, label_cy="cyd")
+    ]
+    store.update_map(m)
+    people = store.list("m1", P).items
+    a, b = people[0].id, people[1].id
+    store.create("m1", Relationship("own-1", a, b, "co_delivers"))
+    assert store.get("m1", R, "own-1").kind == "co_delivers"
+    assert store.get_map("m1").kinds[0].label_cy == "cyd"
+
+
+def test_sqlite_at_migration_8_upgrades_to_map_vocabulary(tmp_path, monkeypatch):
+    path = previous_release_copy(tmp_path)
+    with monkeypatch.context() as patch:
+        at_migration(patch, 8)
+        EmbeddedStore(path).close()
+    before = _map_data_sqlite(path)
+    assert "kinds" not in before and all("label_cy" not in s for s in before["silos"])
+    store = EmbeddedStore(path)
+    assert store.schema_version == LATEST >= 9
+    after = _map_data_sqlite(path)
+    assert after["kinds"] == []
+    assert [s["label_cy"] for s in after["silos"]] == [""] * len(before["silos"])
+    assert [s["name"] for s in after["silos"]] == [s["name"] for s in before["silos"]]
+    assert store.get_map("m1").kinds == []
+    _own_kind_round_trip(store)
+    assert found(store, "sian") == ["sian"]  # the old data is all there
+    store.close()
+
+
+@pytest.mark.neo4j
+def test_neo4j_at_migration_8_upgrades_to_map_vocabulary(empty_neo4j, monkeypatch):
+    driver = empty_neo4j
+    release_9256e4e_neo4j.write(driver)
+    with monkeypatch.context() as patch:
+        at_migration(patch, 8)
+        Neo4jStore(driver, owns_driver=False)
+    assert migrations.neo4j_version(driver, "neo4j") == 8
+    indexes = {r["name"] for r in driver.execute_query("SHOW INDEXES YIELD name").records}
+    assert "rel_id_relates_to" not in indexes
+    data = driver.execute_query("MATCH (m:Map {id: 'm1'}) RETURN m.data AS d").records[0]["d"]
+    assert "kinds" not in json.loads(data)
+
+    store = Neo4jStore(driver, owns_driver=False)
+    assert store.schema_version == LATEST >= 9
+    indexes = {r["name"] for r in driver.execute_query("SHOW INDEXES YIELD name").records}
+    assert "rel_id_relates_to" in indexes
+    data = driver.execute_query("MATCH (m:Map {id: 'm1'}) RETURN m.data AS d").records[0]["d"]
+    values = json.loads(data)
+    assert values["kinds"] == [] and {s["label_cy"] for s in values["silos"]} == {""}
+    _own_kind_round_trip(store)
+    types = driver.execute_query(
+        "MATCH ()-[r {id: 'own-1'}]->() RETURN type(r) AS t, r.kind AS k"
+    ).records
+    assert [(r["t"], r["k"]) for r in types] == [("RELATES_TO", "co_delivers")]
     assert found(store, "sian") == ["sian"]
