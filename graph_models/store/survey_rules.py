@@ -97,7 +97,8 @@ class SurveyRules:
     def list_surveys(self, map_id: str) -> list[Survey]:
         def work(tx):
             _require_map(tx, map_id)
-            return tx.list_surveys(map_id)
+            today = clock.today()
+            return [s.as_of(today) for s in tx.list_surveys(map_id)]
 
         return self._read(work)
 
@@ -118,11 +119,12 @@ class SurveyRules:
         actor: str = "",
     ) -> Survey:
         """Edit a survey in place (``change`` returns the new one from the current one);
-        ``respondents`` replaces who is asked, only while it is a draft."""
+        ``respondents`` replaces who is asked, only while it is a draft. ``change`` gets
+        the survey as stored, so moving a passed closing date on reopens it."""
 
         def work(tx) -> Survey:
             seq = _bump(tx, map_id)
-            current = _require_survey(tx, map_id, survey_id)
+            current = _require_survey(tx, map_id, survey_id, as_stored=True)
             updated = change(current)
             if respondents is not None:
                 if current.status is not SurveyStatus.DRAFT:
@@ -138,7 +140,7 @@ class SurveyRules:
                     tx.put_respondent(map_id, Respondent(survey_id, person_id))
             tx.put_survey(map_id, updated)
             _audit(tx, map_id, seq, actor, "update", survey_id)
-            return updated
+            return updated.as_of(clock.today())
 
         return self._write(work)
 
@@ -331,12 +333,14 @@ def _require_map(tx, map_id: str) -> model.Map:
     return m
 
 
-def _require_survey(tx, map_id: str, survey_id: str) -> Survey:
+def _require_survey(tx, map_id: str, survey_id: str, *, as_stored: bool = False) -> Survey:
+    """The survey as it reads today (closed once its closing date has passed: see
+    :meth:`Survey.as_of`), or as stored."""
     _require_map(tx, map_id)
     survey = tx.get_survey(map_id, survey_id)
     if survey is None:
         raise NotFound(Message("survey.not_found", id=repr(survey_id)))
-    return survey
+    return survey if as_stored else survey.as_of(clock.today())
 
 
 def _check_respondents(tx, map_id: str, people: list[str]) -> None:

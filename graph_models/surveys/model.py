@@ -114,6 +114,18 @@ class Survey:
             return False
         return self.closes_on is None or today is None or today <= self.closes_on
 
+    def passed_closing(self, today: date) -> bool:
+        """Whether the closing date (the last day answers are taken) is behind ``today``."""
+        return self.closes_on is not None and today > self.closes_on
+
+    def as_of(self, today: date) -> Survey:
+        """The survey as it reads on ``today``: once its closing date has passed, an open
+        or paused survey *is* closed (everywhere it is read: lists, API, the respondent's
+        page), without anyone having to close it. A draft stays a draft."""
+        if self.status in (SurveyStatus.OPEN, SurveyStatus.PAUSED) and self.passed_closing(today):
+            return Survey(**{**self.__dict__, "status": SurveyStatus.CLOSED})
+        return self
+
     def moved_to(self, status: SurveyStatus, now: str) -> Survey:
         """A copy in ``status``, or Conflict if the survey cannot move there."""
         if status not in TRANSITIONS[self.status]:

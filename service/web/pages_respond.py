@@ -11,6 +11,8 @@ back, send, change until the survey closes. The same use cases as the API
 
 from __future__ import annotations
 
+from datetime import date
+
 import marshmallow as ma
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
@@ -19,7 +21,7 @@ from marshmallow import fields, validate
 from graph_models.errors import Conflict, InvalidInput
 from graph_models.surveys.model import SCALE_MAX, SCALE_MIN
 from graph_models.text import fold
-from service.i18n import gettext, kind_label, lazy_gettext
+from service.i18n import format_date, gettext, kind_label, lazy_gettext
 from service.query import query_args, reads_query
 from service.usecases import respond
 from service.web.forms import field_errors
@@ -58,6 +60,11 @@ CONSENT_CHOICES = [
         lazy_gettext("Do not show me: my connections are counted, but I am never drawn or listed."),
     ),
 ]
+
+
+def long_day(iso: str | None) -> str:
+    """A stored ISO day as people write it ("3 March 2026"), "" for none."""
+    return format_date(date.fromisoformat(iso), "d MMMM y") if iso else ""
 
 
 class RespondQuery(ma.Schema):
@@ -147,6 +154,7 @@ def _render(map_id, survey_id, *, view=None, answers=None, errors=None, status=2
         "respond.html",
         view=view,
         survey=view["survey"],
+        closes_on=long_day(view["survey"]["closes_on"]),
         me=view["me"],
         answers=answers,
         names=names,

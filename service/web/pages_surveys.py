@@ -19,7 +19,7 @@ from service.i18n import gettext
 from service.usecases import surveys
 from service.usecases.context import store
 from service.web.forms import field_errors, text
-from service.web.pages_respond import FREQUENCY_LABELS
+from service.web.pages_respond import FREQUENCY_LABELS, long_day
 
 bp = Blueprint("pages_surveys", __name__)
 
@@ -72,6 +72,7 @@ def surveys_page(map_id):
         "surveys.html",
         current_map=m,
         items=surveys.list_surveys(map_id),
+        long_day=long_day,
         words=_words(),
         people=surveys.people_choices(map_id),
         errors=errors,
@@ -87,6 +88,7 @@ def survey(map_id, survey_id):
         current_map=m,
         survey=surveys.get_survey(map_id, survey_id),
         review=surveys.review(map_id, survey_id),
+        long_day=long_day,
         names={n.id: n.name for n in store().graph(map_id).nodes},
         words=_words(),
     )

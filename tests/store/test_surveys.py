@@ -190,3 +190,28 @@ def test_provenance_is_kept_and_deleting_the_map_removes_surveys(world):
     store.delete_map("m1")
     store.create_map(Map("m1", "Again", silos=[Silo("health")]))
     assert store.list_surveys("m1") == []
+
+
+def test_a_survey_reads_closed_once_its_closing_date_has_passed(world, monkeypatch):
+    from datetime import date
+
+    from graph_models import clock
+
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 3, 3))
+    world.change_survey("m1", "s1", lambda s: dataclasses.replace(s, closes_on=date(2026, 3, 3)))
+    world.set_survey_status("m1", "s1", SurveyStatus.OPEN, issue=tokens_for)
+    answer(world, "ann", [tie("bea")])  # the closing day itself still takes answers
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 3, 4))
+    assert world.get_survey("m1", "s1").status is SurveyStatus.CLOSED
+    assert [s.status for s in world.list_surveys("m1")] == [SurveyStatus.CLOSED]
+    with pytest.raises(Conflict):
+        answer(world, "ann", [tie("cai")])
+    with pytest.raises(Conflict):  # nor paused, nor a new link
+        world.set_survey_status("m1", "s1", SurveyStatus.PAUSED)
+    assert [t.target for t in world.get_response("m1", "s1", "ann").ties] == ["bea"]
+    # moving the date on (the coordinator's edit) reopens it
+    moved = world.change_survey(
+        "m1", "s1", lambda s: dataclasses.replace(s, closes_on=date(2026, 4, 1))
+    )
+    assert moved.status is SurveyStatus.OPEN
+    answer(world, "ann", [tie("cai")])
