@@ -83,13 +83,18 @@ def surveys_page(map_id):
 @bp.get("/maps/<map_id>/surveys/<survey_id>")
 def survey(map_id, survey_id):
     m = store().get_map(map_id)
+    found = surveys.get_survey(map_id, survey_id)
+    names = {n.id: n.name for n in store().graph(map_id).nodes}
     return render_template(
         "survey.html",
         current_map=m,
-        survey=surveys.get_survey(map_id, survey_id),
+        survey=found,
         review=surveys.review(map_id, survey_id),
         long_day=long_day,
-        names={n.id: n.name for n in store().graph(map_id).nodes},
+        names=names,
+        respondents=sorted(
+            ((p, names.get(p, p)) for p in found["respondents"]), key=lambda t: t[1].casefold()
+        ),
         words=_words(),
     )
 
@@ -109,6 +114,25 @@ def status(map_id, survey_id):
         )
     flash(gettext("The survey is now %(status)s.", status=_status_word(result["status"])))
     return redirect(url_for("pages_surveys.survey", map_id=map_id, survey_id=survey_id))
+
+
+@bp.post("/maps/<map_id>/surveys/<survey_id>/resend")
+def resend(map_id, survey_id):
+    """A new link for one respondent ("resend"): the old one stops working, and the new
+    one is shown once, as when the survey was opened."""
+    person_id = request.form.get("person_id", "")
+    try:
+        link = surveys.reissue(map_id, survey_id, person_id)
+    except BridgemapError as exc:
+        flash(gettext("No new link was made: %(why)s", why=exc.message), "error")
+        return redirect(url_for("pages_surveys.survey", map_id=map_id, survey_id=survey_id))
+    return render_template(
+        "survey_links.html",
+        current_map=store().get_map(map_id),
+        survey=surveys.get_survey(map_id, survey_id),
+        links=[link],
+        resent=True,
+    )
 
 
 def _status_word(status: str) -> str:
