@@ -46,11 +46,13 @@ class SurveyTransaction(Protocol):
 class Acceptance:
     """What accepting responses writes, as planned by
     :func:`graph_models.surveys.accept.plan_acceptance` from the state read under the
-    map's lock: nodes (new people, respondents' corrected records), ties, and the
-    responses marked accepted; ``summary`` is returned to the caller."""
+    map's lock: nodes (new people, respondents' corrected records), ties, ties to
+    remove, and the responses marked accepted; ``summary`` is returned to the caller."""
 
     nodes: list = field(default_factory=list)
     relationships: list[Relationship] = field(default_factory=list)
+    #: ties to delete: ones only a respondent had reported, who no longer names them
+    removed: list[Relationship] = field(default_factory=list)
     responses: list[Response] = field(default_factory=list)
     summary: dict = field(default_factory=dict)
 
@@ -295,6 +297,8 @@ class SurveyRules:
                 tx.put_relationships(
                     map_id, result.relationships, tx.relationship_kinds(map_id, ids)
                 )
+            for rel in result.removed:
+                tx.delete_relationship(map_id, rel.id, rel.kind)
             if result.responses:
                 tx.put_responses(map_id, result.responses)
             _audit(tx, map_id, seq, actor, "accept", survey_id)

@@ -197,9 +197,17 @@ class Response:
     accepted_by: str = ""
     #: how new names were resolved on acceptance: tie index -> person id
     resolved: dict[str, str] = field(default_factory=dict)
+    #: the ties the map took from this response when it was last accepted, as
+    #: ``[kind, source, target]`` (see :func:`graph_models.surveys.accept.tie_key`): what a
+    #: later acceptance compares with, to take out ties the respondent no longer names
+    accepted_ties: list[list[str]] = field(default_factory=list)
 
     def mentions(self, node_id: str) -> bool:
-        return any(t.target == node_id for t in self.ties) or node_id in self.resolved.values()
+        return (
+            any(t.target == node_id for t in self.ties)
+            or node_id in self.resolved.values()
+            or any(node_id in key[1:] for key in self.accepted_ties)
+        )
 
     def without(self, node_id: str) -> Response:
         """A copy with every mention of ``node_id`` removed (erasure)."""
@@ -210,7 +218,10 @@ class Response:
             if str(i) in self.resolved:
                 resolved[str(len(kept))] = self.resolved[str(i)]
             kept.append(tie)
-        return Response(**{**self.__dict__, "ties": kept, "resolved": resolved})
+        accepted = [key for key in self.accepted_ties if node_id not in key[1:]]
+        return Response(
+            **{**self.__dict__, "ties": kept, "resolved": resolved, "accepted_ties": accepted}
+        )
 
 
 # -- JSON documents ---------------------------------------------------------------------
@@ -249,4 +260,5 @@ def response_from_dict(d: dict) -> Response:
         ReportedTie(**{**t, "frequency": Frequency(t["frequency"])}) for t in values.get("ties", [])
     ]
     values["resolved"] = dict(values.get("resolved") or {})
+    values["accepted_ties"] = [list(key) for key in values.get("accepted_ties") or []]
     return Response(**values)

@@ -203,6 +203,13 @@ def accept(map_id, survey_id):
                     confirmed=summary["ties_confirmed"],
                 )
             )
+            if summary.get("ties_removed"):
+                flash(
+                    gettext(
+                        "Removed %(removed)s ties their reporters no longer name.",
+                        removed=summary["ties_removed"],
+                    )
+                )
     return redirect(url_for("pages_surveys.survey", map_id=map_id, survey_id=survey_id))
 
 

@@ -215,3 +215,31 @@ def test_a_survey_reads_closed_once_its_closing_date_has_passed(world, monkeypat
     )
     assert moved.status is SurveyStatus.OPEN
     answer(world, "ann", [tie("cai")])
+
+
+def test_a_tie_taken_back_after_acceptance_goes_only_if_nobody_else_stands_behind_it(world):
+    store = world
+    store.set_survey_status("m1", "s1", SurveyStatus.OPEN, issue=tokens_for)
+    answer(store, "ann", [tie("bea"), tie("cai"), tie("clinic", kind="works_for")])
+    answer(store, "bea", [tie("ann")])
+    first = accept(store)
+    assert first["ties_created"] == 2 and first["ties_removed"] == 0
+    kept_before = {r.id for r in store.graph("m1").relationships}
+    # ann changes her answers after acceptance (re-submitted): bea, cai, clinic go
+    answer(store, "ann", [tie("cai", kind="works_with")])
+    assert store.get_response("m1", "s1", "ann").status is ResponseStatus.SUBMITTED
+    summary = accept(store)
+    assert summary["ties_removed"] == 1
+    ties = {(r.source, r.target, r.kind): r for r in store.graph("m1").relationships}
+    assert not any(k[2] == "works_for" for k in ties)  # only ann had reported it
+    ann_bea = ties.get(("ann", "bea", "knows")) or ties[("bea", "ann", "knows")]
+    assert ann_bea.reported_by == ["bea"]  # the other end still says so: it stays
+    old = ties[("ann", "cai", "knows")]  # the coordinator's tie stays too
+    assert old.id == "old" and old.origin == "coordinator" and old.reported_by == []
+    assert ties[("ann", "cai", "works_with")].reported_by == ["ann"]
+    assert kept_before - {r.id for r in store.graph("m1").relationships} == {
+        next(i for i in kept_before if i not in ("old", ann_bea.id))
+    }
+    # a tie made, taken back and named again is made again
+    answer(store, "ann", [tie("clinic", kind="works_for")])
+    assert accept(store)["ties_created"] == 1
