@@ -136,7 +136,8 @@ def _render(map_id, survey_id, *, view=None, answers=None, errors=None, status=2
     view = view or _view(map_id, survey_id, query_args().get("q", ""))
     response = view["response"] or {}
     answers = answers or {
-        "ties": response.get("ties", []),
+        # before anything is saved: their organisations in the map, to confirm or correct
+        "ties": response.get("ties", []) if response else view["affiliations"],
         "details": response.get("details", {}),
         "consent": response.get("consent", ""),
     }
@@ -158,6 +159,7 @@ def _render(map_id, survey_id, *, view=None, answers=None, errors=None, status=2
         me=view["me"],
         answers=answers,
         names=names,
+        prefilled={t["target"] for t in view["affiliations"]},
         roster=roster_html(roster, view["shown"]),
         kinds=kinds,
         frequencies=list(FREQUENCY_LABELS.items()),
