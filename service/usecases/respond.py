@@ -93,6 +93,7 @@ def view(map_id: str, survey_id: str) -> dict:
         "affiliations": _affiliations(map_id, survey_id, respondent) if response is None else [],
         "choices": {
             "silos": m.silo_names(),
+            "colours": m.silo_colours(),
             "frequencies": [f.value for f in FREQUENCY_STRENGTH],
             "kinds_person": kinds_for(NodeType.PERSON),
             "kinds_organisation": kinds_for(NodeType.ORGANISATION),

@@ -25,6 +25,7 @@ from service.i18n import format_date, gettext, kind_label, lazy_gettext
 from service.query import query_args, reads_query
 from service.usecases import respond
 from service.web.forms import field_errors
+from service.web.reported import reported_picture
 
 bp = Blueprint("pages_respond", __name__)
 
@@ -151,8 +152,19 @@ def _render(map_id, survey_id, *, view=None, answers=None, errors=None, status=2
         "person": [(k, kind_label(k)) for k in view["choices"]["kinds_person"]],
         "organisation": [(k, kind_label(k)) for k in view["choices"]["kinds_organisation"]],
     }
+    picture = None
+    if response.get("status") in ("submitted", "accepted"):
+        picture = reported_picture(
+            "reported",
+            (view["me"]["name"], view["me"]["silo"]),
+            response["ties"],
+            names,
+            view["choices"]["colours"],
+            FREQUENCY_LABELS,
+        )
     return render_template(
         "respond.html",
+        picture=picture,
         view=view,
         survey=view["survey"],
         closes_on=long_day(view["survey"]["closes_on"]),

@@ -20,6 +20,7 @@ from service.usecases import surveys
 from service.usecases.context import store
 from service.web.forms import field_errors, text
 from service.web.pages_respond import FREQUENCY_LABELS, long_day
+from service.web.reported import reported_picture
 
 bp = Blueprint("pages_surveys", __name__)
 
@@ -84,12 +85,28 @@ def surveys_page(map_id):
 def survey(map_id, survey_id):
     m = store().get_map(map_id)
     found = surveys.get_survey(map_id, survey_id)
-    names = {n.id: n.name for n in store().graph(map_id).nodes}
+    nodes = store().graph(map_id).nodes
+    names = {n.id: n.name for n in nodes}
+    entries = {n.id: {"name": n.name, "silo": n.silo, "type": n.type.value} for n in nodes}
+    review = surveys.review(map_id, survey_id)
+    colours = m.silo_colours()
+    pictures = [
+        reported_picture(
+            f"reported-{i}",
+            (r["name"] or r["person_id"], entries.get(r["person_id"], {}).get("silo", "")),
+            r["ties"],
+            entries,
+            colours,
+            FREQUENCY_LABELS,
+        )
+        for i, r in enumerate(review["responses"])
+    ]
     return render_template(
         "survey.html",
         current_map=m,
         survey=found,
-        review=surveys.review(map_id, survey_id),
+        review=review,
+        pictures=pictures,
         long_day=long_day,
         names=names,
         respondents=sorted(
