@@ -143,8 +143,8 @@ def ego_svg(
 
     colours = colours or {}
     n = len(others)
-    width, height, cx, cy = 520, 420, 260, 200
-    ring = 150 if n > 1 else 120
+    width, height, cx, cy = 560, 460, 280, 220
+    ring = 160 if n > 1 else 120
     ident = escape(ident)
     out = [
         f'<svg class="chart chart--ego" viewBox="0 0 {width} {height}" role="img" '
@@ -167,7 +167,7 @@ def ego_svg(
     small = n > 16
     for (x, y), (name, silo, is_org) in zip(pos, others, strict=True):
         colour = escape(colours.get(silo, "#9aa5b1"))
-        r = 9 if small else 13
+        r = 10 if small else 14
         if is_org:
             out.append(
                 f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r}" height="{2 * r}" '
@@ -179,18 +179,18 @@ def ego_svg(
                 f'stroke="#1f2933" stroke-width="1.5"/>'
             )
         below = y >= cy - 1
-        ty = y + r + 14 if below else y - r - 6
+        ty = y + r + 18 if below else y - r - 7
         out.append(
             f'<text x="{x:.1f}" y="{ty:.1f}" text-anchor="middle" '
-            f'font-size="{11 if small else 12}" '
+            f'font-size="{14 if small else 17}" '
             f'fill="#1f2933" stroke="#fff" stroke-width="3" paint-order="stroke">'
-            f"{escape(_short(name, 14 if small else 20))}</text>"
+            f"{escape(_short(name, 12 if small else 18))}</text>"
         )
     name, silo = centre
     out.append(
         f'<circle cx="{cx}" cy="{cy}" r="20" fill="{escape(colours.get(silo, "#9aa5b1"))}" '
         f'stroke="#1f2933" stroke-width="3"/>'
-        f'<text x="{cx}" y="{cy + 38}" text-anchor="middle" font-size="13" font-weight="700" '
+        f'<text x="{cx}" y="{cy + 42}" text-anchor="middle" font-size="18" font-weight="700" '
         f'fill="#1f2933" stroke="#fff" stroke-width="3" paint-order="stroke">'
         f"{escape(_short(name, 24))}</text>"
     )
