@@ -52,6 +52,8 @@ def test_typing_without_accents_suggests_the_accented_name(browser_session, serv
         assert listbox.is_visible()
         options = [o.split(" · ")[0] for o in listbox.locator("[role=option]").all_inner_texts()]
         assert options == ["Siân Evans", "Sam Siantel"]  # names that start with it first
+        status = page.locator("#f-source ~ [role=status]")
+        assert status.inner_text() == "Names that match: 2"
         page.keyboard.press("ArrowDown")
         assert field.get_attribute("aria-activedescendant") == listbox.locator(
             "li"

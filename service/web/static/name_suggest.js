@@ -73,7 +73,8 @@
       });
       box.hidden = shown.length === 0;
       input.setAttribute("aria-expanded", shown.length ? "true" : "false");
-      status.textContent = String(shown.length);
+      var words = input.getAttribute("data-suggest-count") || "{num}";
+      status.textContent = words.replace("{num}", String(shown.length));
     };
     var move = function (step) {
       if (box.hidden) render();
