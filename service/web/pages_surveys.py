@@ -15,7 +15,7 @@ from graph_models import schemas
 from graph_models.errors import BridgemapError, InvalidInput
 from graph_models.surveys.model import SurveyStatus
 from graph_models.surveys.schemas import SurveyInSchema
-from service.i18n import gettext
+from service.i18n import gettext, ngettext
 from service.usecases import surveys
 from service.usecases.context import store
 from service.web.forms import field_errors, text
@@ -222,9 +222,10 @@ def accept(map_id, survey_id):
             )
             if summary.get("ties_removed"):
                 flash(
-                    gettext(
-                        "Removed %(removed)s ties their reporters no longer name.",
-                        removed=summary["ties_removed"],
+                    ngettext(
+                        "Removed %(num)s tie its reporter no longer names.",
+                        "Removed %(num)s ties their reporters no longer name.",
+                        summary["ties_removed"],
                     )
                 )
     return redirect(url_for("pages_surveys.survey", map_id=map_id, survey_id=survey_id))
