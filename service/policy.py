@@ -179,6 +179,7 @@ POLICY: dict[str, dict[str, Rule]] = {
     "pages_surveys.survey": {"GET": Rule(MANAGE)},
     "pages_surveys.status": {"POST": Rule(MANAGE, form=True)},
     "pages_surveys.accept": {"POST": Rule(MANAGE, form=True)},
+    "pages_surveys.resend": {"POST": Rule(MANAGE, form=True)},
     "pages_surveys.results": {"GET": Rule(MANAGE)},
     # tokens, audit, GDPR
     "tokens.Tokens": {"GET": Rule(MANAGE), "POST": Rule(MANAGE)},

@@ -1,7 +1,8 @@
 """The ego view: one person's (or organisation's) ties 1-3 hops out.
 
 The centre is drawn larger with an orange ring at the middle of a radial layout
-(:func:`ego_layout`); ties are coloured by relationship kind; silo colours and shapes
+(:func:`ego_layout`); ties are coloured and patterned (dashes) by relationship kind,
+so colour alone never tells kinds apart; silo colours and shapes
 as in the map view.
 """
 
@@ -129,7 +130,9 @@ def render_ego(
     summary = f"{within} · {ties}"
     key = [{"css": "centre", "text": gettext("the person or organisation at the centre")}]
     key += [k for k in map_key(E, keep, aps, edges) if k["css"] not in ("line", "cross")]
-    key.append({"css": "cross", "text": gettext("thicker: tie across silos (colour = kind)")})
+    key.append(
+        {"css": "cross", "text": gettext("thicker: tie across silos (colour and pattern = kind)")}
+    )
     return render_page(
         title=title
         if title is not None
@@ -145,6 +148,11 @@ def render_ego(
         standalone=standalone,
         asset_base=asset_base,
         key=key,
-        notes=[gettext("Tie colour shows the relationship kind. Hover for details.")],
+        notes=[
+            gettext(
+                "Tie colour and line pattern show the relationship kind (see the key). "
+                "Hover for details."
+            )
+        ],
         details_note=details_note,
     )

@@ -32,6 +32,25 @@ KIND_COLOURS: dict[str, str] = {
 }
 OTHER_KIND_COLOUR = "#9aa3ad"
 
+#: Line pattern of each relationship kind (ego view): dash and gap lengths in pixels, or
+#: an empty list for a solid line. Kinds are told apart by pattern as well as colour, so
+#: colour never carries the meaning alone (WCAG 1.4.1); kinds outside the vocabulary are
+#: drawn with :data:`OTHER_KIND_DASHES`. Bridges keep their own wide dashes.
+KIND_DASHES: dict[str, list[int]] = {
+    "knows": [],
+    "works_with": [12, 5],
+    "mentors": [2, 4],
+    "member_of": [14, 4, 2, 4],
+    "works_for": [7, 3],
+    "volunteers_at": [2, 3, 2, 3, 9, 3],
+    "leads": [18, 4, 2, 4, 2, 4],
+    "partners_with": [5, 7],
+    "funds": [1, 3],
+    "commissions": [10, 3, 10, 3, 2, 3],
+    "refers_to": [4, 2, 4, 8],
+}
+OTHER_KIND_DASHES: list[int] = [3, 3, 9, 3]
+
 #: Colours for silos/groups that the map's vocabulary does not colour.
 FALLBACK_PALETTE = (
     "#1f77b4",

@@ -32,8 +32,10 @@ from visualisations.style import (
     CROSS_EDGE_COLOUR,
     CROSS_EDGE_COLOUR_DENSE,
     KIND_COLOURS,
+    KIND_DASHES,
     ORGANISATION_BORDER,
     OTHER_KIND_COLOUR,
+    OTHER_KIND_DASHES,
     SiloPalette,
     node_colour,
     rgba,
@@ -193,7 +195,8 @@ def vis_edges(
     """Edge dicts, within-silo first then cross-silo then bridges (drawn on top), and
     the number of ties across silos.
 
-    With ``kind_colours`` each tie takes its kind's colour; without, ties within a silo
+    With ``kind_colours`` each tie takes its kind's colour and line pattern
+    (:data:`~visualisations.style.KIND_DASHES`); without, ties within a silo
     take the silo's colour, faded, and ties across silos are dark (lighter if ``dense``).
     """
     plain, crossing, bridging = [], [], []
@@ -207,6 +210,9 @@ def vis_edges(
         if kind_colours is not None:
             edge["color"] = kind_colours.get(str(d.get("kind")), OTHER_KIND_COLOUR)
             edge["width"] = 2.6 if cross else 1.4
+            dashes = kind_dashes(str(d.get("kind")))
+            if dashes:
+                edge["dashes"] = dashes
         elif cross:
             edge["color"] = CROSS_EDGE_COLOUR_DENSE if dense else CROSS_EDGE_COLOUR
             edge["width"] = 1.4 if dense else 1.8
@@ -295,9 +301,15 @@ def silo_legend(silos: SiloPalette, G: nx.Graph, nodes: Iterable) -> list[dict]:
     ]
 
 
+def kind_dashes(kind: str) -> list[int]:
+    """The line pattern of a relationship kind ([] for solid)."""
+    return list(KIND_DASHES.get(kind, OTHER_KIND_DASHES))
+
+
 def kind_legend(G: nx.Graph, kind_colours: Mapping[str, str] | None) -> list[dict]:
     """One legend entry per relationship kind in ``G`` (the vocabulary's order first),
-    with its tie count; coloured only when ties are coloured by kind."""
+    with its tie count; coloured, and with its line pattern, only when ties are drawn
+    by kind."""
     counts: Counter[str] = Counter()
     for _, _, d in G.edges(data=True):
         counts.update(tie_kinds(d))
@@ -307,6 +319,8 @@ def kind_legend(G: nx.Graph, kind_colours: Mapping[str, str] | None) -> list[dic
             "name": k,
             "label": clip(kind_name(k, G.graph.get("vocabulary"))),
             "colour": (kind_colours or {}).get(k, OTHER_KIND_COLOUR if kind_colours else None),
+            # the line pattern, as an SVG stroke-dasharray ("" = solid; None: not by kind)
+            "dashes": " ".join(map(str, kind_dashes(k))) if kind_colours else None,
             "count": counts[k],
         }
         for k in order

@@ -46,11 +46,13 @@ class SurveyTransaction(Protocol):
 class Acceptance:
     """What accepting responses writes, as planned by
     :func:`graph_models.surveys.accept.plan_acceptance` from the state read under the
-    map's lock: nodes (new people, respondents' corrected records), ties, and the
-    responses marked accepted; ``summary`` is returned to the caller."""
+    map's lock: nodes (new people, respondents' corrected records), ties, ties to
+    remove, and the responses marked accepted; ``summary`` is returned to the caller."""
 
     nodes: list = field(default_factory=list)
     relationships: list[Relationship] = field(default_factory=list)
+    #: ties to delete: ones only a respondent had reported, who no longer names them
+    removed: list[Relationship] = field(default_factory=list)
     responses: list[Response] = field(default_factory=list)
     summary: dict = field(default_factory=dict)
 
@@ -97,7 +99,8 @@ class SurveyRules:
     def list_surveys(self, map_id: str) -> list[Survey]:
         def work(tx):
             _require_map(tx, map_id)
-            return tx.list_surveys(map_id)
+            today = clock.today()
+            return [s.as_of(today) for s in tx.list_surveys(map_id)]
 
         return self._read(work)
 
@@ -118,11 +121,12 @@ class SurveyRules:
         actor: str = "",
     ) -> Survey:
         """Edit a survey in place (``change`` returns the new one from the current one);
-        ``respondents`` replaces who is asked, only while it is a draft."""
+        ``respondents`` replaces who is asked, only while it is a draft. ``change`` gets
+        the survey as stored, so moving a passed closing date on reopens it."""
 
         def work(tx) -> Survey:
             seq = _bump(tx, map_id)
-            current = _require_survey(tx, map_id, survey_id)
+            current = _require_survey(tx, map_id, survey_id, as_stored=True)
             updated = change(current)
             if respondents is not None:
                 if current.status is not SurveyStatus.DRAFT:
@@ -138,7 +142,7 @@ class SurveyRules:
                     tx.put_respondent(map_id, Respondent(survey_id, person_id))
             tx.put_survey(map_id, updated)
             _audit(tx, map_id, seq, actor, "update", survey_id)
-            return updated
+            return updated.as_of(clock.today())
 
         return self._write(work)
 
@@ -293,6 +297,8 @@ class SurveyRules:
                 tx.put_relationships(
                     map_id, result.relationships, tx.relationship_kinds(map_id, ids)
                 )
+            for rel in result.removed:
+                tx.delete_relationship(map_id, rel.id, rel.kind)
             if result.responses:
                 tx.put_responses(map_id, result.responses)
             _audit(tx, map_id, seq, actor, "accept", survey_id)
@@ -331,12 +337,14 @@ def _require_map(tx, map_id: str) -> model.Map:
     return m
 
 
-def _require_survey(tx, map_id: str, survey_id: str) -> Survey:
+def _require_survey(tx, map_id: str, survey_id: str, *, as_stored: bool = False) -> Survey:
+    """The survey as it reads today (closed once its closing date has passed: see
+    :meth:`Survey.as_of`), or as stored."""
     _require_map(tx, map_id)
     survey = tx.get_survey(map_id, survey_id)
     if survey is None:
         raise NotFound(Message("survey.not_found", id=repr(survey_id)))
-    return survey
+    return survey if as_stored else survey.as_of(clock.today())
 
 
 def _check_respondents(tx, map_id: str, people: list[str]) -> None:

@@ -23,6 +23,12 @@ The rules, stated once:
 * **Consent**: the respondent's own choice is applied to their record, with
   ``consent_set_by = "self"`` and the time; corrected silo and role likewise. People who
   never answer keep what the coordinator recorded.
+* **Ties taken back**: a respondent may change their answers after acceptance (the
+  response is then submitted again). A tie that their last accepted answer gave the map
+  (:attr:`Response.accepted_ties`) and that they no longer name is *removed* when only
+  they had reported it and it came from a survey; a tie the other end reported too, or
+  that a coordinator entered or an import brought, *stays* and only loses them from its
+  ``reported_by`` (:func:`withdrawn`). Removal is part of the same one write.
 * Answers naming someone no longer in the map are skipped (counted in the summary).
 """
 
@@ -97,6 +103,7 @@ def plan_acceptance(
             continue
         plan.nodes[me.id] = _own_record(m, plan.nodes.get(me.id, me), response, now)
         resolved: dict[str, str] = {}
+        named: set[tuple[str, str, str]] = set()
         for i, tie in enumerate(response.ties):
             if tie.target:
                 target = tie.target if tie.target in known else None
@@ -108,25 +115,30 @@ def plan_acceptance(
             if target is None or target == me.id:
                 plan.skipped += 1
                 continue
-            plan.report(me.id, target, tie.kind, tie.strength)
+            named.add(plan.report(me.id, target, tie.kind, tie.strength))
+        for rel, remove in withdrawn(response, plan.index, named):
+            plan.withdraw(me.id, rel, remove)
         response_done = dataclasses.replace(
             response,
             status=ResponseStatus.ACCEPTED,
             accepted_at=now,
             accepted_by=actor,
             resolved=resolved,
+            accepted_ties=[list(key) for key in sorted(named)],
         )
         plan.responses.append(response_done)
     nodes_out = [*plan.nodes.values(), *created.values()]
     return Acceptance(
         nodes=nodes_out,
         relationships=list(plan.changed.values()),
+        removed=list(plan.removed.values()),
         responses=plan.responses,
         summary={
             "accepted": len(plan.responses),
             "ties_created": plan.created,
             "ties_updated": len(plan.changed) - plan.created,
             "ties_confirmed": sum(1 for r in plan.changed.values() if r.confirmed),
+            "ties_removed": len(plan.removed),
             "people_created": sorted(p.id for p in created.values()),
             "skipped": plan.skipped,
             "strength_rule": STRENGTH_RULE,
@@ -137,13 +149,16 @@ def plan_acceptance(
 class _Plan:
     def __init__(self, relationships: list[Relationship]):
         self.index = {tie_key(r.kind, r.source, r.target): r for r in relationships}
+        self.existing = {r.id for r in relationships}
         self.changed: dict[str, Relationship] = {}
+        self.removed: dict[str, Relationship] = {}
         self.nodes: dict[str, Person] = {}
         self.responses: list[Response] = []
         self.created = 0
         self.skipped = 0
 
-    def report(self, reporter: str, target: str, kind: str, strength: int) -> None:
+    def report(self, reporter: str, target: str, kind: str, strength: int) -> tuple:
+        """Record that ``reporter`` names this tie; returns its :func:`tie_key`."""
         key = tie_key(kind, reporter, target)
         old = self.index.get(key)
         if old is None:
@@ -164,7 +179,41 @@ class _Plan:
                 strength=min(old.strength, strength) if others else strength,
                 reported_by=sorted({*old.reported_by, reporter}),
             )
+        self.removed.pop(rel.id, None)
         self.index[key] = self.changed[rel.id] = rel
+        return key
+
+    def withdraw(self, reporter: str, rel: Relationship, remove: bool) -> None:
+        """``reporter`` no longer names ``rel``: remove it, or take them off its reporters."""
+        key = tie_key(rel.kind, rel.source, rel.target)
+        if remove:
+            self.index.pop(key, None)
+            if self.changed.pop(rel.id, None) is not None and rel.id not in self.existing:
+                self.created -= 1  # made and taken back within this acceptance
+            else:
+                self.removed[rel.id] = rel
+            return
+        kept = dataclasses.replace(rel, reported_by=[p for p in rel.reported_by if p != reporter])
+        self.index[key] = self.changed[rel.id] = kept
+
+
+def withdrawn(
+    response: Response, index: dict[tuple, Relationship], named: set[tuple]
+) -> list[tuple[Relationship, bool]]:
+    """The ties of the map that ``response``'s last accepted answer gave (or confirmed)
+    and that it no longer names (``named``: the :func:`tie_key` of each tie it names
+    now), each with whether accepting it removes the tie (True: only this respondent
+    reported it and it came from a survey) or keeps it (another reporter, or entered by
+    a coordinator or an import). ``index``: the map's ties by :func:`tie_key`."""
+    me = response.person_id
+    out = []
+    for key in sorted({tuple(k) for k in response.accepted_ties} - named):
+        rel = index.get(key)
+        if rel is None or me not in rel.reported_by:
+            continue
+        others = [p for p in rel.reported_by if p != me]
+        out.append((rel, rel.origin == Origin.SURVEY.value and not others))
+    return out
 
 
 def _own_record(m: model.Map, me: Person, response: Response, now: str) -> Person:

@@ -120,6 +120,18 @@ class Survey:
             return False
         return self.closes_on is None or today is None or today <= self.closes_on
 
+    def passed_closing(self, today: date) -> bool:
+        """Whether the closing date (the last day answers are taken) is behind ``today``."""
+        return self.closes_on is not None and today > self.closes_on
+
+    def as_of(self, today: date) -> Survey:
+        """The survey as it reads on ``today``: once its closing date has passed, an open
+        or paused survey *is* closed (everywhere it is read: lists, API, the respondent's
+        page), without anyone having to close it. A draft stays a draft."""
+        if self.status in (SurveyStatus.OPEN, SurveyStatus.PAUSED) and self.passed_closing(today):
+            return Survey(**{**self.__dict__, "status": SurveyStatus.CLOSED})
+        return self
+
     def moved_to(self, status: SurveyStatus, now: str) -> Survey:
         """A copy in ``status``, or Conflict if the survey cannot move there."""
         if status not in TRANSITIONS[self.status]:
@@ -191,9 +203,17 @@ class Response:
     accepted_by: str = ""
     #: how new names were resolved on acceptance: tie index -> person id
     resolved: dict[str, str] = field(default_factory=dict)
+    #: the ties the map took from this response when it was last accepted, as
+    #: ``[kind, source, target]`` (see :func:`graph_models.surveys.accept.tie_key`): what a
+    #: later acceptance compares with, to take out ties the respondent no longer names
+    accepted_ties: list[list[str]] = field(default_factory=list)
 
     def mentions(self, node_id: str) -> bool:
-        return any(t.target == node_id for t in self.ties) or node_id in self.resolved.values()
+        return (
+            any(t.target == node_id for t in self.ties)
+            or node_id in self.resolved.values()
+            or any(node_id in key[1:] for key in self.accepted_ties)
+        )
 
     def without(self, node_id: str) -> Response:
         """A copy with every mention of ``node_id`` removed (erasure)."""
@@ -204,7 +224,10 @@ class Response:
             if str(i) in self.resolved:
                 resolved[str(len(kept))] = self.resolved[str(i)]
             kept.append(tie)
-        return Response(**{**self.__dict__, "ties": kept, "resolved": resolved})
+        accepted = [key for key in self.accepted_ties if node_id not in key[1:]]
+        return Response(
+            **{**self.__dict__, "ties": kept, "resolved": resolved, "accepted_ties": accepted}
+        )
 
 
 # -- JSON documents ---------------------------------------------------------------------
@@ -243,4 +266,5 @@ def response_from_dict(d: dict) -> Response:
         ReportedTie(**{**t, "frequency": Frequency(t["frequency"])}) for t in values.get("ties", [])
     ]
     values["resolved"] = dict(values.get("resolved") or {})
+    values["accepted_ties"] = [list(key) for key in values.get("accepted_ties") or []]
     return Response(**values)

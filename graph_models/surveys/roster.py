@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph_models.model import Map, NodeType, Person, Visibility
-from graph_models.surveys.model import Survey
+from graph_models.model import RELATIONSHIP_KINDS, Map, NodeType, Person, Relationship, Visibility
+from graph_models.surveys.model import FREQUENCY_STRENGTH, Survey
 from graph_models.text import fold
 
 
@@ -64,3 +64,33 @@ def grouped(entries: list[RosterEntry]) -> list[tuple[str, list[RosterEntry]]]:
     for entry in entries:
         groups.setdefault(entry.silo, []).append(entry)
     return list(groups.items())
+
+
+def affiliations(
+    person_id: str, relationships: list[Relationship], roster: list[RosterEntry]
+) -> list[dict]:
+    """The respondent's ties to organisations already in the map (works for, member of,
+    volunteers at, leads) as answers to start from — ``{"target", "kind",
+    "frequency"}``, how often read back from the tie's strength — for organisations on
+    their roster (they cannot name others): their affiliation, which they confirm or
+    correct like any other tie."""
+    orgs = {e.id for e in roster if e.type is NodeType.ORGANISATION}
+    often = {strength: f.value for f, strength in FREQUENCY_STRENGTH.items()}
+    out, seen = [], set()
+    for rel in sorted(relationships, key=lambda r: r.id):
+        rule = RELATIONSHIP_KINDS.get(rel.kind)
+        if rule is None or rule.source is not NodeType.PERSON or rel.source != person_id:
+            continue
+        if rule.target is not NodeType.ORGANISATION or rel.target not in orgs:
+            continue
+        if (rel.target, rel.kind) in seen:
+            continue
+        seen.add((rel.target, rel.kind))
+        out.append(
+            {
+                "target": rel.target,
+                "kind": rel.kind,
+                "frequency": often.get(rel.strength, "monthly"),
+            }
+        )
+    return out

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from graph_models import schemas
+from graph_models import clock, schemas
 from graph_models.errors import InvalidInput, NotFound
 from graph_models.io.rows import build_entity, fold_name, name_index, resolve_endpoint
-from graph_models.model import PLURALS, EntityType, from_dict, to_dict
+from graph_models.model import PLURALS, ConsentSetBy, EntityType, from_dict, to_dict
 from graph_models.store.base import ListFilter, Page
 from graph_models.text import fold
 from graph_models.visibility import public_records
@@ -29,6 +29,8 @@ def create(map_id: str, etype: EntityType, values: dict, *, restore_erased: bool
     """Create one entity from schema-loaded ``values``; returns what was stored. A person
     erased from the map comes back only with ``restore_erased`` (an explicit act)."""
     entity = build(map_id, etype, values)
+    if etype is EntityType.PERSON and entity.visibility is not None:
+        entity = _consent_recorded(entity, values, changed=True)
     return store().create(map_id, entity, actor=actor(), restore_erased=restore_erased)
 
 
@@ -53,9 +55,29 @@ def patch(
         updated = schemas.merge(current, changes)
         if etype is not EntityType.RELATIONSHIP and "silo" in changes:
             updated.silo = schemas.check_silo(m, updated.silo)
+        if etype is EntityType.PERSON:
+            given = changes.get("visibility")
+            changed = given is not None and given != current.visibility
+            updated = _consent_recorded(updated, changes, changed=changed, kept=current)
         return updated
 
     return store().patch(map_id, etype, entity_id, change, if_revision=if_revision, actor=actor())
+
+
+def _consent_recorded(person, values: dict, *, changed: bool, kept=None):
+    """``person`` with who set their consent and when: a consent the coordinator sets or
+    changes here is recorded as ``coordinator``, now (a respondent's own answer is
+    recorded as ``self`` when it is accepted). Values the caller gives explicitly (a
+    record exported and sent back) win; an edit that leaves consent as it was keeps
+    the stored ``consent_set_by``/``consent_set_at`` (a form re-sends them empty)."""
+    by, at = values.get("consent_set_by") or "", values.get("consent_set_at") or ""
+    if changed:
+        by = by or ConsentSetBy.COORDINATOR.value
+        at = at or clock.timestamp()
+    elif kept is not None:
+        by, at = by or kept.consent_set_by, at or kept.consent_set_at
+    person.consent_set_by, person.consent_set_at = by, at
+    return person
 
 
 def update(map_id: str, etype: EntityType, entity_id: str, changes: dict):

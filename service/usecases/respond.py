@@ -30,7 +30,7 @@ from graph_models.surveys.model import (
     Survey,
     response_to_dict,
 )
-from graph_models.surveys.roster import build_roster, search
+from graph_models.surveys.roster import affiliations, build_roster, search
 from service import auth
 from service.usecases.context import actor, principal, store
 
@@ -90,8 +90,10 @@ def view(map_id: str, survey_id: str) -> dict:
             "consent_set_by": person.consent_set_by,
         },
         "response": response_to_dict(response) if response else None,
+        "affiliations": _affiliations(map_id, survey_id, respondent) if response is None else [],
         "choices": {
             "silos": m.silo_names(),
+            "colours": m.silo_colours(),
             "frequencies": [f.value for f in FREQUENCY_STRENGTH],
             "kinds_person": kinds_for(NodeType.PERSON),
             "kinds_organisation": kinds_for(NodeType.ORGANISATION),
@@ -99,6 +101,13 @@ def view(map_id: str, survey_id: str) -> dict:
             "value": list(VALUE_QUESTIONS),
         },
     }
+
+
+def _affiliations(map_id: str, survey_id: str, respondent: Respondent) -> list[dict]:
+    """Their organisations already in the map, as answers to start from (before they
+    have saved anything): see :func:`graph_models.surveys.roster.affiliations`."""
+    ties = store().neighbourhood(map_id, respondent.person_id, hops=1).relationships
+    return affiliations(respondent.person_id, ties, _roster(map_id, survey_id, respondent))
 
 
 def roster(map_id: str, survey_id: str, q: str = "") -> list[dict]:

@@ -19,7 +19,7 @@ from graph_models.errors import InvalidInput
 from graph_models.model import Person
 from graph_models.store.base import AccessToken
 from graph_models.surveys import results as survey_results
-from graph_models.surveys.accept import name_ref, plan_acceptance
+from graph_models.surveys.accept import name_ref, plan_acceptance, tie_key, withdrawn
 from graph_models.surveys.model import (
     Modules,
     Respondent,
@@ -177,6 +177,7 @@ def review(map_id: str, survey_id: str) -> dict:
     keys: dict[str, list[str]] = {}
     for p in people.values():
         keys.setdefault(fold(p.name), []).append(p.id)
+    index = {tie_key(t.kind, t.source, t.target): t for t in records.relationships}
     rows = []
     for r in found:
         names = []
@@ -202,6 +203,9 @@ def review(map_id: str, survey_id: str) -> dict:
                 "name": me.name if me else "",
                 "consent_set_by": me.consent_set_by if me else "",
                 "new_names": names,
+                "withdrawn": _withdrawn(r, index, keys)
+                if r.status is ResponseStatus.SUBMITTED
+                else [],
             }
         )
     not_answered = [
@@ -215,6 +219,29 @@ def review(map_id: str, survey_id: str) -> dict:
         "responses": rows,
         "consent_set_by": {p.id: p.consent_set_by for p in people.values()},
     }
+
+
+def _withdrawn(response, index: dict, keys: dict[str, list[str]]) -> list[dict]:
+    """What accepting ``response`` would do to ties its last accepted answer gave and it
+    no longer names (:func:`graph_models.surveys.accept.withdrawn`): ``remove`` true
+    when the tie goes, false when it stays (reported by the other end too, or entered
+    by a coordinator or an import). A new name still counts as naming anyone of that
+    name (review cannot know yet how it will be matched)."""
+    me = response.person_id
+    named = set()
+    for tie in response.ties:
+        for target in [tie.target] if tie.target else keys.get(fold(tie.name), []):
+            if target != me:
+                named.add(tie_key(tie.kind, me, target))
+    return [
+        {
+            "id": rel.id,
+            "kind": rel.kind,
+            "other": rel.target if rel.source == me else rel.source,
+            "remove": remove,
+        }
+        for rel, remove in withdrawn(response, index, named)
+    ]
 
 
 def accept(map_id: str, survey_id: str, who: list[str] | None, names: dict[str, str]) -> dict:

@@ -120,3 +120,79 @@ def silo_svg(
         )
     out.append("</svg>")
     return Markup("".join(out))  # noqa: S704 - every text part escaped above
+
+
+def ego_svg(
+    centre: tuple[str, str],
+    others: list[tuple[str, str, bool]],
+    *,
+    colours: dict | None = None,
+    title: str,
+    desc: str,
+    ident: str = "ego",
+) -> Markup:
+    """A small picture of what one respondent reported: them in the centre (``centre``:
+    name, silo), the people and organisations they named (``others``: name, silo,
+    is an organisation) on a ring around, each coloured by silo, a circle for a person
+    and a square for an organisation, a line from the centre to each. ``title`` and
+    ``desc`` name it for screen readers; the page gives the key and a text list beside
+    it (colour alone carries no meaning here). ``ident`` keeps element ids unique when a
+    page shows several.
+    """
+    import math
+
+    colours = colours or {}
+    n = len(others)
+    width, height, cx, cy = 560, 460, 280, 220
+    ring = 160 if n > 1 else 120
+    ident = escape(ident)
+    out = [
+        f'<svg class="chart chart--ego" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{ident}-title {ident}-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{ident}-title">{escape(title)}</title>',
+        f'<desc id="{ident}-desc">{escape(desc)}</desc>',
+    ]
+    pos = [
+        (
+            cx + ring * math.cos(2 * math.pi * k / max(n, 1) - math.pi / 2),
+            cy + ring * math.sin(2 * math.pi * k / max(n, 1) - math.pi / 2),
+        )
+        for k in range(n)
+    ]
+    for x, y in pos:
+        out.append(
+            f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="#52606d" '
+            f'stroke-opacity="0.6" stroke-width="2"/>'
+        )
+    small = n > 16
+    for (x, y), (name, silo, is_org) in zip(pos, others, strict=True):
+        colour = escape(colours.get(silo, "#9aa5b1"))
+        r = 10 if small else 14
+        if is_org:
+            out.append(
+                f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r}" height="{2 * r}" '
+                f'rx="2" fill="{colour}" stroke="#1f2933" stroke-width="1.5"/>'
+            )
+        else:
+            out.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{colour}" '
+                f'stroke="#1f2933" stroke-width="1.5"/>'
+            )
+        below = y >= cy - 1
+        ty = y + r + 18 if below else y - r - 7
+        out.append(
+            f'<text x="{x:.1f}" y="{ty:.1f}" text-anchor="middle" '
+            f'font-size="{14 if small else 17}" '
+            f'fill="#1f2933" stroke="#fff" stroke-width="3" paint-order="stroke">'
+            f"{escape(_short(name, 12 if small else 18))}</text>"
+        )
+    name, silo = centre
+    out.append(
+        f'<circle cx="{cx}" cy="{cy}" r="20" fill="{escape(colours.get(silo, "#9aa5b1"))}" '
+        f'stroke="#1f2933" stroke-width="3"/>'
+        f'<text x="{cx}" y="{cy + 42}" text-anchor="middle" font-size="18" font-weight="700" '
+        f'fill="#1f2933" stroke="#fff" stroke-width="3" paint-order="stroke">'
+        f"{escape(_short(name, 24))}</text>"
+    )
+    out.append("</svg>")
+    return Markup("".join(out))  # noqa: S704 - every text part escaped above

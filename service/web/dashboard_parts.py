@@ -165,10 +165,14 @@ def structural_change(before: dict, after: dict) -> dict:
 
 def broker_rows(report: dict, limit: int) -> list[dict]:
     """The top brokers with figures people read: their rank, and the share of all
-    shortest routes between people that run through them (betweenness, normalised)."""
+    shortest routes between people that run through them (betweenness, normalised) —
+    or, while a large map's exact figures are computed in the background,
+    ``routes_pending``: the seconds still expected (see ``paths.pending``)."""
     betweenness = {
         row["node"]: row.get("betweenness") for row in report.get("centrality", {}).get("nodes", [])
     }
+    pending = (report.get("centrality") or {}).get("pending") or {}
+    waiting = pending.get("expected_seconds") if pending.get("status") == "computing" else None
     rows = [r for r in report.get("bridging", {}).get("nodes", []) if r.get("brokerage_total")]
     rows.sort(key=lambda r: -r["brokerage_total"])
     out = []
@@ -183,6 +187,9 @@ def broker_rows(report: dict, limit: int) -> list[dict]:
                 "node": row["node"],
                 "label": row.get("label") or row["node"],
                 "routes": betweenness.get(row["node"]),
+                # exact betweenness of a large map is being computed in the background:
+                # the seconds still expected (0 when not known), None when not pending
+                "routes_pending": (waiting or 0) if pending else None,
                 "across_share": across / row["brokerage_total"] if row["brokerage_total"] else 0,
             }
         )

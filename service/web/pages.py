@@ -33,6 +33,7 @@ ASSETS = {
     "bridgemap.js": "text/javascript",
     "share.js": "text/javascript",
     "survey_roster.js": "text/javascript",
+    "name_suggest.js": "text/javascript",
 }
 
 

@@ -18,7 +18,7 @@ from graph_models.model import EntityType
 from graph_models.projection import check_group_by
 from service.i18n import format_date, gettext
 from service.query import query_args, reads_query
-from service.usecases import viewer_graphs
+from service.usecases import surveys, viewer_graphs
 from service.usecases.context import full_access, store
 from service.usecases.reports import cached_change, cached_report
 from service.web import dashboard_parts
@@ -132,7 +132,28 @@ def _profile(map_id: str, G, full: bool):
 @bp.get("/maps/<map_id>")
 @reads_query(DashboardQuery)
 def dashboard(map_id):
-    return render_template("dashboard.html", **dashboard_context(map_id, query_args()))
+    context = dashboard_context(map_id, query_args())
+    return render_template("dashboard.html", survey_lines=_survey_lines(map_id), **context)
+
+
+def _survey_lines(map_id: str) -> list[dict]:
+    """For coordinators (who alone see responses): each survey that has been opened, the
+    newest first, with how many answered, linking its results panel. Not part of
+    :func:`dashboard_context`, so the board report (what a viewer sees) has none."""
+    if not full_access():
+        return []
+    found = [s for s in surveys.list_surveys(map_id) if s["status"] != "draft"]
+    found.sort(key=lambda s: s.get("opened_at") or s.get("created_at") or "", reverse=True)
+    return [
+        {
+            "title": s["title"],
+            "status": s["status"],
+            "asked": len(s["respondents"]),
+            "answered": s["responses"]["submitted"] + s["responses"]["accepted"],
+            "url": url_for("pages_surveys.results", map_id=map_id, survey_id=s["id"]),
+        }
+        for s in found[:3]
+    ]
 
 
 def dashboard_context(map_id: str, args: dict) -> dict:

@@ -22,6 +22,7 @@ from graph_models.model import (
     to_dict,
 )
 from graph_models.store.base import ListFilter
+from graph_models.text import fold
 from service.i18n import gettext, lazy_gettext, org_kind_label
 from service.policy import PAGE_KINDS
 from service.query import query_args, reads_query
@@ -155,7 +156,8 @@ def _render_form(
     if kind == "relationships":
         records = store().graph(m.id)
         node_options = sorted(
-            ((n.name, n.silo, n.type.value) for n in records.nodes), key=lambda t: t[0].casefold()
+            ((n.name, n.silo, n.type.value, fold(n.name)) for n in records.nodes),
+            key=lambda t: t[0].casefold(),
         )
     return render_template(
         f"{SINGULAR[kind]}_form.html",

@@ -8,10 +8,13 @@ is their own web page (:mod:`service.web.pages_community`), unchanged.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import marshmallow as ma
 from flask import Blueprint, render_template
 
-from graph_models.model import ENTITY_TYPE_OF, to_dict
+from graph_models.model import ENTITY_TYPE_OF, ConsentSetBy, Person, to_dict
+from service.i18n import format_date, gettext
 from service.query import reads_query
 from service.usecases import entities, node_panels, viewer_graphs
 from service.usecases.context import store
@@ -45,6 +48,26 @@ def _ties(map_id: str, entity_id: str) -> list[dict]:
     return out
 
 
+def consent_note(person: Person) -> str:
+    """Who set the person's consent and when, in words ("Chosen by Siân themselves in a
+    survey on 3 March 2026"; "Set by a coordinator on ..."; or that it was not recorded)."""
+    try:
+        day = format_date(datetime.fromisoformat(person.consent_set_at), "d MMMM y")
+    except ValueError:
+        day = ""
+    if person.consent_set_by == ConsentSetBy.SELF.value:
+        if day:
+            return gettext(
+                "Chosen by %(name)s themselves in a survey on %(day)s.", name=person.name, day=day
+            )
+        return gettext("Chosen by %(name)s themselves in a survey.", name=person.name)
+    if person.consent_set_by == ConsentSetBy.COORDINATOR.value:
+        if day:
+            return gettext("Set by a coordinator on %(day)s.", day=day)
+        return gettext("Set by a coordinator.")
+    return gettext("Who set it was not recorded (set before this was kept, or by an import).")
+
+
 class ProfileQuery(ma.Schema):
     """The profile takes no query parameters."""
 
@@ -64,6 +87,7 @@ def profile(map_id, entity_id, kind):
         kind=kind,
         entity=entity,
         record=to_dict(entity),
+        consent_note=consent_note(entity) if isinstance(entity, Person) else "",
         panel=panel,
         panel_note=node_panels.visible_only_note(),
         ties=_ties(map_id, entity_id),

@@ -11,6 +11,8 @@ back, send, change until the survey closes. The same use cases as the API
 
 from __future__ import annotations
 
+from datetime import date
+
 import marshmallow as ma
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
@@ -19,10 +21,11 @@ from marshmallow import fields, validate
 from graph_models.errors import Conflict, InvalidInput
 from graph_models.surveys.model import SCALE_MAX, SCALE_MIN
 from graph_models.text import fold
-from service.i18n import gettext, kind_label, lazy_gettext
+from service.i18n import format_date, gettext, kind_label, lazy_gettext
 from service.query import query_args, reads_query
 from service.usecases import respond
 from service.web.forms import field_errors
+from service.web.reported import reported_picture
 
 bp = Blueprint("pages_respond", __name__)
 
@@ -58,6 +61,11 @@ CONSENT_CHOICES = [
         lazy_gettext("Do not show me: my connections are counted, but I am never drawn or listed."),
     ),
 ]
+
+
+def long_day(iso: str | None) -> str:
+    """A stored ISO day as people write it ("3 March 2026"), "" for none."""
+    return format_date(date.fromisoformat(iso), "d MMMM y") if iso else ""
 
 
 class RespondQuery(ma.Schema):
@@ -129,7 +137,8 @@ def _render(map_id, survey_id, *, view=None, answers=None, errors=None, status=2
     view = view or _view(map_id, survey_id, query_args().get("q", ""))
     response = view["response"] or {}
     answers = answers or {
-        "ties": response.get("ties", []),
+        # before anything is saved: their organisations in the map, to confirm or correct
+        "ties": response.get("ties", []) if response else view["affiliations"],
         "details": response.get("details", {}),
         "consent": response.get("consent", ""),
     }
@@ -143,13 +152,26 @@ def _render(map_id, survey_id, *, view=None, answers=None, errors=None, status=2
         "person": [(k, kind_label(k)) for k in view["choices"]["kinds_person"]],
         "organisation": [(k, kind_label(k)) for k in view["choices"]["kinds_organisation"]],
     }
+    picture = None
+    if response.get("status") in ("submitted", "accepted"):
+        picture = reported_picture(
+            "reported",
+            (view["me"]["name"], view["me"]["silo"]),
+            response["ties"],
+            names,
+            view["choices"]["colours"],
+            FREQUENCY_LABELS,
+        )
     return render_template(
         "respond.html",
+        picture=picture,
         view=view,
         survey=view["survey"],
+        closes_on=long_day(view["survey"]["closes_on"]),
         me=view["me"],
         answers=answers,
         names=names,
+        prefilled={t["target"] for t in view["affiliations"]},
         roster=roster_html(roster, view["shown"]),
         kinds=kinds,
         frequencies=list(FREQUENCY_LABELS.items()),

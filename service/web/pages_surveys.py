@@ -15,11 +15,12 @@ from graph_models import schemas
 from graph_models.errors import BridgemapError, InvalidInput
 from graph_models.surveys.model import SurveyStatus
 from graph_models.surveys.schemas import SurveyInSchema
-from service.i18n import gettext
+from service.i18n import gettext, ngettext
 from service.usecases import surveys
 from service.usecases.context import store
 from service.web.forms import field_errors, text
-from service.web.pages_respond import FREQUENCY_LABELS
+from service.web.pages_respond import FREQUENCY_LABELS, long_day
+from service.web.reported import reported_picture
 
 bp = Blueprint("pages_surveys", __name__)
 
@@ -72,6 +73,7 @@ def surveys_page(map_id):
         "surveys.html",
         current_map=m,
         items=surveys.list_surveys(map_id),
+        long_day=long_day,
         words=_words(),
         people=surveys.people_choices(map_id),
         errors=errors,
@@ -82,12 +84,34 @@ def surveys_page(map_id):
 @bp.get("/maps/<map_id>/surveys/<survey_id>")
 def survey(map_id, survey_id):
     m = store().get_map(map_id)
+    found = surveys.get_survey(map_id, survey_id)
+    nodes = store().graph(map_id).nodes
+    names = {n.id: n.name for n in nodes}
+    entries = {n.id: {"name": n.name, "silo": n.silo, "type": n.type.value} for n in nodes}
+    review = surveys.review(map_id, survey_id)
+    colours = m.silo_colours()
+    pictures = [
+        reported_picture(
+            f"reported-{i}",
+            (r["name"] or r["person_id"], entries.get(r["person_id"], {}).get("silo", "")),
+            r["ties"],
+            entries,
+            colours,
+            FREQUENCY_LABELS,
+        )
+        for i, r in enumerate(review["responses"])
+    ]
     return render_template(
         "survey.html",
         current_map=m,
-        survey=surveys.get_survey(map_id, survey_id),
-        review=surveys.review(map_id, survey_id),
-        names={n.id: n.name for n in store().graph(map_id).nodes},
+        survey=found,
+        review=review,
+        pictures=pictures,
+        long_day=long_day,
+        names=names,
+        respondents=sorted(
+            ((p, names.get(p, p)) for p in found["respondents"]), key=lambda t: t[1].casefold()
+        ),
         words=_words(),
     )
 
@@ -107,6 +131,25 @@ def status(map_id, survey_id):
         )
     flash(gettext("The survey is now %(status)s.", status=_status_word(result["status"])))
     return redirect(url_for("pages_surveys.survey", map_id=map_id, survey_id=survey_id))
+
+
+@bp.post("/maps/<map_id>/surveys/<survey_id>/resend")
+def resend(map_id, survey_id):
+    """A new link for one respondent ("resend"): the old one stops working, and the new
+    one is shown once, as when the survey was opened."""
+    person_id = request.form.get("person_id", "")
+    try:
+        link = surveys.reissue(map_id, survey_id, person_id)
+    except BridgemapError as exc:
+        flash(gettext("No new link was made: %(why)s", why=exc.message), "error")
+        return redirect(url_for("pages_surveys.survey", map_id=map_id, survey_id=survey_id))
+    return render_template(
+        "survey_links.html",
+        current_map=store().get_map(map_id),
+        survey=surveys.get_survey(map_id, survey_id),
+        links=[link],
+        resent=True,
+    )
 
 
 def _status_word(status: str) -> str:
@@ -177,6 +220,14 @@ def accept(map_id, survey_id):
                     confirmed=summary["ties_confirmed"],
                 )
             )
+            if summary.get("ties_removed"):
+                flash(
+                    ngettext(
+                        "Removed %(num)s tie its reporter no longer names.",
+                        "Removed %(num)s ties their reporters no longer name.",
+                        summary["ties_removed"],
+                    )
+                )
     return redirect(url_for("pages_surveys.survey", map_id=map_id, survey_id=survey_id))
 
 

@@ -9,16 +9,20 @@ from __future__ import annotations
 import pytest
 
 from graph_models.store.embedded import EmbeddedStore
+from graph_models.surveys.demo import DEMO_SURVEY_ID
 from service.auth import issue_token
 from service.cli import load_demo
 from tests.axe import axe_path, run_axe
-from tests.conftest import make_app
+from tests.conftest import ADMIN_SECRET, make_app
 from tests.live import LiveServer
 from tests.visualisations.pagetools import READY
 
 pytestmark = pytest.mark.browser
 
 SIZES = {"laptop": (1366, 900), "phone": (390, 844)}
+#: An open survey made for these tests (the demo's own is closed): one respondent has
+#: sent answers (their page shows the picture), another has a draft (the questions).
+OPEN_SURVEY = "a11y"
 PAGES = {
     "coordinator": [
         "/maps",
@@ -41,6 +45,15 @@ PAGES = {
         "/maps/demo/audit",
         "/maps/demo/settings",
         "/maps/demo/report",
+        "/maps/demo/surveys",
+        f"/maps/demo/surveys/{OPEN_SURVEY}",
+        f"/maps/demo/surveys/{DEMO_SURVEY_ID}",
+        f"/maps/demo/surveys/{DEMO_SURVEY_ID}/results",
+    ],
+    "sent": [f"/maps/demo/surveys/{OPEN_SURVEY}/respond"],
+    "draft": [
+        f"/maps/demo/surveys/{OPEN_SURVEY}/respond",
+        f"/maps/demo/surveys/{DEMO_SURVEY_ID}/respond",
     ],
     "viewer": [
         "/maps/demo",
@@ -73,8 +86,57 @@ def server(tmp_path_factory):
             role: issue_token(store, "demo", role, subject="p150" if role == "community" else "")[0]
             for role in ("coordinator", "viewer", "community")
         }
+        live.tokens.update(_respondents(app))
         yield live
     store.close()
+
+
+def _respondents(app) -> dict[str, str]:
+    """Open a survey of the demo map with the trust/value module: ``sent`` has sent
+    answers, ``draft`` saved some. Returns their link secrets."""
+    admin = app.test_client()
+    admin.token = ADMIN_SECRET
+    base = "/api/v1/maps/demo/surveys"
+    people = admin.get("/api/v1/maps/demo/people?limit=200").get_json()["items"]
+    named = [p["id"] for p in people if p["visibility"] == "named"]
+    body = {
+        "id": OPEN_SURVEY,
+        "title": "Who do you work with?",
+        "intro": "A short survey.",
+        "respondents": named[:2],
+        "modules": {"trust_value": True},
+        "roster": {"people": True, "organisations": True},
+    }
+    assert admin.post(base, json=body).status_code == 201
+    links = {
+        link["person_id"]: link["token"]
+        for link in admin.post(f"{base}/{OPEN_SURVEY}/open").get_json()["links"]
+    }
+    out = {}
+    for role, person, submit in (("sent", named[0], True), ("draft", named[1], False)):
+        client = app.test_client()
+        client.token = links[person]
+        roster = client.get(f"{base}/{OPEN_SURVEY}/respond/roster").get_json()
+        others = [e for e in roster if e["type"] == "person"][:3]
+        org = next(e for e in roster if e["type"] == "organisation")
+        ties = [
+            {
+                "target": e["id"],
+                "kind": "works_with",
+                "frequency": "weekly",
+                "trust": [3, 4, 2],
+                "value": [2, 3, 4],
+            }
+            for e in others
+        ] + [{"target": org["id"], "kind": "works_for", "frequency": "daily"}]
+        ties.append(
+            {"name": "Nia Newydd", "silo": "housing", "kind": "knows", "frequency": "monthly"}
+        )
+        path = f"{base}/{OPEN_SURVEY}/respond" + ("/submit" if submit else "")
+        r = (client.post if submit else client.put)(path, json={"ties": ties, "consent": "named"})
+        assert r.status_code == 200, r.get_json()
+        out[role] = links[person]
+    return out
 
 
 @pytest.mark.parametrize(("role", "path", "size"), CASES)

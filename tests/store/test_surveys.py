@@ -190,3 +190,56 @@ def test_provenance_is_kept_and_deleting_the_map_removes_surveys(world):
     store.delete_map("m1")
     store.create_map(Map("m1", "Again", silos=[Silo("health")]))
     assert store.list_surveys("m1") == []
+
+
+def test_a_survey_reads_closed_once_its_closing_date_has_passed(world, monkeypatch):
+    from datetime import date
+
+    from graph_models import clock
+
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 3, 3))
+    world.change_survey("m1", "s1", lambda s: dataclasses.replace(s, closes_on=date(2026, 3, 3)))
+    world.set_survey_status("m1", "s1", SurveyStatus.OPEN, issue=tokens_for)
+    answer(world, "ann", [tie("bea")])  # the closing day itself still takes answers
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 3, 4))
+    assert world.get_survey("m1", "s1").status is SurveyStatus.CLOSED
+    assert [s.status for s in world.list_surveys("m1")] == [SurveyStatus.CLOSED]
+    with pytest.raises(Conflict):
+        answer(world, "ann", [tie("cai")])
+    with pytest.raises(Conflict):  # nor paused, nor a new link
+        world.set_survey_status("m1", "s1", SurveyStatus.PAUSED)
+    assert [t.target for t in world.get_response("m1", "s1", "ann").ties] == ["bea"]
+    # moving the date on (the coordinator's edit) reopens it
+    moved = world.change_survey(
+        "m1", "s1", lambda s: dataclasses.replace(s, closes_on=date(2026, 4, 1))
+    )
+    assert moved.status is SurveyStatus.OPEN
+    answer(world, "ann", [tie("cai")])
+
+
+def test_a_tie_taken_back_after_acceptance_goes_only_if_nobody_else_stands_behind_it(world):
+    store = world
+    store.set_survey_status("m1", "s1", SurveyStatus.OPEN, issue=tokens_for)
+    answer(store, "ann", [tie("bea"), tie("cai"), tie("clinic", kind="works_for")])
+    answer(store, "bea", [tie("ann")])
+    first = accept(store)
+    assert first["ties_created"] == 2 and first["ties_removed"] == 0
+    kept_before = {r.id for r in store.graph("m1").relationships}
+    # ann changes her answers after acceptance (re-submitted): bea, cai, clinic go
+    answer(store, "ann", [tie("cai", kind="works_with")])
+    assert store.get_response("m1", "s1", "ann").status is ResponseStatus.SUBMITTED
+    summary = accept(store)
+    assert summary["ties_removed"] == 1
+    ties = {(r.source, r.target, r.kind): r for r in store.graph("m1").relationships}
+    assert not any(k[2] == "works_for" for k in ties)  # only ann had reported it
+    ann_bea = ties.get(("ann", "bea", "knows")) or ties[("bea", "ann", "knows")]
+    assert ann_bea.reported_by == ["bea"]  # the other end still says so: it stays
+    old = ties[("ann", "cai", "knows")]  # the coordinator's tie stays too
+    assert old.id == "old" and old.origin == "coordinator" and old.reported_by == []
+    assert ties[("ann", "cai", "works_with")].reported_by == ["ann"]
+    assert kept_before - {r.id for r in store.graph("m1").relationships} == {
+        next(i for i in kept_before if i not in ("old", ann_bea.id))
+    }
+    # a tie made, taken back and named again is made again
+    answer(store, "ann", [tie("clinic", kind="works_for")])
+    assert accept(store)["ties_created"] == 1

@@ -90,6 +90,28 @@
     return lines.join("\n");
   }
 
+  /* A kind's key: a short line in its colour and its dash pattern (as drawn). */
+  function kindLine(colour, dashes) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("class", "bm-swatch-line");
+    svg.setAttribute("width", "36");
+    svg.setAttribute("height", "10");
+    svg.setAttribute("viewBox", "0 0 36 10");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var line = document.createElementNS(ns, "line");
+    line.setAttribute("x1", "0");
+    line.setAttribute("y1", "5");
+    line.setAttribute("x2", "36");
+    line.setAttribute("y2", "5");
+    line.setAttribute("stroke", colour || "#9aa3ad");
+    line.setAttribute("stroke-width", "3");
+    if (dashes) line.setAttribute("stroke-dasharray", dashes);
+    svg.appendChild(line);
+    return svg;
+  }
+
   function legendRow(list, item, kind, onToggle) {
     var row = el("label", "bm-row");
     var box = null;
@@ -102,10 +124,15 @@
       box.addEventListener("change", onToggle);
       row.appendChild(box);
     }
-    var swatch = el("span", "bm-swatch bm-swatch-" + kind);
-    if (item.colour) {
-      if (kind === "kind") swatch.style.borderTopColor = item.colour;
-      else swatch.style.backgroundColor = item.colour;
+    var swatch;
+    if (kind === "kind" && typeof item.dashes === "string") {
+      swatch = kindLine(item.colour, item.dashes);
+    } else {
+      swatch = el("span", "bm-swatch bm-swatch-" + kind);
+      if (item.colour) {
+        if (kind === "kind") swatch.style.borderTopColor = item.colour;
+        else swatch.style.backgroundColor = item.colour;
+      }
     }
     row.appendChild(swatch);
     row.appendChild(el("span", "bm-name", item.label));
