@@ -372,6 +372,30 @@ class SqliteTransaction:
             return total, [_rel_from_row(r) for r in rows]
         return total, [model.from_dict(etype, json.loads(r[0])) for r in rows]
 
+    def list_shown(self, map_id, etype, filters: ListFilter, shown, limit, offset):
+        args = {
+            "map_id": map_id,
+            "viewer": shown is not None,
+            "small": json.dumps(list(shown.small) if shown else []),
+            "labels": json.dumps(shown.labels if shown else {}),
+            "silo": filters.silo or None,
+            "kind": filters.kind or None,
+            "q": filters.q or None,
+        }
+        if etype is EntityType.RELATIONSHIP:
+            count_q, list_q = sql.COUNT_SHOWN_RELS, sql.LIST_SHOWN_RELS
+        else:
+            count_q, list_q = sql.COUNT_SHOWN_NODES, sql.LIST_SHOWN_NODES
+            args["type"] = etype.value
+        total = self.db.execute(count_q, args).fetchone()[0]
+        rows = self.db.execute(list_q, {**args, "limit": limit, "offset": offset})
+        if etype is EntityType.RELATIONSHIP:
+            return total, [_rel_from_row(r) for r in rows]
+        return total, [model.from_dict(etype, json.loads(r[0])) for r in rows]
+
+    def silo_people(self, map_id: str) -> dict[str, int]:
+        return dict(self.db.execute(sql.SILO_PEOPLE, (map_id,)).fetchall())
+
     def all_nodes(self, map_id: str) -> list:
         return _load_nodes(self.db.execute(sql.ALL_NODES, (map_id,)))
 

@@ -337,6 +337,31 @@ class Neo4jTransaction:
             return total, [_rel_from_record(r) for r in records]
         return total, [model.from_dict(etype, json.loads(r["data"])) for r in records]
 
+    def list_shown(self, map_id, etype, filters: ListFilter, shown, limit, offset):
+        args = dict(
+            map_id=map_id,
+            viewer=shown is not None,
+            small=list(shown.small) if shown else [],
+            labels=shown.labels if shown else {},
+            silo=filters.silo or None,
+            kind=filters.kind or None,
+            q=filters.q or None,
+        )
+        if etype is EntityType.RELATIONSHIP:
+            count_q, list_q = cypher.COUNT_SHOWN_RELS, cypher.LIST_SHOWN_RELS
+        else:
+            count_q = cypher.COUNT_SHOWN_NODES[etype.value]
+            list_q = cypher.LIST_SHOWN_NODES[etype.value]
+        total = self.tx.run(count_q, **args).single()["total"]
+        records = self.tx.run(list_q, **args, limit=limit, offset=offset)
+        if etype is EntityType.RELATIONSHIP:
+            return total, [_rel_from_record(r) for r in records]
+        return total, [model.from_dict(etype, json.loads(r["data"])) for r in records]
+
+    def silo_people(self, map_id: str) -> dict[str, int]:
+        records = self.tx.run(cypher.SILO_PEOPLE, map_id=map_id)
+        return {r["silo"]: r["people"] for r in records}
+
     def all_nodes(self, map_id: str) -> list:
         return _load_nodes(self.tx.run(cypher.ALL_NODES, map_id=map_id))
 
@@ -525,6 +550,9 @@ def _node_row(node) -> dict:
         "silo": node.silo,
         "kind": node.kind.value if isinstance(node, model.Organisation) else None,
         "data": json.dumps(model.to_dict(node)),
+        "visibility": (
+            node.visibility.value if isinstance(node, model.Person) and node.visibility else None
+        ),
     }
 
 

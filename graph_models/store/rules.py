@@ -39,10 +39,13 @@ from graph_models.store.base import (
     AccessToken,
     AuditRecord,
     BulkResult,
+    Consent,
     GraphRecords,
     ListFilter,
     Page,
     SessionRecord,
+    ShownPage,
+    ShownRows,
 )
 from graph_models.store.common import audit_ref, check_batch, erased_digest
 from graph_models.store.survey_rules import SurveyRules, erase_mentions
@@ -109,6 +112,21 @@ class Transaction(Protocol):
         """Count and one page. For nodes ``filters.q`` is already folded: match it as a
         substring of ``name_key``; for ties, case-insensitively in either endpoint id.
         Nodes are ordered by name then id, ties by id."""
+
+    def list_shown(
+        self,
+        map_id: str,
+        etype: EntityType,
+        filters: ListFilter,
+        shown: ShownRows | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[int, list]:
+        """Count and one page of what a reader sees (:meth:`StoreRules.list_shown`);
+        ``filters.q`` is already folded."""
+
+    def silo_people(self, map_id: str) -> dict[str, int]:
+        """The number of people (of any consent) in each silo of the map."""
 
     def all_nodes(self, map_id: str) -> list: ...
     def all_relationships(self, map_id: str, as_of: date | None) -> list[Relationship]: ...
@@ -408,6 +426,37 @@ class StoreRules(SurveyRules):
 
         total, items = self._read(work)
         return Page(items, total, limit, offset)
+
+    def list_shown(
+        self,
+        map_id: str,
+        etype: EntityType,
+        *,
+        filters: ListFilter | None = None,
+        consent: Consent | None = None,
+        limit: int = DEFAULT_PAGE,
+        offset: int = 0,
+    ) -> ShownPage:
+        f = filters or ListFilter()
+        if f.q is not None:
+            f = ListFilter(silo=f.silo, kind=f.kind, q=fold(f.q))
+
+        def work(tx: Transaction) -> ShownPage:
+            _require_map(tx, map_id)
+            silo_people = tx.silo_people(map_id)
+            shown = None
+            if consent is not None:
+                small = tuple(sorted(s for s, n in silo_people.items() if n < consent.min_group))
+                labels = {s: fold(str(consent.label(s))) for s in silo_people}
+                shown = ShownRows(small, labels)
+            total, items = tx.list_shown(map_id, etype, f, shown, limit, offset)
+            ends: dict = {}
+            if etype is EntityType.RELATIONSHIP and items:
+                wanted = sorted({r.source for r in items} | {r.target for r in items})
+                ends = {n.id: n for n in tx.nodes_by_id(map_id, wanted)}
+            return ShownPage(Page(items, total, limit, offset), ends, silo_people)
+
+        return self._read(work)
 
     # -- batches ------------------------------------------------------------------------
 

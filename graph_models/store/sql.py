@@ -262,6 +262,17 @@ MIGRATION_8 = (
 ) WITHOUT ROWID""",
 )
 
+#: Migration 11: a random order key (``shuffle``) on every node and tie. Lists that
+#: viewers read are paged in the store in display order; among rows that show the same
+#: text (the anonymised people of one silo, "a person in health") the order must say
+#: nothing about the real records, so it follows this key, not an id or a name.
+MIGRATION_11 = (
+    "ALTER TABLE nodes ADD COLUMN shuffle TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE relationships ADD COLUMN shuffle TEXT NOT NULL DEFAULT ''",
+    "UPDATE nodes SET shuffle = lower(hex(randomblob(8))) WHERE shuffle = ''",
+    "UPDATE relationships SET shuffle = lower(hex(randomblob(8))) WHERE shuffle = ''",
+)
+
 # -- background analysis results and leases ------------------------------------------------
 
 GET_RESULT = "SELECT payload FROM analysis_results WHERE map_id = ? AND key = ? AND version = ?"
@@ -311,8 +322,8 @@ DELETE_MAP_SESSIONS = (
 # -- nodes -------------------------------------------------------------------------------
 
 UPSERT_NODE = """
-INSERT INTO nodes (map_id, id, type, name, silo, kind, data, name_key)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO nodes (map_id, id, type, name, silo, kind, data, name_key, shuffle)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, lower(hex(randomblob(8))))
 ON CONFLICT (map_id, id) DO UPDATE SET
     name = excluded.name, silo = excluded.silo, kind = excluded.kind, data = excluded.data,
     name_key = excluded.name_key, revision = nodes.revision + 1
@@ -339,8 +350,8 @@ REL_COLUMNS = (
 )
 UPSERT_REL = """
 INSERT INTO relationships (map_id, id, source, target, kind, strength, since, until, notes,
-                           evidence, origin, reported_by)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                           evidence, origin, reported_by, shuffle)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, lower(hex(randomblob(8))))
 ON CONFLICT (map_id, id) DO UPDATE SET
     source = excluded.source, target = excluded.target, kind = excluded.kind,
     strength = excluded.strength, since = excluded.since, until = excluded.until,
@@ -367,6 +378,69 @@ LIST_RELS = (
     "ORDER BY id LIMIT ? OFFSET ?"
 )
 REL_KIND = " AND kind = ?"
+
+# -- lists as a reader sees them (paged in the store, consent applied) ----------------------
+#
+# Named parameters: ``:viewer`` (1: consent applies; 0: a coordinator, every record by its
+# name), ``:small`` (a JSON array of the silos too small to hide an anonymised person
+# in), ``:labels`` (a JSON object: silo -> the folded "a person in <silo>" an anonymised
+# person of that silo is shown as). A node's ``display`` is the folded text the reader
+# sees; ``anon`` says it is not the record's own name; ``shown`` whether the reader may
+# see the node at all (hidden people, and anonymised people of small silos, are not).
+
+_VIS = "coalesce(json_extract({n}.data, '$.visibility'), 'named')"
+
+
+def _shown(n: str) -> str:
+    vis = _VIS.format(n=n)
+    small = "(SELECT value FROM json_each(:small))"
+    return (
+        f"(NOT :viewer OR {n}.type <> 'person' OR {vis} = 'named' "
+        f"OR ({vis} = 'anonymised' AND {n}.silo NOT IN {small}))"
+    )
+
+
+def _anon(n: str) -> str:
+    return f"(:viewer AND {n}.type = 'person' AND {_VIS.format(n=n)} <> 'named')"
+
+
+def _display(n: str) -> str:
+    label = f"(SELECT value FROM json_each(:labels) WHERE key = {n}.silo)"  # noqa: S608
+    return f"CASE WHEN {_anon(n)} THEN {label} ELSE {n}.name_key END"
+
+
+_SHOWN_NODES = f"""
+FROM (SELECT n.data AS data, n.silo AS silo, n.kind AS kind, {_display("n")} AS display,
+             CASE WHEN {_anon("n")} THEN n.shuffle ELSE n.id END AS tiebreak
+      FROM nodes n
+      WHERE n.map_id = :map_id AND n.type = :type AND {_shown("n")})
+WHERE (:silo IS NULL OR silo = :silo) AND (:kind IS NULL OR kind = :kind)
+  AND (:q IS NULL OR instr(display, :q) > 0)
+"""  # noqa: S608 - built from the fixed clauses above, never from input
+COUNT_SHOWN_NODES = "SELECT count(*) " + _SHOWN_NODES
+LIST_SHOWN_NODES = (
+    "SELECT data " + _SHOWN_NODES + " ORDER BY display, tiebreak LIMIT :limit OFFSET :offset"
+)
+_SHOWN_RELS = f"""
+FROM (SELECT {", ".join("r." + c.strip() for c in REL_COLUMNS.split(","))},
+             {_display("a")} AS a_display, {_display("b")} AS b_display,
+             CASE WHEN {_anon("a")} OR {_anon("b")} THEN r.shuffle ELSE r.id END AS tiebreak
+      FROM relationships r
+      JOIN nodes a ON a.map_id = r.map_id AND a.id = r.source
+      JOIN nodes b ON b.map_id = r.map_id AND b.id = r.target
+      WHERE r.map_id = :map_id AND (:kind IS NULL OR r.kind = :kind)
+        AND {_shown("a")} AND {_shown("b")})
+WHERE :q IS NULL OR instr(a_display, :q) > 0 OR instr(b_display, :q) > 0
+      OR instr(lower(kind), :q) > 0
+"""  # noqa: S608 - built from the fixed clauses above, never from input
+COUNT_SHOWN_RELS = "SELECT count(*) " + _SHOWN_RELS
+LIST_SHOWN_RELS = (
+    f"SELECT {REL_COLUMNS} "
+    + _SHOWN_RELS
+    + " ORDER BY a_display, tiebreak LIMIT :limit OFFSET :offset"
+)
+SILO_PEOPLE = "SELECT silo, count(*) FROM nodes WHERE map_id = ? AND type = 'person' GROUP BY silo"
+
 REL_ENDPOINT = " AND (source LIKE ? ESCAPE '\\' OR target LIKE ? ESCAPE '\\')"
 
 # -- audit -------------------------------------------------------------------------------

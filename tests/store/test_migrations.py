@@ -14,7 +14,7 @@ import pytest
 from graph_models.errors import Conflict
 from graph_models.model import EntityType, Person, Relationship, Visibility
 from graph_models.store import migrations
-from graph_models.store.base import OPERATOR_SCOPE, ListFilter, SessionRecord
+from graph_models.store.base import OPERATOR_SCOPE, Consent, ListFilter, SessionRecord
 from graph_models.store.embedded import EmbeddedStore
 from graph_models.store.migrations import LATEST, SQLITE_OFFSET, SchemaVersionError
 from graph_models.store.neo4j import Neo4jStore
@@ -47,7 +47,9 @@ def previous_release_copy(tmp_path) -> Path:
 
 
 def test_migrations_are_numbered_in_order():
-    assert [m.number for m in migrations.MIGRATIONS] == list(range(1, LATEST + 1))
+    # numbers are reserved per branch (9 and 10 are other branches'), so gaps are allowed
+    numbers = [m.number for m in migrations.MIGRATIONS]
+    assert numbers == sorted(set(numbers)) and numbers[0] == 1 and numbers[-1] == LATEST
     assert LATEST >= 3 and all(
         m.description and (m.sqlite or m.sqlite_data) and (m.neo4j or m.neo4j_data)
         for m in migrations.MIGRATIONS
@@ -516,3 +518,66 @@ def test_neo4j_at_migration_7_upgrades_to_analysis_results(empty_neo4j, monkeypa
     assert store.take_lease("m1", "paths:v", "a", seconds=5)[0]
     assert not store.take_lease("m1", "paths:v", "b", seconds=5)[0]
     assert found(store, "sian") == ["sian"]
+
+
+# -- migration 11: lists paged in the store as readers see them ------------------------------
+
+ANYONE = Consent(min_group=1, label=lambda silo: f"a person in {silo}")
+
+
+def shown(store, q=None, etype=P):
+    page = store.list_shown("m1", etype, filters=ListFilter(q=q), consent=ANYONE).page
+    return [getattr(x, "name", None) or x.id for x in page.items], page.total
+
+
+def check_list_order_upgrade(store) -> None:
+    assert store.schema_version == LATEST >= 11
+    names, total = shown(store)  # (Ann's name differs between the two fixtures)
+    assert (
+        total == 3
+        and names[0].startswith("Ann Price")
+        and names[1:]
+        == [
+            "Llŷr Jones",
+            "Siân Evans",
+        ]
+    )
+    sian = store.get("m1", P, "sian")
+    store.update("m1", dataclasses.replace(sian, visibility=Visibility.ANONYMISED))
+    names, total = shown(store, "person")
+    assert total == 1 and names == ["Siân Evans"]  # found by what a viewer reads...
+    assert shown(store, "sian") == ([], 0)  # ...never by the name a viewer may not read
+
+
+def test_sqlite_at_migration_8_upgrades_to_list_order_keys(tmp_path, monkeypatch):
+    path = previous_release_copy(tmp_path)
+    with monkeypatch.context() as patch:
+        at_migration(patch, 8)
+        EmbeddedStore(path).close()
+    store = EmbeddedStore(path)
+    db = sqlite3.connect(path)
+    try:
+        for table in ("nodes", "relationships"):
+            keys = [r[0] for r in db.execute(f"SELECT shuffle FROM {table}")]  # noqa: S608
+            assert keys and all(len(k) == 16 for k in keys) and len(set(keys)) == len(keys)
+    finally:
+        db.close()
+    check_list_order_upgrade(store)
+    store.close()
+
+
+@pytest.mark.neo4j
+def test_neo4j_at_migration_8_upgrades_to_list_order_keys(empty_neo4j, monkeypatch):
+    driver = empty_neo4j
+    release_9256e4e_neo4j.write(driver)
+    with monkeypatch.context() as patch:
+        at_migration(patch, 8)
+        Neo4jStore(driver, owns_driver=False)
+    assert migrations.neo4j_version(driver, "neo4j") == 8
+    store = Neo4jStore(driver, owns_driver=False)
+    people = driver.execute_query("MATCH (n:Person) RETURN n.visibility AS v").records
+    assert people and {r["v"] for r in people} == {"named"}
+    for query in ("MATCH (n:Node) RETURN n.shuffle AS k", "MATCH ()-[r]->() RETURN r.shuffle AS k"):
+        keys = [r["k"] for r in driver.execute_query(query).records]
+        assert keys and all(keys) and len(set(keys)) == len(keys)
+    check_list_order_upgrade(store)
