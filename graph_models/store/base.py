@@ -337,7 +337,9 @@ class AnalysisResults(Protocol):
     """Results of background analysis kept per map version, and the leases that keep
     one computation of a version at a time across processes (migration 8)."""
 
-    def analysis_result(self, map_id: str, key: str, version: int) -> dict | None: ...
+    def analysis_result(self, map_id: str, key: str, version: int | None) -> dict | None:
+        """The kept result ``key`` of the map at ``version`` (None: the latest kept)."""
+
     def analysis_result_ready(self, map_id: str, key: str, version: int) -> bool: ...
     def save_analysis_result(self, map_id: str, key: str, version: int, payload: dict) -> bool: ...
     def take_lease(

@@ -268,6 +268,10 @@ GET_RESULT = """
 MATCH (r:AnalysisResult {map_id: $map_id, key: $key, version: $version})
 RETURN r.payload AS payload
 """
+GET_LATEST_RESULT = """
+MATCH (r:AnalysisResult {map_id: $map_id, key: $key})
+RETURN r.payload AS payload ORDER BY r.version DESC LIMIT 1
+"""
 HAS_RESULT = """
 OPTIONAL MATCH (r:AnalysisResult {map_id: $map_id, key: $key, version: $version})
 RETURN r IS NOT NULL AS found

@@ -423,8 +423,11 @@ class SqliteTransaction:
 
     # -- audit --------------------------------------------------------------------------
 
-    def get_result(self, map_id: str, key: str, version: int) -> str | None:
-        row = self.db.execute(sql.GET_RESULT, (map_id, key, version)).fetchone()
+    def get_result(self, map_id: str, key: str, version: int | None) -> str | None:
+        if version is None:
+            row = self.db.execute(sql.GET_LATEST_RESULT, (map_id, key)).fetchone()
+        else:
+            row = self.db.execute(sql.GET_RESULT, (map_id, key, version)).fetchone()
         return row[0] if row else None
 
     def has_result(self, map_id: str, key: str, version: int) -> bool:

@@ -380,8 +380,9 @@ class Neo4jTransaction:
 
     # -- audit --------------------------------------------------------------------------
 
-    def get_result(self, map_id: str, key: str, version: int) -> str | None:
-        record = self.tx.run(cypher.GET_RESULT, map_id=map_id, key=key, version=version).single()
+    def get_result(self, map_id: str, key: str, version: int | None) -> str | None:
+        query = cypher.GET_RESULT if version is not None else cypher.GET_LATEST_RESULT
+        record = self.tx.run(query, map_id=map_id, key=key, version=version).single()
         return record["payload"] if record else None
 
     def has_result(self, map_id: str, key: str, version: int) -> bool:

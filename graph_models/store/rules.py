@@ -137,8 +137,9 @@ class Transaction(Protocol):
     def relationships_among(self, map_id: str, ids: list[str]) -> list[Relationship]: ...
 
     # -- background analysis results (migration 8) ----------------------------------
-    def get_result(self, map_id: str, key: str, version: int) -> str | None:
-        """The stored JSON result ``key`` of the map at ``version``, or None."""
+    def get_result(self, map_id: str, key: str, version: int | None) -> str | None:
+        """The stored JSON result ``key`` of the map at ``version`` (None: the latest
+        version kept), or None."""
 
     def has_result(self, map_id: str, key: str, version: int) -> bool: ...
     def put_result(self, map_id: str, key: str, version: int, payload: str, at: str) -> None:
@@ -552,8 +553,10 @@ class StoreRules(SurveyRules):
 
     # -- background analysis results ----------------------------------------------------
 
-    def analysis_result(self, map_id: str, key: str, version: int) -> dict | None:
-        """The result ``key`` (e.g. exact paths as of a day) of the map at ``version``."""
+    def analysis_result(self, map_id: str, key: str, version: int | None) -> dict | None:
+        """The result ``key`` (e.g. exact paths as of a day) of the map at ``version``;
+        with ``version`` None, the latest one kept, of whatever version (a caller that
+        keys results on what they were computed from checks that itself)."""
 
         def work(tx: Transaction) -> dict | None:
             payload = tx.get_result(map_id, key, version)

@@ -276,6 +276,10 @@ MIGRATION_11 = (
 # -- background analysis results and leases ------------------------------------------------
 
 GET_RESULT = "SELECT payload FROM analysis_results WHERE map_id = ? AND key = ? AND version = ?"
+GET_LATEST_RESULT = (
+    "SELECT payload FROM analysis_results WHERE map_id = ? AND key = ? "
+    "ORDER BY version DESC LIMIT 1"
+)
 HAS_RESULT = "SELECT 1 FROM analysis_results WHERE map_id = ? AND key = ? AND version = ?"
 PUT_RESULT = (
     "INSERT OR REPLACE INTO analysis_results (map_id, key, version, payload, at) "
