@@ -266,6 +266,13 @@ class GraphData(Protocol):
         grows the vocabulary is one write.
         """
 
+    def node_index(self, map_id: str) -> dict:
+        """``{id: (NodeType, name)}`` of every node of the map, and nothing else."""
+
+    def nodes_by_id(self, map_id: str, ids: list[str]) -> list[Node]: ...
+    def relationships_by_id(self, map_id: str, ids: list[str]) -> list[Relationship]:
+        """The ties of the map among ``ids``, looked up by id (not by reading all)."""
+
     def graph(self, map_id: str, *, as_of: date | None = None) -> GraphRecords:
         """The whole map; with ``as_of``, only the ties active on that day."""
 

@@ -409,6 +409,11 @@ LIST_SHOWN_NODES = {
 }
 SILO_PEOPLE = "MATCH (n:Person {map_id: $map_id}) RETURN n.silo AS silo, count(n) AS people"
 
+NODE_INDEX = """
+MATCH (n:Node {map_id: $map_id})
+RETURN n.id AS id, CASE WHEN n:Person THEN 'person' ELSE 'organisation' END AS type,
+       n.name AS name
+"""
 ALL_NODES = """
 MATCH (n:Node {map_id: $map_id})
 RETURN n.data AS data, CASE WHEN n:Person THEN 'person' ELSE 'organisation' END AS type

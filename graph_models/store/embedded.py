@@ -393,6 +393,13 @@ class SqliteTransaction:
             return total, [_rel_from_row(r) for r in rows]
         return total, [model.from_dict(etype, json.loads(r[0])) for r in rows]
 
+    def node_index(self, map_id: str) -> list[tuple[str, str, str]]:
+        return self.db.execute(sql.NODE_INDEX, (map_id,)).fetchall()
+
+    def relationships_by_id(self, map_id: str, ids: list[str]) -> list[Relationship]:
+        rows = self.db.execute(sql.RELS_BY_ID, (map_id, json.dumps(ids)))
+        return [_rel_from_row(r) for r in rows]
+
     def silo_people(self, map_id: str) -> dict[str, int]:
         return dict(self.db.execute(sql.SILO_PEOPLE, (map_id,)).fetchall())
 

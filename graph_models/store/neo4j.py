@@ -358,6 +358,17 @@ class Neo4jTransaction:
             return total, [_rel_from_record(r) for r in records]
         return total, [model.from_dict(etype, json.loads(r["data"])) for r in records]
 
+    def node_index(self, map_id: str) -> list[tuple[str, str, str]]:
+        records = self.tx.run(cypher.NODE_INDEX, map_id=map_id)
+        return [(r["id"], r["type"], r["name"]) for r in records]
+
+    def relationships_by_id(self, map_id: str, ids: list[str]) -> list[Relationship]:
+        found = []
+        for chunk in chunks(list(ids), BATCH):
+            records = self.tx.run(cypher.FIND_RELS, map_id=map_id, ids=chunk)
+            found += [_rel_from_record(r) for r in records]
+        return found
+
     def silo_people(self, map_id: str) -> dict[str, int]:
         records = self.tx.run(cypher.SILO_PEOPLE, map_id=map_id)
         return {r["silo"]: r["people"] for r in records}

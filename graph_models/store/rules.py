@@ -128,6 +128,12 @@ class Transaction(Protocol):
     def silo_people(self, map_id: str) -> dict[str, int]:
         """The number of people (of any consent) in each silo of the map."""
 
+    def node_index(self, map_id: str) -> list[tuple[str, str, str]]:
+        """``(id, type, name)`` of every node of the map (no other field)."""
+
+    def relationships_by_id(self, map_id: str, ids: list[str]) -> list[Relationship]:
+        """The ties of the map among ``ids`` (looked up by id, not by reading all)."""
+
     def all_nodes(self, map_id: str) -> list: ...
     def all_relationships(self, map_id: str, as_of: date | None) -> list[Relationship]: ...
     def neighbour_ids(self, map_id: str, ids: list[str]) -> set[str]:
@@ -614,6 +620,24 @@ class StoreRules(SurveyRules):
         self._write(lambda tx: tx.delete_lease(map_id, key, holder))
 
     # -- reading graphs -----------------------------------------------------------------
+
+    def node_index(self, map_id: str) -> dict[str, tuple[NodeType, str]]:
+        """Each node's type and name by id: what an import resolves ids and names
+        against, without reading every record (or any tie)."""
+
+        def work(tx: Transaction) -> dict[str, tuple[NodeType, str]]:
+            _require_map(tx, map_id)
+            return {i: (NodeType(t), name) for i, t, name in tx.node_index(map_id)}
+
+        return self._read(work)
+
+    def nodes_by_id(self, map_id: str, ids: list[str]) -> list:
+        """The people and organisations of the map among ``ids``."""
+        return self._read(lambda tx: tx.nodes_by_id(map_id, list(ids)) if ids else [])
+
+    def relationships_by_id(self, map_id: str, ids: list[str]) -> list[Relationship]:
+        """The ties of the map among ``ids``, looked up by id."""
+        return self._read(lambda tx: tx.relationships_by_id(map_id, list(ids)) if ids else [])
 
     def graph(self, map_id: str, *, as_of: date | None = None) -> GraphRecords:
         def work(tx: Transaction) -> GraphRecords:

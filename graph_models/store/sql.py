@@ -337,6 +337,7 @@ GET_NODE = "SELECT data FROM nodes WHERE map_id = ? AND id = ? AND type = ?"
 NODE_REVISION = "SELECT revision FROM nodes WHERE map_id = ? AND id = ? AND type = ?"
 DELETE_NODE = "DELETE FROM nodes WHERE map_id = ? AND id = ?"
 ALL_NODES = "SELECT type, data FROM nodes WHERE map_id = ?"
+NODE_INDEX = "SELECT id, type, name FROM nodes WHERE map_id = ?"
 NODES_BY_ID = "SELECT type, data FROM nodes WHERE map_id = ? AND id IN ({marks})"
 #: ``{where}`` is built only from the fixed clauses below.
 COUNT_NODES = "SELECT count(*) FROM nodes WHERE map_id = ? AND type = ?{where}"
@@ -363,6 +364,11 @@ ON CONFLICT (map_id, id) DO UPDATE SET
     reported_by = excluded.reported_by, revision = relationships.revision + 1
 """
 REL_KINDS = "SELECT id, kind FROM relationships WHERE map_id = ? AND id IN ({marks})"
+#: Any number of ids in one parameter (a JSON array), so no parameter limit applies.
+RELS_BY_ID = (
+    f"SELECT {REL_COLUMNS} FROM relationships "  # noqa: S608
+    "WHERE map_id = ? AND id IN (SELECT value FROM json_each(?))"
+)
 REL_REVISION = "SELECT revision FROM relationships WHERE map_id = ? AND id = ?"
 GET_REL = f"SELECT {REL_COLUMNS} FROM relationships WHERE map_id = ? AND id = ?"  # noqa: S608
 DELETE_REL = "DELETE FROM relationships WHERE map_id = ? AND id = ?"
