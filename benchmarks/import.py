@@ -7,7 +7,8 @@ baselines measured in the same run: the raw ``csv`` module reading the same file
 openpyxl (read-only) reading the same workbook, with no validation and no store. A
 re-import of the unchanged CSV files (validate and compare, nothing written) is timed
 too, beside the baseline of reading the whole graph back once per file (what the
-re-import did before it asked the store only for the ids and names it needs). Targets (issue 6): CSV into the embedded store >= 20,000 rows/s; peak < 500 MB.
+re-import did before it asked the store only for the ids and names it needs).
+Targets (issue 6): CSV into the embedded store >= 20,000 rows/s; peak < 500 MB.
 The import is CPU-bound, so the process's CPU time is shown too: on a busy 2-core
 machine wall-clock rows/s drop with the load, CPU seconds much less.
 
