@@ -591,7 +591,11 @@ def _token_row(t: AccessToken) -> tuple:
 def _node_row(map_id: str, node) -> tuple:
     kind = node.kind.value if isinstance(node, model.Organisation) else None
     data = json.dumps(model.to_dict(node))
-    return (map_id, node.id, node.type.value, node.name, node.silo, kind, data, fold(node.name))
+    visibility = "named"  # organisations: always shown by name
+    if isinstance(node, model.Person) and node.visibility is not None:
+        visibility = node.visibility.value
+    row = (map_id, node.id, node.type.value, node.name, node.silo, kind, data, fold(node.name))
+    return (*row, visibility)
 
 
 def _rel_row(map_id: str, rel: Relationship) -> tuple:

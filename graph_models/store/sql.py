@@ -268,6 +268,11 @@ MIGRATION_8 = (
 #: nothing about the real records, so it follows this key, not an id or a name.
 MIGRATION_11 = (
     "ALTER TABLE nodes ADD COLUMN shuffle TEXT NOT NULL DEFAULT ''",
+    # each person's consent as a column (read by those lists' queries; not parsed from
+    # the JSON ``data`` for every row); organisations are always shown by name
+    "ALTER TABLE nodes ADD COLUMN visibility TEXT NOT NULL DEFAULT 'named'",
+    "UPDATE nodes SET visibility = coalesce(json_extract(data, '$.visibility'), 'named') "
+    "WHERE type = 'person'",
     "ALTER TABLE relationships ADD COLUMN shuffle TEXT NOT NULL DEFAULT ''",
     "UPDATE nodes SET shuffle = lower(hex(randomblob(8))) WHERE shuffle = ''",
     "UPDATE relationships SET shuffle = lower(hex(randomblob(8))) WHERE shuffle = ''",
@@ -326,11 +331,12 @@ DELETE_MAP_SESSIONS = (
 # -- nodes -------------------------------------------------------------------------------
 
 UPSERT_NODE = """
-INSERT INTO nodes (map_id, id, type, name, silo, kind, data, name_key, shuffle)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, lower(hex(randomblob(8))))
+INSERT INTO nodes (map_id, id, type, name, silo, kind, data, name_key, visibility, shuffle)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, lower(hex(randomblob(8))))
 ON CONFLICT (map_id, id) DO UPDATE SET
     name = excluded.name, silo = excluded.silo, kind = excluded.kind, data = excluded.data,
-    name_key = excluded.name_key, revision = nodes.revision + 1
+    name_key = excluded.name_key, visibility = excluded.visibility,
+    revision = nodes.revision + 1
 """
 NODE_TYPES = "SELECT id, type FROM nodes WHERE map_id = ? AND id IN ({marks})"
 GET_NODE = "SELECT data FROM nodes WHERE map_id = ? AND id = ? AND type = ?"
@@ -398,56 +404,59 @@ REL_KIND = " AND kind = ?"
 # sees; ``anon`` says it is not the record's own name; ``shown`` whether the reader may
 # see the node at all (hidden people, and anonymised people of small silos, are not).
 
-_VIS = "coalesce(json_extract({n}.data, '$.visibility'), 'named')"
-
 
 def _shown(n: str) -> str:
-    vis = _VIS.format(n=n)
-    small = "(SELECT value FROM json_each(:small))"
+    small = "(SELECT silo FROM small)"
     return (
-        f"(NOT :viewer OR {n}.type <> 'person' OR {vis} = 'named' "
-        f"OR ({vis} = 'anonymised' AND {n}.silo NOT IN {small}))"
+        f"(NOT :viewer OR {n}.visibility = 'named' OR ({n}.visibility = 'anonymised' "
+        f"AND {n}.silo NOT IN {small}))"
     )
 
 
 def _anon(n: str) -> str:
-    return f"(:viewer AND {n}.type = 'person' AND {_VIS.format(n=n)} <> 'named')"
+    return f"(:viewer AND {n}.visibility <> 'named')"
 
 
 def _display(n: str) -> str:
-    label = f"(SELECT value FROM json_each(:labels) WHERE key = {n}.silo)"  # noqa: S608
+    label = f"(SELECT label FROM lab WHERE lab.silo = {n}.silo)"  # noqa: S608
     return f"CASE WHEN {_anon(n)} THEN {label} ELSE {n}.name_key END"
 
 
-_SHOWN_NODES = f"""
-FROM (SELECT n.data AS data, n.silo AS silo, n.kind AS kind, {_display("n")} AS display,
-             CASE WHEN {_anon("n")} THEN n.shuffle ELSE n.id END AS tiebreak
-      FROM nodes n
-      WHERE n.map_id = :map_id AND n.type = :type AND {_shown("n")})
-WHERE (:silo IS NULL OR silo = :silo) AND (:kind IS NULL OR kind = :kind)
-  AND (:q IS NULL OR instr(display, :q) > 0)
-"""  # noqa: S608 - built from the fixed clauses above, never from input
-COUNT_SHOWN_NODES = "SELECT count(*) " + _SHOWN_NODES
-LIST_SHOWN_NODES = (
-    "SELECT data " + _SHOWN_NODES + " ORDER BY display, tiebreak LIMIT :limit OFFSET :offset"
+#: the parameters' small tables, read once per query
+_PARAMETERS = """
+WITH small AS MATERIALIZED (SELECT value AS silo FROM json_each(:small)),
+lab AS MATERIALIZED (SELECT key AS silo, value AS label FROM json_each(:labels))"""
+_SHOWN_NODES = f"""{_PARAMETERS}
+SELECT {{what}} FROM (
+  SELECT n.data AS data, n.id AS id, n.shuffle AS shuffle, {_anon("n")} AS anon,
+         {_display("n")} AS display
+  FROM nodes n
+  WHERE n.map_id = :map_id AND n.type = :type AND {_shown("n")}
+    AND (:silo IS NULL OR n.silo = :silo) AND (:kind IS NULL OR n.kind = :kind)
 )
-_SHOWN_RELS = f"""
-FROM (SELECT {", ".join("r." + c.strip() for c in REL_COLUMNS.split(","))},
-             {_display("a")} AS a_display, {_display("b")} AS b_display,
-             CASE WHEN {_anon("a")} OR {_anon("b")} THEN r.shuffle ELSE r.id END AS tiebreak
-      FROM relationships r
-      JOIN nodes a ON a.map_id = r.map_id AND a.id = r.source
-      JOIN nodes b ON b.map_id = r.map_id AND b.id = r.target
-      WHERE r.map_id = :map_id AND (:kind IS NULL OR r.kind = :kind)
-        AND {_shown("a")} AND {_shown("b")})
+WHERE :q IS NULL OR instr(display, :q) > 0
+"""  # noqa: S608 - built from the fixed clauses above, never from input
+COUNT_SHOWN_NODES = _SHOWN_NODES.format(what="count(*)")
+LIST_SHOWN_NODES = _SHOWN_NODES.format(what="data") + (
+    " ORDER BY display, CASE WHEN anon THEN shuffle ELSE id END LIMIT :limit OFFSET :offset"
+)
+_SHOWN_RELS = f"""{_PARAMETERS}
+SELECT {{what}} FROM (
+  SELECT {", ".join("r." + c.strip() for c in REL_COLUMNS.split(","))}, r.shuffle AS shuffle,
+         {_anon("a")} OR {_anon("b")} AS anon,
+         {_display("a")} AS a_display, {_display("b")} AS b_display
+  FROM relationships r
+  JOIN nodes a ON a.map_id = r.map_id AND a.id = r.source
+  JOIN nodes b ON b.map_id = r.map_id AND b.id = r.target
+  WHERE r.map_id = :map_id AND (:kind IS NULL OR r.kind = :kind)
+    AND {_shown("a")} AND {_shown("b")}
+)
 WHERE :q IS NULL OR instr(a_display, :q) > 0 OR instr(b_display, :q) > 0
       OR instr(lower(kind), :q) > 0
 """  # noqa: S608 - built from the fixed clauses above, never from input
-COUNT_SHOWN_RELS = "SELECT count(*) " + _SHOWN_RELS
-LIST_SHOWN_RELS = (
-    f"SELECT {REL_COLUMNS} "
-    + _SHOWN_RELS
-    + " ORDER BY a_display, tiebreak LIMIT :limit OFFSET :offset"
+COUNT_SHOWN_RELS = _SHOWN_RELS.format(what="count(*)")
+LIST_SHOWN_RELS = _SHOWN_RELS.format(what=REL_COLUMNS) + (
+    " ORDER BY a_display, CASE WHEN anon THEN shuffle ELSE id END LIMIT :limit OFFSET :offset"
 )
 SILO_PEOPLE = "SELECT silo, count(*) FROM nodes WHERE map_id = ? AND type = 'person' GROUP BY silo"
 
