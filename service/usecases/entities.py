@@ -11,7 +11,7 @@ from collections.abc import Collection
 
 from graph_models import schemas
 from graph_models.errors import InvalidInput, NotFound
-from graph_models.io.rows import build_entity, fold_name, name_index, resolve_endpoint
+from graph_models.io.rows import build_entity, fold_name, resolve_endpoint
 from graph_models.model import PLURALS, EntityType, from_dict, to_dict
 from graph_models.store.base import Consent, ListFilter, Page
 from graph_models.text import fold
@@ -180,13 +180,16 @@ def resolve_ends(map_id: str, kind: str, typed: dict[str, str]) -> dict[str, str
 
     Raises :class:`InvalidInput` naming each end that is missing or not found.
     """
-    nodes = store().graph(map_id).nodes
-    types, names = name_index(nodes)
+    # each node's id, type and name only (no ties, no whole records)
+    index = store().node_index(map_id)
+    types = {node_id: node_type for node_id, (node_type, _) in index.items()}
+    names: dict[str, set] = {}
     # the search key (graph_models.text.fold: accents dropped too) when the exact
     # spelling is not found: "sian prydderch" finds "Siân Prydderch"
     folded: dict[str, set] = {}
-    for n in nodes:
-        folded.setdefault(fold(" ".join(n.name.split())), set()).add(n.id)
+    for node_id, (_, name) in index.items():
+        names.setdefault(fold_name(name), set()).add(node_id)
+        folded.setdefault(fold(" ".join(name.split())), set()).add(node_id)
     found: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
     for end, value in typed.items():
