@@ -387,11 +387,12 @@ class SqliteTransaction:
         else:
             count_q, list_q = sql.COUNT_SHOWN_NODES, sql.LIST_SHOWN_NODES
             args["type"] = etype.value
-        total = self.db.execute(count_q, args).fetchone()[0]
-        rows = self.db.execute(list_q, {**args, "limit": limit, "offset": offset})
+        rows = self.db.execute(list_q, {**args, "limit": limit, "offset": offset}).fetchall()
+        # each row carries the total; a page past the end has none, so count apart
+        total = rows[0][0] if rows else self.db.execute(count_q, args).fetchone()[0]
         if etype is EntityType.RELATIONSHIP:
-            return total, [_rel_from_row(r) for r in rows]
-        return total, [model.from_dict(etype, json.loads(r[0])) for r in rows]
+            return total, [_rel_from_row(r[1:]) for r in rows]
+        return total, [model.from_dict(etype, json.loads(r[1])) for r in rows]
 
     def node_index(self, map_id: str) -> list[tuple[str, str, str]]:
         return self.db.execute(sql.NODE_INDEX, (map_id,)).fetchall()

@@ -437,7 +437,8 @@ SELECT {{what}} FROM (
 WHERE :q IS NULL OR instr(display, :q) > 0
 """  # noqa: S608 - built from the fixed clauses above, never from input
 COUNT_SHOWN_NODES = _SHOWN_NODES.format(what="count(*)")
-LIST_SHOWN_NODES = _SHOWN_NODES.format(what="data") + (
+#: the page and, on each row, the total (one pass: the order needs every row anyway)
+LIST_SHOWN_NODES = _SHOWN_NODES.format(what="count(*) OVER () AS total, data") + (
     " ORDER BY display, CASE WHEN anon THEN shuffle ELSE id END LIMIT :limit OFFSET :offset"
 )
 _SHOWN_RELS = f"""{_PARAMETERS}
@@ -455,7 +456,7 @@ WHERE :q IS NULL OR instr(a_display, :q) > 0 OR instr(b_display, :q) > 0
       OR instr(lower(kind), :q) > 0
 """  # noqa: S608 - built from the fixed clauses above, never from input
 COUNT_SHOWN_RELS = _SHOWN_RELS.format(what="count(*)")
-LIST_SHOWN_RELS = _SHOWN_RELS.format(what=REL_COLUMNS) + (
+LIST_SHOWN_RELS = _SHOWN_RELS.format(what=f"count(*) OVER () AS total, {REL_COLUMNS}") + (
     " ORDER BY a_display, CASE WHEN anon THEN shuffle ELSE id END LIMIT :limit OFFSET :offset"
 )
 SILO_PEOPLE = "SELECT silo, count(*) FROM nodes WHERE map_id = ? AND type = 'person' GROUP BY silo"
