@@ -4,13 +4,14 @@ WORKDIR /app
 # Pango for WeasyPrint (the board report's PDF)
 RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 \
     libpangoft2-1.0-0 && rm -rf /var/lib/apt/lists/*
-# constraints.txt pins every dependency (scripts/lock); [neo4j]: the compose file's store
+# constraints.txt pins every dependency (scripts/lock); [neo4j]: the compose file's store;
+# [redis]: its shared task queue and rate limits
 COPY pyproject.toml README.md constraints.txt ./
 COPY graph_models graph_models
 COPY service service
 COPY visualisations visualisations
 # instance/: the service's private folder (secret key file, pending import uploads)
-RUN pip install --no-cache-dir -c constraints.txt '.[neo4j]' && useradd --system bridgemap \
+RUN pip install --no-cache-dir -c constraints.txt '.[neo4j,redis]' && useradd --system bridgemap \
     && install -d -m 700 -o bridgemap /app/instance
 USER bridgemap
 EXPOSE 8000

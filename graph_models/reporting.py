@@ -13,7 +13,8 @@ is applied the same way everywhere:
    and each node reference gets its display label;
 5. betweenness and closeness are exact at every size (:mod:`graph_models.analysis.paths`):
    computed in the request when their expected cost fits, else read from the store
-   where a background job keeps them per map version (:func:`run_paths_job`), else
+   where a background job keeps them, keyed on what they were computed from
+   (:func:`content_digest`: a write that leaves the graph as it was reuses them), else
    reported as being computed (``on_pending`` schedules the job);
 6. for viewers (``viewer=True``: commissioners and community links), anonymised people
    of silos with fewer than five people count as hidden in step 2 whatever the
@@ -25,6 +26,7 @@ is applied the same way everywhere:
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import date
 
@@ -64,6 +66,39 @@ def paths_key(as_of: date) -> str:
     return f"{exact_paths.KIND}:{as_of.isoformat()}"
 
 
+def content_digest(records) -> str:
+    """A digest of what exact path measures are computed from: each node's id, type and
+    silo, each tie's ends, kind, strength and dates (not names, consent, notes, nor
+    anything else of the map: tokens, the audit log, surveys, the map's description).
+
+    Exact results are kept with it, so a write that changes none of these (a new
+    token, a consent change, a renamed person) reuses the kept result instead of
+    computing it again; a changed tie changes it. Order-free: sorted lines.
+    """
+    lines = sorted(f"n\x1f{n.id}\x1f{n.type.value}\x1f{n.silo}" for n in records.nodes)
+    lines += sorted(
+        f"t\x1f{r.source}\x1f{r.target}\x1f{r.kind}\x1f{r.strength}\x1f{r.since}\x1f{r.until}"
+        for r in records.relationships
+    )
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def kept_paths(
+    store: GraphStore, map_id: str, key: str, version: int, digest: str | None
+) -> dict | None:
+    """The kept exact result for the map's current ``version``, or, failing that, the
+    latest kept one if it was computed from the same content (``digest``): that one is
+    then kept for this version too (so the report's cache sees it ready)."""
+    payload = store.analysis_result(map_id, key, version)
+    if payload is not None or digest is None:
+        return payload
+    latest = store.analysis_result(map_id, key, None)
+    if latest is None or latest.get("digest") != digest:
+        return None
+    store.save_analysis_result(map_id, key, version, latest)
+    return latest
+
+
 def resolve_paths(
     store: GraphStore,
     map_id: str,
@@ -73,6 +108,7 @@ def resolve_paths(
     as_of: date,
     on_pending: Callable[[str, int, date, int, int], dict] | None = None,
     inline_seconds: float = exact_paths.INLINE_SECONDS,
+    digest: str | None = None,
 ) -> dict:
     """Exact betweenness and closeness of the projected ``G`` (real ids), or a notice.
 
@@ -81,11 +117,13 @@ def resolve_paths(
     background (``on_pending`` None: the command line, benchmarks' baselines); read
     from the store when a background job has kept them for this version; else
     ``on_pending(map_id, version, as_of, n, m)``'s notice (it schedules the job).
+    ``digest`` (:func:`content_digest` of the records ``G`` was projected from) lets
+    a result kept for an earlier version of the same content be used.
     """
     n, m = len(G), G.number_of_edges()
     if on_pending is None or exact_paths.fits_inline(n, m, budget=inline_seconds):
         return {**exact_paths.compute(G), "source": "request"}
-    payload = store.analysis_result(map_id, paths_key(as_of), version)
+    payload = kept_paths(store, map_id, paths_key(as_of), version, digest)
     found = exact_paths.from_payload(payload, G) if payload else None
     if found is not None:
         return {**found, "source": "background"}
@@ -106,7 +144,9 @@ def run_paths_job(
 
     Under a lease in the store (one computation of a version at a time, whatever the
     process); ``holder`` names this worker. Returns what happened: ``"saved"``,
-    ``"ready"`` (already kept), ``"small"`` (requests compute it themselves),
+    ``"ready"`` (already kept), ``"reused"`` (kept for an earlier version of the same
+    content, :func:`content_digest`: kept again, nothing computed), ``"small"``
+    (requests compute it themselves),
     ``"elsewhere"`` (another holder is on it) or ``"stale"`` (the map changed
     meanwhile: the result was not kept; a newer job will follow the write).
     ``started(n, m)`` is called once the computation begins; ``inline_seconds`` is the
@@ -116,12 +156,15 @@ def run_paths_job(
     version = records.map.version
     key = paths_key(as_of)
     G = project(records, as_of=as_of)
+    digest = content_digest(records)
     del records
     n, m = len(G), G.number_of_edges()
     if exact_paths.fits_inline(n, m, budget=inline_seconds):
         return "small"
     if store.analysis_result(map_id, key, version) is not None:
         return "ready"
+    if kept_paths(store, map_id, key, version, digest) is not None:
+        return "reused"  # a write that left the graph as it was: nothing to compute
     lease = f"{key}:v{version}"
     seconds = 3 * exact_paths.expected_seconds(n, m) + 60
     if not store.take_lease(map_id, lease, holder, seconds=seconds)[0]:
@@ -130,7 +173,8 @@ def run_paths_job(
         if started is not None:
             started(n, m)
         result = exact_paths.compute(G, pause=pause)
-        kept = store.save_analysis_result(map_id, key, version, exact_paths.to_payload(result))
+        payload = {**exact_paths.to_payload(result), "digest": digest}
+        kept = store.save_analysis_result(map_id, key, version, payload)
     finally:
         store.release_lease(map_id, lease, holder)
     return "saved" if kept else "stale"
@@ -166,11 +210,13 @@ def map_report(
     records = select(store.graph(map_id, as_of=as_of), ties)
     version = records.map.version
     raw = project(records, as_of=as_of, group_by=group_by)
-    del records
     if ties != TIES_ALL:
         on_pending = None  # kept results are of every tie: this subset is computed here
+    wants_paths = bool({"centrality", "bridging"} & set(sections))
+    digest = content_digest(records) if wants_paths and on_pending is not None else None
+    del records
     paths = None
-    if {"centrality", "bridging"} & set(sections):
+    if wants_paths:
         paths = resolve_paths(
             store,
             map_id,
@@ -179,6 +225,7 @@ def map_report(
             as_of=as_of,
             on_pending=on_pending,
             inline_seconds=inline_seconds,
+            digest=digest,
         )
     G = public_graph(raw, secret=secret, viewer=viewer)
     if paths is not None and "betweenness" in paths:

@@ -497,43 +497,71 @@ def public_records(records, *, secret: bytes, silo_people: Counter | None = None
     each silo in the whole map; by default they are counted over the records given
     (for a neighbourhood, pass the whole map's: a silo can only look smaller there).
     """
-    map_id = records.map.id
-    people_per_silo = silo_people or Counter(p.silo for p in records.people)
-    public_ids: dict[str, str] = {}
-    people, organisations, relationships = [], [], []
+    rules = PublicRows(
+        records.map.id, secret, silo_people or Counter(p.silo for p in records.people)
+    )
+    people, organisations = [], []
     for node in records.nodes:
+        row = rules.node(node)
+        if row is not None:
+            (organisations if node.type.value == "organisation" else people).append(row)
+    relationships = [
+        row for rel in records.relationships if (row := rules.relationship(rel)) is not None
+    ]
+    return {
+        "people": people,
+        "organisations": organisations,
+        "relationships": relationships,
+        "public_ids": rules.public_ids,
+    }
+
+
+class PublicRows:
+    """The viewer rules of :func:`public_records`, one record at a time: for a page of a
+    list read from the store (which has already left out what a viewer may not see),
+    so the rows of a page are exactly the rows of the whole list.
+
+    ``silo_people`` counts the people (any consent) of each silo of the whole map.
+    Every node turned into a row is remembered in ``public_ids``; a tie is shown only
+    when both its ends have been (:meth:`relationship`), so give its ends first.
+    """
+
+    def __init__(self, map_id: str, secret: bytes, silo_people):
+        self.map_id, self.secret, self.silo_people = map_id, secret, silo_people
+        self.public_ids: dict[str, str] = {}
+        self._anonymous: set[str] = set()
+
+    def node(self, node) -> dict | None:
+        """A person's or organisation's row as a viewer reads it, or None if not shown."""
         row = to_dict(node)
         if node.type.value == "organisation":
-            public_ids[node.id] = node.id
-            organisations.append(row)
-            continue
+            self.public_ids[node.id] = node.id
+            return row
         row.pop("contact", None)
         row.pop("consent_set_at", None)  # when someone chose: theirs, not a viewer's
         if node.visibility is Visibility.NAMED:
-            public_ids[node.id] = node.id
-        elif node.visibility is Visibility.ANONYMISED and people_per_silo[node.silo] >= (
+            self.public_ids[node.id] = node.id
+        elif node.visibility is Visibility.ANONYMISED and self.silo_people.get(node.silo, 0) >= (
             MIN_GROUP_SIZE
         ):
-            public_ids[node.id] = row["id"] = pseudonym(secret, map_id, node.id)
+            public = pseudonym(self.secret, self.map_id, node.id)
+            self.public_ids[node.id] = row["id"] = public
+            self._anonymous.add(public)
             row.update(name=display_label(row | {"type": "person"}), role="", area="", tags=[])
         else:
-            continue
-        people.append(row)
-    anonymous = {v for k, v in public_ids.items() if k != v}
-    for rel in records.relationships:
+            return None
+        return row
+
+    def relationship(self, rel) -> dict | None:
+        """A tie's row as a viewer reads it, or None unless both ends are shown."""
+        public_ids = self.public_ids
         if rel.source not in public_ids or rel.target not in public_ids:
-            continue
+            return None
         row = to_dict(rel)
         row.update(source=public_ids[rel.source], target=public_ids[rel.target])
         row.update(notes="", evidence="")
         # who reported the tie: only its ends, under their public ids like the ends
         row["reported_by"] = [public_ids[p] for p in rel.reported_by if p in public_ids]
-        if row["source"] in anonymous or row["target"] in anonymous:
-            row["id"] = pseudonym(secret, map_id, f"tie:{rel.id}", TIE_PREFIX)
-        relationships.append(row)
-    return {
-        "people": people,
-        "organisations": organisations,
-        "relationships": relationships,
-        "public_ids": public_ids,
-    }
+        if row["source"] in self._anonymous or row["target"] in self._anonymous:
+            row["id"] = pseudonym(self.secret, self.map_id, f"tie:{rel.id}", TIE_PREFIX)
+        return row

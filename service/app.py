@@ -25,6 +25,7 @@ from service.api.blueprint import marshmallow_plugin
 from service.background import PathsWorker, after_write
 from service.cache import AnalysisCache
 from service.errors import register_error_handlers
+from service.queue import QueuedPaths
 from service.stores import open_store
 from service.web import (
     auth_views,
@@ -84,12 +85,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["bridgemap.store"] = store
     app.extensions["bridgemap.cache"] = AnalysisCache(app.config["ANALYSIS_CACHE_SIZE"])
     app.extensions["bridgemap.pages"] = AnalysisCache(4 * app.config["ANALYSIS_CACHE_SIZE"])
+    redis_url = app.config.get("REDIS_URL")
     if app.config["BACKGROUND_ANALYSIS"] == "thread":
         inline = float(app.config["INLINE_ANALYSIS_SECONDS"])
-        app.extensions["bridgemap.background"] = PathsWorker(store, inline_seconds=inline)
+        if redis_url:  # several processes or hosts: one shared queue (service.queue)
+            worker = QueuedPaths(store, redis_url, inline_seconds=inline)
+        else:
+            worker = PathsWorker(store, inline_seconds=inline)
+        app.extensions["bridgemap.background"] = worker
         app.after_request(after_write)
     elif app.config["BACKGROUND_ANALYSIS"] != "inline":
         raise ValueError("BRIDGEMAP_BACKGROUND_ANALYSIS must be 'thread' or 'inline'")
+    if redis_url and app.config.get("RATELIMIT_STORAGE_URI", "memory://") == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = redis_url  # limits hold across processes
     app.extensions["bridgemap.limiter"] = Limiter(get_remote_address, app=app)
     auth.setup_admin_token(app)
     # default deny: every request passes the one authorisation policy first

@@ -379,3 +379,17 @@ def serve(host, port, with_demo):
 
 if __name__ == "__main__":
     main()
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="run the queued jobs, then stop")
+def worker(burst):
+    """Run background exact analysis jobs from the shared queue (BRIDGEMAP_REDIS_URL)."""
+    from rq import Worker
+
+    from service.queue import QUEUE, connect
+
+    url = settings.from_environment().get("REDIS_URL")
+    if not url:
+        raise click.ClickException("BRIDGEMAP_REDIS_URL is not set: there is no queue to run")
+    Worker([QUEUE], connection=connect(url)).work(burst=burst)

@@ -54,8 +54,13 @@ DEFAULTS = {
     # rate limits (per client address for failed token checks, per token for exports)
     "AUTH_FAILURE_RATE_LIMIT": "10 per minute",
     "EXPORT_RATE_LIMIT": "30 per hour",
-    # where rate-limit counters live (Flask-Limiter storage URI; memory: per process)
+    # where rate-limit counters live (Flask-Limiter storage URI; memory: per process;
+    # with REDIS_URL set and this left at memory://, Redis: shared by every process)
     "RATELIMIT_STORAGE_URI": "memory://",
+    # Redis (redis://host:6379/0) shared by several processes or hosts: the background
+    # exact analysis runs on its RQ queue (`bridgemap worker`) and rate limits count
+    # there. Empty: no Redis (a thread per process, limits per process)
+    "REDIS_URL": "",
     # how long a browser session (after /login or a share link) lasts, in seconds
     "PERMANENT_SESSION_LIFETIME": 12 * 3600,
 }

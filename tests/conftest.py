@@ -23,7 +23,10 @@ marked ``both_stores`` (see ``tests/service/conftest.py``).
 from __future__ import annotations
 
 import os
+import shutil
 import stat
+import subprocess
+import time
 
 import neo4j
 import pytest
@@ -95,6 +98,39 @@ def wipe(driver) -> None:
         ).consume()
 
 
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A running local Redis (Debian's ``redis-server``, installed by scripts/test) on a
+    free port, or the one named by ``BRIDGEMAP_TEST_REDIS_URL``; its URL."""
+    if os.environ.get("BRIDGEMAP_TEST_REDIS_URL"):
+        yield os.environ["BRIDGEMAP_TEST_REDIS_URL"]
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        unavailable("redis-server is not installed (scripts/test installs it)")
+    port = free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", folder]
+    proc = subprocess.Popen([*map(str, args), "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url)
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        else:
+            unavailable(f"redis-server did not answer on port {port}")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 #: The two stores, as ``store`` fixture parameters: the Neo4j one carries its marker.
 EMBEDDED = pytest.param("embedded", id="embedded")
 NEO4J = pytest.param("neo4j", id="neo4j", marks=pytest.mark.neo4j)
@@ -123,6 +159,7 @@ def store(request, tmp_path):
 SERVICE_FIXTURES = {
     "neo4j": {"neo4j_server", "neo4j_uri", "neo4j_driver"},
     "browser": {"browser_session"},
+    "redis": {"redis_url"},
 }
 
 

@@ -237,8 +237,7 @@ def import_file(
         _no_cyclic_gc(),
         _open(stream, filename, fmt, etype, progress, mapping, m.kind_rules()) as src,
     ):
-        existing = store.graph(map_id)
-        job = _Import(m, existing, src, add_silos=add_silos, id_key=id_key)
+        job = _Import(m, _Existing(store, map_id), src, add_silos=add_silos, id_key=id_key)
         job.run()
         job.refuse_erased(store.erased_ids(map_id, job.new_person_ids()))
     report = job.report(dry_run)
@@ -366,6 +365,25 @@ def _flatten(messages) -> list[str]:
     return [m for item in messages for m in _flatten(item)]
 
 
+class _Existing:
+    """What an import compares its rows with, asked of the store only as needed: every
+    node's type and name (to resolve ids and names), the whole records of the nodes
+    the file names, and the ties the file names, looked up by id. A re-import never
+    reads the map's ties back in bulk (on Neo4j that was most of its time)."""
+
+    def __init__(self, store, map_id: str):
+        self.store, self.map_id = store, map_id
+        self.index: dict[str, tuple[NodeType, str]] = store.node_index(map_id)
+
+    def nodes(self, ids) -> dict:
+        wanted = sorted(i for i in set(ids) if i in self.index)
+        return {n.id: n for n in self.store.nodes_by_id(self.map_id, wanted)}
+
+    def relationships(self, ids) -> dict:
+        found = self.store.relationships_by_id(self.map_id, sorted(set(ids)))
+        return {r.id: r for r in found}
+
+
 class _Import:
     def __init__(
         self,
@@ -393,8 +411,10 @@ class _Import:
         if add_silos and source.map_section is not None:
             for name in colours:  # the file's whole vocabulary, in its order
                 self._fit_silo(name, "map", "silos")
-        self.old_nodes = {n.id: n for n in existing.nodes}
-        self.old_rels = {r.id: r for r in existing.relationships}
+        self.existing = existing
+        #: the stored records of the nodes and ties the file names (filled as read)
+        self.old_nodes: dict = {}
+        self.old_rels: dict = {}
         self.counts = {p: Counts() for p in cols.PLURAL.values()}
         self.changes = {p: {"created": [], "updated": []} for p in cols.PLURAL.values()}
         self.consent_changes: list[dict] = []
@@ -404,7 +424,7 @@ class _Import:
         self.node_rows: dict[str, tuple] = {}
         self.changed_rels: list = []
         self.rows_seen = 0
-        self.types: dict[str, NodeType] = {i: n.type for i, n in self.old_nodes.items()}
+        self.types: dict[str, NodeType] = {i: t for i, (t, _) in existing.index.items()}
         self.names: dict[str, set[str]] = {}
         #: id or folded name of a node row that failed -> "people row 4"
         self.failed: dict[str, str] = {}
@@ -454,7 +474,7 @@ class _Import:
         return [
             n.id
             for n in self.changed_nodes
-            if n.type is NodeType.PERSON and n.id not in self.old_nodes
+            if n.type is NodeType.PERSON and n.id not in self.existing.index
         ]
 
     def refuse_erased(self, erased: set[str]) -> None:
@@ -527,13 +547,23 @@ class _Import:
         """Give id-less rows their id, reject repeated ids, compare with the store."""
         explicit = {values["id"] for _, _, values, _ in loaded if "id" in values}
         by_name: dict[tuple, set[str]] = {}
-        for node in self.old_nodes.values():
-            if node.id not in explicit:
-                by_name.setdefault((node.type, fold_name(node.name)), set()).add(node.id)
+        index = self.existing.index
+        for node_id, (node_type, name) in index.items():
+            if node_id not in explicit:
+                by_name.setdefault((node_type, fold_name(name)), set()).add(node_id)
         for sheet, _, values, _ in loaded:
             if "id" in values:
                 key = (_NODE_TYPE[sheet.etype], fold_name(values["name"]))
                 by_name.setdefault(key, set()).add(values["id"])
+        # the stored records the rows may be compared with: one lookup by id
+        named = set(explicit)
+        for sheet, _, values, _ in loaded:
+            if "id" not in values:
+                same = by_name.get((_NODE_TYPE[sheet.etype], fold_name(values["name"])), set())
+                named |= same
+                if not same:
+                    named.add(natural_node_id(sheet.etype, values["name"], self.id_key))
+        self.old_nodes = self.existing.nodes(named)
 
         seen: dict[str, str] = {}
         placed: list[tuple[str, str]] = []
@@ -596,9 +626,9 @@ class _Import:
                 )
             self._classify(sheet.etype, node, old, self.changed_nodes)
 
-        for node in self.old_nodes.values():
-            if node.id not in seen:
-                self.names.setdefault(fold_name(node.name), set()).add(node.id)
+        for node_id, (_, name) in index.items():
+            if node_id not in seen:
+                self.names.setdefault(fold_name(name), set()).add(node_id)
         for name, node_id in placed:
             self.names.setdefault(fold_name(name), set()).add(node_id)
 
@@ -700,6 +730,8 @@ class _Import:
                     loaded_rows.append(None)
         types = self.types
         seen = self._seen_here
+        wanted = {loaded["id"] for loaded in loaded_rows if loaded is not None}
+        self.old_rels.update(self.existing.relationships(wanted - self.old_rels.keys()))
         for (row, _, derived), loaded in zip(pending, loaded_rows, strict=True):
             if loaded is None:
                 continue

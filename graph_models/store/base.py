@@ -134,6 +134,38 @@ class ListFilter:
     q: str | None = None
 
 
+@dataclass(frozen=True)
+class Consent:
+    """How a reader who is not a coordinator may list a map (DESIGN §8), for a list
+    paged in the store: hidden people are left out, so are anonymised people of a silo
+    with fewer than ``min_group`` people, and the other anonymised people are listed,
+    searched and ordered as ``label(silo)`` ("a person in health"), never by their name."""
+
+    min_group: int
+    label: Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class ShownRows:
+    """What :meth:`StoreRules.list_shown` passes to a store: the silos too small to show an
+    anonymised person (``small``), and each silo's folded label (``labels``); None in
+    place of this for a coordinator (every record, by its own name)."""
+
+    small: tuple[str, ...]
+    labels: dict[str, str]
+
+
+@dataclass
+class ShownPage:
+    """One page of a list as a reader sees it, with what is needed to show it: the
+    records of the page's ties' ends (``ends``) and the people of each silo in the whole
+    map (``silo_people``: what the consent rules judge a silo by)."""
+
+    page: Page
+    ends: dict = field(default_factory=dict)
+    silo_people: dict[str, int] = field(default_factory=dict)
+
+
 @runtime_checkable
 class GraphData(Protocol):
     """Maps and their people, organisations and relationships.
@@ -203,6 +235,23 @@ class GraphData(Protocol):
     ) -> Page:
         """One page of a map's objects of one type, filtered and paged in the store."""
 
+    def list_shown(
+        self,
+        map_id: str,
+        etype: EntityType,
+        *,
+        filters: ListFilter | None = None,
+        consent: Consent | None = None,
+        limit: int = DEFAULT_PAGE,
+        offset: int = 0,
+    ) -> ShownPage:
+        """One page of a list as a reader sees it, filtered, ordered and paged in the
+        store: by the folded text shown (a tie: its first end's), then a tie-break that
+        says nothing about hidden records; ``q`` is folded and matched in the text
+        shown (a tie: either end's, or its kind). With ``consent`` (every reader but a
+        coordinator) the rules of :class:`Consent` apply in the query itself, so totals
+        and page boundaries count only what the reader may see."""
+
     def bulk_upsert(
         self,
         map_id: str,
@@ -218,6 +267,13 @@ class GraphData(Protocol):
         transaction (those it already has by name are skipped), so an import that
         grows the vocabulary is one write.
         """
+
+    def node_index(self, map_id: str) -> dict:
+        """``{id: (NodeType, name)}`` of every node of the map, and nothing else."""
+
+    def nodes_by_id(self, map_id: str, ids: list[str]) -> list[Node]: ...
+    def relationships_by_id(self, map_id: str, ids: list[str]) -> list[Relationship]:
+        """The ties of the map among ``ids``, looked up by id (not by reading all)."""
 
     def graph(self, map_id: str, *, as_of: date | None = None) -> GraphRecords:
         """The whole map; with ``as_of``, only the ties active on that day."""
@@ -290,7 +346,9 @@ class AnalysisResults(Protocol):
     """Results of background analysis kept per map version, and the leases that keep
     one computation of a version at a time across processes (migration 8)."""
 
-    def analysis_result(self, map_id: str, key: str, version: int) -> dict | None: ...
+    def analysis_result(self, map_id: str, key: str, version: int | None) -> dict | None:
+        """The kept result ``key`` of the map at ``version`` (None: the latest kept)."""
+
     def analysis_result_ready(self, map_id: str, key: str, version: int) -> bool: ...
     def save_analysis_result(self, map_id: str, key: str, version: int, payload: dict) -> bool: ...
     def take_lease(

@@ -250,11 +250,33 @@ MIGRATION_8 = (
     "FOR (l:AnalysisLease) REQUIRE (l.map_id, l.key) IS UNIQUE",
 )
 
+#: Migration 10 (data step only; see sql.MIGRATION_10): each person's consent as a
+#: property (``visibility``, read by the lists' queries; Cypher cannot read the JSON
+#: ``data``) and a random order key (``shuffle``) on every node and tie.
+MIGRATION_10: tuple[str, ...] = ()
+PEOPLE_WITHOUT_VISIBILITY = """
+MATCH (n:Person) WHERE n.visibility IS NULL RETURN elementId(n) AS element, n.data AS data
+"""
+SET_VISIBILITY = """
+UNWIND $rows AS row
+MATCH (n) WHERE elementId(n) = row.element
+SET n.visibility = row.visibility
+"""
+NODES_WITHOUT_SHUFFLE = "MATCH (n:Node) WHERE n.shuffle IS NULL SET n.shuffle = randomUUID()"
+RELS_WITHOUT_SHUFFLE = """
+MATCH (:Node)-[r]->(:Node) WHERE r.map_id IS NOT NULL AND r.shuffle IS NULL
+SET r.shuffle = randomUUID()
+"""
+
 # -- background analysis results and leases ------------------------------------------------
 
 GET_RESULT = """
 MATCH (r:AnalysisResult {map_id: $map_id, key: $key, version: $version})
 RETURN r.payload AS payload
+"""
+GET_LATEST_RESULT = """
+MATCH (r:AnalysisResult {map_id: $map_id, key: $key})
+RETURN r.payload AS payload ORDER BY r.version DESC LIMIT 1
 """
 HAS_RESULT = """
 OPTIONAL MATCH (r:AnalysisResult {map_id: $map_id, key: $key, version: $version})
@@ -305,7 +327,8 @@ _UPSERT_NODES = """
 UNWIND $rows AS row
 MERGE (n:Node {map_id: $map_id, id: row.id})
 SET n:{label}, n.name = row.name, n.silo = row.silo, n.kind = row.kind, n.data = row.data,
-    n.name_key = row.name_key, n.revision = coalesce(n.revision, 0) + 1
+    n.name_key = row.name_key, n.revision = coalesce(n.revision, 0) + 1,
+    n.visibility = row.visibility, n.shuffle = coalesce(n.shuffle, randomUUID())
 """
 UPSERT_NODES = {
     "person": _UPSERT_NODES.replace("{label}", "Person"),
@@ -317,7 +340,7 @@ _CREATE_NODES = """
 UNWIND $rows AS row
 CREATE (n:Node:{label} {map_id: $map_id, id: row.id, name: row.name, silo: row.silo,
                         kind: row.kind, data: row.data, name_key: row.name_key,
-                        revision: 1})
+                        revision: 1, visibility: row.visibility, shuffle: randomUUID()})
 """
 CREATE_NODES = {
     "person": _CREATE_NODES.replace("{label}", "Person"),
@@ -350,6 +373,53 @@ LIST_NODES = {
     "RETURN n.data AS data ORDER BY n.name, n.id SKIP $offset LIMIT $limit"
     for label in ("Person", "Organisation")
 }
+# -- lists as a reader sees them (see sql's section of the same name) ---------------------
+#
+# ``$viewer`` (consent applies), ``$small`` (silos too small to show an anonymised person
+# in), ``$labels`` (silo -> folded "a person in <silo>"). ``display`` is the folded text
+# the reader sees, ``anon`` that it is not the record's own name.
+
+
+def _vis(n: str) -> str:
+    return f"coalesce({n}.visibility, 'named')"
+
+
+def _shown(n: str) -> str:
+    return (
+        f"(NOT $viewer OR {_vis(n)} = 'named' OR "
+        f"({_vis(n)} = 'anonymised' AND NOT {n}.silo IN $small))"
+    )
+
+
+def _anon(n: str) -> str:
+    return f"($viewer AND {_vis(n)} <> 'named')"
+
+
+def _display(n: str) -> str:
+    return f"CASE WHEN {_anon(n)} THEN $labels[{n}.silo] ELSE {n}.name_key END"
+
+
+_SHOWN_NODES = {
+    label.lower(): f"""
+MATCH (n:Node:{label} {{map_id: $map_id}})
+WHERE {_shown("n")} AND ($silo IS NULL OR n.silo = $silo) AND ($kind IS NULL OR n.kind = $kind)
+WITH n, {_display("n")} AS display, CASE WHEN {_anon("n")} THEN n.shuffle ELSE n.id END AS tiebreak
+WHERE $q IS NULL OR display CONTAINS $q
+"""
+    for label in ("Person", "Organisation")
+}
+COUNT_SHOWN_NODES = {k: q + "RETURN count(n) AS total" for k, q in _SHOWN_NODES.items()}
+LIST_SHOWN_NODES = {
+    k: q + "RETURN n.data AS data ORDER BY display, tiebreak SKIP $offset LIMIT $limit"
+    for k, q in _SHOWN_NODES.items()
+}
+SILO_PEOPLE = "MATCH (n:Person {map_id: $map_id}) RETURN n.silo AS silo, count(n) AS people"
+
+NODE_INDEX = """
+MATCH (n:Node {map_id: $map_id})
+RETURN n.id AS id, CASE WHEN n:Person THEN 'person' ELSE 'organisation' END AS type,
+       n.name AS name
+"""
 ALL_NODES = """
 MATCH (n:Node {map_id: $map_id})
 RETURN n.data AS data, CASE WHEN n:Person THEN 'person' ELSE 'organisation' END AS type
@@ -415,7 +485,8 @@ MATCH (b:Node {{map_id: $map_id, id: row.target}})
 CREATE (a)-[:{t} {{map_id: $map_id, id: row.id, kind: row.kind, strength: row.strength,
                   since: row.since, until: row.until, notes: row.notes,
                   evidence: row.evidence, origin: row.origin,
-                  reported_by: row.reported_by, revision: row.revision}}]->(b)
+                  reported_by: row.reported_by, revision: row.revision,
+                  shuffle: randomUUID()}}]->(b)
 """
     for kind, t in (*NEO4J_TYPES.items(), (None, GENERIC_NEO4J_TYPE))
 }
@@ -470,6 +541,19 @@ COUNT_RELS = f"MATCH (a:Node {{map_id: $map_id}})-[r]->(b) {_REL_FILTER} RETURN 
 LIST_RELS = (
     f"MATCH (a:Node {{map_id: $map_id}})-[r]->(b) {_REL_FILTER} "
     f"RETURN {_REL_FIELDS} ORDER BY r.id SKIP $offset LIMIT $limit"
+)
+_SHOWN_RELS = f"""
+MATCH (a:Node {{map_id: $map_id}})-[r]->(b:Node)
+WHERE r.map_id = $map_id AND ($kind IS NULL OR r.kind = $kind)
+  AND {_shown("a")} AND {_shown("b")}
+WITH a, r, b, {_display("a")} AS a_display, {_display("b")} AS b_display,
+     CASE WHEN {_anon("a")} OR {_anon("b")} THEN r.shuffle ELSE r.id END AS tiebreak
+WHERE $q IS NULL OR a_display CONTAINS $q OR b_display CONTAINS $q
+      OR toLower(r.kind) CONTAINS $q
+"""
+COUNT_SHOWN_RELS = _SHOWN_RELS + "RETURN count(r) AS total"
+LIST_SHOWN_RELS = (
+    _SHOWN_RELS + f"RETURN {_REL_FIELDS} ORDER BY a_display, tiebreak SKIP $offset LIMIT $limit"
 )
 ALL_RELS = f"""
 MATCH (a:Node {{map_id: $map_id}})-[r]->(b)

@@ -381,6 +381,38 @@ class SqliteTransaction:
             return total, [_rel_from_row(r) for r in rows]
         return total, [model.from_dict(etype, json.loads(r[0])) for r in rows]
 
+    def list_shown(self, map_id, etype, filters: ListFilter, shown, limit, offset):
+        args = {
+            "map_id": map_id,
+            "viewer": shown is not None,
+            "small": json.dumps(list(shown.small) if shown else []),
+            "labels": json.dumps(shown.labels if shown else {}),
+            "silo": filters.silo or None,
+            "kind": filters.kind or None,
+            "q": filters.q or None,
+        }
+        if etype is EntityType.RELATIONSHIP:
+            count_q, list_q = sql.COUNT_SHOWN_RELS, sql.LIST_SHOWN_RELS
+        else:
+            count_q, list_q = sql.COUNT_SHOWN_NODES, sql.LIST_SHOWN_NODES
+            args["type"] = etype.value
+        rows = self.db.execute(list_q, {**args, "limit": limit, "offset": offset}).fetchall()
+        # each row carries the total; a page past the end has none, so count apart
+        total = rows[0][0] if rows else self.db.execute(count_q, args).fetchone()[0]
+        if etype is EntityType.RELATIONSHIP:
+            return total, [_rel_from_row(r[1:]) for r in rows]
+        return total, [model.from_dict(etype, json.loads(r[1])) for r in rows]
+
+    def node_index(self, map_id: str) -> list[tuple[str, str, str]]:
+        return self.db.execute(sql.NODE_INDEX, (map_id,)).fetchall()
+
+    def relationships_by_id(self, map_id: str, ids: list[str]) -> list[Relationship]:
+        rows = self.db.execute(sql.RELS_BY_ID, (map_id, json.dumps(ids)))
+        return [_rel_from_row(r) for r in rows]
+
+    def silo_people(self, map_id: str) -> dict[str, int]:
+        return dict(self.db.execute(sql.SILO_PEOPLE, (map_id,)).fetchall())
+
     def all_nodes(self, map_id: str) -> list:
         return _load_nodes(self.db.execute(sql.ALL_NODES, (map_id,)))
 
@@ -408,8 +440,11 @@ class SqliteTransaction:
 
     # -- audit --------------------------------------------------------------------------
 
-    def get_result(self, map_id: str, key: str, version: int) -> str | None:
-        row = self.db.execute(sql.GET_RESULT, (map_id, key, version)).fetchone()
+    def get_result(self, map_id: str, key: str, version: int | None) -> str | None:
+        if version is None:
+            row = self.db.execute(sql.GET_LATEST_RESULT, (map_id, key)).fetchone()
+        else:
+            row = self.db.execute(sql.GET_RESULT, (map_id, key, version)).fetchone()
         return row[0] if row else None
 
     def has_result(self, map_id: str, key: str, version: int) -> bool:
@@ -566,7 +601,11 @@ def _token_row(t: AccessToken) -> tuple:
 def _node_row(map_id: str, node) -> tuple:
     kind = node.kind.value if isinstance(node, model.Organisation) else None
     data = json.dumps(model.to_dict(node))
-    return (map_id, node.id, node.type.value, node.name, node.silo, kind, data, fold(node.name))
+    visibility = "named"  # organisations: always shown by name
+    if isinstance(node, model.Person) and node.visibility is not None:
+        visibility = node.visibility.value
+    row = (map_id, node.id, node.type.value, node.name, node.silo, kind, data, fold(node.name))
+    return (*row, visibility)
 
 
 def _rel_row(map_id: str, rel: Relationship) -> tuple:

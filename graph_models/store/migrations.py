@@ -111,6 +111,17 @@ def _erasure_keys_neo4j(tx) -> None:
         tx.run(cypher.SET_AUDIT_REF, map_id=r["map_id"], old=r["ref"], new=_opaque_ref()).consume()
 
 
+def _list_order_neo4j(tx) -> None:
+    rows = [
+        {"element": r["element"], "visibility": json.loads(r["data"]).get("visibility", "named")}
+        for r in tx.run(cypher.PEOPLE_WITHOUT_VISIBILITY)
+    ]
+    for chunk in chunks(rows, 5000):
+        tx.run(cypher.SET_VISIBILITY, rows=chunk).consume()
+    tx.run(cypher.NODES_WITHOUT_SHUFFLE).consume()
+    tx.run(cypher.RELS_WITHOUT_SHUFFLE).consume()
+
+
 def _with_default_consent(data: str) -> str | None:
     """A map's stored data with its default consent stated, or None if it has one.
     Maps made before a map could state it gave new people ``named``; that stays so."""
@@ -231,6 +242,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         neo4j=cypher.MIGRATION_9,
         sqlite_data=_vocabulary_sqlite,
         neo4j_data=_vocabulary_neo4j,
+    ),
+    Migration(
+        10,
+        "lists paged in the store as readers see them: a random order key on nodes and "
+        "ties (and, on Neo4j, each person's consent as a property the queries read)",
+        sqlite=sql.MIGRATION_10,
+        neo4j=cypher.MIGRATION_10,
+        neo4j_data=_list_order_neo4j,
     ),
 )
 LATEST = MIGRATIONS[-1].number

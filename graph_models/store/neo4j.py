@@ -353,6 +353,42 @@ class Neo4jTransaction:
             return total, [_rel_from_record(r) for r in records]
         return total, [model.from_dict(etype, json.loads(r["data"])) for r in records]
 
+    def list_shown(self, map_id, etype, filters: ListFilter, shown, limit, offset):
+        args = dict(
+            map_id=map_id,
+            viewer=shown is not None,
+            small=list(shown.small) if shown else [],
+            labels=shown.labels if shown else {},
+            silo=filters.silo or None,
+            kind=filters.kind or None,
+            q=filters.q or None,
+        )
+        if etype is EntityType.RELATIONSHIP:
+            count_q, list_q = cypher.COUNT_SHOWN_RELS, cypher.LIST_SHOWN_RELS
+        else:
+            count_q = cypher.COUNT_SHOWN_NODES[etype.value]
+            list_q = cypher.LIST_SHOWN_NODES[etype.value]
+        total = self.tx.run(count_q, **args).single()["total"]
+        records = self.tx.run(list_q, **args, limit=limit, offset=offset)
+        if etype is EntityType.RELATIONSHIP:
+            return total, [_rel_from_record(r) for r in records]
+        return total, [model.from_dict(etype, json.loads(r["data"])) for r in records]
+
+    def node_index(self, map_id: str) -> list[tuple[str, str, str]]:
+        records = self.tx.run(cypher.NODE_INDEX, map_id=map_id)
+        return [(r["id"], r["type"], r["name"]) for r in records]
+
+    def relationships_by_id(self, map_id: str, ids: list[str]) -> list[Relationship]:
+        found = []
+        for chunk in chunks(list(ids), BATCH):
+            records = self.tx.run(cypher.FIND_RELS, map_id=map_id, ids=chunk)
+            found += [_rel_from_record(r) for r in records]
+        return found
+
+    def silo_people(self, map_id: str) -> dict[str, int]:
+        records = self.tx.run(cypher.SILO_PEOPLE, map_id=map_id)
+        return {r["silo"]: r["people"] for r in records}
+
     def all_nodes(self, map_id: str) -> list:
         return _load_nodes(self.tx.run(cypher.ALL_NODES, map_id=map_id))
 
@@ -371,8 +407,9 @@ class Neo4jTransaction:
 
     # -- audit --------------------------------------------------------------------------
 
-    def get_result(self, map_id: str, key: str, version: int) -> str | None:
-        record = self.tx.run(cypher.GET_RESULT, map_id=map_id, key=key, version=version).single()
+    def get_result(self, map_id: str, key: str, version: int | None) -> str | None:
+        query = cypher.GET_RESULT if version is not None else cypher.GET_LATEST_RESULT
+        record = self.tx.run(query, map_id=map_id, key=key, version=version).single()
         return record["payload"] if record else None
 
     def has_result(self, map_id: str, key: str, version: int) -> bool:
@@ -541,6 +578,9 @@ def _node_row(node) -> dict:
         "silo": node.silo,
         "kind": node.kind.value if isinstance(node, model.Organisation) else None,
         "data": json.dumps(model.to_dict(node)),
+        "visibility": (
+            node.visibility.value if isinstance(node, model.Person) and node.visibility else None
+        ),
     }
 
 

@@ -39,10 +39,13 @@ from graph_models.store.base import (
     AccessToken,
     AuditRecord,
     BulkResult,
+    Consent,
     GraphRecords,
     ListFilter,
     Page,
     SessionRecord,
+    ShownPage,
+    ShownRows,
 )
 from graph_models.store.common import audit_ref, check_batch, erased_digest
 from graph_models.store.survey_rules import SurveyRules, erase_mentions
@@ -119,6 +122,27 @@ class Transaction(Protocol):
         substring of ``name_key``; for ties, case-insensitively in either endpoint id.
         Nodes are ordered by name then id, ties by id."""
 
+    def list_shown(
+        self,
+        map_id: str,
+        etype: EntityType,
+        filters: ListFilter,
+        shown: ShownRows | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[int, list]:
+        """Count and one page of what a reader sees (:meth:`StoreRules.list_shown`);
+        ``filters.q`` is already folded."""
+
+    def silo_people(self, map_id: str) -> dict[str, int]:
+        """The number of people (of any consent) in each silo of the map."""
+
+    def node_index(self, map_id: str) -> list[tuple[str, str, str]]:
+        """``(id, type, name)`` of every node of the map (no other field)."""
+
+    def relationships_by_id(self, map_id: str, ids: list[str]) -> list[Relationship]:
+        """The ties of the map among ``ids`` (looked up by id, not by reading all)."""
+
     def all_nodes(self, map_id: str) -> list: ...
     def all_relationships(self, map_id: str, as_of: date | None) -> list[Relationship]: ...
     def neighbour_ids(self, map_id: str, ids: list[str]) -> set[str]:
@@ -128,8 +152,9 @@ class Transaction(Protocol):
     def relationships_among(self, map_id: str, ids: list[str]) -> list[Relationship]: ...
 
     # -- background analysis results (migration 8) ----------------------------------
-    def get_result(self, map_id: str, key: str, version: int) -> str | None:
-        """The stored JSON result ``key`` of the map at ``version``, or None."""
+    def get_result(self, map_id: str, key: str, version: int | None) -> str | None:
+        """The stored JSON result ``key`` of the map at ``version`` (None: the latest
+        version kept), or None."""
 
     def has_result(self, map_id: str, key: str, version: int) -> bool: ...
     def put_result(self, map_id: str, key: str, version: int, payload: str, at: str) -> None:
@@ -431,6 +456,37 @@ class StoreRules(SurveyRules):
         total, items = self._read(work)
         return Page(items, total, limit, offset)
 
+    def list_shown(
+        self,
+        map_id: str,
+        etype: EntityType,
+        *,
+        filters: ListFilter | None = None,
+        consent: Consent | None = None,
+        limit: int = DEFAULT_PAGE,
+        offset: int = 0,
+    ) -> ShownPage:
+        f = filters or ListFilter()
+        if f.q is not None:
+            f = ListFilter(silo=f.silo, kind=f.kind, q=fold(f.q))
+
+        def work(tx: Transaction) -> ShownPage:
+            _require_map(tx, map_id)
+            silo_people = tx.silo_people(map_id)
+            shown = None
+            if consent is not None:
+                small = tuple(sorted(s for s, n in silo_people.items() if n < consent.min_group))
+                labels = {s: fold(str(consent.label(s))) for s in silo_people}
+                shown = ShownRows(small, labels)
+            total, items = tx.list_shown(map_id, etype, f, shown, limit, offset)
+            ends: dict = {}
+            if etype is EntityType.RELATIONSHIP and items:
+                wanted = sorted({r.source for r in items} | {r.target for r in items})
+                ends = {n.id: n for n in tx.nodes_by_id(map_id, wanted)}
+            return ShownPage(Page(items, total, limit, offset), ends, silo_people)
+
+        return self._read(work)
+
     # -- batches ------------------------------------------------------------------------
 
     def bulk_upsert(
@@ -531,8 +587,10 @@ class StoreRules(SurveyRules):
 
     # -- background analysis results ----------------------------------------------------
 
-    def analysis_result(self, map_id: str, key: str, version: int) -> dict | None:
-        """The result ``key`` (e.g. exact paths as of a day) of the map at ``version``."""
+    def analysis_result(self, map_id: str, key: str, version: int | None) -> dict | None:
+        """The result ``key`` (e.g. exact paths as of a day) of the map at ``version``;
+        with ``version`` None, the latest one kept, of whatever version (a caller that
+        keys results on what they were computed from checks that itself)."""
 
         def work(tx: Transaction) -> dict | None:
             payload = tx.get_result(map_id, key, version)
@@ -590,6 +648,24 @@ class StoreRules(SurveyRules):
         self._write(lambda tx: tx.delete_lease(map_id, key, holder))
 
     # -- reading graphs -----------------------------------------------------------------
+
+    def node_index(self, map_id: str) -> dict[str, tuple[NodeType, str]]:
+        """Each node's type and name by id: what an import resolves ids and names
+        against, without reading every record (or any tie)."""
+
+        def work(tx: Transaction) -> dict[str, tuple[NodeType, str]]:
+            _require_map(tx, map_id)
+            return {i: (NodeType(t), name) for i, t, name in tx.node_index(map_id)}
+
+        return self._read(work)
+
+    def nodes_by_id(self, map_id: str, ids: list[str]) -> list:
+        """The people and organisations of the map among ``ids``."""
+        return self._read(lambda tx: tx.nodes_by_id(map_id, list(ids)) if ids else [])
+
+    def relationships_by_id(self, map_id: str, ids: list[str]) -> list[Relationship]:
+        """The ties of the map among ``ids``, looked up by id."""
+        return self._read(lambda tx: tx.relationships_by_id(map_id, list(ids)) if ids else [])
 
     def graph(self, map_id: str, *, as_of: date | None = None) -> GraphRecords:
         def work(tx: Transaction) -> GraphRecords:

@@ -262,9 +262,29 @@ MIGRATION_8 = (
 ) WITHOUT ROWID""",
 )
 
+#: Migration 10: a random order key (``shuffle``) on every node and tie. Lists that
+#: viewers read are paged in the store in display order; among rows that show the same
+#: text (the anonymised people of one silo, "a person in health") the order must say
+#: nothing about the real records, so it follows this key, not an id or a name.
+MIGRATION_10 = (
+    "ALTER TABLE nodes ADD COLUMN shuffle TEXT NOT NULL DEFAULT ''",
+    # each person's consent as a column (read by those lists' queries; not parsed from
+    # the JSON ``data`` for every row); organisations are always shown by name
+    "ALTER TABLE nodes ADD COLUMN visibility TEXT NOT NULL DEFAULT 'named'",
+    "UPDATE nodes SET visibility = coalesce(json_extract(data, '$.visibility'), 'named') "
+    "WHERE type = 'person'",
+    "ALTER TABLE relationships ADD COLUMN shuffle TEXT NOT NULL DEFAULT ''",
+    "UPDATE nodes SET shuffle = lower(hex(randomblob(8))) WHERE shuffle = ''",
+    "UPDATE relationships SET shuffle = lower(hex(randomblob(8))) WHERE shuffle = ''",
+)
+
 # -- background analysis results and leases ------------------------------------------------
 
 GET_RESULT = "SELECT payload FROM analysis_results WHERE map_id = ? AND key = ? AND version = ?"
+GET_LATEST_RESULT = (
+    "SELECT payload FROM analysis_results WHERE map_id = ? AND key = ? "
+    "ORDER BY version DESC LIMIT 1"
+)
 HAS_RESULT = "SELECT 1 FROM analysis_results WHERE map_id = ? AND key = ? AND version = ?"
 PUT_RESULT = (
     "INSERT OR REPLACE INTO analysis_results (map_id, key, version, payload, at) "
@@ -311,17 +331,19 @@ DELETE_MAP_SESSIONS = (
 # -- nodes -------------------------------------------------------------------------------
 
 UPSERT_NODE = """
-INSERT INTO nodes (map_id, id, type, name, silo, kind, data, name_key)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO nodes (map_id, id, type, name, silo, kind, data, name_key, visibility, shuffle)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, lower(hex(randomblob(8))))
 ON CONFLICT (map_id, id) DO UPDATE SET
     name = excluded.name, silo = excluded.silo, kind = excluded.kind, data = excluded.data,
-    name_key = excluded.name_key, revision = nodes.revision + 1
+    name_key = excluded.name_key, visibility = excluded.visibility,
+    revision = nodes.revision + 1
 """
 NODE_TYPES = "SELECT id, type FROM nodes WHERE map_id = ? AND id IN ({marks})"
 GET_NODE = "SELECT data FROM nodes WHERE map_id = ? AND id = ? AND type = ?"
 NODE_REVISION = "SELECT revision FROM nodes WHERE map_id = ? AND id = ? AND type = ?"
 DELETE_NODE = "DELETE FROM nodes WHERE map_id = ? AND id = ?"
 ALL_NODES = "SELECT type, data FROM nodes WHERE map_id = ?"
+NODE_INDEX = "SELECT id, type, name FROM nodes WHERE map_id = ?"
 NODES_BY_ID = "SELECT type, data FROM nodes WHERE map_id = ? AND id IN ({marks})"
 #: ``{where}`` is built only from the fixed clauses below.
 COUNT_NODES = "SELECT count(*) FROM nodes WHERE map_id = ? AND type = ?{where}"
@@ -339,8 +361,8 @@ REL_COLUMNS = (
 )
 UPSERT_REL = """
 INSERT INTO relationships (map_id, id, source, target, kind, strength, since, until, notes,
-                           evidence, origin, reported_by)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                           evidence, origin, reported_by, shuffle)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, lower(hex(randomblob(8))))
 ON CONFLICT (map_id, id) DO UPDATE SET
     source = excluded.source, target = excluded.target, kind = excluded.kind,
     strength = excluded.strength, since = excluded.since, until = excluded.until,
@@ -348,6 +370,11 @@ ON CONFLICT (map_id, id) DO UPDATE SET
     reported_by = excluded.reported_by, revision = relationships.revision + 1
 """
 REL_KINDS = "SELECT id, kind FROM relationships WHERE map_id = ? AND id IN ({marks})"
+#: Any number of ids in one parameter (a JSON array), so no parameter limit applies.
+RELS_BY_ID = (
+    f"SELECT {REL_COLUMNS} FROM relationships "  # noqa: S608
+    "WHERE map_id = ? AND id IN (SELECT value FROM json_each(?))"
+)
 REL_REVISION = "SELECT revision FROM relationships WHERE map_id = ? AND id = ?"
 GET_REL = f"SELECT {REL_COLUMNS} FROM relationships WHERE map_id = ? AND id = ?"  # noqa: S608
 DELETE_REL = "DELETE FROM relationships WHERE map_id = ? AND id = ?"
@@ -381,6 +408,72 @@ WHERE map_id = ? AND silo = ?
 #: Migration 9: a map's own relationship kinds and Welsh labels live in the map's JSON
 #: (``kinds``, silos' ``label_cy``); no table changes, a data step fills them in.
 MIGRATION_9: tuple[str, ...] = ()
+# -- lists as a reader sees them (paged in the store, consent applied) ----------------------
+#
+# Named parameters: ``:viewer`` (1: consent applies; 0: a coordinator, every record by its
+# name), ``:small`` (a JSON array of the silos too small to hide an anonymised person
+# in), ``:labels`` (a JSON object: silo -> the folded "a person in <silo>" an anonymised
+# person of that silo is shown as). A node's ``display`` is the folded text the reader
+# sees; ``anon`` says it is not the record's own name; ``shown`` whether the reader may
+# see the node at all (hidden people, and anonymised people of small silos, are not).
+
+
+def _shown(n: str) -> str:
+    small = "(SELECT silo FROM small)"
+    return (
+        f"(NOT :viewer OR {n}.visibility = 'named' OR ({n}.visibility = 'anonymised' "
+        f"AND {n}.silo NOT IN {small}))"
+    )
+
+
+def _anon(n: str) -> str:
+    return f"(:viewer AND {n}.visibility <> 'named')"
+
+
+def _display(n: str) -> str:
+    label = f"(SELECT label FROM lab WHERE lab.silo = {n}.silo)"  # noqa: S608
+    return f"CASE WHEN {_anon(n)} THEN {label} ELSE {n}.name_key END"
+
+
+#: the parameters' small tables, read once per query
+_PARAMETERS = """
+WITH small AS MATERIALIZED (SELECT value AS silo FROM json_each(:small)),
+lab AS MATERIALIZED (SELECT key AS silo, value AS label FROM json_each(:labels))"""
+_SHOWN_NODES = f"""{_PARAMETERS}
+SELECT {{what}} FROM (
+  SELECT n.data AS data, n.id AS id, n.shuffle AS shuffle, {_anon("n")} AS anon,
+         {_display("n")} AS display
+  FROM nodes n
+  WHERE n.map_id = :map_id AND n.type = :type AND {_shown("n")}
+    AND (:silo IS NULL OR n.silo = :silo) AND (:kind IS NULL OR n.kind = :kind)
+)
+WHERE :q IS NULL OR instr(display, :q) > 0
+"""  # noqa: S608 - built from the fixed clauses above, never from input
+COUNT_SHOWN_NODES = _SHOWN_NODES.format(what="count(*)")
+#: the page and, on each row, the total (one pass: the order needs every row anyway)
+LIST_SHOWN_NODES = _SHOWN_NODES.format(what="count(*) OVER () AS total, data") + (
+    " ORDER BY display, CASE WHEN anon THEN shuffle ELSE id END LIMIT :limit OFFSET :offset"
+)
+_SHOWN_RELS = f"""{_PARAMETERS}
+SELECT {{what}} FROM (
+  SELECT {", ".join("r." + c.strip() for c in REL_COLUMNS.split(","))}, r.shuffle AS shuffle,
+         {_anon("a")} OR {_anon("b")} AS anon,
+         {_display("a")} AS a_display, {_display("b")} AS b_display
+  FROM relationships r
+  JOIN nodes a ON a.map_id = r.map_id AND a.id = r.source
+  JOIN nodes b ON b.map_id = r.map_id AND b.id = r.target
+  WHERE r.map_id = :map_id AND (:kind IS NULL OR r.kind = :kind)
+    AND {_shown("a")} AND {_shown("b")}
+)
+WHERE :q IS NULL OR instr(a_display, :q) > 0 OR instr(b_display, :q) > 0
+      OR instr(lower(kind), :q) > 0
+"""  # noqa: S608 - built from the fixed clauses above, never from input
+COUNT_SHOWN_RELS = _SHOWN_RELS.format(what="count(*)")
+LIST_SHOWN_RELS = _SHOWN_RELS.format(what=f"count(*) OVER () AS total, {REL_COLUMNS}") + (
+    " ORDER BY a_display, CASE WHEN anon THEN shuffle ELSE id END LIMIT :limit OFFSET :offset"
+)
+SILO_PEOPLE = "SELECT silo, count(*) FROM nodes WHERE map_id = ? AND type = 'person' GROUP BY silo"
+
 REL_ENDPOINT = " AND (source LIKE ? ESCAPE '\\' OR target LIKE ? ESCAPE '\\')"
 
 # -- audit -------------------------------------------------------------------------------

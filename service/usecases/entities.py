@@ -11,11 +11,11 @@ from collections.abc import Collection
 
 from graph_models import clock, schemas
 from graph_models.errors import InvalidInput, NotFound
-from graph_models.io.rows import build_entity, fold_name, name_index, resolve_endpoint
+from graph_models.io.rows import build_entity, fold_name, resolve_endpoint
 from graph_models.model import PLURALS, ConsentSetBy, EntityType, from_dict, to_dict
-from graph_models.store.base import ListFilter, Page
+from graph_models.store.base import Consent, ListFilter, Page
 from graph_models.text import fold
-from graph_models.visibility import public_records
+from graph_models.visibility import MIN_GROUP_SIZE, PublicRows, display_label, public_records
 from service.i18n import gettext
 from service.usecases.context import actor, forget_cached, full_access, secret, store
 
@@ -129,47 +129,60 @@ def visible_rows(map_id: str) -> dict:
     return {**rows, "names": names}
 
 
-def matches(etype: EntityType, row: dict, filters: ListFilter, names: dict) -> bool:
-    """The list filters, applied to what the asker sees: ``silo`` and ``kind`` exactly,
-    ``q`` in a node's name, or in either end's name (or the kind) of a tie, case and
-    accents folded as the stores fold them ("sian" finds "Siân") — never in an
-    anonymised person's real name, which the asker's rows do not hold."""
-    if filters.silo and etype is not EntityType.RELATIONSHIP and row.get("silo") != filters.silo:
-        return False
-    if filters.kind and row.get("kind") != filters.kind:
-        return False
-    if not filters.q:
-        return True
-    q = fold(filters.q)
-    if etype is EntityType.RELATIONSHIP:
-        ends = (names.get(row["source"], ""), names.get(row["target"], ""), row["kind"])
-        return any(q in fold(text) for text in ends)
-    return q in fold(row["name"])
+def consent() -> Consent:
+    """The consent rules a list read by anyone but a coordinator is paged under."""
+    return Consent(min_group=MIN_GROUP_SIZE, label=_anonymised_label)
 
 
-def sort_key(etype: EntityType, names: dict):
-    """Lists are in name order (ties: by the first end's name), then by id."""
-    if etype is EntityType.RELATIONSHIP:
-        return lambda row: (names.get(row["source"], "").casefold(), row["id"])
-    return lambda row: (row["name"].casefold(), row["id"])
+def _anonymised_label(silo: str) -> str:
+    return display_label({"type": "person", "visibility": "anonymised", "silo": silo})
 
 
-def visible_list(map_id: str, etype: EntityType, filters: ListFilter) -> tuple[list, dict]:
-    """``(rows, names)``: the asker's rows of one type that match ``filters``, sorted."""
-    visible = visible_rows(map_id)
-    names = visible["names"]
-    rows = [r for r in visible[PLURALS[etype]] if matches(etype, r, filters, names)]
-    rows.sort(key=sort_key(etype, names))
-    return rows, names
+def shown_page(
+    map_id: str, etype: EntityType, filters: ListFilter, *, limit: int, offset: int
+) -> tuple[list[dict], int, dict]:
+    """``(rows, total, names)``: one page of the asker's list, paged in the store.
+
+    Coordinators read whole records; everyone else reads what
+    :class:`graph_models.visibility.PublicRows` lets them (hidden people absent,
+    anonymised people by pseudonym, no contact details or tie notes), and the store
+    query itself leaves out what they may not see, so ``total`` and the page
+    boundaries count only what they may see. Rows are in the order of the text shown
+    (ties: their first end's), ``q`` matched in it, case and accents folded ("sian"
+    finds "Siân"; an anonymised person is found by "a person in <silo>", never by the
+    name the asker may not read). ``names``: the shown name of each tie end on the page.
+    """
+    viewer = not full_access()
+    found = store().list_shown(
+        map_id,
+        etype,
+        filters=filters,
+        consent=consent() if viewer else None,
+        limit=limit,
+        offset=offset,
+    )
+    items = found.page.items
+    if not viewer:
+        names = {n.id: n.name for n in found.ends.values()}
+        return [to_dict(x) for x in items], found.page.total, names
+    rules = PublicRows(map_id, secret(), found.silo_people)
+    names = {}
+    for node in found.ends.values():
+        row = rules.node(node)
+        if row is not None:
+            names[row["id"]] = row["name"]
+    to_row = rules.relationship if etype is EntityType.RELATIONSHIP else rules.node
+    rows = [row for item in items if (row := to_row(item)) is not None]
+    return rows, found.page.total, names
 
 
 def list_page(map_id: str, etype: EntityType, filters: ListFilter, *, limit: int, offset: int):
-    """One :class:`Page` of entities for the API (coordinators: paged in the store)."""
+    """One :class:`Page` of entities for the API, paged in the store (coordinators: the
+    store's list; everyone else: :func:`shown_page`)."""
     if full_access():
         return store().list(map_id, etype, filters=filters, limit=limit, offset=offset)
-    rows, _ = visible_list(map_id, etype, filters)
-    items = [from_dict(etype, r) for r in rows[offset : offset + limit]]
-    return Page(items, len(rows), limit, offset)
+    rows, total, _ = shown_page(map_id, etype, filters, limit=limit, offset=offset)
+    return Page([from_dict(etype, r) for r in rows], total, limit, offset)
 
 
 def get_visible(map_id: str, etype: EntityType, entity_id: str):
@@ -189,14 +202,17 @@ def resolve_ends(map_id: str, kind: str, typed: dict[str, str]) -> dict[str, str
 
     Raises :class:`InvalidInput` naming each end that is missing or not found.
     """
-    records = store().graph(map_id)
-    nodes, rules = records.nodes, records.map.kind_rules()  # the map's own kinds too
-    types, names = name_index(nodes)
+    # each node's id, type and name only (no ties, no whole records)
+    index = store().node_index(map_id)
+    rules = store().get_map(map_id).kind_rules()  # the map's own kinds too
+    types = {node_id: node_type for node_id, (node_type, _) in index.items()}
+    names: dict[str, set] = {}
     # the search key (graph_models.text.fold: accents dropped too) when the exact
     # spelling is not found: "sian prydderch" finds "Siân Prydderch"
     folded: dict[str, set] = {}
-    for n in nodes:
-        folded.setdefault(fold(" ".join(n.name.split())), set()).add(n.id)
+    for node_id, (_, name) in index.items():
+        names.setdefault(fold_name(name), set()).add(node_id)
+        folded.setdefault(fold(" ".join(name.split())), set()).add(node_id)
     found: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
     for end, value in typed.items():

@@ -74,17 +74,23 @@ def _list_view(kind: str):
         args = query_args()
         q, silo = args["q"].strip(), args["silo"].strip()
         filters = ListFilter(silo=silo or None, q=q or None)
-        rows, names = entities.visible_list(map_id, ETYPES[kind], filters)
-        total = len(rows)
+        page = args["page"]
+        rows, total, names = entities.shown_page(
+            map_id, ETYPES[kind], filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        )
         pages = max(1, -(-total // PAGE_SIZE))
-        page = min(args["page"], pages)
+        if page > pages:  # past the end: the last page, as before
+            page = pages
+            rows, total, names = entities.shown_page(
+                map_id, ETYPES[kind], filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+            )
         return render_template(
             "entity_list.html",
             current_map=m,
             colours=m.silo_colours(),
             kind=kind,
             singular=SINGULAR[kind],
-            rows=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+            rows=rows,
             names=names,
             total=total,
             page=page,

@@ -464,3 +464,35 @@ def test_progress_is_reported(store, m):
         progress=seen.append,
     )  # fmt: skip
     assert seen and seen[-1] == 1.0 and all(0 <= f <= 1 for f in seen)
+
+
+def test_re_import_asks_the_store_by_id_and_never_reads_the_whole_graph(store, m, monkeypatch):
+    """A re-import compares each row with its own stored record, found by id (or by
+    name for a row without one): the map's ties are never read back in bulk."""
+    import_file(store, MAP, csv_file(PEOPLE), filename="people.csv")
+    ties = "id,source,target,kind,strength\nt1,ann,ben,knows,4\nt2,ben,cai,knows,2\n"
+    import_file(store, MAP, csv_file(ties), filename="ties.csv")
+    store.create(MAP, Person("zz1", "Bob", "police"))  # not in the files: never compared
+
+    def whole_graph(*args, **kwargs):
+        raise AssertionError("the import read the whole graph")
+
+    monkeypatch.setattr(store, "graph", whole_graph)
+    seen: list[list[str]] = []
+    by_id = store.relationships_by_id
+    monkeypatch.setattr(
+        store,
+        "relationships_by_id",
+        lambda map_id, ids: seen.append(sorted(ids)) or by_id(map_id, ids),
+    )
+    v = version(store)
+    again = import_file(store, MAP, csv_file(PEOPLE), filename="people.csv")
+    assert (again.total.unchanged, again.written) == (3, False)
+    assert import_file(store, MAP, csv_file(ties), filename="ties.csv").total.unchanged == 2
+    assert seen == [["t1", "t2"]] and version(store) == v
+    changed = import_file(
+        store, MAP, csv_file(ties.replace("knows,2", "knows,5")), filename="t.csv"
+    )
+    assert changed.changes["relationships"]["updated"] == ["t2"]
+    byname = import_file(store, MAP, csv_file("name,silo,role\nBob,police,Inspector\n"))
+    assert byname.changes["people"]["updated"] == ["zz1"]  # matched by name, not duplicated

@@ -206,3 +206,44 @@ def test_graph_page_says_sizes_are_being_computed(app, monkeypatch):
     assert hint not in client.get("/maps/m1/graph?metric=degree").get_data(as_text=True)
     monkeypatch.setattr(worker, "computing", lambda map_id: False)
     assert hint not in client.get("/maps/m1/graph?metric=betweenness").get_data(as_text=True)
+
+
+def test_writes_that_leave_the_graph_as_it_was_reuse_the_kept_result(app, monkeypatch):
+    """Kept results are keyed on what they were computed from (ids, silos, types; ties'
+    ends, kind, strength, dates), not the map version: a new token, a renamed person or
+    a changed description computes nothing; a changed tie computes again."""
+    from graph_models.analysis import paths as exact_paths
+
+    computed = []
+    real = exact_paths.compute
+
+    def counting(G, **kwargs):
+        computed.append(len(G))
+        return real(G, **kwargs)
+
+    monkeypatch.setattr(exact_paths, "compute", counting)
+    client = _client(app)
+    client.get(f"{MAP}/analysis")
+    assert _worker(app).wait(timeout=60) and len(computed) == 1
+    first = client.get(f"{MAP}/analysis?limit=1000").get_json()["centrality"]["nodes"]
+
+    for write in (
+        lambda: client.post(f"{MAP}/tokens", json={"role": "viewer"}),
+        lambda: client.patch(f"{MAP}/people/p3", json={"name": "Someone Else"}),
+        lambda: client.patch(MAP, json={"description": "changed"}),
+    ):
+        before = len(_worker(app).finished)
+        assert write().status_code < 300
+        assert _worker(app).wait(timeout=60)
+        assert [o for (_, _, o, _) in _worker(app).finished[before:]] in ([], ["reused"])
+        body = client.get(f"{MAP}/analysis?limit=1000").get_json()["centrality"]
+        assert "pending" not in body and body["method"]["betweenness"]["source"] == "background"
+        assert [r["betweenness"] for r in body["nodes"]] == [r["betweenness"] for r in first]
+    assert len(computed) == 1  # nothing computed again
+
+    before = len(_worker(app).finished)
+    r = client.patch(f"{MAP}/relationships/t0", json={"strength": 5})
+    assert r.status_code == 200, r.get_json()
+    assert _worker(app).wait(timeout=60)
+    assert [o for (_, _, o, _) in _worker(app).finished[before:]] == ["saved"]
+    assert len(computed) == 2

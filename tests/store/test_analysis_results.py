@@ -37,6 +37,18 @@ def test_result_is_kept_for_the_current_version_only(store):
     assert not store.save_analysis_result("nope", "paths:x", 0, {})
 
 
+def test_latest_result_of_any_version(store):
+    """``version=None`` reads the latest kept result, whatever its version: the caller
+    (reporting.kept_paths) reuses it only if it was computed from the same content."""
+    v = _map(store)
+    assert store.analysis_result("m1", "paths:d", None) is None
+    assert store.save_analysis_result("m1", "paths:d", v, {"digest": "abc"})
+    store.create("m1", Person("ann", "Ann", "health"))  # version v + 1
+    assert store.analysis_result("m1", "paths:d", v + 1) is None
+    assert store.analysis_result("m1", "paths:d", None) == {"digest": "abc"}
+    assert store.analysis_result("m1", "paths:other", None) is None
+
+
 def test_lease_has_one_holder_until_released(store):
     _map(store)
     taken, started = store.take_lease("m1", "paths:v1", "worker-a", seconds=60)

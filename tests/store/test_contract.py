@@ -17,7 +17,7 @@ from graph_models.model import (
     Silo,
     Visibility,
 )
-from graph_models.store.base import ListFilter
+from graph_models.store.base import Consent, ListFilter
 
 P, O, R = EntityType.PERSON, EntityType.ORGANISATION, EntityType.RELATIONSHIP
 
@@ -394,3 +394,84 @@ def test_bulk_upsert_new_silos_are_all_or_nothing(store):
     m = store.get_map("m1")
     assert m.silo_names() == ["health", "housing"] and m.version == 0
     assert store.list("m1", P).total == 0
+
+
+# -- lists as a reader sees them (consent applied in the store query) ----------------------
+
+
+def _label(silo):
+    return f"a person in {silo}"
+
+
+VIEWER = Consent(min_group=2, label=_label)
+
+
+@pytest.fixture
+def consented(store):
+    """health (3 people): ann named, bea anonymised, dai hidden; housing (1): cai
+    anonymised, in a silo too small to hide in; organisation clinic; ties among them."""
+    new_map(store)
+    store.create("m1", Person("ann", "Ann Evans", "health"))
+    store.create("m1", Person("bea", "Bea Jones", "health", visibility=Visibility.ANONYMISED))
+    store.create("m1", Person("dai", "Dai Hughes", "health", visibility=Visibility.HIDDEN))
+    store.create("m1", Person("cai", "Cai Price", "housing", visibility=Visibility.ANONYMISED))
+    store.create(
+        "m1", Organisation("clinic", "Valley Clinic", "health", OrganisationKind.STATUTORY)
+    )
+    for rid, a, b, kind in (
+        ("r1", "ann", "bea", "works_with"),
+        ("r2", "ann", "dai", "works_with"),
+        ("r3", "ann", "cai", "knows"),
+        ("r4", "bea", "clinic", "works_for"),
+        ("r5", "ann", "clinic", "works_for"),
+    ):
+        store.create("m1", Relationship(rid, a, b, kind))
+    return store
+
+
+def shown(store, etype, consent=VIEWER, limit=50, offset=0, **filters):
+    found = store.list_shown(
+        "m1", etype, filters=ListFilter(**filters), consent=consent, limit=limit, offset=offset
+    )
+    return [x.id for x in found.page.items], found.page.total
+
+
+def test_shown_lists_count_and_page_only_what_a_viewer_may_see(consented):
+    store = consented
+    # coordinators: everyone, by name
+    assert shown(store, P, consent=None) == (["ann", "bea", "cai", "dai"], 4)
+    # viewers: dai hidden, cai's silo too small; bea shown as "a person in health"
+    assert shown(store, P) == (["bea", "ann"], 2)  # "a person..." sorts before "ann..."
+    assert shown(store, P, limit=1, offset=1) == (["ann"], 2)
+    assert shown(store, P, q="PERSON") == (["bea"], 1)
+    for name in ("bea", "jones", "dai", "cai"):  # never found by a name not shown
+        assert shown(store, P, q=name) == ([], 0)
+    assert shown(store, P, silo="housing") == ([], 0)
+    assert shown(store, O) == (["clinic"], 1)
+    # ties: only those whose both ends are shown, ordered by the first end's shown text
+    assert shown(store, R, consent=None)[1] == 5
+    ids, total = shown(store, R)
+    assert total == 3 and set(ids) == {"r1", "r4", "r5"} and ids[0] == "r4"
+    assert shown(store, R, q="valley")[1] == 2
+    assert shown(store, R, q="dai") == ([], 0)
+    assert shown(store, R, kind="knows") == ([], 0)
+    page = store.list_shown("m1", R, consent=VIEWER, limit=1).page
+    assert page.total == 3 and len(page.items) == 1
+
+
+def test_shown_order_among_anonymised_people_follows_no_record(consented):
+    """Among people shown the same way, the order is a random key kept with each
+    record: stable from page to page, and not the order of their ids or names."""
+    store = consented
+    for i in range(12):
+        store.create("m1", Person(f"x{i:02}", f"X {i}", "health", visibility=Visibility.ANONYMISED))
+    ids, total = shown(store, P, q="a person")
+    assert total == 13 and ids == shown(store, P, q="a person")[0]
+    pages = [shown(store, P, q="a person", limit=5, offset=o)[0] for o in (0, 5, 10)]
+    assert sum(pages, []) == ids
+    assert ids != sorted(ids)
+
+
+def test_shown_silo_people_counts_every_consent(consented):
+    found = consented.list_shown("m1", P, consent=VIEWER)
+    assert found.silo_people == {"health": 3, "housing": 1}

@@ -14,7 +14,7 @@ import pytest
 from graph_models.errors import Conflict
 from graph_models.model import EntityType, MapKind, NodeType, Person, Relationship, Visibility
 from graph_models.store import migrations
-from graph_models.store.base import OPERATOR_SCOPE, ListFilter, SessionRecord
+from graph_models.store.base import OPERATOR_SCOPE, Consent, ListFilter, SessionRecord
 from graph_models.store.embedded import EmbeddedStore
 from graph_models.store.migrations import LATEST, SQLITE_OFFSET, SchemaVersionError
 from graph_models.store.neo4j import Neo4jStore
@@ -585,3 +585,66 @@ def test_neo4j_at_migration_8_upgrades_to_map_vocabulary(empty_neo4j, monkeypatc
     ).records
     assert [(r["t"], r["k"]) for r in types] == [("RELATES_TO", "co_delivers")]
     assert found(store, "sian") == ["sian"]
+
+
+# -- migration 10: lists paged in the store as readers see them ------------------------------
+
+ANYONE = Consent(min_group=1, label=lambda silo: f"a person in {silo}")
+
+
+def shown(store, q=None, etype=P):
+    page = store.list_shown("m1", etype, filters=ListFilter(q=q), consent=ANYONE).page
+    return [getattr(x, "name", None) or x.id for x in page.items], page.total
+
+
+def check_list_order_upgrade(store) -> None:
+    assert store.schema_version == LATEST >= 10
+    names, total = shown(store)  # (Ann's name differs between the two fixtures)
+    assert (
+        total == 3
+        and names[0].startswith("Ann Price")
+        and names[1:]
+        == [
+            "Llŷr Jones",
+            "Siân Evans",
+        ]
+    )
+    sian = store.get("m1", P, "sian")
+    store.update("m1", dataclasses.replace(sian, visibility=Visibility.ANONYMISED))
+    names, total = shown(store, "person")
+    assert total == 1 and names == ["Siân Evans"]  # found by what a viewer reads...
+    assert shown(store, "sian") == ([], 0)  # ...never by the name a viewer may not read
+
+
+def test_sqlite_at_migration_9_upgrades_to_list_order_keys(tmp_path, monkeypatch):
+    path = previous_release_copy(tmp_path)
+    with monkeypatch.context() as patch:
+        at_migration(patch, 9)
+        EmbeddedStore(path).close()
+    store = EmbeddedStore(path)
+    db = sqlite3.connect(path)
+    try:
+        for table in ("nodes", "relationships"):
+            keys = [r[0] for r in db.execute(f"SELECT shuffle FROM {table}")]  # noqa: S608
+            assert keys and all(len(k) == 16 for k in keys) and len(set(keys)) == len(keys)
+    finally:
+        db.close()
+    check_list_order_upgrade(store)
+    store.close()
+
+
+@pytest.mark.neo4j
+def test_neo4j_at_migration_9_upgrades_to_list_order_keys(empty_neo4j, monkeypatch):
+    driver = empty_neo4j
+    release_9256e4e_neo4j.write(driver)
+    with monkeypatch.context() as patch:
+        at_migration(patch, 9)
+        Neo4jStore(driver, owns_driver=False)
+    assert migrations.neo4j_version(driver, "neo4j") == 9
+    store = Neo4jStore(driver, owns_driver=False)
+    people = driver.execute_query("MATCH (n:Person) RETURN n.visibility AS v").records
+    assert people and {r["v"] for r in people} == {"named"}
+    for query in ("MATCH (n:Node) RETURN n.shuffle AS k", "MATCH ()-[r]->() RETURN r.shuffle AS k"):
+        keys = [r["k"] for r in driver.execute_query(query).records]
+        assert keys and all(keys) and len(set(keys)) == len(keys)
+    check_list_order_upgrade(store)
