@@ -29,14 +29,13 @@ import random
 from datetime import date, timedelta
 
 from graph_models.model import (
-    DEFAULT_SILOS,
     Map,
     Organisation,
     OrganisationKind,
     Person,
     Relationship,
-    Silo,
     Visibility,
+    default_silos,
 )
 
 DEMO_MAP_ID = "demo"
@@ -158,7 +157,7 @@ def build_demo(seed: int = 7) -> tuple[Map, list, list]:
         "Cwm Partneriaeth (demo)",
         "An invented public-service partnership in the south Wales valleys, made to show "
         "silos, bridges and change over time.",
-        silos=[Silo(name, colour) for name, colour in DEFAULT_SILOS],
+        silos=default_silos(),
     )
     orgs: list[Organisation] = []
     org_by_silo: dict[str, list[str]] = {}

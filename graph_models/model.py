@@ -57,6 +57,19 @@ DEFAULT_SILOS: tuple[tuple[str, str], ...] = (
     ("community", "#999933"),
     ("business", "#882255"),
 )
+#: The default silos' Welsh labels (standard Welsh public-service terms; see
+#: docs/welsh-glossary.md): a new map's vocabulary starts bilingual.
+DEFAULT_SILOS_CY: dict[str, str] = {
+    "health": "iechyd",
+    "social care": "gofal cymdeithasol",
+    "housing": "tai",
+    "education": "addysg",
+    "police": "heddlu",
+    "local authority": "awdurdod lleol",
+    "third sector": "trydydd sector",
+    "community": "cymuned",
+    "business": "busnes",
+}
 
 
 class EntityType(enum.StrEnum):
@@ -189,6 +202,11 @@ class Silo:
     @property
     def label(self) -> str:
         return self.name
+
+
+def default_silos() -> list[Silo]:
+    """A new map's silos: :data:`DEFAULT_SILOS` with their Welsh labels."""
+    return [Silo(name, colour, DEFAULT_SILOS_CY.get(name, "")) for name, colour in DEFAULT_SILOS]
 
 
 @dataclass

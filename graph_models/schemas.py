@@ -334,7 +334,7 @@ def build_map(data: dict) -> model.Map:
     values = load(MapSchema, data)
     values.pop("rename_silos", None)
     values.setdefault("id", model.new_id())
-    values.setdefault("silos", [model.Silo(n, c) for n, c in model.DEFAULT_SILOS])
+    values.setdefault("silos", model.default_silos())
     return model.Map(**values)
 
 

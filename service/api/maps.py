@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from graph_models import schemas
-from graph_models.model import DEFAULT_SILOS, Map, Silo, new_id
+from graph_models.model import Map, default_silos, new_id
 from graph_models.store.base import Page
 from service.api.args import PageArgs, page_schema
 from service.api.blueprint import Blueprint
@@ -36,7 +36,7 @@ class Maps(MethodView):
     def post(self, values):
         """Create a map; ``silos`` defaults to the nine sectors of DESIGN §3."""
         values.setdefault("id", new_id())
-        values.setdefault("silos", [Silo(n, c) for n, c in DEFAULT_SILOS])
+        values.setdefault("silos", default_silos())
         return store().create_map(Map(**values), actor=actor())
 
 
