@@ -1,0 +1,63 @@
+"""Viewers' lists are paged in the store with consent applied in the query: totals count
+only what they may see, pages neither overlap nor skip, anonymised people appear under
+their pseudonym as "a person in <silo>" (found by that, never by their name), and hidden
+people are neither listed nor counted."""
+
+from __future__ import annotations
+
+from tests.conftest import operator_with_map
+
+
+def test_viewer_pages_count_and_show_only_what_consent_allows(tmp_path):
+    admin = operator_with_map(tmp_path, "w")
+    people = []
+    for i in range(30):
+        vis = "hidden" if i % 6 == 0 else "anonymised" if i % 3 == 0 else "named"
+        people.append(
+            {"id": f"p{i:02}", "name": f"Siân {i:02}", "silo": "health", "visibility": vis}
+        )
+    people.append({"id": "q1", "name": "Solo", "silo": "police", "visibility": "anonymised"})
+    ties = [{"source": f"p{i:02}", "target": f"p{i + 1:02}", "kind": "knows"} for i in range(29)]
+    body = {"people": people, "relationships": ties}
+    assert admin.post("/api/v1/maps/w/bulk", json=body).status_code == 200
+    viewer = admin.application.test_client()
+    viewer.token = admin.post("/api/v1/maps/w/tokens", json={"role": "viewer"}).get_json()["token"]
+
+    def pages(client, path, size=7):
+        items, offset, totals = [], 0, set()
+        while True:
+            page = client.get(f"{path}{'&' if '?' in path else '?'}limit={size}&offset={offset}")
+            got = page.get_json()
+            totals.add(got["total"])
+            items += got["items"]
+            offset += size
+            if offset >= got["total"]:
+                return items, totals
+
+    coordinator, totals = pages(admin, "/api/v1/maps/w/people")
+    assert totals == {31} and len({p["id"] for p in coordinator}) == 31
+    seen, totals = pages(viewer, "/api/v1/maps/w/people")
+    # 5 hidden, and "Solo" (anonymised alone in police: too small a silo to hide in)
+    assert totals == {25} and len(seen) == len({p["id"] for p in seen}) == 25
+    ids = {p["id"] for p in seen}
+    assert not ids & {f"p{i:02}" for i in range(0, 30, 3)} and "q1" not in ids
+    anonymised = [p for p in seen if p["id"].startswith("anon-")]
+    assert len(anonymised) == 5 and {p["name"] for p in anonymised} == {"a person in health"}
+    assert all(p["contact"] == "" or "contact" not in p for p in seen)
+    found = viewer.get("/api/v1/maps/w/people?q=person").get_json()
+    assert found["total"] == 5
+    assert viewer.get("/api/v1/maps/w/people?q=sian 03").get_json()["total"] == 0  # anonymised
+    assert viewer.get("/api/v1/maps/w/people?q=sian 00").get_json()["total"] == 0  # hidden
+    assert viewer.get("/api/v1/maps/w/people?q=sian 01").get_json()["total"] == 1  # named
+
+    ties_seen, totals = pages(viewer, "/api/v1/maps/w/relationships", size=4)
+    # ties with a hidden end are left out; those with an anonymised end under a pseudonym
+    hidden = {f"p{i:02}" for i in range(0, 30, 6)}
+    expected = sum(1 for t in ties if t["source"] not in hidden and t["target"] not in hidden)
+    assert totals == {expected} and len({t["id"] for t in ties_seen}) == expected
+    for tie in ties_seen:
+        assert tie["source"] not in hidden and tie["target"] not in hidden
+    page = admin.application.test_client()
+    page.token = viewer.token
+    html = page.get("/maps/w/people?q=person").get_data(as_text=True)
+    assert "a person in health" in html and "Siân 03" not in html
