@@ -59,14 +59,18 @@ def test_the_key_draws_each_kinds_pattern(browser, tmp_path):
     try:
         drawn = session.page.evaluate(
             """() => [...document.querySelectorAll('#bridgemap-kinds .bm-row')].map(row => {
-                const line = row.querySelector('svg.bm-swatch-line line');
-                return [row.querySelector('input').value,
-                        line && (line.getAttribute('stroke-dasharray') || ''),
-                        line && line.getAttribute('stroke')];
+                const line = row.querySelector('.bm-swatch-line');
+                const style = line && getComputedStyle(line);
+                return [row.querySelector('input').value, line && line.dataset.dashes,
+                        style && (style.backgroundImage + ' ' + style.backgroundColor)];
             })"""
         )
         assert {k: d for k, d, _ in drawn} == {k: " ".join(map(str, KIND_DASHES[k])) for k in KINDS}
-        assert {k: c for k, _, c in drawn} == {k: KIND_COLOURS[k] for k in KINDS}
+        paint = {k: p for k, _, p in drawn}
+        assert "repeating-linear-gradient" in paint["works_with"]
+        assert "rgb(242, 142, 43)" in paint["works_with"]  # its colour, #f28e2b
+        assert paint["knows"].startswith("none") and "rgb(78, 121, 167)" in paint["knows"]
+        assert len(set(paint.values())) == len(KINDS)
         assert not session.errors
     finally:
         session.close()

@@ -90,26 +90,25 @@
     return lines.join("\n");
   }
 
-  /* A kind's key: a short line in its colour and its dash pattern (as drawn). */
+  /* A kind's key: a short line in its colour and its dash pattern (as drawn), painted
+     with a repeating gradient (no SVG element: the page holds none of its own). */
   function kindLine(colour, dashes) {
-    var ns = "http://www.w3.org/2000/svg";
-    var svg = document.createElementNS(ns, "svg");
-    svg.setAttribute("class", "bm-swatch-line");
-    svg.setAttribute("width", "36");
-    svg.setAttribute("height", "10");
-    svg.setAttribute("viewBox", "0 0 36 10");
-    svg.setAttribute("aria-hidden", "true");
-    svg.setAttribute("focusable", "false");
-    var line = document.createElementNS(ns, "line");
-    line.setAttribute("x1", "0");
-    line.setAttribute("y1", "5");
-    line.setAttribute("x2", "36");
-    line.setAttribute("y2", "5");
-    line.setAttribute("stroke", colour || "#9aa3ad");
-    line.setAttribute("stroke-width", "3");
-    if (dashes) line.setAttribute("stroke-dasharray", dashes);
-    svg.appendChild(line);
-    return svg;
+    var span = el("span", "bm-swatch-line");
+    var c = colour || "#9aa3ad";
+    var parts = dashes ? dashes.split(" ").map(Number) : [];
+    span.setAttribute("data-dashes", dashes || "");
+    if (!parts.length) {
+      span.style.backgroundColor = c;
+      return span;
+    }
+    var stops = [], at = 0;
+    parts.forEach(function (len, i) {
+      var paint = i % 2 === 0 ? c : "transparent";
+      stops.push(paint + " " + at + "px " + (at + len) + "px");
+      at += len;
+    });
+    span.style.backgroundImage = "repeating-linear-gradient(to right, " + stops.join(", ") + ")";
+    return span;
   }
 
   function legendRow(list, item, kind, onToggle) {
