@@ -343,3 +343,33 @@ def test_an_api_error_is_in_welsh_with_the_real_catalogue(tmp_path):
     store.close()
     assert r.status_code == 422
     assert r.get_json()["message"] != "some query parameters are not valid"
+
+
+def test_welsh_pages_name_the_default_silos_in_welsh(tmp_path):
+    """A new map (and the demo) starts with Welsh labels for the nine default silos, and
+    the pages that show a silo badge or a survey's sectors use them in Welsh only."""
+    from graph_models.demo import DEMO_MAP_ID
+    from service.cli import load_demo
+
+    store = EmbeddedStore(tmp_path / "db.sqlite3")
+    load_demo(store)
+    client = make_app(store).test_client()
+    client.token = ADMIN_SECRET
+    pages = {}
+    for lang in ("en", "cy"):
+        for page in ("people", "organisations"):
+            r = client.get(f"/maps/{DEMO_MAP_ID}/{page}", headers={"Accept-Language": lang})
+            assert r.status_code == 200
+            pages[lang, page] = r.get_data(as_text=True)
+    made = client.post("/api/v1/maps", json={"id": "new", "name": "New"}).get_json()
+    store.close()
+    assert {s["name"]: s["label_cy"] for s in made["silos"]}["social care"] == (
+        "gofal cymdeithasol"
+    )
+    badge = re.compile(r'<span class="badge">.*?</svg>([^<]+)</span>', re.S)
+    english = {
+        b.strip() for b in badge.findall(pages["en", "people"] + pages["en", "organisations"])
+    }
+    welsh = {b.strip() for b in badge.findall(pages["cy", "people"] + pages["cy", "organisations"])}
+    assert "health" in english and "iechyd" not in english
+    assert "iechyd" in welsh and "tai" in welsh and not welsh & {"health", "housing"}
