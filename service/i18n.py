@@ -166,6 +166,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["isodatetime"] = _iso_datetime
     app.jinja_env.filters["kind_label"] = _kind_label_filter
     app.jinja_env.filters["silo_label"] = _silo_label_filter
+    app.jinja_env.filters["group_label"] = _group_label_filter
     app.jinja_env.filters["org_kind_label"] = org_kind_label
     app.jinja_env.add_extension("jinja2.ext.do")  # building lists of translated phrases
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks: spacing folded
@@ -270,6 +271,18 @@ def _kind_label_filter(context, kind: str) -> str:
 @pass_context
 def _silo_label_filter(context, silo: str) -> str:
     return silo_label(silo, context.get("current_map"))
+
+
+@pass_context
+def _group_label_filter(context, group: str) -> str:
+    """``{{ name|group_label }}``: a group of the page's grouping as a reader sees it (a
+    silo's Welsh label on a Welsh page when the page groups by silo; any other grouping's
+    names, an organisation's or an area's, are data and shown as they are)."""
+    if isinstance(group, Message):  # e.g. "(not shown)": already a translated word
+        return label(group)
+    if context.get("group_by", "silo") != "silo":
+        return group
+    return silo_label(group, context.get("current_map"))
 
 
 #: The kinds of organisation (:class:`graph_models.model.OrganisationKind`).

@@ -361,6 +361,11 @@ def test_welsh_pages_name_the_default_silos_in_welsh(tmp_path):
             r = client.get(f"/maps/{DEMO_MAP_ID}/{page}", headers={"Accept-Language": lang})
             assert r.status_code == 200
             pages[lang, page] = r.get_data(as_text=True)
+    for lang in ("en", "cy"):
+        r = client.get(f"/maps/{DEMO_MAP_ID}", headers={"Accept-Language": lang})
+        pages[lang, "dashboard"] = r.get_data(as_text=True)
+        r = client.get(f"/maps/{DEMO_MAP_ID}?group_by=area", headers={"Accept-Language": lang})
+        pages[lang, "by area"] = r.get_data(as_text=True)
     made = client.post("/api/v1/maps", json={"id": "new", "name": "New"}).get_json()
     store.close()
     assert {s["name"]: s["label_cy"] for s in made["silos"]}["social care"] == (
@@ -373,3 +378,8 @@ def test_welsh_pages_name_the_default_silos_in_welsh(tmp_path):
     welsh = {b.strip() for b in badge.findall(pages["cy", "people"] + pages["cy", "organisations"])}
     assert "health" in english and "iechyd" not in english
     assert "iechyd" in welsh and "tai" in welsh and not welsh & {"health", "housing"}
+
+    # the dashboard's gaps and bridges name the silos in the page's language...
+    assert "<strong>business – community</strong>" in pages["en", "dashboard"]
+    assert "<strong>busnes – cymuned</strong>" in pages["cy", "dashboard"]
+    assert "business – " not in pages["cy", "dashboard"]
