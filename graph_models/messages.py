@@ -106,6 +106,17 @@ TEMPLATES: dict[str, str | Plural] = {
     ),
     "import.column_twice": N_("this column and %(other)s both mean %(field)s; keep one"),
     "import.column_missing": N_("missing column %(column)s (%(meaning)s); every row needs one"),
+    # what a required column holds, inside "missing column …" (graph_models.io.columns)
+    "import.meaning.person.name": N_("their name"),
+    "import.meaning.organisation.name": N_("its name"),
+    "import.meaning.person.silo": N_("one of the map's silos (sectors)"),
+    "import.meaning.organisation.silo": N_("one of the map's silos (sectors)"),
+    "import.meaning.relationship.source": N_(
+        "id or unique name of the person or organisation the tie starts at"
+    ),
+    "import.meaning.relationship.target": N_(
+        "id or unique name of the person or organisation the tie ends at"
+    ),
     "import.json_invalid": N_("the file is not valid JSON: %(detail)s"),
     "import.unknown_section": N_("unknown section"),
     "import.not_an_object": N_("not an object"),

@@ -106,3 +106,21 @@ def test_words_inside_sentences_are_messages_too():
         "store.revision_changed", what=Message("entity.relationship"), id="r1", revision=2
     )
     assert changed.render(_catalogue({"relationship": "perthynas"})).startswith("perthynas r1")
+
+
+def test_a_missing_column_says_what_it_holds_in_the_reader_s_language():
+    """The column's meaning inside "missing column …" is a message too (the Welsh review
+    found it arriving in English)."""
+    from graph_models.io.columns import match_header
+    from graph_models.model import EntityType
+
+    found = match_header(["role"], EntityType.PERSON)
+    missing = found.errors["name"][0]
+    translations = _catalogue(
+        {
+            TEMPLATES["import.column_missing"]: "colofn %(column)s ar goll (%(meaning)s)",
+            TEMPLATES["import.meaning.person.name"]: "eu henw",
+        }
+    )
+    assert missing.render(translations) == "colofn 'name' ar goll (eu henw)"
+    assert missing == "missing column 'name' (their name); every row needs one"

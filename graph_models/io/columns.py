@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from graph_models import model
-from graph_models.messages import Message
+from graph_models.messages import TEMPLATES, Message
 from graph_models.model import EntityType
 from graph_models.text import fold
 
@@ -340,9 +340,17 @@ def match_header(headers: list, etype: EntityType) -> HeaderMap:
     for col in COLUMNS[etype]:
         if col.required and col.name not in found:
             errors.setdefault(col.name, []).append(
-                Message("import.column_missing", column=repr(col.name), meaning=col.meaning)
+                Message(
+                    "import.column_missing", column=repr(col.name), meaning=_meaning(etype, col)
+                )
             )
     return HeaderMap(etype, found, ignored, errors)
+
+
+def _meaning(etype: EntityType, col: Column) -> Message | str:
+    """What a required column holds, as a message the reader's language can show."""
+    code = f"import.meaning.{etype.value}.{col.name}"
+    return Message(code) if code in TEMPLATES else col.meaning
 
 
 # -- cell values ---------------------------------------------------------------------
@@ -438,13 +446,53 @@ def _tags(value) -> list[str]:
 
 _REL_KIND_CHOICES = tuple(model.RELATIONSHIP_KINDS)
 
+#: Welsh cell values (folded, as :func:`graph_models.text.fold` folds them) for the
+#: choice columns: the words the Welsh pages show for consent and organisation kinds
+#: (the catalogue's), so a sheet filled in Welsh imports as it reads.
+WELSH_VALUES: dict[str, str] = {
+    fold(welsh): value
+    for welsh, value in {
+        "wedi'i enwi": "named",
+        "wedi ei enwi": "named",
+        "enwi": "named",
+        "dienw": "anonymised",
+        "cudd": "hidden",
+        "statudol": "statutory",
+        "trydydd sector": "third sector",
+        "grŵp cymunedol": "community group",
+        "busnes": "business",
+        "arall": "other",
+    }.items()
+}
+#: Welsh names of the built-in relationship kinds (the catalogue's, with or without
+#: their leading "yn").
+WELSH_KINDS: dict[str, str] = {
+    fold(welsh): kind
+    for kind, phrase in {
+        "knows": "yn adnabod",
+        "works_with": "yn gweithio gyda",
+        "mentors": "yn mentora",
+        "member_of": "yn aelod o",
+        "works_for": "yn gweithio i",
+        "volunteers_at": "yn gwirfoddoli yn",
+        "leads": "yn arwain",
+        "partners_with": "mewn partneriaeth â",
+        "funds": "yn ariannu",
+        "commissions": "yn comisiynu",
+        "refers_to": "yn atgyfeirio at",
+    }.items()
+    for welsh in (phrase, phrase.removeprefix("yn "))
+}
+
 
 @functools.lru_cache(maxsize=4096)
 def _choice_text(text: str, relationship_kind: bool) -> str:
-    text = " ".join(text.split()).casefold()
+    text = " ".join(text.split()).casefold().replace("\u2019", "'")  # wedi’i: typed ’
     if relationship_kind:
-        return text.replace(" ", "_").replace("-", "_")
-    return "anonymised" if text == "anonymized" else text
+        return WELSH_KINDS.get(fold(text)) or text.replace(" ", "_").replace("-", "_")
+    if text == "anonymized":
+        return "anonymised"
+    return WELSH_VALUES.get(fold(text), text)
 
 
 def _choice(value, column: Column):

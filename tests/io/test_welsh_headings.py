@@ -153,3 +153,59 @@ def test_the_welsh_templates_have_welsh_headings_and_import_as_the_english_ones(
     report = import_file(store, "cy-book", io.BytesIO(book), filename="templed.xlsx")
     assert report.ignored_sheets == ["nodiadau"] and report.total.created == 7
     assert contents(store, "cy-book") == contents(store, "cy-csv")
+
+
+def test_welsh_values_import_as_the_words_the_welsh_pages_show(store):
+    """A sheet filled in Welsh: consent (wedi'i enwi, dienw, cudd — with a typed ’ too),
+    organisation kinds (grŵp cymunedol, statudol) and tie kinds (yn adnabod, gweithio
+    gyda) import as the English values they stand for."""
+    new_map(store, "cy")
+    new_map(store, "en")
+    people_cy = (
+        "Cyfeirnod,Enw,Seilo,Gwelededd\n"
+        "sian,Siân Prys,health,Wedi’i enwi\n"
+        "llyr,Llŷr Hughes,housing,DIENW\n"
+        "cudd,Dewi Cudd,housing,cudd\n"
+    )
+    people_en = (
+        "id,name,silo,visibility\n"
+        "sian,Siân Prys,health,named\n"
+        "llyr,Llŷr Hughes,housing,anonymised\n"
+        "cudd,Dewi Cudd,housing,hidden\n"
+    )
+    orgs = (
+        "{id},{name},{silo},{kind}\n"
+        "clwb,Clwb Ieuenctid,community,{a}\ncyngor,Cyngor,local authority,{b}\n"
+    )
+    for map_id, people, org_rows, ties in (
+        (
+            "cy",
+            people_cy,
+            orgs.format(
+                id="Cyfeirnod",
+                name="Enw",
+                silo="Seilo",
+                kind="Math",
+                a="Grwp cymunedol",
+                b="statudol",
+            ),
+            "Ffynhonnell,Targed,Math\nsian,llyr,yn adnabod\nllyr,cudd,Gweithio gyda\n",
+        ),
+        (
+            "en",
+            people_en,
+            orgs.format(
+                id="id", name="name", silo="silo", kind="kind", a="community group", b="statutory"
+            ),
+            "source,target,kind\nsian,llyr,knows\nllyr,cudd,works_with\n",
+        ),
+    ):
+        for text, name in ((people, "pobl"), (org_rows, "sefydliadau"), (ties, "perthnasoedd")):
+            report = import_file(store, map_id, io.BytesIO(text.encode()), filename=name + ".csv")
+            assert report.written, report
+    assert contents(store, "cy") == contents(store, "en")
+    assert {p["visibility"] for p in contents(store, "cy")["people"]} == {
+        "named",
+        "anonymised",
+        "hidden",
+    }
