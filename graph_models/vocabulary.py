@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from graph_models.messages import Message
 from graph_models.model import Map
 
 KIND, SILO, ORG_KIND = "kind", "silo", "org_kind"
@@ -80,3 +81,14 @@ def label(
     if builtin is not None:
         return builtin(key)
     return str(key).replace("_", " ")
+
+
+def with_silo_labels(message: Message, vocabulary: Map | dict | None, locale) -> Message:
+    """``message`` with its ``silo`` parameter (e.g. "a person in %(silo)s", how an
+    anonymised person is named) as the silo reads in ``locale``: a Welsh page says
+    "person yn y sector heddlu", not "… police". Other messages are returned as they are."""
+    silo = message.params.get("silo")
+    if vocabulary is None or not isinstance(silo, str) or isinstance(silo, Message):
+        return message
+    shown = label(vocabulary, SILO, silo, locale, builtin=str)
+    return message if shown == silo else Message(message.code, **{**message.params, "silo": shown})

@@ -157,7 +157,7 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compile_catalogues(folder))
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters["translate"] = translate
-    app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["label"] = _label_filter
     app.jinja_env.globals["current_locale"] = page_language
     app.jinja_env.globals["language_choices"] = language_choices
     app.jinja_env.filters["decimal"] = _decimal
@@ -328,11 +328,21 @@ def translate(text):
     return text
 
 
-def label(value):
+def label(value, m=None):
     """A name as shown: a domain :class:`Message` (e.g. "a person in housing" for an
-    anonymised person) in the reader's language; anything else is user data, unchanged
-    (never matched against known messages, so a name is never "translated")."""
-    return value.render(get_translations(), format_number) if isinstance(value, Message) else value
+    anonymised person) in the reader's language, its silo by the map ``m``'s label for
+    that language; anything else is user data, unchanged (never matched against known
+    messages, so a name is never "translated")."""
+    if not isinstance(value, Message):
+        return value
+    value = vocabulary.with_silo_labels(value, m, page_language())
+    return value.render(get_translations(), format_number)
+
+
+@pass_context
+def _label_filter(context, value):
+    """``{{ name|label }}``: :func:`label` with the page's map (``current_map``)."""
+    return label(value, context.get("current_map"))
 
 
 def translate_errors(errors):

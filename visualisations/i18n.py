@@ -23,6 +23,8 @@ from graph_models.messages import KIND_NAMES, METRIC_NAMES, ORG_KIND_NAMES
 _ENGLISH = _stdlib.NullTranslations()
 _current: ContextVar = ContextVar("bridgemap_vis_translations", default=_ENGLISH)
 _language: ContextVar = ContextVar("bridgemap_vis_language", default="en")
+#: The drawn graph's vocabulary labels (``G.graph["vocabulary"]``), for names in messages.
+_vocabulary: ContextVar = ContextVar("bridgemap_vis_vocabulary", default=None)
 
 
 @contextmanager
@@ -44,8 +46,14 @@ def translated(render: Callable) -> Callable:
 
     @functools.wraps(render)
     def wrapper(*args, translations=None, language="en", **kwargs):
-        with using(translations, language):
-            return render(*args, **kwargs)
+        graph = getattr(args[0], "graph", None) if args else None
+        labels = graph.get("vocabulary") if isinstance(graph, dict) else None
+        token = _vocabulary.set(labels)
+        try:
+            with using(translations, language):
+                return render(*args, **kwargs)
+        finally:
+            _vocabulary.reset(token)
 
     return wrapper
 
@@ -100,7 +108,9 @@ def metric_name(metric: str) -> str:
 
 
 def render(message) -> str:
-    """A domain :class:`~graph_models.messages.Message` in the current language."""
+    """A domain :class:`~graph_models.messages.Message` in the current language (a silo
+    in it by the drawn map's label for that language)."""
+    message = vocabulary.with_silo_labels(message, _vocabulary.get(), _language.get())
     return message.render(_current.get())
 
 

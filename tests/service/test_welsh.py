@@ -383,3 +383,42 @@ def test_welsh_pages_name_the_default_silos_in_welsh(tmp_path):
     assert "<strong>business – community</strong>" in pages["en", "dashboard"]
     assert "<strong>busnes – cymuned</strong>" in pages["cy", "dashboard"]
     assert "business – " not in pages["cy", "dashboard"]
+
+
+def test_an_anonymised_person_is_named_by_the_welsh_silo_on_welsh_pages(tmp_path):
+    """ "a person in police" reads "… heddlu" on a Welsh page (lists and the graph data):
+    the silo inside the pseudonym's label is the map's Welsh label, as everywhere else."""
+    from graph_models.demo import DEMO_MAP_ID
+    from service.cli import load_demo
+
+    store = EmbeddedStore(tmp_path / "db.sqlite3")
+    load_demo(store)
+    app = make_app(store)
+    admin = app.test_client()
+    admin.token = ADMIN_SECRET
+    made = admin.post(f"/api/v1/maps/{DEMO_MAP_ID}/tokens", json={"role": "viewer"})
+    viewer = app.test_client()
+    viewer.token = made.get_json()["token"]
+    shown = {}
+    for lang in ("en", "cy"):
+        headers = {"Accept-Language": lang}
+        people = viewer.get(f"/maps/{DEMO_MAP_ID}/people?q=person", headers=headers)
+        graph = viewer.get(f"/maps/{DEMO_MAP_ID}/view", headers=headers)
+        assert people.status_code == 200 and graph.status_code == 200
+        shown[lang] = people.get_data(as_text=True) + graph.get_data(as_text=True)
+    store.close()
+    english = set(re.findall(r"a person in ([a-z ]+)", shown["en"]))
+    welsh = set(re.findall(r"person yn y sector ([a-zâêîôûŵŷ ]+)", shown["cy"]))
+    assert english and welsh, "the demo has anonymised people a viewer sees"
+    assert not welsh & {"police", "health", "housing", "social care", "community"}
+    assert welsh <= {
+        "heddlu",
+        "iechyd",
+        "tai",
+        "gofal cymdeithasol",
+        "cymuned",
+        "addysg",
+        "busnes",
+        "awdurdod lleol",
+        "trydydd sector",
+    }
