@@ -78,6 +78,44 @@ WELSH_SHEETS = {
 }
 WELSH_TEMPLATE_NAMES = {f"{sheet}.csv": etype for etype, sheet in WELSH_SHEETS.items()}
 WELSH_WORKBOOK_NAME = "templed-bridgemap.xlsx"
+_P, _O, _R = EntityType.PERSON, EntityType.ORGANISATION, EntityType.RELATIONSHIP
+#: What each column holds, in Welsh, for the Welsh workbook's notes sheet (the English is
+#: :attr:`graph_models.io.columns.Column.meaning`; terms as in docs/welsh-glossary.md).
+WELSH_MEANINGS: dict[tuple[EntityType, str], str] = {
+    **{
+        (etype, "id"): "dynodydd sefydlog (1-128 nod: llythrennau, digidau a . _ : - (yn dechrau "
+        "â llythyren neu ddigid)); os yw'n wag, caiff un ei greu o'r enw"
+        for etype in (_P, _O)
+    },
+    (_P, "name"): "eu henw",
+    (_P, "silo"): "un o seilos (sectorau) y map",
+    (_P, "role"): "eu rôl",
+    (_P, "area"): "ble maen nhw'n gweithio",
+    (_P, "tags"): "sawl tag: a; b; c",
+    (_P, "contact"): "sut i gysylltu â nhw",
+    (_P, "visibility"): "cydsyniad: named (wedi'i enwi, y diofyn), anonymised (dienw) neu "
+    "hidden (cudd)",
+    (_O, "name"): "ei enw",
+    (_O, "silo"): "un o seilos (sectorau) y map",
+    (_O, "kind"): "statudol, trydydd sector, grŵp cymunedol, busnes neu arall (y diofyn)",
+    (_O, "area"): "ble maen nhw'n gweithio",
+    (_O, "tags"): "sawl tag: a; b; c",
+    (_R, "id"): "dynodydd sefydlog; os yw'n wag, caiff un ei greu",
+    (_R, "source"): "dynodydd neu enw unigryw y person neu'r sefydliad y mae'r cysylltiad "
+    "yn dechrau ohono",
+    (_R, "target"): "dynodydd neu enw unigryw y person neu'r sefydliad y mae'r cysylltiad "
+    "yn gorffen ynddo",
+    (_R, "kind"): "math y cysylltiad (un o'r mathau sydd wedi'u cynnwys, neu un o fathau'r "
+    "map ei hun)",
+    (_R, "strength"): "1 (ychydig) i 5 (cryf)",
+    (_R, "since"): "BBBB-MM-DD (neu DD/MM/BBBB)",
+    (_R, "until"): "BBBB-MM-DD (neu DD/MM/BBBB)",
+    (_R, "notes"): "testun rhydd",
+    (_R, "evidence"): "sut rydyn ni'n gwybod",
+    (_R, "origin"): "o ble daeth y cysylltiad: coordinator (cydlynydd), import (mewnforio) "
+    "neu survey (arolwg)",
+    (_R, "reported_by"): "dynodyddion pennau'r cysylltiad a'i enwodd mewn arolwg: a; b",
+}
 #: The kind column's note: a map may add kinds of its own beside the built-in ones.
 OWN_KINDS_TOO = {
     "en": ", or one of your map's own kinds",
@@ -133,12 +171,14 @@ def template_xlsx(language: str = "en") -> bytes:
     welsh = language == "cy"
     notes = wb.create_sheet("nodiadau" if welsh else "notes")
     if welsh:
-        notes.append(["taflen", "colofn", "gofynnol", "ystyr (Saesneg)", "derbynnir hefyd"])
+        notes.append(["taflen", "colofn", "gofynnol", "ystyr", "derbynnir hefyd"])
     else:
         notes.append(["sheet", "column", "required", "meaning", "also accepted as"])
     for etype in cols.PLURAL:
         for column in cols.COLUMNS[etype]:
-            meaning = column.meaning
+            meaning = (WELSH_MEANINGS.get((etype, column.name)) if welsh else None) or (
+                column.meaning
+            )
             if column.choices and column.name != "visibility":
                 meaning += ": " + ", ".join(column.choices)
             also = column.aliases

@@ -209,3 +209,20 @@ def test_welsh_values_import_as_the_words_the_welsh_pages_show(store):
         "anonymised",
         "hidden",
     }
+
+
+def test_the_welsh_workbook_describes_every_column_in_welsh():
+    """The notes sheet of the Welsh workbook says what each column holds in Welsh: every
+    column has a Welsh meaning, and no English meaning is left in the sheet."""
+    from graph_models.io.templates import WELSH_MEANINGS
+
+    assert {(e, c.name) for e, columns in cols.COLUMNS.items() for c in columns} <= set(
+        WELSH_MEANINGS
+    )
+    book = openpyxl.load_workbook(io.BytesIO(template_xlsx("cy")))
+    rows = list(book["nodiadau"].iter_rows(values_only=True))
+    meanings = [r[3] for r in rows[1:] if r and r[0] and r[3]]
+    english = {c.meaning for columns in cols.COLUMNS.values() for c in columns}
+    assert len(meanings) == sum(len(c) for c in cols.COLUMNS.values())
+    assert not any(m in english or m.split(":")[0] in english for m in meanings)
+    assert "eu henw" in meanings
