@@ -131,3 +131,49 @@ def test_the_roster_lists_named_people_and_organisations_and_folds_search():
     assert [e.id for e in search(entries, "SIAN")] == ["sian"]
     only_people = Survey("s", "S", roster=Roster(organisations=False, silos=["police"]))
     assert [e.id for e in build_roster(M, only_people, NODES)] == ["sian"]
+
+
+def test_a_map_s_own_kinds_are_offered_checked_and_accepted():
+    """A map with its own kind (undirected ``co_delivers``, person to person): a survey
+    may report it, both ends' answers are one tie, an existing tie of an own kind does
+    not break the plan, and a kind the map does not have is refused naming ``kind``."""
+    import pytest
+
+    from graph_models.errors import InvalidInput
+    from graph_models.model import MapKind, NodeType
+    from graph_models.surveys.answers import check_answers
+    from graph_models.surveys.roster import build_roster
+
+    own = Map(
+        "m",
+        "Map",
+        silos=M.silos,
+        kinds=[MapKind("co_delivers", "co-delivers", NodeType.PERSON, NodeType.PERSON)],
+    )
+    roster = build_roster(own, SURVEY, NODES, "ann")
+    answer = {"ties": [{"target": "bob", "kind": "co_delivers", "frequency": "weekly"}]}
+    checked = check_answers(
+        answer, m=own, survey=SURVEY, roster=roster, respondent="ann", current=None
+    )
+    assert checked.ties[0].kind == "co_delivers"
+    with pytest.raises(InvalidInput) as refused:
+        check_answers(
+            {"ties": [{"target": "bob", "kind": "likes", "frequency": "weekly"}]},
+            m=own,
+            survey=SURVEY,
+            roster=roster,
+            respondent="ann",
+            current=None,
+        )
+    assert "kind" in str(refused.value.errors)
+    existing = Relationship("x", "sian", "bob", "co_delivers", 2)
+    done = plan_acceptance(
+        own,
+        SURVEY,
+        [sent("ann", tie("bob", kind="co_delivers")), sent("bob", tie("ann", kind="co_delivers"))],
+        NODES,
+        [existing],
+        now="T",
+    )
+    [new] = [r for r in done.relationships if r.id != "x"]
+    assert new.kind == "co_delivers" and new.confirmed  # one tie, named from both ends

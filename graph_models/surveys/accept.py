@@ -49,9 +49,12 @@ STRENGTH_RULE = "lower"
 NEW = "new"
 
 
-def tie_key(kind: str, source: str, target: str) -> tuple[str, str, str]:
-    """What makes two ties the same tie: kind and ends (unordered when undirected)."""
-    if not model.RELATIONSHIP_KINDS[kind].directed and target < source:
+def tie_key(kind: str, source: str, target: str, rules: dict | None = None) -> tuple[str, str, str]:
+    """What makes two ties the same tie: kind and ends (unordered when undirected).
+    ``rules`` is the map's table of kinds (:meth:`~graph_models.model.Map.kind_rules`;
+    the built-in ones if not given): a kind it does not know keeps its ends' order."""
+    rule = (rules or model.RELATIONSHIP_KINDS).get(kind)
+    if rule is not None and not rule.directed and target < source:
         source, target = target, source
     return kind, source, target
 
@@ -95,7 +98,7 @@ def plan_acceptance(
     for p in people.values():
         by_name.setdefault(fold(p.name), []).append(p.id)
 
-    plan = _Plan(relationships)
+    plan = _Plan(relationships, m.kind_rules())
     created: dict[str, Person] = {}
     for response in chosen:
         me = people.get(response.person_id)
@@ -147,8 +150,9 @@ def plan_acceptance(
 
 
 class _Plan:
-    def __init__(self, relationships: list[Relationship]):
-        self.index = {tie_key(r.kind, r.source, r.target): r for r in relationships}
+    def __init__(self, relationships: list[Relationship], rules: dict):
+        self.rules = rules
+        self.index = {tie_key(r.kind, r.source, r.target, rules): r for r in relationships}
         self.existing = {r.id for r in relationships}
         self.changed: dict[str, Relationship] = {}
         self.removed: dict[str, Relationship] = {}
@@ -159,7 +163,7 @@ class _Plan:
 
     def report(self, reporter: str, target: str, kind: str, strength: int) -> tuple:
         """Record that ``reporter`` names this tie; returns its :func:`tie_key`."""
-        key = tie_key(kind, reporter, target)
+        key = tie_key(kind, reporter, target, self.rules)
         old = self.index.get(key)
         if old is None:
             rel = Relationship(
@@ -185,7 +189,7 @@ class _Plan:
 
     def withdraw(self, reporter: str, rel: Relationship, remove: bool) -> None:
         """``reporter`` no longer names ``rel``: remove it, or take them off its reporters."""
-        key = tie_key(rel.kind, rel.source, rel.target)
+        key = tie_key(rel.kind, rel.source, rel.target, self.rules)
         if remove:
             self.index.pop(key, None)
             if self.changed.pop(rel.id, None) is not None and rel.id not in self.existing:

@@ -44,7 +44,8 @@ class TieAnswerSchema(schemas._Strict):
     name = fields.String(load_default="", validate=validate.Length(max=model.MAX_NAME))
     silo = fields.String(load_default="", validate=validate.Length(max=60))
     organisation = fields.String(load_default="", validate=validate.Length(max=model.MAX_NAME))
-    kind = fields.String(required=True, validate=validate.OneOf(list(model.RELATIONSHIP_KINDS)))
+    # a built-in kind or one of the map's own (checked against the map in _check_tie)
+    kind = fields.String(required=True, validate=validate.Length(min=1, max=64))
     frequency = fields.Enum(Frequency, by_value=True, required=True)
     trust = _scale
     value = _scale
@@ -135,10 +136,14 @@ def _check_tie(raw: dict, m, survey: Survey, on_roster: dict, respondent: str) -
             schemas.check_silo(m, raw["silo"] or "-")
         except InvalidInput as exc:
             problems["silo"] = exc.errors["silo"]
-    try:
-        model.check_endpoints(raw["kind"], NodeType.PERSON, target_type)
-    except InvalidInput:
-        problems["kind"] = [Message("survey.kind_does_not_fit", kind=raw["kind"])]
+    rules = m.kind_rules()  # the built-in kinds and the map's own
+    if raw["kind"] not in rules:
+        problems["kind"] = [Message("model.kind_choices", choices=", ".join(rules))]
+    else:
+        try:
+            model.check_endpoints(raw["kind"], NodeType.PERSON, target_type, rules)
+        except InvalidInput:
+            problems["kind"] = [Message("survey.kind_does_not_fit", kind=raw["kind"])]
     for key, questions in (("trust", TRUST_QUESTIONS), ("value", VALUE_QUESTIONS)):
         answers = raw[key]
         if answers and not survey.modules.trust_value:

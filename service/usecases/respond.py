@@ -15,7 +15,7 @@ import dataclasses
 
 from flask import url_for
 
-from graph_models import clock, model
+from graph_models import clock, model, vocabulary
 from graph_models.errors import NotFound
 from graph_models.messages import Message
 from graph_models.model import EntityType, NodeType
@@ -53,11 +53,12 @@ def landing_url(who: auth.Principal) -> str | None:
     return url_for("pages_respond.respond_page", map_id=map_id, survey_id=respondent.survey_id)
 
 
-def kinds_for(target: NodeType) -> list[str]:
-    """Kinds a person may report to a person or an organisation."""
+def kinds_for(target: NodeType, m: model.Map) -> list[str]:
+    """Kinds a person may report to a person or an organisation: the built-in ones and
+    the map's own."""
     return [
         k
-        for k, rule in model.RELATIONSHIP_KINDS.items()
+        for k, rule in m.kind_rules().items()
         if rule.source is NodeType.PERSON and rule.target is target
     ]
 
@@ -95,8 +96,10 @@ def view(map_id: str, survey_id: str) -> dict:
             "silos": m.silo_names(),
             "colours": m.silo_colours(),
             "frequencies": [f.value for f in FREQUENCY_STRENGTH],
-            "kinds_person": kinds_for(NodeType.PERSON),
-            "kinds_organisation": kinds_for(NodeType.ORGANISATION),
+            "kinds_person": kinds_for(NodeType.PERSON, m),
+            "kinds_organisation": kinds_for(NodeType.ORGANISATION, m),
+            # the labels of the map's own kinds and silos (graph_models.vocabulary)
+            "vocabulary": vocabulary.labels_of(m),
             "trust": list(TRUST_QUESTIONS),
             "value": list(VALUE_QUESTIONS),
         },

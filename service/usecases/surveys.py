@@ -177,7 +177,8 @@ def review(map_id: str, survey_id: str) -> dict:
     keys: dict[str, list[str]] = {}
     for p in people.values():
         keys.setdefault(fold(p.name), []).append(p.id)
-    index = {tie_key(t.kind, t.source, t.target): t for t in records.relationships}
+    rules = records.map.kind_rules()
+    index = {tie_key(t.kind, t.source, t.target, rules): t for t in records.relationships}
     rows = []
     for r in found:
         names = []
@@ -203,7 +204,7 @@ def review(map_id: str, survey_id: str) -> dict:
                 "name": me.name if me else "",
                 "consent_set_by": me.consent_set_by if me else "",
                 "new_names": names,
-                "withdrawn": _withdrawn(r, index, keys)
+                "withdrawn": _withdrawn(r, index, keys, rules)
                 if r.status is ResponseStatus.SUBMITTED
                 else [],
             }
@@ -221,7 +222,7 @@ def review(map_id: str, survey_id: str) -> dict:
     }
 
 
-def _withdrawn(response, index: dict, keys: dict[str, list[str]]) -> list[dict]:
+def _withdrawn(response, index: dict, keys: dict[str, list[str]], rules: dict) -> list[dict]:
     """What accepting ``response`` would do to ties its last accepted answer gave and it
     no longer names (:func:`graph_models.surveys.accept.withdrawn`): ``remove`` true
     when the tie goes, false when it stays (reported by the other end too, or entered
@@ -232,7 +233,7 @@ def _withdrawn(response, index: dict, keys: dict[str, list[str]]) -> list[dict]:
     for tie in response.ties:
         for target in [tie.target] if tie.target else keys.get(fold(tie.name), []):
             if target != me:
-                named.add(tie_key(tie.kind, me, target))
+                named.add(tie_key(tie.kind, me, target, rules))
     return [
         {
             "id": rel.id,

@@ -148,9 +148,10 @@ def _render(map_id, survey_id, *, view=None, answers=None, errors=None, status=2
         (silo, [e for e in entries if e["id"] not in chosen])
         for silo, entries in grouped_dicts(view["roster"])
     ]
+    labels = view["choices"]["vocabulary"]  # the map's own kinds by their labels
     kinds = {
-        "person": [(k, kind_label(k)) for k in view["choices"]["kinds_person"]],
-        "organisation": [(k, kind_label(k)) for k in view["choices"]["kinds_organisation"]],
+        "person": [(k, kind_label(k, labels)) for k in view["choices"]["kinds_person"]],
+        "organisation": [(k, kind_label(k, labels)) for k in view["choices"]["kinds_organisation"]],
     }
     picture = None
     if response.get("status") in ("submitted", "accepted"):
