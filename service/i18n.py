@@ -335,7 +335,8 @@ def label(value, m=None):
     messages, so a name is never "translated")."""
     if not isinstance(value, Message):
         return value
-    value = vocabulary.with_silo_labels(value, m, page_language())
+    if m is not None:  # (the CLI renders names with no request and no map)
+        value = vocabulary.with_silo_labels(value, m, page_language())
     return value.render(get_translations(), format_number)
 
 
