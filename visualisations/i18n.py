@@ -83,16 +83,26 @@ def _builtin_kind(kind: str) -> str:
     return gettext(english) if english else str(kind).replace("_", " ")
 
 
+def _labels(labels: dict | None) -> dict | None:
+    """``labels`` if given, else the drawn graph's (set by :func:`translated`)."""
+    return labels if labels is not None else _vocabulary.get()
+
+
 def kind_name(kind: str, labels: dict | None = None) -> str:
     """A relationship kind as a reader says it (``works_with`` -> "works with"); a map's
     own kind by its stored label in the drawing's language (``labels``: the graph's
-    ``G.graph["vocabulary"]``, :func:`graph_models.vocabulary.label`)."""
-    return vocabulary.label(labels, vocabulary.KIND, kind, _language.get(), builtin=_builtin_kind)
+    ``G.graph["vocabulary"]``, :func:`graph_models.vocabulary.label`; by default the
+    drawing's own)."""
+    return vocabulary.label(
+        _labels(labels), vocabulary.KIND, kind, _language.get(), builtin=_builtin_kind
+    )
 
 
 def silo_name(silo: str, labels: dict | None = None) -> str:
-    """A silo as named in the drawing's language: its Welsh label in Welsh, if set."""
-    return vocabulary.label(labels, vocabulary.SILO, silo, _language.get(), builtin=str)
+    """A silo as named in the drawing's language: its Welsh label in Welsh, if set
+    (``labels`` by default the drawn graph's vocabulary, so a sentence made anywhere in
+    a drawing, e.g. "a person in %(silo)s" for a node with no usable label, names it so)."""
+    return vocabulary.label(_labels(labels), vocabulary.SILO, silo, _language.get(), builtin=str)
 
 
 def org_kind_name(kind: str) -> str:
