@@ -25,6 +25,8 @@ _current: ContextVar = ContextVar("bridgemap_vis_translations", default=_ENGLISH
 _language: ContextVar = ContextVar("bridgemap_vis_language", default="en")
 #: The drawn graph's vocabulary labels (``G.graph["vocabulary"]``), for names in messages.
 _vocabulary: ContextVar = ContextVar("bridgemap_vis_vocabulary", default=None)
+#: The page's language switch: ``{"name", "lang", "href", "current"}`` per language.
+_switch: ContextVar = ContextVar("bridgemap_vis_switch", default=())
 
 
 @contextmanager
@@ -42,17 +44,20 @@ def using(translations, language: str = "en") -> Iterator[None]:
 
 def translated(render: Callable) -> Callable:
     """A render function that takes ``translations=`` (and ``language=``) and draws in
-    that language."""
+    that language; ``language_links=`` (see :func:`language_links`) draws a language
+    switch on the page."""
 
     @functools.wraps(render)
-    def wrapper(*args, translations=None, language="en", **kwargs):
+    def wrapper(*args, translations=None, language="en", language_links=(), **kwargs):
         graph = getattr(args[0], "graph", None) if args else None
         labels = graph.get("vocabulary") if isinstance(graph, dict) else None
         token = _vocabulary.set(labels)
+        switch = _switch.set(tuple(language_links or ()))
         try:
             with using(translations, language):
                 return render(*args, **kwargs)
         finally:
+            _switch.reset(switch)
             _vocabulary.reset(token)
 
     return wrapper
@@ -122,6 +127,13 @@ def render(message) -> str:
     in it by the drawn map's label for that language)."""
     message = vocabulary.with_silo_labels(message, _vocabulary.get(), _language.get())
     return message.render(_current.get())
+
+
+def language_links() -> tuple[dict, ...]:
+    """The current drawing's language switch: one ``{"name", "lang", "href", "current"}``
+    per language (each named in itself, "Cymraeg", "English"; ``href`` the same page in
+    that language), or none (a downloaded file, a drawing inside one of our pages)."""
+    return _switch.get()
 
 
 def current_language() -> str:
