@@ -17,6 +17,7 @@ import pytest
 
 from graph_models.demo import DEMO_MAP_ID
 from graph_models.store.embedded import EmbeddedStore
+from graph_models.text import fold
 from service.auth import issue_token
 from service.cli import load_demo
 from tests.conftest import ADMIN_SECRET, make_app
@@ -188,3 +189,56 @@ def test_a_community_page_draws_a_person_through_the_person_route(demo):
         assert urlsplit(src).path == f"/maps/{DEMO_MAP_ID}/{kind}/{node}/view", src
         assert dict(parse_qsl(urlsplit(src).query)) == {"embed": "1", "hops": "1"}
         assert client.get(src).status_code == 200
+
+
+# -- 2. a viewer's search reads the names shown in the reader's language ---------------------
+
+
+@pytest.mark.both_stores
+def test_a_viewer_finds_anonymised_people_by_the_words_of_their_language(store):
+    """On a Welsh page "heddlu" finds "person yn y sector heddlu" (the English pseudonym
+    is not what is searched), the API's names for the same Accept-Language are the
+    page's, and the list is ordered and paged by the text shown, with the same people
+    and totals in either language (the consent rules do not depend on it)."""
+    load_demo(store)
+    app = make_app(store)
+    viewer = _viewer(app)
+    api = f"/api/v1/maps/{DEMO_MAP_ID}/people"
+    for lang, word, other, shown in (
+        ("en", "police", "heddlu", "a person in police"),
+        ("cy", "heddlu", "police", "person yn y sector heddlu"),
+    ):
+        headers = {"Accept-Language": lang}
+        found = viewer.get(f"{api}?q={word}", headers=headers).get_json()
+        assert found["total"] >= 1 and {p["name"] for p in found["items"]} == {shown}, lang
+        assert viewer.get(f"{api}?q={other}", headers=headers).get_json()["total"] == 0, lang
+        assert (
+            viewer.get(
+                f"{api}?q=HEDDLU" if lang == "cy" else f"{api}?q=Police", headers=headers
+            ).get_json()["total"]
+            == found["total"]
+        )
+        page = viewer.get(f"/maps/{DEMO_MAP_ID}/people?q={word}", headers={**headers, **HTML})
+        html = page.get_data(as_text=True)
+        assert len(re.findall(rf"<td>{shown}\s*</td>", html)) == found["total"], lang
+        # one person read through the API is named as in the list
+        one = viewer.get(f"{api}/{found['items'][0]['id']}", headers=headers).get_json()
+        assert one["name"] == shown
+
+    everyone = {}
+    for lang in ("en", "cy"):
+        headers = {"Accept-Language": lang}
+        whole = viewer.get(f"{api}?limit=200", headers=headers).get_json()
+        paged, offset = [], 0
+        while offset < whole["total"]:
+            part = viewer.get(f"{api}?limit=4&offset={offset}", headers=headers).get_json()
+            assert part["total"] == whole["total"]
+            paged += part["items"]
+            offset += 4
+        assert [p["id"] for p in paged] == [p["id"] for p in whole["items"]], lang
+        keys = [fold(p["name"]) for p in paged]
+        assert keys == sorted(keys), lang
+        everyone[lang] = {p["id"]: p["name"] for p in paged}
+    assert set(everyone["en"]) == set(everyone["cy"])
+    differ = [i for i in everyone["en"] if everyone["en"][i] != everyone["cy"][i]]
+    assert differ and all(everyone["cy"][i].startswith("person yn y sector ") for i in differ)
