@@ -280,8 +280,11 @@ def _kind_label_filter(context, kind: str) -> str:
 
 
 @pass_context
-def _silo_label_filter(context, silo: str) -> str:
-    return silo_label(silo, context.get("current_map"))
+def _silo_label_filter(context, silo: str, vocabulary=None) -> str:
+    """``{{ s|silo_label }}``: a silo of the page's map (``current_map``) as the reader
+    sees it; ``{{ s|silo_label(m) }}`` of another map (or its labels, as a respondent's
+    page carries them)."""
+    return silo_label(silo, vocabulary if vocabulary is not None else context.get("current_map"))
 
 
 @pass_context

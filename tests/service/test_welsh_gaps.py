@@ -148,6 +148,30 @@ def test_the_lists_silo_filter_and_the_forms_name_silos_in_welsh(demo):
     assert r.status_code == 200 and 'value="police" selected' in r.get_data(as_text=True)
 
 
+def test_the_maps_page_and_a_respondent_s_sectors_name_silos_in_welsh(demo):
+    app, _ = demo
+    admin = app.test_client()
+    admin.token = ADMIN_SECRET
+    cy = {"Accept-Language": "cy", **HTML}
+    maps = admin.get("/maps", headers=cy).get_data(as_text=True)
+    badges = re.findall(r'<li class="badge">.*?</svg>([^<]+)</li>', maps, re.S)
+    assert "heddlu" in badges and "police" not in badges
+    people = admin.get(f"/api/v1/maps/{DEMO_MAP_ID}/people?limit=2").get_json()["items"]
+    body = {"title": "Arolwg", "respondents": [p["id"] for p in people]}
+    survey = admin.post(f"/api/v1/maps/{DEMO_MAP_ID}/surveys", json=body).get_json()
+    links = admin.post(f"/api/v1/maps/{DEMO_MAP_ID}/surveys/{survey['id']}/open").get_json()
+    respondent = app.test_client()
+    respondent.token = links["links"][0]["token"]
+    page = respondent.get(f"/maps/{DEMO_MAP_ID}/surveys/{survey['id']}/respond", headers=cy)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    sectors = re.search(r'<select id="f-details-silo" name="silo">(.*?)</select>', html, re.S)
+    options = dict(re.findall(r'<option value="([^"]+)"[^>]*>([^<]+)</option>', sectors[1]))
+    assert options["police"] == "heddlu" and options["health"] == "iechyd"
+    new = re.search(r'<select id="f-new-silo" name="new-silo">(.*?)</select>', html, re.S)
+    assert ">heddlu</option>" in new[1] and ">police</option>" not in new[1]
+
+
 # -- 5. the sign-in page's role names -------------------------------------------------------
 
 
