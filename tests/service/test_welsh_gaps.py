@@ -172,6 +172,34 @@ def test_the_maps_page_and_a_respondent_s_sectors_name_silos_in_welsh(demo):
     assert ">heddlu</option>" in new[1] and ">police</option>" not in new[1]
 
 
+def test_what_a_respondent_reported_names_sectors_in_welsh(app, client):
+    """The picture's key and the list of what a respondent reported, on their page and
+    on the coordinator's review, name the sectors by the map's Welsh labels."""
+    from tests.service import test_surveys_api as surveys_api
+
+    assert client.post("/api/v1/maps", json={"id": "m1", "name": "Cwm"}).status_code == 201
+    body = {"people": surveys_api.PEOPLE, "organisations": surveys_api.ORGS}
+    assert client.post("/api/v1/maps/m1/bulk", json=body).status_code == 200
+    surveys_api.survey(client, roster={"people": True, "organisations": True})
+    sian = surveys_api.opened(app, client)["sian"]
+    browser = app.test_client()
+    assert browser.get(f"/share/{sian.token}").status_code == 302
+    answers = {
+        "ties": [
+            surveys_api.tie("llyr"),
+            surveys_api.tie(name="Nia Newydd", silo="housing"),
+        ]
+    }
+    assert sian.post("/api/v1/maps/m1/surveys/s1/respond/submit", json=answers).status_code == 200
+    cy = {"Accept-Language": "cy", **HTML}
+    key = re.compile(r'<li><svg class="swatch".*?</svg> ([^<]+)</li>', re.S)
+    page = browser.get("/maps/m1/surveys/s1/respond", headers=cy).get_data(as_text=True)
+    assert set(key.findall(page)) == {"iechyd", "tai"}
+    assert "Nia Newydd · person · tai" in page
+    review = client.get("/maps/m1/surveys/s1", headers=cy).get_data(as_text=True)
+    assert set(key.findall(review)) >= {"iechyd", "tai"} and "health" not in key.findall(review)
+
+
 # -- 5. the sign-in page's role names -------------------------------------------------------
 
 
