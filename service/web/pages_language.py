@@ -91,7 +91,8 @@ def switch_links() -> list[dict]:
     each with ``href``, this page with its query as it is but ``lang`` set to that
     language (repeated arguments kept, in order)."""
     kept = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    here = request.script_root + request.path
     return [
-        {**choice, "href": f"{request.path}?{urlencode([*kept, ('lang', choice['code'])])}"}
+        {**choice, "href": f"{here}?{urlencode([*kept, ('lang', choice['code'])])}"}
         for choice in language_choices()
     ]
