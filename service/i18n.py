@@ -31,7 +31,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from babel import Locale
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import (
     Babel,
     format_date,
@@ -44,6 +44,7 @@ from flask_babel import (
     gettext,
     lazy_gettext,
     ngettext,
+    refresh,
 )
 from jinja2 import pass_context
 
@@ -71,6 +72,7 @@ __all__ = [
     "silo_label",
     "translate",
     "translate_errors",
+    "use_language",
 ]
 
 _ = gettext
@@ -93,7 +95,9 @@ def select_locale() -> str:
     request's ``Accept-Language`` only, so a program gets the language it asks for."""
     supported = supported_locales()
     if has_request_context():
-        chosen = None if request.path.startswith("/api/") else session.get("lang")
+        chosen = g.get("bridgemap_lang")  # this request's own choice (use_language)
+        if chosen not in supported:
+            chosen = None if request.path.startswith("/api/") else session.get("lang")
         if chosen in supported:
             return chosen
         best = browser_language(request.accept_languages, supported)
@@ -117,6 +121,13 @@ def browser_language(accepted, supported: list[str]) -> str | None:
         if found:
             return found
     return None
+
+
+def use_language(code: str) -> None:
+    """Serve the rest of this request in ``code`` (a supported locale), whatever the
+    session or the browser says: a page asked for in a language (``?lang=cy``)."""
+    g.bridgemap_lang = code
+    refresh()  # anything translated so far was in the language chosen before
 
 
 def page_language() -> str:
@@ -269,8 +280,11 @@ def _kind_label_filter(context, kind: str) -> str:
 
 
 @pass_context
-def _silo_label_filter(context, silo: str) -> str:
-    return silo_label(silo, context.get("current_map"))
+def _silo_label_filter(context, silo: str, vocabulary=None) -> str:
+    """``{{ s|silo_label }}``: a silo of the page's map (``current_map``) as the reader
+    sees it; ``{{ s|silo_label(m) }}`` of another map (or its labels, as a respondent's
+    page carries them)."""
+    return silo_label(silo, vocabulary if vocabulary is not None else context.get("current_map"))
 
 
 @pass_context

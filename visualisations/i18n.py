@@ -25,6 +25,8 @@ _current: ContextVar = ContextVar("bridgemap_vis_translations", default=_ENGLISH
 _language: ContextVar = ContextVar("bridgemap_vis_language", default="en")
 #: The drawn graph's vocabulary labels (``G.graph["vocabulary"]``), for names in messages.
 _vocabulary: ContextVar = ContextVar("bridgemap_vis_vocabulary", default=None)
+#: The page's language switch: ``{"name", "lang", "href", "current"}`` per language.
+_switch: ContextVar = ContextVar("bridgemap_vis_switch", default=())
 
 
 @contextmanager
@@ -42,17 +44,20 @@ def using(translations, language: str = "en") -> Iterator[None]:
 
 def translated(render: Callable) -> Callable:
     """A render function that takes ``translations=`` (and ``language=``) and draws in
-    that language."""
+    that language; ``language_links=`` (see :func:`language_links`) draws a language
+    switch on the page."""
 
     @functools.wraps(render)
-    def wrapper(*args, translations=None, language="en", **kwargs):
+    def wrapper(*args, translations=None, language="en", language_links=(), **kwargs):
         graph = getattr(args[0], "graph", None) if args else None
         labels = graph.get("vocabulary") if isinstance(graph, dict) else None
         token = _vocabulary.set(labels)
+        switch = _switch.set(tuple(language_links or ()))
         try:
             with using(translations, language):
                 return render(*args, **kwargs)
         finally:
+            _switch.reset(switch)
             _vocabulary.reset(token)
 
     return wrapper
@@ -83,16 +88,26 @@ def _builtin_kind(kind: str) -> str:
     return gettext(english) if english else str(kind).replace("_", " ")
 
 
+def _labels(labels: dict | None) -> dict | None:
+    """``labels`` if given, else the drawn graph's (set by :func:`translated`)."""
+    return labels if labels is not None else _vocabulary.get()
+
+
 def kind_name(kind: str, labels: dict | None = None) -> str:
     """A relationship kind as a reader says it (``works_with`` -> "works with"); a map's
     own kind by its stored label in the drawing's language (``labels``: the graph's
-    ``G.graph["vocabulary"]``, :func:`graph_models.vocabulary.label`)."""
-    return vocabulary.label(labels, vocabulary.KIND, kind, _language.get(), builtin=_builtin_kind)
+    ``G.graph["vocabulary"]``, :func:`graph_models.vocabulary.label`; by default the
+    drawing's own)."""
+    return vocabulary.label(
+        _labels(labels), vocabulary.KIND, kind, _language.get(), builtin=_builtin_kind
+    )
 
 
 def silo_name(silo: str, labels: dict | None = None) -> str:
-    """A silo as named in the drawing's language: its Welsh label in Welsh, if set."""
-    return vocabulary.label(labels, vocabulary.SILO, silo, _language.get(), builtin=str)
+    """A silo as named in the drawing's language: its Welsh label in Welsh, if set
+    (``labels`` by default the drawn graph's vocabulary, so a sentence made anywhere in
+    a drawing, e.g. "a person in %(silo)s" for a node with no usable label, names it so)."""
+    return vocabulary.label(_labels(labels), vocabulary.SILO, silo, _language.get(), builtin=str)
 
 
 def org_kind_name(kind: str) -> str:
@@ -112,6 +127,13 @@ def render(message) -> str:
     in it by the drawn map's label for that language)."""
     message = vocabulary.with_silo_labels(message, _vocabulary.get(), _language.get())
     return message.render(_current.get())
+
+
+def language_links() -> tuple[dict, ...]:
+    """The current drawing's language switch: one ``{"name", "lang", "href", "current"}``
+    per language (each named in itself, "Cymraeg", "English"; ``href`` the same page in
+    that language), or none (a downloaded file, a drawing inside one of our pages)."""
+    return _switch.get()
 
 
 def current_language() -> str:

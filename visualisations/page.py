@@ -17,7 +17,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from visualisations import assets
-from visualisations.i18n import browser_strings, current_language, gettext, ngettext
+from visualisations.i18n import (
+    browser_strings,
+    current_language,
+    gettext,
+    language_links,
+    ngettext,
+)
 from visualisations.labels import clip
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -97,6 +103,7 @@ def render_page(
         "_": gettext,
         "ngettext": ngettext,
         "lang": current_language(),
+        "languages": [] if standalone else list(language_links()),
         "summary": summary,
         "view": view,
         "data_json": json_for_html(

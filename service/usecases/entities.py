@@ -16,7 +16,7 @@ from graph_models.model import PLURALS, ConsentSetBy, EntityType, from_dict, to_
 from graph_models.store.base import Consent, ListFilter, Page
 from graph_models.text import fold
 from graph_models.visibility import MIN_GROUP_SIZE, PublicRows, display_label, public_records
-from service.i18n import gettext
+from service.i18n import gettext, label
 from service.usecases.context import actor, forget_cached, full_access, secret, store
 
 
@@ -129,13 +129,24 @@ def visible_rows(map_id: str) -> dict:
     return {**rows, "names": names}
 
 
-def consent() -> Consent:
-    """The consent rules a list read by anyone but a coordinator is paged under."""
-    return Consent(min_group=MIN_GROUP_SIZE, label=_anonymised_label)
+def consent(m) -> Consent:
+    """The consent rules a list read by anyone but a coordinator is paged under: an
+    anonymised person is listed, searched and ordered as they are shown to this reader,
+    in the reader's language with map ``m``'s silo labels ("person yn y sector heddlu"
+    on a Welsh page, "a person in police" on an English one)."""
+    return Consent(min_group=MIN_GROUP_SIZE, label=lambda silo: shown_name(_anonymised(silo), m))
 
 
-def _anonymised_label(silo: str) -> str:
+def _anonymised(silo: str):
     return display_label({"type": "person", "visibility": "anonymised", "silo": silo})
+
+
+def shown_name(name, m) -> str:
+    """A name in a viewer's row as the reader reads it: an anonymised person's
+    (a :class:`~graph_models.messages.Message`) in the reader's language, with the map's
+    silo label; anyone else's name as it is. The pages and the API (whose language is
+    ``Accept-Language``'s) show the same text, and it is the text a search matches."""
+    return label(name, m)
 
 
 def shown_page(
@@ -149,15 +160,17 @@ def shown_page(
     query itself leaves out what they may not see, so ``total`` and the page
     boundaries count only what they may see. Rows are in the order of the text shown
     (ties: their first end's), ``q`` matched in it, case and accents folded ("sian"
-    finds "Siân"; an anonymised person is found by "a person in <silo>", never by the
-    name the asker may not read). ``names``: the shown name of each tie end on the page.
+    finds "Siân"; an anonymised person is found by the words they are shown by in the
+    reader's language, "heddlu" on a Welsh page, never by the name the asker may not
+    read). ``names``: the shown name of each tie end on the page.
     """
     viewer = not full_access()
+    m = store().get_map(map_id) if viewer else None
     found = store().list_shown(
         map_id,
         etype,
         filters=filters,
-        consent=consent() if viewer else None,
+        consent=consent(m) if viewer else None,
         limit=limit,
         offset=offset,
     )
@@ -170,9 +183,12 @@ def shown_page(
     for node in found.ends.values():
         row = rules.node(node)
         if row is not None:
-            names[row["id"]] = row["name"]
+            names[row["id"]] = shown_name(row["name"], m)
     to_row = rules.relationship if etype is EntityType.RELATIONSHIP else rules.node
     rows = [row for item in items if (row := to_row(item)) is not None]
+    if etype is not EntityType.RELATIONSHIP:
+        for row in rows:
+            row["name"] = shown_name(row["name"], m)
     return rows, found.page.total, names
 
 
@@ -192,6 +208,8 @@ def get_visible(map_id: str, etype: EntityType, entity_id: str):
         return store().get(map_id, etype, entity_id)
     for row in visible_rows(map_id)[PLURALS[etype]]:
         if row["id"] == entity_id:
+            if etype is not EntityType.RELATIONSHIP:
+                row = {**row, "name": shown_name(row["name"], store().get_map(map_id))}
             return from_dict(etype, row)
     raise NotFound(f"no {etype.value} {entity_id!r} in map {map_id!r}")
 

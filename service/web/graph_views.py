@@ -19,6 +19,7 @@ from graph_models.visibility import MIN_GROUP_SIZE
 from service.i18n import drawing_language, gettext, metric_label, ngettext
 from service.query import query_args, reads_query
 from service.usecases import node_panels, viewer_graphs
+from service.web.pages_language import offered_language, query_language, switch_links
 from visualisations import assets
 from visualisations.labels import restrict
 from visualisations.render import render_ego, render_map, render_silos
@@ -47,6 +48,17 @@ class ViewArgs(ma.Schema):
     download = fields.Boolean(load_default=False)
     #: shown inside one of our own pages (service.web.pages_graph): framing by this site
     embed = fields.Boolean(load_default=False)
+    #: the page in this language (the switch's links; see service.web.pages_language)
+    lang = fields.String(validate=offered_language)
+
+
+def _language(args: dict) -> dict:
+    """The drawing's language keywords (:func:`service.i18n.drawing_language`): the page
+    in ``?lang=`` if given, with the Cymraeg / English switch on a page opened on its
+    own (not inside one of our pages, which have their own, nor a downloaded file)."""
+    query_language(args.get("lang"))
+    links = [] if args["embed"] or args["download"] else switch_links()
+    return {**drawing_language(), "language_links": links}
 
 
 def _page(html: str, args: dict, filename: str) -> Response:
@@ -91,6 +103,7 @@ def map_view(map_id):
     """The whole map: colour = silo, size = ``metric``, bridges and cut points marked
     (figures from the map's report, as on the dashboard)."""
     args = query_args()
+    language = _language(args)  # first: everything below is in that language
     view = viewer_graphs.whole_map(
         map_id,
         metric=args["metric"],
@@ -113,17 +126,19 @@ def map_view(map_id):
         highlight=view.highlight,
         details=_panels(view, map_id, args),
         details_note=node_panels.visible_only_note(),
-        **drawing_language(),
+        **language,
     )
     return _page(html, args, f"{map_id}-map.html")
 
 
-@bp.get("/maps/<map_id>/people/<node_id>/view")
-@bp.get("/maps/<map_id>/organisations/<node_id>/view")
+@bp.get("/maps/<map_id>/people/<node_id>/view", defaults={"kind": "people"})
+@bp.get("/maps/<map_id>/organisations/<node_id>/view", defaults={"kind": "organisations"})
 @reads_query(ViewArgs)
-def ego_view(map_id, node_id):
-    """A person's or organisation's own web: everyone within ``hops`` ties of them."""
+def ego_view(map_id, node_id, kind):
+    """A person's or organisation's own web: everyone within ``hops`` ties of them
+    (``kind`` only names the route: ``url_for(..., kind="people")`` builds a person's)."""
     args = query_args()
+    language = _language(args)  # first: everything below is in that language
     web, centre = viewer_graphs.ego(
         map_id,
         node_id,
@@ -144,7 +159,7 @@ def ego_view(map_id, node_id):
         asset_base=ASSET_BASE,
         details=_panels(web, map_id, args),
         details_note=node_panels.visible_only_note(),
-        **drawing_language(),
+        **language,
     )
     return _page(html, args, f"{map_id}-web.html")
 
@@ -155,6 +170,7 @@ def silo_view(map_id):
     """One node per silo, sized by its people; edges weighted by the ties between
     silos (the report's tie matrix: ties through hidden people count too)."""
     args = query_args()
+    language = _language(args)  # first: everything below is in that language
     view = viewer_graphs.whole_map(
         map_id, group_by=args["group_by"], as_of=args.get("as_of"), kinds=args.get("kind")
     )
@@ -177,7 +193,7 @@ def silo_view(map_id):
         title=gettext("%(map)s: silos", map=view.records.map.name),
         standalone=args["download"],
         asset_base=ASSET_BASE,
-        **drawing_language(),
+        **language,
         notice=notice,
         tie_counts=None if args.get("kind") else view.tie_counts,
     )

@@ -51,9 +51,9 @@ def web(map_id, node_id, kind):
     own = me.get("group")
     other_silos = sorted(s for s in by_silo if s != own)
     further = [n for n in G if n != centre and n not in set(direct)]
-    src = url_for("graph_views.ego_view", map_id=map_id, node_id=node_id) + f"?embed=1&hops={hops}"
-    if kind == "organisations":
-        src = src.replace("/people/", "/organisations/", 1)
+    src = url_for(
+        "graph_views.ego_view", map_id=map_id, node_id=node_id, kind=kind, embed=1, hops=hops
+    )
     return render_template(
         "community.html",
         current_map=m,

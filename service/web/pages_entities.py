@@ -23,7 +23,7 @@ from graph_models.model import (
 )
 from graph_models.store.base import ListFilter
 from graph_models.text import fold
-from service.i18n import gettext, lazy_gettext, org_kind_label
+from service.i18n import gettext, lazy_gettext, org_kind_label, silo_label
 from service.policy import PAGE_KINDS
 from service.query import query_args, reads_query
 from service.usecases import entities
@@ -173,7 +173,7 @@ def _render_form(
         form=form,
         errors=_friendly(errors),
         entity_id=entity_id,
-        silo_options=[(s.name, s.name) for s in m.silos],
+        silo_options=[(s.name, silo_label(s.name, m)) for s in m.silos],
         visibility_options=VISIBILITY_LABELS,
         org_kind_options=[(k.value, org_kind_label(k.value)) for k in OrganisationKind],
         kind_options=kind_options(m),

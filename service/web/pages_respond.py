@@ -162,6 +162,7 @@ def _render(map_id, survey_id, *, view=None, answers=None, errors=None, status=2
             names,
             view["choices"]["colours"],
             FREQUENCY_LABELS,
+            labels,
         )
     return render_template(
         "respond.html",

@@ -98,6 +98,7 @@ def survey(map_id, survey_id):
             entries,
             colours,
             FREQUENCY_LABELS,
+            m,
         )
         for i, r in enumerate(review["responses"])
     ]

@@ -5,7 +5,7 @@ sending and for the coordinator's review: a small server-drawn SVG
 
 from __future__ import annotations
 
-from service.i18n import gettext, kind_label, ngettext
+from service.i18n import gettext, kind_label, ngettext, silo_label
 from service.web.charts import ego_svg
 
 
@@ -16,10 +16,13 @@ def reported_picture(
     entries: dict[str, dict],
     colours: dict[str, str],
     frequency_words: dict,
+    vocabulary=None,
 ) -> dict:
     """``me``: (name, silo); ``ties``: the response's ties as dicts; ``entries``: node id
-    -> ``{"name", "silo", "type"}`` for named targets. Returns ``svg``, ``key`` (silo,
-    colour) for every silo drawn, and ``rows`` (name, silo, kind, how often, what)."""
+    -> ``{"name", "silo", "type"}`` for named targets; ``vocabulary``: the map (or its
+    :func:`graph_models.vocabulary.labels_of`), whose labels name silos and its own
+    kinds in the reader's language. Returns ``svg``, ``key`` (silo label, colour) for
+    every silo drawn, and ``rows`` (name, silo label, kind, how often, what)."""
     others, rows = [], []
     for t in ties:
         entry = entries.get(t.get("target") or "")
@@ -33,9 +36,9 @@ def reported_picture(
         rows.append(
             {
                 "name": name,
-                "silo": silo,
+                "silo": silo_label(silo, vocabulary) if silo else silo,
                 "what": gettext("organisation") if is_org else gettext("person"),
-                "kind": kind_label(t.get("kind", "")),
+                "kind": kind_label(t.get("kind", ""), vocabulary),
                 "frequency": str(frequency_words.get(t.get("frequency"), t.get("frequency", ""))),
                 "new": not t.get("target"),
             }
@@ -52,7 +55,10 @@ def reported_picture(
     )
     return {
         "svg": ego_svg(me, others, colours=colours, title=title, desc=desc, ident=ident),
-        "key": [(silo, colours.get(silo, "#9aa5b1")) for silo in silos],
+        "key": [
+            (silo_label(silo, vocabulary) if silo else silo, colours.get(silo, "#9aa5b1"))
+            for silo in silos
+        ],
         "rows": rows,
         "ident": ident,
     }

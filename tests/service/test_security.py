@@ -202,7 +202,7 @@ def test_login_form_needs_csrf_and_a_valid_token(world):
     assert r.status_code == 302 and r.headers["Location"] == "/maps/m1"
     assert browser.get("/maps/m1/view").status_code == 200
     page = browser.get("/login").get_data(as_text=True)
-    assert "Signed in with a viewer token" in page
+    assert "Signed in as viewer (commissioner), for map m1." in page
     logout_csrf = re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[0]
     assert browser.post("/logout", data={}).status_code == 400
     assert browser.post("/logout", data={"csrf_token": logout_csrf}).status_code == 302

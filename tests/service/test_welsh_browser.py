@@ -117,6 +117,52 @@ def test_the_switch_works_by_keyboard_and_a_share_link_opens_in_its_language(
         context.close()
 
 
+def test_a_graph_page_on_its_own_has_a_switch_that_a_click_remembers(browser_session, server):
+    """The drawing opened on its own page (``/maps/<id>/view``, no site layout) has the
+    Cymraeg / English switch as two links keeping the page's query: Tab reaches
+    "Cymraeg", Enter opens the same drawing in Welsh, and that choice (made on our own
+    page: Chromium says ``Sec-Fetch-Site: same-origin``) is remembered for the session;
+    a ``?lang=`` typed in the address bar shows the page in that language only."""
+    context, page, errors = _context(browser_session, server)
+    m = f"/maps/{DEMO_MAP_ID}"
+    try:
+        page.set_extra_http_headers({"Accept-Language": "en-GB,en;q=0.9"})
+        page.goto(f"{server.url}/share#{server.coordinator}")
+        page.wait_for_url(f"**{m}")
+        page.goto(f"{server.url}{m}/view?metric=betweenness")
+        assert _lang(page) == "en"
+        switch = page.locator("#bridgemap-language a[lang='cy']")
+        assert switch.inner_text() == "Cymraeg"
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.getAttribute('lang')") == "cy":
+                break
+        else:
+            pytest.fail("Tab never reached the Cymraeg link")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.url == f"{server.url}{m}/view?metric=betweenness&lang=cy"
+        assert _lang(page) == "cy"
+        assert page.locator("#bridgemap-language [aria-current='true']").inner_text() == ("Cymraeg")
+        page.locator("#bridgemap-graph canvas").first.wait_for()
+        page.screenshot(path=str(artifact_path("welsh-graph-own-page.png")), full_page=True)
+        page.goto(f"{server.url}{m}")  # remembered: the dashboard is in Welsh too
+        assert _lang(page) == "cy"
+        page.goto(f"{server.url}{m}/silos/view?lang=en")  # typed: this page only
+        assert _lang(page) == "en"
+        page.goto(f"{server.url}{m}")
+        assert _lang(page) == "cy"
+        page.goto(f"{server.url}{m}/silos/view")
+        with page.expect_navigation():
+            page.locator("#bridgemap-language a[lang='en']").click()
+        assert _lang(page) == "en"
+        page.goto(f"{server.url}{m}")
+        assert _lang(page) == "en"
+        assert errors == []
+    finally:
+        context.close()
+
+
 def _english_pieces() -> dict[str, str]:
     """Each literal part of each English msgid (3+ letters) -> the msgid it is from,
     less what the Welsh catalogue writes itself (msgstr equal to the msgid, or a
@@ -172,6 +218,7 @@ def test_welsh_mode_leaves_no_english_on_any_page(browser_session, server):
     pages = {
         "dashboard": m,
         "graph": f"{m}/graph",
+        "graph-own-page": f"{m}/view",
         "people": f"{m}/people",
         "person-new": f"{m}/people/new",
         "person-edit": f"{m}/people/{server.person}/edit",

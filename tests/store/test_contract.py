@@ -459,6 +459,23 @@ def test_shown_lists_count_and_page_only_what_a_viewer_may_see(consented):
     assert page.total == 3 and len(page.items) == 1
 
 
+def test_shown_lists_search_and_order_by_the_label_in_the_reader_s_language(consented):
+    """The label a reader sees an anonymised person by is the caller's (the service
+    gives it in the reader's language, with the map's Welsh silo label): a Welsh reader
+    finds "person yn y sector iechyd" by "iechyd" (case and accents folded) and not by
+    the English words, and the list is ordered by it ("ann…" before "person…")."""
+    store = consented
+    welsh = Consent(
+        min_group=2, label=lambda silo: f"Person yn y sector {silo}".replace("health", "Iechyd")
+    )
+    assert shown(store, P, consent=welsh) == (["ann", "bea"], 2)
+    assert shown(store, P, consent=welsh, q="IÉCHYD") == (["bea"], 1)
+    assert shown(store, P, consent=welsh, q="a person in health") == ([], 0)
+    assert shown(store, P, consent=welsh, q="bea") == ([], 0)
+    ids, total = shown(store, R, consent=welsh, q="iechyd")
+    assert total == 2 and set(ids) == {"r1", "r4"}
+
+
 def test_shown_order_among_anonymised_people_follows_no_record(consented):
     """Among people shown the same way, the order is a random key kept with each
     record: stable from page to page, and not the order of their ids or names."""
