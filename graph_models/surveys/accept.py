@@ -130,7 +130,9 @@ def plan_acceptance(
             accepted_ties=[list(key) for key in sorted(named)],
         )
         plan.responses.append(response_done)
-    nodes_out = [*plan.nodes.values(), *created.values()]
+    # respondents whose record their answers leave as it was are not written again
+    changed = [n for n in plan.nodes.values() if n != people[n.id]]
+    nodes_out = [*changed, *created.values()]
     return Acceptance(
         nodes=nodes_out,
         relationships=list(plan.changed.values()),
