@@ -197,10 +197,12 @@ GET_RESPONSE = """
 MATCH (r:SurveyResponse {map_id: $map_id, survey_id: $survey_id, person_id: $person_id})
 RETURN r.data AS data
 """
+#: One record holding the list of documents (decoded far faster than one record each).
 LIST_RESPONSES = """
 MATCH (r:SurveyResponse {map_id: $map_id})
 WHERE $survey_id IS NULL OR r.survey_id = $survey_id
-RETURN r.data AS data ORDER BY r.survey_id, r.person_id
+WITH r ORDER BY r.survey_id, r.person_id
+RETURN collect(r.data) AS documents
 """
 PUT_RESPONSES = """
 UNWIND $rows AS row
@@ -437,11 +439,12 @@ RETURN n.id AS id, CASE WHEN n:Person THEN 'person' ELSE 'organisation' END AS t
        n.name AS name
 """
 #: What a survey's roster is built from (graph_models.surveys.roster): no JSON to parse.
+#: One record holding one list of ``[id, type, name, silo, visibility, name_key]`` rows:
+#: the driver decodes one large message far faster than 2,000 small records.
 ROSTER_NODES = """
 MATCH (n:Node {map_id: $map_id})
-RETURN n.id AS id, CASE WHEN n:Person THEN 'person' ELSE 'organisation' END AS type,
-       n.name AS name, n.silo AS silo, coalesce(n.visibility, 'named') AS visibility,
-       n.name_key AS key
+RETURN collect([n.id, CASE WHEN n:Person THEN 'person' ELSE 'organisation' END, n.name,
+                n.silo, coalesce(n.visibility, 'named'), n.name_key]) AS rows
 """
 ALL_NODES = """
 MATCH (n:Node {map_id: $map_id})
@@ -517,7 +520,8 @@ CREATE (a)-[:{t} {{map_id: $map_id, id: row.id, kind: row.kind, strength: row.st
 
 #: Rewrite ties of one type in place, by id, where their ends are still ``row.source``
 #: and ``row.target`` (a type or its ends cannot be changed in Neo4j); returns the ids it
-#: rewrote, so the caller re-creates the others. Carries the revision on, one more.
+#: rewrote (in one record), so the caller re-creates the others. Carries the revision on,
+#: one more.
 UPDATE_RELS = {
     kind: f"""
 UNWIND $rows AS row
@@ -528,7 +532,7 @@ WHERE r.map_id = $map_id
 SET r.kind = row.kind, r.strength = row.strength, r.since = row.since, r.until = row.until,
     r.notes = row.notes, r.evidence = row.evidence, r.origin = row.origin,
     r.reported_by = row.reported_by, r.revision = coalesce(r.revision, 1) + 1
-RETURN r.id AS id
+RETURN collect(r.id) AS ids
 """
     for kind, t in (*NEO4J_TYPES.items(), (None, GENERIC_NEO4J_TYPE))
 }

@@ -301,7 +301,7 @@ class Neo4jTransaction:
         for rows in in_place.values():
             for chunk in chunks(rows, BATCH):
                 query = cypher.update_rels(chunk[0]["kind"])
-                rewritten.update(self.tx.run(query, map_id=map_id, rows=chunk).value("id"))
+                rewritten.update(self.tx.run(query, map_id=map_id, rows=chunk).single()["ids"])
         moved = {rel_id: kind for rel_id, kind in existing.items() if rel_id not in rewritten}
         revisions = self._rel_revisions(map_id, list(moved))
         old: dict[str, list] = defaultdict(list)
@@ -564,8 +564,8 @@ class Neo4jTransaction:
         return response_from_dict(json.loads(record["data"])) if record else None
 
     def list_responses(self, map_id: str, survey_id: str | None) -> list[Response]:
-        records = self.tx.run(cypher.LIST_RESPONSES, map_id=map_id, survey_id=survey_id)
-        return [response_from_dict(json.loads(r["data"])) for r in records]
+        query = self.tx.run(cypher.LIST_RESPONSES, map_id=map_id, survey_id=survey_id)
+        return [response_from_dict(json.loads(data)) for data in query.single()["documents"]]
 
     def put_responses(self, map_id: str, responses: list[Response]) -> None:
         rows = [
@@ -584,16 +584,17 @@ class Neo4jTransaction:
         self._do(cypher.DELETE_RESPONSES_OF, map_id=map_id, person_id=person_id)
 
     def roster_nodes(self, map_id: str) -> list[RosterNode]:
+        rows = self.tx.run(cypher.ROSTER_NODES, map_id=map_id).single()["rows"]
         return [
             RosterNode(
-                r["id"],
-                NodeType(r["type"]),
-                r["name"],
-                r["silo"],
-                Visibility(r["visibility"]) if r["type"] == "person" else None,
-                r["key"] if r["key"] is not None else fold(r["name"]),
+                i,
+                NodeType(t),
+                name,
+                silo,
+                Visibility(visibility) if t == "person" else None,
+                key if key is not None else fold(name),
             )
-            for r in self.tx.run(cypher.ROSTER_NODES, map_id=map_id)
+            for i, t, name, silo, visibility, key in rows
         ]
 
 
