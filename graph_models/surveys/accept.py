@@ -131,9 +131,11 @@ def plan_acceptance(
     # respondents whose record their answers leave as it was are not written again
     changed = [n for n in plan.nodes.values() if n != people[n.id]]
     nodes_out = [*changed, *created.values()]
+    # ties the answers leave as they are (a response accepted again) are not written again
+    unchanged = {r.id: r for r in relationships}
     return Acceptance(
         nodes=nodes_out,
-        relationships=list(plan.changed.values()),
+        relationships=[r for r in plan.changed.values() if unchanged.get(r.id) != r],
         removed=list(plan.removed.values()),
         responses=plan.responses,
         summary={
