@@ -156,6 +156,7 @@ def main():
 
     nodes = people(args.names)
     answers = responses(nodes, args.respondents, args.ties)
+    load_before = os.getloadavg()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for kind in args.stores.split(","):
@@ -186,12 +187,21 @@ def main():
                     server.stop()
 
     print(f"\nSurveys: medians of {args.repeat} runs")
+    # a shared machine's load moves absolute times; the ratio to the baseline measured
+    # just after each target (same store, same run) moves much less
+    loads = (
+        " / ".join(f"{a:.1f}" for a in load_before),
+        " / ".join(f"{a:.1f}" for a in os.getloadavg()),
+    )
+    print(f"load average (1/5/15 min): {loads[0]} at start, {loads[1]} at end")
     header = f"{'store':<9} {'what':<34} {'seconds':>8} {'target':>7} {'met':>4}  note"
     print(header)
     print("-" * len(header))
-    for kind, what, secs, target, note in rows:
+    for i, (kind, what, secs, target, note) in enumerate(rows):
         met = "" if target is None else ("yes" if secs < target else "NO")
         tgt = f"{target:>7.1f}" if target else f"{'':>7}"
+        if target is not None and i + 1 < len(rows) and rows[i + 1][3] is None:
+            note += f" ({secs / rows[i + 1][2]:.2f} x baseline)"
         print(f"{kind:<9} {what:<34} {secs:>8.3f} {tgt} {met:>4}  {note}")
 
 
