@@ -133,7 +133,7 @@ def time_roster(store, nodes, repeat: int) -> tuple[float, float, int]:
 def open_neo4j(tmp):
     import neo4j
 
-    from graph_models.store.neo4j import Neo4jStore
+    from graph_models.store.neo4j import DRIVER_NOTIFICATIONS, Neo4jStore
 
     server = None
     uri = os.environ.get("BRIDGEMAP_NEO4J_URI")
@@ -142,7 +142,8 @@ def open_neo4j(tmp):
 
         server = LocalNeo4j(Path(tmp) / "neo4j", free_port()).start()
         uri = server.uri
-    return Neo4jStore(neo4j.GraphDatabase.driver(uri, auth=None)), server
+    driver = neo4j.GraphDatabase.driver(uri, auth=None, **DRIVER_NOTIFICATIONS)
+    return Neo4jStore(driver), server
 
 
 def main():
