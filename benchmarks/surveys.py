@@ -133,7 +133,7 @@ def time_roster(store, nodes, repeat: int) -> tuple[float, float, int]:
 def open_neo4j(tmp):
     import neo4j
 
-    from graph_models.store.neo4j import Neo4jStore
+    from graph_models.store.neo4j import DRIVER_NOTIFICATIONS, Neo4jStore
 
     server = None
     uri = os.environ.get("BRIDGEMAP_NEO4J_URI")
@@ -142,7 +142,8 @@ def open_neo4j(tmp):
 
         server = LocalNeo4j(Path(tmp) / "neo4j", free_port()).start()
         uri = server.uri
-    return Neo4jStore(neo4j.GraphDatabase.driver(uri, auth=None)), server
+    driver = neo4j.GraphDatabase.driver(uri, auth=None, **DRIVER_NOTIFICATIONS)
+    return Neo4jStore(driver), server
 
 
 def main():
@@ -156,6 +157,7 @@ def main():
 
     nodes = people(args.names)
     answers = responses(nodes, args.respondents, args.ties)
+    load_before = os.getloadavg()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for kind in args.stores.split(","):
@@ -186,12 +188,21 @@ def main():
                     server.stop()
 
     print(f"\nSurveys: medians of {args.repeat} runs")
+    # a shared machine's load moves absolute times; the ratio to the baseline measured
+    # just after each target (same store, same run) moves much less
+    loads = (
+        " / ".join(f"{a:.1f}" for a in load_before),
+        " / ".join(f"{a:.1f}" for a in os.getloadavg()),
+    )
+    print(f"load average (1/5/15 min): {loads[0]} at start, {loads[1]} at end")
     header = f"{'store':<9} {'what':<34} {'seconds':>8} {'target':>7} {'met':>4}  note"
     print(header)
     print("-" * len(header))
-    for kind, what, secs, target, note in rows:
+    for i, (kind, what, secs, target, note) in enumerate(rows):
         met = "" if target is None else ("yes" if secs < target else "NO")
         tgt = f"{target:>7.1f}" if target else f"{'':>7}"
+        if target is not None and i + 1 < len(rows) and rows[i + 1][3] is None:
+            note += f" ({secs / rows[i + 1][2]:.2f} x baseline)"
         print(f"{kind:<9} {what:<34} {secs:>8.3f} {tgt} {met:>4}  {note}")
 
 

@@ -177,3 +177,20 @@ def test_a_map_s_own_kinds_are_offered_checked_and_accepted():
     )
     [new] = [r for r in done.relationships if r.id != "x"]
     assert new.kind == "co_delivers" and new.confirmed  # one tie, named from both ends
+
+
+def test_accepting_the_same_answers_again_writes_nothing_but_the_responses():
+    """Only what changes is written: a respondent whose record the answers leave as it
+    was, and ties accepted before exactly as they are now, are not written again (their
+    revisions stay); the summary still counts the ties the responses name."""
+    answers = [sent("ann", tie("bob"), tie("sian")), sent("bob", tie("ann"))]
+    first = plan(answers)
+    assert first.nodes == [] and len(first.relationships) == 2
+    again = plan(answers, first.relationships)
+    assert again.nodes == [] and again.relationships == [] and again.removed == []
+    assert len(again.responses) == 2 and again.summary["ties_updated"] == 2
+    # a changed answer writes that tie only; a consent choice writes that record only
+    changed = [sent("ann", tie("bob"), tie("sian", Frequency.RARELY), consent="anonymised")]
+    later = plan(changed, first.relationships)
+    assert [(r.target, r.strength) for r in later.relationships] == [("sian", 1)]
+    assert [(n.id, n.visibility) for n in later.nodes] == [("ann", Visibility.ANONYMISED)]

@@ -156,6 +156,16 @@ MIGRATION_6 = (
     "FOR (r:SurveyResponse) REQUIRE (r.map_id, r.survey_id, r.person_id) IS UNIQUE",
 )
 
+#: Migration 12: a map's people and organisations, survey responses and respondents
+#: found by ``map_id`` alone (the whole-map reads: the roster, acceptance, the graph).
+#: The composite identities above answer only lookups that give every key, so these
+#: reads scanned every map's nodes.
+MIGRATION_12 = (
+    "CREATE INDEX node_map IF NOT EXISTS FOR (n:Node) ON (n.map_id)",
+    "CREATE INDEX response_map IF NOT EXISTS FOR (r:SurveyResponse) ON (r.map_id)",
+    "CREATE INDEX respondent_map IF NOT EXISTS FOR (r:Respondent) ON (r.map_id)",
+)
+
 # -- surveys ------------------------------------------------------------------------------
 
 GET_SURVEY = "MATCH (s:Survey {map_id: $map_id, id: $id}) RETURN s.data AS data"
@@ -187,10 +197,12 @@ GET_RESPONSE = """
 MATCH (r:SurveyResponse {map_id: $map_id, survey_id: $survey_id, person_id: $person_id})
 RETURN r.data AS data
 """
+#: One record holding the list of documents (decoded far faster than one record each).
 LIST_RESPONSES = """
 MATCH (r:SurveyResponse {map_id: $map_id})
 WHERE $survey_id IS NULL OR r.survey_id = $survey_id
-RETURN r.data AS data ORDER BY r.survey_id, r.person_id
+WITH r ORDER BY r.survey_id, r.person_id
+RETURN collect(r.data) AS documents
 """
 PUT_RESPONSES = """
 UNWIND $rows AS row
@@ -347,13 +359,19 @@ CREATE_NODES = {
     "organisation": _CREATE_NODES.replace("{label}", "Organisation"),
 }
 GET_NODE = {
-    "person": "MATCH (n:Person {map_id: $map_id, id: $id}) RETURN n.data AS data",
-    "organisation": "MATCH (n:Organisation {map_id: $map_id, id: $id}) RETURN n.data AS data",
+    # :Node as well: the identity index is on (:Node {map_id, id}); by :Person alone
+    # the lookup scanned every person of every map
+    "person": "MATCH (n:Node:Person {map_id: $map_id, id: $id}) RETURN n.data AS data",
+    "organisation": (
+        "MATCH (n:Node:Organisation {map_id: $map_id, id: $id}) RETURN n.data AS data"
+    ),
 }
 NODE_REVISION = {
-    "person": "MATCH (n:Person {map_id: $map_id, id: $id}) RETURN coalesce(n.revision, 1) AS r",
+    "person": (
+        "MATCH (n:Node:Person {map_id: $map_id, id: $id}) RETURN coalesce(n.revision, 1) AS r"
+    ),
     "organisation": (
-        "MATCH (n:Organisation {map_id: $map_id, id: $id}) RETURN coalesce(n.revision, 1) AS r"
+        "MATCH (n:Node:Organisation {map_id: $map_id, id: $id}) RETURN coalesce(n.revision, 1) AS r"
     ),
 }
 DELETE_NODE = "MATCH (n:Node {map_id: $map_id, id: $id}) DETACH DELETE n"
@@ -419,6 +437,14 @@ NODE_INDEX = """
 MATCH (n:Node {map_id: $map_id})
 RETURN n.id AS id, CASE WHEN n:Person THEN 'person' ELSE 'organisation' END AS type,
        n.name AS name
+"""
+#: What a survey's roster is built from (graph_models.surveys.roster): no JSON to parse.
+#: One record holding one list of ``[id, type, name, silo, visibility, name_key]`` rows:
+#: the driver decodes one large message far faster than 2,000 small records.
+ROSTER_NODES = """
+MATCH (n:Node {map_id: $map_id})
+RETURN collect([n.id, CASE WHEN n:Person THEN 'person' ELSE 'organisation' END, n.name,
+                n.silo, coalesce(n.visibility, 'named'), n.name_key]) AS rows
 """
 #: Every node of a map as one record holding one list: the driver decodes one large
 #: message far faster than thousands of small records (a 10,000-node map: ~4x).
@@ -503,6 +529,37 @@ CREATE (a)-[:{t} {{map_id: $map_id, id: row.id, kind: row.kind, strength: row.st
 """
     for kind, t in (*NEO4J_TYPES.items(), (None, GENERIC_NEO4J_TYPE))
 }
+
+
+#: Rewrite ties of one type in place, by id, where their ends are still ``row.source``
+#: and ``row.target`` (a type or its ends cannot be changed in Neo4j); returns the ids it
+#: rewrote (in one record), so the caller re-creates the others. Carries the revision on,
+#: one more.
+UPDATE_RELS = {
+    kind: f"""
+UNWIND $rows AS row
+MATCH (a:Node {{map_id: $map_id, id: row.source}})
+MATCH (b:Node {{map_id: $map_id, id: row.target}})
+MATCH (a)-[r:{t} {{id: row.id}}]->(b)
+WHERE r.map_id = $map_id
+SET r.kind = row.kind, r.strength = row.strength, r.since = row.since, r.until = row.until,
+    r.notes = row.notes, r.evidence = row.evidence, r.origin = row.origin,
+    r.reported_by = row.reported_by, r.revision = coalesce(r.revision, 1) + 1
+RETURN collect(r.id) AS ids
+"""
+    for kind, t in (*NEO4J_TYPES.items(), (None, GENERIC_NEO4J_TYPE))
+}
+
+
+def neo4j_type(kind: str) -> str:
+    """The relationship type a tie of ``kind`` has: its own if built in, else the
+    generic ``RELATES_TO``."""
+    return NEO4J_TYPES.get(kind, GENERIC_NEO4J_TYPE)
+
+
+def update_rels(kind: str) -> str:
+    """The statement rewriting ties of ``kind`` in place (as :func:`create_rels`)."""
+    return UPDATE_RELS.get(kind, UPDATE_RELS[None])
 
 
 def create_rels(kind: str) -> str:

@@ -173,6 +173,11 @@ def _vocabulary_neo4j(tx) -> None:
             tx.run(cypher.SET_MAP_DATA, id=r["id"], data=changed).consume()
 
 
+def _reserved(_db) -> None:
+    """Migration 11's place, kept for the Welsh branch's migration (the lead puts that
+    one here when merging): numbers are reserved per branch so that branches merge."""
+
+
 def _opaque_ref() -> str:
     return "erased:" + secrets.token_hex(16)
 
@@ -250,6 +255,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         sqlite=sql.MIGRATION_10,
         neo4j=cypher.MIGRATION_10,
         neo4j_data=_list_order_neo4j,
+    ),
+    Migration(
+        11,
+        "reserved for the Welsh branch's migration (no change here)",
+        sqlite_data=_reserved,
+        neo4j_data=_reserved,
+    ),
+    Migration(
+        12,
+        "reads of one map's people, organisations and survey records by index (Neo4j): "
+        "they scanned every map's; erasure finds a person's responses by index (SQLite)",
+        sqlite=sql.MIGRATION_12,
+        neo4j=cypher.MIGRATION_12,
     ),
 )
 LATEST = MIGRATIONS[-1].number

@@ -41,7 +41,7 @@ from neo4j.exceptions import ConstraintError, DriverError, Neo4jError, ServiceUn
 
 from graph_models import model
 from graph_models.errors import Conflict, StoreUnavailable
-from graph_models.model import EntityType, Map, NodeType, Relationship
+from graph_models.model import EntityType, Map, NodeType, Relationship, Visibility
 from graph_models.store import cypher, migrations
 from graph_models.store.base import AccessToken, AuditRecord, ListFilter, SessionRecord
 from graph_models.store.common import chunks, map_from_dict, map_to_dict, new_key
@@ -55,6 +55,7 @@ from graph_models.surveys.model import (
     survey_from_dict,
     survey_to_dict,
 )
+from graph_models.surveys.roster import RosterNode
 from graph_models.text import fold
 
 BATCH = 5000
@@ -288,21 +289,37 @@ class Neo4jTransaction:
         return {r["id"]: r["revision"] for r in records}
 
     def put_relationships(self, map_id, relationships, existing: dict[str, str]) -> None:
-        # a tie's type is fixed in Neo4j, so replacing one deletes it and creates it anew
-        # (carrying its revision on, one more)
-        revisions = self._rel_revisions(map_id, list(existing))
+        # a tie whose type and ends stay is rewritten in place (one UNWIND per type);
+        # the others are deleted and created anew, carrying their revision on, one more
+        # (a tie's type and ends are fixed in Neo4j)
+        in_place: dict[str, list] = defaultdict(list)
+        for rel in relationships:
+            old_kind = existing.get(rel.id)
+            if old_kind is not None and cypher.neo4j_type(old_kind) == cypher.neo4j_type(rel.kind):
+                in_place[cypher.neo4j_type(rel.kind)].append(_rel_row(rel))
+        rewritten: set[str] = set()
+        for rows in in_place.values():
+            for chunk in chunks(rows, BATCH):
+                query = cypher.update_rels(chunk[0]["kind"])
+                rewritten.update(self.tx.run(query, map_id=map_id, rows=chunk).single()["ids"])
+        moved = {rel_id: kind for rel_id, kind in existing.items() if rel_id not in rewritten}
+        revisions = self._rel_revisions(map_id, list(moved))
         old: dict[str, list] = defaultdict(list)
-        for rel_id, kind in existing.items():
-            old[kind].append(rel_id)
-        for kind, ids in old.items():
-            for chunk in chunks(ids, BATCH):
-                self._do(cypher.delete_rels(kind), map_id=map_id, ids=chunk)
+        for rel_id, kind in moved.items():
+            old[cypher.neo4j_type(kind)].append((rel_id, kind))
+        for pairs in old.values():
+            for chunk in chunks(pairs, BATCH):
+                ids = [rel_id for rel_id, _ in chunk]
+                self._do(cypher.delete_rels(chunk[0][1]), map_id=map_id, ids=ids)
         rows: dict[str, list] = defaultdict(list)
         for rel in relationships:
-            rows[rel.kind].append({**_rel_row(rel), "revision": revisions.get(rel.id, 0) + 1})
-        for kind, kind_rows in rows.items():
+            if rel.id in rewritten:
+                continue
+            row = {**_rel_row(rel), "revision": revisions.get(rel.id, 0) + 1}
+            rows[cypher.neo4j_type(rel.kind)].append(row)
+        for kind_rows in rows.values():
             for chunk in chunks(kind_rows, BATCH):
-                self._do(cypher.create_rels(kind), map_id=map_id, rows=chunk)
+                self._do(cypher.create_rels(chunk[0]["kind"]), map_id=map_id, rows=chunk)
 
     def delete_node(self, map_id: str, node_id: str) -> None:
         self._do(cypher.DELETE_NODE, map_id=map_id, id=node_id)
@@ -549,8 +566,8 @@ class Neo4jTransaction:
         return response_from_dict(json.loads(record["data"])) if record else None
 
     def list_responses(self, map_id: str, survey_id: str | None) -> list[Response]:
-        records = self.tx.run(cypher.LIST_RESPONSES, map_id=map_id, survey_id=survey_id)
-        return [response_from_dict(json.loads(r["data"])) for r in records]
+        query = self.tx.run(cypher.LIST_RESPONSES, map_id=map_id, survey_id=survey_id)
+        return [response_from_dict(json.loads(data)) for data in query.single()["documents"]]
 
     def put_responses(self, map_id: str, responses: list[Response]) -> None:
         rows = [
@@ -567,6 +584,20 @@ class Neo4jTransaction:
 
     def delete_responses_of(self, map_id: str, person_id: str) -> None:
         self._do(cypher.DELETE_RESPONSES_OF, map_id=map_id, person_id=person_id)
+
+    def roster_nodes(self, map_id: str) -> list[RosterNode]:
+        rows = self.tx.run(cypher.ROSTER_NODES, map_id=map_id).single()["rows"]
+        return [
+            RosterNode(
+                i,
+                NodeType(t),
+                name,
+                silo,
+                Visibility(visibility) if t == "person" else None,
+                key if key is not None else fold(name),
+            )
+            for i, t, name, silo, visibility, key in rows
+        ]
 
 
 # -- row helpers ------------------------------------------------------------------------------

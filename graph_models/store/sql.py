@@ -222,6 +222,9 @@ ON CONFLICT (map_id, survey_id, person_id) DO UPDATE SET
     status = excluded.status, data = excluded.data
 """
 DELETE_RESPONSES_OF = "DELETE FROM responses WHERE map_id = ? AND person_id = ?"
+#: Migration 12: erasing a person deletes their responses by map and person (as their
+#: respondent records, ``respondents_by_person``), not by scanning the map's responses.
+MIGRATION_12 = ("CREATE INDEX IF NOT EXISTS responses_by_person ON responses(map_id, person_id)",)
 #: Migration 7: import mappings kept per map, one per file shape (``signature``: the
 #: kind of file and its column names, :func:`graph_models.io.mapping.signature`), so the
 #: next file with the same headers is read the same way. Gone with their map.
@@ -344,6 +347,8 @@ NODE_REVISION = "SELECT revision FROM nodes WHERE map_id = ? AND id = ? AND type
 DELETE_NODE = "DELETE FROM nodes WHERE map_id = ? AND id = ?"
 ALL_NODES = "SELECT type, data FROM nodes WHERE map_id = ?"
 NODE_INDEX = "SELECT id, type, name FROM nodes WHERE map_id = ?"
+#: What a survey's roster is built from (graph_models.surveys.roster): no JSON to parse.
+ROSTER_NODES = "SELECT id, type, name, silo, visibility, name_key FROM nodes WHERE map_id = ?"
 NODES_BY_ID = "SELECT type, data FROM nodes WHERE map_id = ? AND id IN ({marks})"
 #: ``{where}`` is built only from the fixed clauses below.
 COUNT_NODES = "SELECT count(*) FROM nodes WHERE map_id = ? AND type = ?{where}"

@@ -20,9 +20,10 @@ from typing import Protocol
 from graph_models import clock, model
 from graph_models.errors import Conflict, InvalidInput, NotFound
 from graph_models.messages import Message
-from graph_models.model import NodeType, Relationship
+from graph_models.model import EntityType, NodeType, Relationship
 from graph_models.store.base import AccessToken, AuditRecord
 from graph_models.surveys.model import Respondent, Response, Survey, SurveyStatus
+from graph_models.surveys.roster import RosterNode
 
 
 class SurveyTransaction(Protocol):
@@ -40,6 +41,7 @@ class SurveyTransaction(Protocol):
     def list_responses(self, map_id: str, survey_id: str | None) -> list[Response]: ...
     def put_responses(self, map_id: str, responses: list[Response]) -> None: ...
     def delete_responses_of(self, map_id: str, person_id: str) -> None: ...
+    def roster_nodes(self, map_id: str) -> list[RosterNode]: ...
 
 
 @dataclass
@@ -55,6 +57,17 @@ class Acceptance:
     removed: list[Relationship] = field(default_factory=list)
     responses: list[Response] = field(default_factory=list)
     summary: dict = field(default_factory=dict)
+
+
+@dataclass
+class RosterRecords:
+    """What :meth:`SurveyRules.roster_records` reads for a respondent's page."""
+
+    map: model.Map
+    survey: Survey
+    person: model.Person
+    response: Response | None
+    nodes: list[RosterNode]
 
 
 #: plan(map, survey, responses, nodes, relationships) -> Acceptance
@@ -204,13 +217,24 @@ class SurveyRules:
 
         self._write(work)
 
-    def survey_nodes(self, map_id: str, survey_id: str) -> tuple[model.Map, Survey, list]:
-        """The map, the survey and the map's people and organisations (not its ties),
-        in one read: what a roster is built from."""
+    def roster_records(self, map_id: str, survey_id: str, person_id: str) -> RosterRecords:
+        """Everything a respondent's page reads, in one read: the map, the survey, the
+        respondent's record and response, and the map's people and organisations as a
+        roster needs them (:class:`~graph_models.surveys.roster.RosterNode`: no whole
+        records, no ties)."""
 
-        def work(tx):
+        def work(tx) -> RosterRecords:
             survey = _require_survey(tx, map_id, survey_id)
-            return tx.get_map(map_id), survey, tx.all_nodes(map_id)
+            person = tx.get_entity(map_id, EntityType.PERSON, person_id)
+            if person is None:
+                raise NotFound(f"no person {person_id!r} in map {map_id!r}")
+            return RosterRecords(
+                tx.get_map(map_id),
+                survey,
+                person,
+                tx.get_response(map_id, survey_id, person_id),
+                tx.roster_nodes(map_id),
+            )
 
         return self._read(work)
 
@@ -293,10 +317,11 @@ class SurveyRules:
                 types = {n.id: n.type for n in [*nodes, *result.nodes]}
                 for rel in result.relationships:
                     model.check_endpoints(rel.kind, types.get(rel.source), types.get(rel.target))
-                ids = [r.id for r in result.relationships]
-                tx.put_relationships(
-                    map_id, result.relationships, tx.relationship_kinds(map_id, ids)
-                )
+                # which of them exist, and their kinds: from the map's ties read above
+                # under the same lock (no second read of them)
+                kinds = {r.id: r.kind for r in rels}
+                existing = {r.id: kinds[r.id] for r in result.relationships if r.id in kinds}
+                tx.put_relationships(map_id, result.relationships, existing)
             for rel in result.removed:
                 tx.delete_relationship(map_id, rel.id, rel.kind)
             if result.responses:

@@ -94,9 +94,7 @@ def plan_acceptance(
     people = {n.id: n for n in nodes if isinstance(n, Person)}
     known = {n.id for n in nodes}
     _check_decisions(names, people, chosen)
-    by_name: dict[str, list[str]] = {}
-    for p in people.values():
-        by_name.setdefault(fold(p.name), []).append(p.id)
+    by_name = people_by_name(people.values())
 
     plan = _Plan(relationships, m.kind_rules())
     created: dict[str, Person] = {}
@@ -130,10 +128,14 @@ def plan_acceptance(
             accepted_ties=[list(key) for key in sorted(named)],
         )
         plan.responses.append(response_done)
-    nodes_out = [*plan.nodes.values(), *created.values()]
+    # respondents whose record their answers leave as it was are not written again
+    changed = [n for n in plan.nodes.values() if n != people[n.id]]
+    nodes_out = [*changed, *created.values()]
+    # ties the answers leave as they are (a response accepted again) are not written again
+    unchanged = {r.id: r for r in relationships}
     return Acceptance(
         nodes=nodes_out,
-        relationships=list(plan.changed.values()),
+        relationships=[r for r in plan.changed.values() if unchanged.get(r.id) != r],
         removed=list(plan.removed.values()),
         responses=plan.responses,
         summary={
@@ -235,12 +237,33 @@ def _own_record(m: model.Map, me: Person, response: Response, now: str) -> Perso
     return dataclasses.replace(me, **changes) if changes else me
 
 
-def _resolve_name(decision, tie, m, by_name, created, response) -> str:
+def people_by_name(people) -> dict[str, list[str]]:
+    """The ids of ``people`` by folded name (:func:`graph_models.text.fold`): what a new
+    name is matched against (:func:`existing_person`)."""
+    by_name: dict[str, list[str]] = {}
+    for p in people:
+        by_name.setdefault(fold(p.name), []).append(p.id)
+    return by_name
+
+
+def existing_person(decision: str | None, name: str, by_name: dict[str, list[str]]) -> str | None:
+    """Which person of the map a new name ("Anyone else?") is, as acceptance decides
+    it — the one rule review shows and acceptance applies: the coordinator's decision
+    (a person's id; :data:`NEW`: nobody) wins; without one, the one person whose folded
+    name is the same; None when acceptance makes a new person (no match, or several)."""
     if decision and decision != NEW:
         return decision
+    found = by_name.get(fold(name), [])
+    if decision != NEW and len(found) == 1:
+        return found[0]
+    return None
+
+
+def _resolve_name(decision, tie, m, by_name, created, response) -> str:
+    found = existing_person(decision, tie.name, by_name)
+    if found is not None:
+        return found
     key = fold(tie.name)
-    if decision != NEW and len(by_name.get(key, [])) == 1:
-        return by_name[key][0]
     if key in created:
         return created[key].id
     silo = tie.silo if tie.silo in m.silo_names() else m.silo_names()[0]

@@ -11,9 +11,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph_models.model import RELATIONSHIP_KINDS, Map, NodeType, Person, Relationship, Visibility
+from graph_models.model import RELATIONSHIP_KINDS, Map, NodeType, Relationship, Visibility
 from graph_models.surveys.model import FREQUENCY_STRENGTH, Survey
 from graph_models.text import fold
+
+
+@dataclass(frozen=True)
+class RosterNode:
+    """A person or organisation as a roster needs it, read from the store without its
+    whole record (:meth:`~graph_models.store.survey_rules.SurveyRules.roster_records`):
+    ``visibility`` is a person's consent (None for organisations), ``key`` the stored
+    folded name."""
+
+    id: str
+    type: NodeType
+    name: str
+    silo: str
+    visibility: Visibility | None
+    key: str
 
 
 @dataclass(frozen=True)
@@ -35,19 +50,21 @@ class RosterEntry:
 
 
 def build_roster(m: Map, survey: Survey, nodes: list, respondent: str = "") -> list[RosterEntry]:
-    """The roster of ``survey`` for ``respondent``, in the map's silo order, then by name."""
+    """The roster of ``survey`` for ``respondent``, in the map's silo order, then by name.
+    ``nodes``: the map's people and organisations, whole or as :class:`RosterNode`."""
     silos = set(survey.roster.silos)
     order = {name: i for i, name in enumerate(m.silo_names())}
     out = []
     for node in nodes:
         if node.id == respondent or (silos and node.silo not in silos):
             continue
-        if isinstance(node, Person):
+        if node.type is NodeType.PERSON:
             if not survey.roster.people or node.visibility is not Visibility.NAMED:
                 continue
         elif not survey.roster.organisations:
             continue
-        out.append(RosterEntry(node.id, node.name, node.silo, node.type, fold(node.name)))
+        key = node.key if isinstance(node, RosterNode) else fold(node.name)
+        out.append(RosterEntry(node.id, node.name, node.silo, node.type, key))
     out.sort(key=lambda e: (order.get(e.silo, len(order)), e.key, e.id))
     return out
 

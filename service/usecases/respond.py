@@ -18,7 +18,7 @@ from flask import url_for
 from graph_models import clock, model, vocabulary
 from graph_models.errors import NotFound
 from graph_models.messages import Message
-from graph_models.model import EntityType, NodeType
+from graph_models.model import NodeType
 from graph_models.surveys.answers import check_answers
 from graph_models.surveys.model import (
     FREQUENCY_STRENGTH,
@@ -66,12 +66,22 @@ def kinds_for(target: NodeType, m: model.Map) -> list[str]:
 def view(map_id: str, survey_id: str) -> dict:
     """The survey as its respondent sees it: the map's name, the questions, their own
     record and their own response (never anyone else's)."""
+    return _view_and_roster(map_id, survey_id)[0]
+
+
+def page_view(map_id: str, survey_id: str) -> dict:
+    """:func:`view` with the respondent's roster (``roster``, as :func:`roster` gives
+    it), both from one read of the store: what the respondent's page shows."""
+    found, entries = _view_and_roster(map_id, survey_id)
+    return {**found, "roster": [e.as_dict() for e in entries]}
+
+
+def _view_and_roster(map_id: str, survey_id: str):
     respondent = me(map_id, survey_id)
-    survey = store().get_survey(map_id, survey_id)
-    m = store().get_map(map_id)
-    person = store().get(map_id, EntityType.PERSON, respondent.person_id)
-    response = store().get_response(map_id, survey_id, respondent.person_id)
-    return {
+    records = store().roster_records(map_id, survey_id, respondent.person_id)
+    m, survey, person, response = records.map, records.survey, records.person, records.response
+    entries = build_roster(m, survey, records.nodes, respondent.person_id)
+    found = {
         "survey": {
             "id": survey.id,
             "title": survey.title,
@@ -91,7 +101,7 @@ def view(map_id: str, survey_id: str) -> dict:
             "consent_set_by": person.consent_set_by,
         },
         "response": response_to_dict(response) if response else None,
-        "affiliations": _affiliations(map_id, survey_id, respondent) if response is None else [],
+        "affiliations": _affiliations(map_id, respondent, entries) if response is None else [],
         "choices": {
             "silos": m.silo_names(),
             "colours": m.silo_colours(),
@@ -104,13 +114,14 @@ def view(map_id: str, survey_id: str) -> dict:
             "value": list(VALUE_QUESTIONS),
         },
     }
+    return found, entries
 
 
-def _affiliations(map_id: str, survey_id: str, respondent: Respondent) -> list[dict]:
+def _affiliations(map_id: str, respondent: Respondent, entries: list) -> list[dict]:
     """Their organisations already in the map, as answers to start from (before they
     have saved anything): see :func:`graph_models.surveys.roster.affiliations`."""
     ties = store().neighbourhood(map_id, respondent.person_id, hops=1).relationships
-    return affiliations(respondent.person_id, ties, _roster(map_id, survey_id, respondent))
+    return affiliations(respondent.person_id, ties, entries)
 
 
 def roster(map_id: str, survey_id: str, q: str = "") -> list[dict]:
@@ -121,8 +132,8 @@ def roster(map_id: str, survey_id: str, q: str = "") -> list[dict]:
 
 
 def _roster(map_id: str, survey_id: str, respondent: Respondent, q: str = ""):
-    m, survey, nodes = store().survey_nodes(map_id, survey_id)
-    return search(build_roster(m, survey, nodes, respondent.person_id), q)
+    records = store().roster_records(map_id, survey_id, respondent.person_id)
+    return search(build_roster(records.map, records.survey, records.nodes, respondent.person_id), q)
 
 
 def save(map_id: str, survey_id: str, answers, *, submit: bool) -> dict:
@@ -131,8 +142,9 @@ def save(map_id: str, survey_id: str, answers, *, submit: bool) -> dict:
     change waiting for review (an accepted response becomes submitted again)."""
     respondent = me(map_id, survey_id)
     person = respondent.person_id
-    entries = _roster(map_id, survey_id, respondent)
-    m = store().get_map(map_id)
+    records = store().roster_records(map_id, survey_id, person)
+    m = records.map
+    entries = build_roster(m, records.survey, records.nodes, person)
     now = model.utcnow()
 
     def change(current: Response | None, survey: Survey) -> Response:

@@ -19,7 +19,14 @@ from graph_models.errors import InvalidInput
 from graph_models.model import Person
 from graph_models.store.base import AccessToken
 from graph_models.surveys import results as survey_results
-from graph_models.surveys.accept import name_ref, plan_acceptance, tie_key, withdrawn
+from graph_models.surveys.accept import (
+    existing_person,
+    name_ref,
+    people_by_name,
+    plan_acceptance,
+    tie_key,
+    withdrawn,
+)
 from graph_models.surveys.model import (
     Modules,
     Respondent,
@@ -174,9 +181,7 @@ def review(map_id: str, survey_id: str) -> dict:
     asked = store().survey_respondents(map_id, survey_id)
     found = store().list_responses(map_id, survey_id)
     rates = survey_results.response_rates(asked, found, records.nodes)
-    keys: dict[str, list[str]] = {}
-    for p in people.values():
-        keys.setdefault(fold(p.name), []).append(p.id)
+    keys = people_by_name(people.values())
     rules = records.map.kind_rules()
     index = {tie_key(t.kind, t.source, t.target, rules): t for t in records.relationships}
     rows = []
@@ -226,14 +231,15 @@ def _withdrawn(response, index: dict, keys: dict[str, list[str]], rules: dict) -
     """What accepting ``response`` would do to ties its last accepted answer gave and it
     no longer names (:func:`graph_models.surveys.accept.withdrawn`): ``remove`` true
     when the tie goes, false when it stays (reported by the other end too, or entered
-    by a coordinator or an import). A new name still counts as naming anyone of that
-    name (review cannot know yet how it will be matched)."""
+    by a coordinator or an import). A new name names the person acceptance will match
+    it to without a coordinator's decision (:func:`~graph_models.surveys.accept.
+    existing_person`, the same rule), or nobody yet when it will make a new person."""
     me = response.person_id
     named = set()
     for tie in response.ties:
-        for target in [tie.target] if tie.target else keys.get(fold(tie.name), []):
-            if target != me:
-                named.add(tie_key(tie.kind, me, target, rules))
+        target = tie.target or existing_person(None, tie.name, keys)
+        if target and target != me:
+            named.add(tie_key(tie.kind, me, target, rules))
     return [
         {
             "id": rel.id,

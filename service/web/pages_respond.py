@@ -126,8 +126,7 @@ def _answers_from(form, view: dict) -> dict:
 
 
 def _view(map_id: str, survey_id: str, q: str = "") -> dict:
-    view = respond.view(map_id, survey_id)
-    view["roster"] = respond.roster(map_id, survey_id)
+    view = respond.page_view(map_id, survey_id)
     wanted = fold(q.strip())
     view["shown"] = {e["id"] for e in view["roster"] if wanted in e["key"]} if wanted else None
     return view

@@ -648,3 +648,62 @@ def test_neo4j_at_migration_9_upgrades_to_list_order_keys(empty_neo4j, monkeypat
         keys = [r["k"] for r in driver.execute_query(query).records]
         assert keys and all(keys) and len(set(keys)) == len(keys)
     check_list_order_upgrade(store)
+
+
+def test_sqlite_at_migration_11_upgrades_to_responses_by_person(tmp_path, monkeypatch):
+    path = previous_release_copy(tmp_path)
+    with monkeypatch.context() as patch:
+        at_migration(patch, 11)
+        EmbeddedStore(path).close()
+    assert "responses_by_person" not in {row[1] for row in sqlite_schema(path)}
+    store = EmbeddedStore(path)
+    assert store.schema_version == LATEST >= 12
+    store.close()
+    assert ("index", "responses_by_person") in {row[:2] for row in sqlite_schema(path)}
+    db = sqlite3.connect(path)
+    try:
+        plan = db.execute(
+            "EXPLAIN QUERY PLAN DELETE FROM responses WHERE map_id = ? AND person_id = ?",
+            ("m", "p"),
+        ).fetchall()
+    finally:
+        db.close()
+    assert any("responses_by_person" in row[-1] for row in plan)
+
+
+def _plan_operators(driver, query: str, **params) -> list[str]:
+    """The operators of ``query``'s plan, as the server would run it."""
+    summary = driver.execute_query("EXPLAIN " + query, **params).summary
+
+    def walk(op) -> list[str]:
+        here = [f"{op['operatorType']} {op.get('args', {}).get('Details', '')}"]
+        return here + [x for child in op.get("children", []) for x in walk(child)]
+
+    return walk(summary.plan)
+
+
+@pytest.mark.neo4j
+def test_neo4j_at_migration_11_upgrades_to_reads_of_a_map_by_index(empty_neo4j, monkeypatch):
+    from graph_models.store import cypher
+
+    driver = empty_neo4j
+    release_9256e4e_neo4j.write(driver)
+    with monkeypatch.context() as patch:
+        at_migration(patch, 11)
+        Neo4jStore(driver, owns_driver=False)
+    assert migrations.neo4j_version(driver, "neo4j") == 11
+    before = _plan_operators(driver, cypher.ALL_NODES, map_id="m")
+    assert any(op.startswith("NodeByLabelScan") for op in before)  # every map's nodes
+    store = Neo4jStore(driver, owns_driver=False)
+    assert store.schema_version == LATEST >= 12
+    assert {"node_map", "response_map", "respondent_map"} <= index_names(driver)
+    driver.execute_query("CALL db.awaitIndexes(60)")
+    for query, index in (
+        (cypher.ALL_NODES, "Node(map_id)"),
+        (cypher.ROSTER_NODES, "Node(map_id)"),
+        (cypher.LIST_RESPONSES, "SurveyResponse(map_id)"),
+        (cypher.RESPONDENTS, "Respondent(map_id)"),
+    ):
+        plan = _plan_operators(driver, query, map_id="m", survey_id="s")
+        assert any(op.startswith("NodeIndexSeek") and index in op for op in plan), plan
+        assert not any(op.startswith("NodeByLabelScan") for op in plan), plan

@@ -11,6 +11,7 @@ from graph_models.errors import Conflict, InvalidInput, NotFound
 from graph_models.model import (
     EntityType,
     Map,
+    NodeType,
     Organisation,
     Person,
     Relationship,
@@ -24,9 +25,11 @@ from graph_models.surveys.model import (
     ReportedTie,
     Response,
     ResponseStatus,
+    Roster,
     Survey,
     SurveyStatus,
 )
+from graph_models.surveys.roster import RosterNode, build_roster
 
 P, R = EntityType.PERSON, EntityType.RELATIONSHIP
 
@@ -243,3 +246,57 @@ def test_a_tie_taken_back_after_acceptance_goes_only_if_nobody_else_stands_behin
     # a tie made, taken back and named again is made again
     answer(store, "ann", [tie("clinic", kind="works_for")])
     assert accept(store)["ties_created"] == 1
+
+
+def test_ties_rewritten_in_one_batch_keep_their_revisions(store):
+    """A batch that rewrites ties of the same kind and ends (in place on Neo4j), of the
+    same kind between new ends, and of another kind: each keeps its id, has what was
+    written and one more revision; nothing else changes."""
+    store.create_map(Map("m1", "Ties", silos=[Silo("health")]))
+    people = [Person(p, p.title(), "health") for p in ("ann", "bea", "cai")]
+    first = [
+        Relationship("t1", "ann", "bea", "knows", strength=2),
+        Relationship("t2", "ann", "cai", "knows", strength=2),
+        Relationship("t3", "ann", "bea", "works_with", strength=1),
+        Relationship("t4", "bea", "cai", "works_with", strength=1),
+    ]
+    store.bulk_upsert("m1", people, first)
+    second = [
+        Relationship("t1", "ann", "bea", "knows", 5, origin="survey", reported_by=["ann"]),
+        Relationship("t2", "bea", "cai", "knows", 3),
+        Relationship("t3", "ann", "bea", "mentors", 4, notes="since the pilot"),
+    ]
+    store.bulk_upsert("m1", [], second)
+
+    def revision(rel_id: str) -> int:
+        return store._read(lambda tx: tx.revision("m1", R, rel_id))  # noqa: SLF001
+
+    for rel in second:
+        assert store.get("m1", R, rel.id) == rel
+        assert revision(rel.id) == 2
+    assert store.get("m1", R, "t4") == first[3] and revision("t4") == 1
+    assert store.list("m1", R).total == 4
+
+
+def test_roster_records_read_what_a_roster_needs(world):
+    """The light roster read agrees with the whole records, consent included, and the
+    roster built from it is the roster built from the whole records."""
+    world.update("m1", Person("bea", "Bea Jones", "health", visibility=Visibility.ANONYMISED))
+    records = world.roster_records("m1", "s1", "ann")
+    assert (records.map.id, records.survey.id, records.person.name) == ("m1", "s1", "Ann Evans")
+    assert records.response is None
+    nodes = {n.id: n for n in records.nodes}
+    assert nodes["bea"] == RosterNode(
+        "bea", NodeType.PERSON, "Bea Jones", "health", Visibility.ANONYMISED, "bea jones"
+    )
+    assert nodes["dan"].visibility is Visibility.HIDDEN
+    assert nodes["clinic"] == RosterNode(
+        "clinic", NodeType.ORGANISATION, "Valley Clinic", "health", None, "valley clinic"
+    )
+    whole = world.graph("m1").nodes
+    survey = dataclasses.replace(records.survey, roster=Roster(organisations=True))
+    light = build_roster(records.map, survey, records.nodes, "ann")
+    assert light == build_roster(records.map, survey, whole, "ann")
+    assert [e.id for e in light] == ["clinic", "cai"]  # named only: not bea, not dan
+    with pytest.raises(NotFound):
+        world.roster_records("m1", "s1", "ghost")
