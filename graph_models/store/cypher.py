@@ -555,6 +555,11 @@ COUNT_SHOWN_RELS = _SHOWN_RELS + "RETURN count(r) AS total"
 LIST_SHOWN_RELS = (
     _SHOWN_RELS + f"RETURN {_REL_FIELDS} ORDER BY a_display, tiebreak SKIP $offset LIMIT $limit"
 )
+#: Migration 13: (see :data:`graph_models.store.sql.MIGRATION_13`) the people a viewer
+#: may not see, and the anonymised people of a silo, found by index.
+MIGRATION_13 = (
+    "CREATE INDEX node_visibility IF NOT EXISTS FOR (n:Person) ON (n.map_id, n.visibility)",
+)
 ALL_RELS = f"""
 MATCH (a:Node {{map_id: $map_id}})-[r]->(b)
 WHERE r.map_id = $map_id

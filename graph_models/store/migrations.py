@@ -251,6 +251,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         neo4j=cypher.MIGRATION_10,
         neo4j_data=_list_order_neo4j,
     ),
+    # 11 and 12 are reserved for other branches (welsh, surveys) and filled in when they
+    # are merged; empty here so that this branch's migration keeps its reserved number
+    Migration(11, "reserved (merged from another branch)", sqlite=(), neo4j=()),
+    Migration(12, "reserved (merged from another branch)", sqlite=(), neo4j=()),
+    Migration(
+        13,
+        "tie lists that read no more than the page: indexes for counting ties by first end "
+        "and finding the people a viewer may not see",
+        sqlite=sql.MIGRATION_13,
+        neo4j=cypher.MIGRATION_13,
+    ),
 )
 LATEST = MIGRATIONS[-1].number
 assert [m.number for m in MIGRATIONS] == list(range(1, LATEST + 1)), "numbered 1, 2, 3..."
