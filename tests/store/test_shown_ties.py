@@ -52,9 +52,7 @@ def build(store, seed=7):
         nodes.append(Person(f"p{i:02}", name, silo, visibility=vis))
     nodes.append(Person("twin", "a person in health", "housing"))  # a named person
     for j in range(3):
-        nodes.append(
-            Organisation(f"o{j}", f"Org {j}", SILOS[j % 2], OrganisationKind.THIRD_SECTOR)
-        )
+        nodes.append(Organisation(f"o{j}", f"Org {j}", SILOS[j % 2], OrganisationKind.THIRD_SECTOR))
     ties = []
     people = [n.id for n in nodes if n.type.value == "person"]
     for k in range(160):
