@@ -419,6 +419,8 @@ RETURN size(rows) AS total, [x IN rows[$offset..$offset + $limit] | x.data] AS p
     for k, q in _SHOWN_NODES.items()
 }
 SILO_PEOPLE = "MATCH (n:Person {map_id: $map_id}) RETURN n.silo AS silo, count(n) AS people"
+#: The ids of a map's people of one consent (index ``node_visibility``).
+PEOPLE_OF_CONSENT = "MATCH (n:Person {map_id: $map_id, visibility: $visibility}) RETURN n.id AS id"
 
 NODE_INDEX = """
 MATCH (n:Node {map_id: $map_id})

@@ -428,6 +428,9 @@ class SqliteTransaction:
     def silo_people(self, map_id: str) -> dict[str, int]:
         return dict(self.db.execute(sql.SILO_PEOPLE, (map_id,)).fetchall())
 
+    def people_of_consent(self, map_id: str, visibility: str) -> list[str]:
+        return [r[0] for r in self.db.execute(sql.PEOPLE_OF_CONSENT, (map_id, visibility))]
+
     def all_nodes(self, map_id: str) -> list:
         return _load_nodes(self.db.execute(sql.ALL_NODES, (map_id,)))
 

@@ -396,6 +396,10 @@ class Neo4jTransaction:
         records = self.tx.run(cypher.SILO_PEOPLE, map_id=map_id)
         return {r["silo"]: r["people"] for r in records}
 
+    def people_of_consent(self, map_id: str, visibility: str) -> list[str]:
+        query = cypher.PEOPLE_OF_CONSENT
+        return list(self.tx.run(query, map_id=map_id, visibility=visibility).value("id"))
+
     def all_nodes(self, map_id: str) -> list:
         return _load_nodes(self.tx.run(cypher.ALL_NODES, map_id=map_id))
 

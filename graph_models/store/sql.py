@@ -568,6 +568,12 @@ SHOWN_TIE_GROUPS = {(v, q): _tie_groups(v, q) for v in (False, True) for q in (F
 #: skipped and ``:limit`` kept; by (viewer, q given).
 SHOWN_TIE_PAGE = {(v, q): _tie_page(v, q) for v in (False, True) for q in (False, True)}
 SILO_PEOPLE = "SELECT silo, count(*) FROM nodes WHERE map_id = ? AND type = 'person' GROUP BY silo"
+#: The ids of a map's people of one consent (by index: a viewer's read of one record
+#: turns a pseudonym back into a person from these, not from the whole map).
+PEOPLE_OF_CONSENT = (
+    "SELECT id FROM nodes INDEXED BY nodes_by_visibility "
+    "WHERE map_id = ? AND visibility = ? AND type = 'person'"
+)
 
 REL_ENDPOINT = " AND (source LIKE ? ESCAPE '\\' OR target LIKE ? ESCAPE '\\')"
 
