@@ -252,6 +252,18 @@ class GraphData(Protocol):
         coordinator) the rules of :class:`Consent` apply in the query itself, so totals
         and page boundaries count only what the reader may see."""
 
+    def get_shown(
+        self,
+        map_id: str,
+        etype: EntityType,
+        entity_id: str,
+        *,
+        unmask: Callable[[list[str]], str | None] | None = None,
+    ) -> ShownPage:
+        """One record (or the anonymised person ``unmask`` picks from the ids of the
+        map's anonymised people), a tie's ends and the silo sizes, without the rest of
+        the map: what a reader's view of one record needs."""
+
     def bulk_upsert(
         self,
         map_id: str,

@@ -92,3 +92,20 @@ def chunks(items: list, size: int):
     """``items`` in consecutive slices of at most ``size`` (query parameter limits)."""
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def groups_on_page(groups, offset: int, limit: int) -> tuple[int, list, int]:
+    """Where a page falls in a list made of ordered groups (ties listed by the text shown
+    for their first end): ``groups`` is ``(display, rows)`` in list order; the answer is
+    ``(total rows, the displays of the groups the page touches, rows of the first of them
+    to skip)``. Both stores page their tie lists with it, so they page alike."""
+    total, start, wanted, skip = 0, 0, [], 0
+    for display, rows in sorted(groups, key=lambda g: (g[0] is not None, g[0] or "")):
+        end = start + rows
+        if end > offset and start < offset + limit:
+            if not wanted:
+                skip = offset - start
+            wanted.append(display)
+        start = end
+        total += rows
+    return total, wanted, max(skip, 0)

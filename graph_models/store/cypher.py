@@ -426,12 +426,19 @@ WHERE $q IS NULL OR display CONTAINS $q
 """
     for label in ("Person", "Organisation")
 }
-COUNT_SHOWN_NODES = {k: q + "RETURN count(n) AS total" for k, q in _SHOWN_NODES.items()}
+#: The total and one page in one round trip: the rows are ordered once, their nodes (not
+#: their data) collected, and only the page's data read.
 LIST_SHOWN_NODES = {
-    k: q + "RETURN n.data AS data ORDER BY display, tiebreak SKIP $offset LIMIT $limit"
+    k: q
+    + """WITH n ORDER BY display, tiebreak
+WITH collect(n) AS rows
+RETURN size(rows) AS total, [x IN rows[$offset..$offset + $limit] | x.data] AS page
+"""
     for k, q in _SHOWN_NODES.items()
 }
 SILO_PEOPLE = "MATCH (n:Person {map_id: $map_id}) RETURN n.silo AS silo, count(n) AS people"
+#: The ids of a map's people of one consent (index ``node_visibility``).
+PEOPLE_OF_CONSENT = "MATCH (n:Person {map_id: $map_id, visibility: $visibility}) RETURN n.id AS id"
 
 NODE_INDEX = """
 MATCH (n:Node {map_id: $map_id})
@@ -612,18 +619,71 @@ LIST_RELS = (
     f"MATCH (a:Node {{map_id: $map_id}})-[r]->(b) {_REL_FILTER} "
     f"RETURN {_REL_FIELDS} ORDER BY r.id SKIP $offset LIMIT $limit"
 )
-_SHOWN_RELS = f"""
-MATCH (a:Node {{map_id: $map_id}})-[r]->(b:Node)
-WHERE r.map_id = $map_id AND ($kind IS NULL OR r.kind = $kind)
-  AND {_shown("a")} AND {_shown("b")}
-WITH a, r, b, {_display("a")} AS a_display, {_display("b")} AS b_display,
-     CASE WHEN {_anon("a")} OR {_anon("b")} THEN r.shuffle ELSE r.id END AS tiebreak
-WHERE $q IS NULL OR a_display CONTAINS $q OR b_display CONTAINS $q
-      OR toLower(r.kind) CONTAINS $q
+# Ties are listed as on the embedded store (see :data:`graph_models.store.sql.SHOWN_TIE_GROUPS`):
+# first how many listed ties each text shown for a first end heads, then the page from
+# the groups it falls in. Without filters a first end's ties are counted by its degree
+# (no tie is read: every relationship leaving a ``Node`` is a tie), less the ties to
+# people a viewer may not see, found from those people (few) by index.
+_TIE_FILTER = f"""($kind IS NULL OR r.kind = $kind) AND {_shown("b")}
+  AND ($q IS NULL OR display CONTAINS $q OR {_display("b")} CONTAINS $q
+       OR toLower(r.kind) CONTAINS $q)"""
+#: Where the page falls, worked out in the query (so that only it travels, not every
+#: group): the groups in order, their running count folded from the first with O(1)
+#: state per step; ``total``, the ``displays`` of the groups the page touches and the
+#: rows of the first of them to ``skip`` (as :func:`~graph_models.store.common.groups_on_page`).
+_PLACE_PAGE = """
+ORDER BY display
+WITH collect(display) AS ds, collect(n) AS ns
+WITH ds, reduce(st = {start: 0, first: -1, last: -1, skip: 0}, i IN range(0, size(ns) - 1) |
+  CASE WHEN st.start + ns[i] > $offset AND st.start < $offset + $limit
+  THEN {start: st.start + ns[i], first: CASE WHEN st.first < 0 THEN i ELSE st.first END,
+        last: i, skip: CASE WHEN st.first < 0 THEN $offset - st.start ELSE st.skip END}
+  ELSE {start: st.start + ns[i], first: st.first, last: st.last, skip: st.skip} END) AS st
+RETURN st.start AS total, st.skip AS skip,
+       CASE WHEN st.first < 0 THEN [] ELSE ds[st.first..st.last + 1] END AS displays
 """
-COUNT_SHOWN_RELS = _SHOWN_RELS + "RETURN count(r) AS total"
-LIST_SHOWN_RELS = (
-    _SHOWN_RELS + f"RETURN {_REL_FIELDS} ORDER BY a_display, tiebreak SKIP $offset LIMIT $limit"
+#: The groups of listed ties and where the page falls in them, no filter given.
+SHOWN_TIE_GROUPS = f"""
+CALL {{
+  MATCH (a:Node {{map_id: $map_id}}) WHERE a.id IS NOT NULL AND {_shown("a")}
+  RETURN {_display("a")} AS display, COUNT {{ (a)-->() }} AS n
+  UNION ALL
+  MATCH (u:Person {{map_id: $map_id}})
+  WHERE $viewer AND u.visibility IN ['anonymised', 'hidden'] AND NOT {_shown("u")}
+  MATCH (a:Node)-[r]->(u) WHERE r.map_id = $map_id AND {_shown("a")}
+  RETURN {_display("a")} AS display, -1 AS n
+}}
+WITH display, sum(n) AS n WHERE n > 0
+{_PLACE_PAGE}"""
+#: As :data:`SHOWN_TIE_GROUPS`, with a kind or text to match (every tie is read).
+SHOWN_TIE_GROUPS_FILTERED = f"""
+MATCH (a:Node {{map_id: $map_id}}) WHERE a.id IS NOT NULL AND {_shown("a")}
+WITH a, {_display("a")} AS display
+MATCH (a)-[r]->(b:Node)
+WHERE r.map_id = $map_id AND {_TIE_FILTER}
+WITH display, count(r) AS n
+{_PLACE_PAGE}"""
+#: The ties of the groups ``$displays``, in order, ``$skip`` of them skipped.
+SHOWN_TIE_PAGE = f"""
+CALL {{
+  MATCH (a:Node {{map_id: $map_id}})
+  WHERE a.name_key IN $displays AND (NOT $viewer OR {_vis("a")} = 'named')
+  RETURN a, a.name_key AS display, false AS anon
+  UNION ALL
+  UNWIND [s IN keys($labels) WHERE $viewer AND $labels[s] IN $displays AND NOT s IN $small]
+    AS silo
+  MATCH (a:Person {{map_id: $map_id, visibility: 'anonymised'}}) WHERE a.silo = silo
+  RETURN a, $labels[silo] AS display, true AS anon
+}}
+MATCH (a)-[r]->(b:Node)
+WHERE r.map_id = $map_id AND {_TIE_FILTER}
+WITH a, r, b, display, CASE WHEN anon OR {_anon("b")} THEN r.shuffle ELSE r.id END AS tiebreak
+RETURN {_REL_FIELDS} ORDER BY display, tiebreak SKIP $skip LIMIT $limit
+"""
+#: Migration 13: (see :data:`graph_models.store.sql.MIGRATION_13`) the people a viewer
+#: may not see, and the anonymised people of a silo, found by index.
+MIGRATION_13 = (
+    "CREATE INDEX node_visibility IF NOT EXISTS FOR (n:Person) ON (n.map_id, n.visibility)",
 )
 #: Every tie of a map (as on a day), as one record holding one list of rows in
 #: ``_REL_FIELDS`` order, for the same reason as ``ALL_NODES``.

@@ -44,7 +44,13 @@ from graph_models.model import EntityType, Map, NodeType, Relationship, Visibili
 from graph_models.private_files import private_file
 from graph_models.store import migrations, sql
 from graph_models.store.base import AccessToken, AuditRecord, ListFilter, SessionRecord
-from graph_models.store.common import chunks, map_from_dict, map_to_dict, new_key
+from graph_models.store.common import (
+    chunks,
+    groups_on_page,
+    map_from_dict,
+    map_to_dict,
+    new_key,
+)
 from graph_models.store.rules import StoreRules
 from graph_models.surveys.model import (
     Respondent,
@@ -393,16 +399,25 @@ class SqliteTransaction:
             "q": filters.q or None,
         }
         if etype is EntityType.RELATIONSHIP:
-            count_q, list_q = sql.COUNT_SHOWN_RELS, sql.LIST_SHOWN_RELS
-        else:
-            count_q, list_q = sql.COUNT_SHOWN_NODES, sql.LIST_SHOWN_NODES
-            args["type"] = etype.value
-        rows = self.db.execute(list_q, {**args, "limit": limit, "offset": offset}).fetchall()
+            return self._list_shown_ties(args, limit, offset)
+        args["type"] = etype.value
+        rows = self.db.execute(sql.LIST_SHOWN_NODES, {**args, "limit": limit, "offset": offset})
+        rows = rows.fetchall()
         # each row carries the total; a page past the end has none, so count apart
-        total = rows[0][0] if rows else self.db.execute(count_q, args).fetchone()[0]
-        if etype is EntityType.RELATIONSHIP:
-            return total, [_rel_from_row(r[1:]) for r in rows]
+        total = rows[0][0] if rows else self.db.execute(sql.COUNT_SHOWN_NODES, args).fetchone()[0]
         return total, [model.from_dict(etype, json.loads(r[1])) for r in rows]
+
+    def _list_shown_ties(self, args: dict, limit: int, offset: int):
+        """Ties in two statements (see :data:`sql.SHOWN_TIE_GROUPS`): the groups' counts,
+        then the page from the groups it falls in."""
+        variant = (args["viewer"], args["q"] is not None)
+        groups = self.db.execute(sql.SHOWN_TIE_GROUPS[variant], args).fetchall()
+        total, displays, skip = groups_on_page(groups, offset, limit)
+        if not displays:
+            return total, []
+        page = {**args, "displays": json.dumps(displays), "limit": limit, "skip": skip}
+        rows = self.db.execute(sql.SHOWN_TIE_PAGE[variant], page)
+        return total, [_rel_from_row(r) for r in rows]
 
     def node_index(self, map_id: str) -> list[tuple[str, str, str]]:
         return self.db.execute(sql.NODE_INDEX, (map_id,)).fetchall()
@@ -413,6 +428,9 @@ class SqliteTransaction:
 
     def silo_people(self, map_id: str) -> dict[str, int]:
         return dict(self.db.execute(sql.SILO_PEOPLE, (map_id,)).fetchall())
+
+    def people_of_consent(self, map_id: str, visibility: str) -> list[str]:
+        return [r[0] for r in self.db.execute(sql.PEOPLE_OF_CONSENT, (map_id, visibility))]
 
     def all_nodes(self, map_id: str) -> list:
         return _load_nodes(self.db.execute(sql.ALL_NODES, (map_id,)))

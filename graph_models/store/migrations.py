@@ -269,6 +269,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         sqlite=sql.MIGRATION_12,
         neo4j=cypher.MIGRATION_12,
     ),
+    Migration(
+        13,
+        "tie lists that read no more than the page: indexes for counting ties by first end "
+        "and finding the people a viewer may not see",
+        sqlite=sql.MIGRATION_13,
+        neo4j=cypher.MIGRATION_13,
+    ),
 )
 LATEST = MIGRATIONS[-1].number
 assert [m.number for m in MIGRATIONS] == list(range(1, LATEST + 1)), "numbered 1, 2, 3..."

@@ -381,15 +381,22 @@ class Neo4jTransaction:
             q=filters.q or None,
         )
         if etype is EntityType.RELATIONSHIP:
-            count_q, list_q = cypher.COUNT_SHOWN_RELS, cypher.LIST_SHOWN_RELS
-        else:
-            count_q = cypher.COUNT_SHOWN_NODES[etype.value]
-            list_q = cypher.LIST_SHOWN_NODES[etype.value]
-        total = self.tx.run(count_q, **args).single()["total"]
-        records = self.tx.run(list_q, **args, limit=limit, offset=offset)
-        if etype is EntityType.RELATIONSHIP:
-            return total, [_rel_from_record(r) for r in records]
-        return total, [model.from_dict(etype, json.loads(r["data"])) for r in records]
+            return self._list_shown_ties(args, limit, offset)
+        query = cypher.LIST_SHOWN_NODES[etype.value]
+        found = self.tx.run(query, **args, limit=limit, offset=offset).single()
+        return found["total"], [model.from_dict(etype, json.loads(d)) for d in found["page"]]
+
+    def _list_shown_ties(self, args: dict, limit: int, offset: int):
+        """Ties in two statements (see :data:`cypher.SHOWN_TIE_GROUPS`): the groups'
+        counts, then the page from the groups it falls in."""
+        filtered = args["kind"] is not None or args["q"] is not None
+        query = cypher.SHOWN_TIE_GROUPS_FILTERED if filtered else cypher.SHOWN_TIE_GROUPS
+        found = self.tx.run(query, **args, offset=offset, limit=limit).single()
+        if not found["displays"]:
+            return found["total"], []
+        page = dict(args, displays=found["displays"], skip=found["skip"], limit=limit)
+        total = found["total"]
+        return total, [_rel_from_record(r) for r in self.tx.run(cypher.SHOWN_TIE_PAGE, **page)]
 
     def node_index(self, map_id: str) -> list[tuple[str, str, str]]:
         records = self.tx.run(cypher.NODE_INDEX, map_id=map_id)
@@ -405,6 +412,10 @@ class Neo4jTransaction:
     def silo_people(self, map_id: str) -> dict[str, int]:
         records = self.tx.run(cypher.SILO_PEOPLE, map_id=map_id)
         return {r["silo"]: r["people"] for r in records}
+
+    def people_of_consent(self, map_id: str, visibility: str) -> list[str]:
+        query = cypher.PEOPLE_OF_CONSENT
+        return list(self.tx.run(query, map_id=map_id, visibility=visibility).value("id"))
 
     def all_nodes(self, map_id: str) -> list:
         rows = self.tx.run(cypher.ALL_NODES, map_id=map_id).single()["rows"]

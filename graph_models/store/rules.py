@@ -137,6 +137,9 @@ class Transaction(Protocol):
     def silo_people(self, map_id: str) -> dict[str, int]:
         """The number of people (of any consent) in each silo of the map."""
 
+    def people_of_consent(self, map_id: str, visibility: str) -> list[str]:
+        """The ids of the map's people whose consent is ``visibility`` (by index)."""
+
     def node_index(self, map_id: str) -> list[tuple[str, str, str]]:
         """``(id, type, name)`` of every node of the map (no other field)."""
 
@@ -484,6 +487,35 @@ class StoreRules(SurveyRules):
                 wanted = sorted({r.source for r in items} | {r.target for r in items})
                 ends = {n.id: n for n in tx.nodes_by_id(map_id, wanted)}
             return ShownPage(Page(items, total, limit, offset), ends, silo_people)
+
+        return self._read(work)
+
+    def get_shown(
+        self,
+        map_id: str,
+        etype: EntityType,
+        entity_id: str,
+        *,
+        unmask: Callable[[list[str]], str | None] | None = None,
+    ) -> ShownPage:
+        """One record and what a reader's view of it needs, read in one snapshot without
+        the rest of the map: the record by its id (or, when there is none and ``unmask``
+        is given, the anonymised person whose id ``unmask`` picks from the ids of the
+        map's anonymised people: a pseudonym turned back), a tie's ends (``ends``) and
+        the people of each silo (``silo_people``). The page holds the record, or
+        nothing; what the reader may see of it is the caller's rule."""
+
+        def work(tx: Transaction) -> ShownPage:
+            _require_map(tx, map_id)
+            found = tx.get_entity(map_id, etype, entity_id)
+            if found is None and unmask is not None and etype is EntityType.PERSON:
+                real = unmask(tx.people_of_consent(map_id, model.Visibility.ANONYMISED.value))
+                found = tx.get_entity(map_id, etype, real) if real else None
+            ends: dict = {}
+            if etype is EntityType.RELATIONSHIP and found is not None:
+                ends = {n.id: n for n in tx.nodes_by_id(map_id, [found.source, found.target])}
+            items = [found] if found is not None else []
+            return ShownPage(Page(items, len(items), 1, 0), ends, tx.silo_people(map_id))
 
         return self._read(work)
 

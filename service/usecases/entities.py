@@ -15,7 +15,15 @@ from graph_models.io.rows import build_entity, fold_name, resolve_endpoint
 from graph_models.model import PLURALS, ConsentSetBy, EntityType, from_dict, to_dict
 from graph_models.store.base import Consent, ListFilter, Page
 from graph_models.text import fold
-from graph_models.visibility import MIN_GROUP_SIZE, PublicRows, display_label, public_records
+from graph_models.visibility import (
+    ANON_PREFIX,
+    MIN_GROUP_SIZE,
+    TIE_PREFIX,
+    PublicRows,
+    display_label,
+    pseudonym,
+    public_records,
+)
 from service.i18n import gettext, label
 from service.usecases.context import actor, forget_cached, full_access, secret, store
 
@@ -203,15 +211,42 @@ def list_page(map_id: str, etype: EntityType, filters: ListFilter, *, limit: int
 
 def get_visible(map_id: str, etype: EntityType, entity_id: str):
     """One entity as the asker may read it; a viewer asking for an anonymised or hidden
-    person's real id is answered as for a missing one."""
+    person's real id is answered as for a missing one.
+
+    A viewer's read takes the record alone from the store (and a tie's ends, and the
+    silo sizes consent judges by), never the whole map: an ``anon-`` pseudonym is turned
+    back by matching it against the pseudonyms of the map's anonymised people only. A
+    ``tie-`` pseudonym (a tie with an anonymised end) is still found in the whole map.
+    """
     if full_access():
         return store().get(map_id, etype, entity_id)
-    for row in visible_rows(map_id)[PLURALS[etype]]:
-        if row["id"] == entity_id:
+    missing = NotFound(f"no {etype.value} {entity_id!r} in map {map_id!r}")
+    if etype is EntityType.RELATIONSHIP and entity_id.startswith(TIE_PREFIX):
+        for row in visible_rows(map_id)[PLURALS[etype]]:
+            if row["id"] == entity_id:
+                return from_dict(etype, row)
+        raise missing
+    key = secret()
+
+    def unmask(anonymised: list[str]) -> str | None:
+        if not entity_id.startswith(ANON_PREFIX):
+            return None
+        return next((i for i in anonymised if pseudonym(key, map_id, i) == entity_id), None)
+
+    found = store().get_shown(map_id, etype, entity_id, unmask=unmask)
+    rules = PublicRows(map_id, key, found.silo_people)
+    for node in found.ends.values():
+        rules.node(node)
+    to_row = rules.relationship if etype is EntityType.RELATIONSHIP else rules.node
+    for item in found.page.items:
+        row = to_row(item)
+        # shown, and under the id asked for: a real id of an anonymised person (or of a
+        # tie with one at an end) is answered as a missing one
+        if row is not None and row["id"] == entity_id:
             if etype is not EntityType.RELATIONSHIP:
                 row = {**row, "name": shown_name(row["name"], store().get_map(map_id))}
             return from_dict(etype, row)
-    raise NotFound(f"no {etype.value} {entity_id!r} in map {map_id!r}")
+    raise missing
 
 
 def resolve_ends(map_id: str, kind: str, typed: dict[str, str]) -> dict[str, str]:

@@ -61,3 +61,68 @@ def test_viewer_pages_count_and_show_only_what_consent_allows(tmp_path):
     page.token = viewer.token
     html = page.get("/maps/w/people?q=person").get_data(as_text=True)
     assert "a person in health" in html and "Siân 03" not in html
+
+
+def test_viewer_reads_one_record_without_reading_the_map(tmp_path, monkeypatch):
+    """A viewer's read of one person, organisation or tie takes the record from the
+    store (an anonymised person found by their pseudonym), never the whole map, and
+    answers real ids of anonymised and hidden people, and of a tie with an anonymised
+    end, as missing ones."""
+    from graph_models.store.rules import StoreRules
+
+    admin = operator_with_map(tmp_path, "w")
+    people = [
+        {"id": f"h{i}", "name": f"Health {i}", "silo": "health", "visibility": "anonymised"}
+        for i in range(5)
+    ]
+    people += [
+        {"id": "ann", "name": "Ann", "silo": "health"},
+        {"id": "dai", "name": "Dai", "silo": "health", "visibility": "hidden"},
+    ]
+    ties = [
+        {"id": "plain", "source": "ann", "target": "h1", "kind": "knows"},
+        {"id": "to-dai", "source": "ann", "target": "dai", "kind": "knows"},
+    ]
+    body = {"people": people, "relationships": ties}
+    assert admin.post("/api/v1/maps/w/bulk", json=body).status_code == 200
+    admin.post("/api/v1/maps/w/people", json={"id": "bo", "name": "Bo", "silo": "housing"})
+    admin.post(
+        "/api/v1/maps/w/relationships",
+        json={"id": "both-named", "source": "ann", "target": "bo", "kind": "knows"},
+    )
+    viewer = admin.application.test_client()
+    viewer.token = admin.post("/api/v1/maps/w/tokens", json={"role": "viewer"}).get_json()["token"]
+    listed = viewer.get("/api/v1/maps/w/people?limit=100").get_json()["items"]
+    pseudonyms = [p["id"] for p in listed if p["id"].startswith("anon-")]
+    assert len(pseudonyms) == 5
+
+    def whole_map(*args, **kwargs):
+        raise AssertionError("a viewer's read of one record read the whole map")
+
+    monkeypatch.setattr(StoreRules, "graph", whole_map)
+    got = viewer.get(f"/api/v1/maps/w/people/{pseudonyms[0]}")
+    assert got.status_code == 200 and got.get_json()["name"] == "a person in health"
+    assert got.get_json()["id"] == pseudonyms[0]
+    assert viewer.get("/api/v1/maps/w/people/ann").get_json()["name"] == "Ann"
+    tie = viewer.get("/api/v1/maps/w/relationships/both-named")
+    assert tie.status_code == 200 and (tie.get_json()["source"], tie.get_json()["target"]) == (
+        "ann",
+        "bo",
+    )
+    missing = viewer.get("/api/v1/maps/w/people/nobody")
+    assert missing.status_code == 404
+    for path in (
+        "people/h0",  # anonymised: only by the pseudonym
+        "people/dai",  # hidden
+        "people/anon-000000000000",  # a pseudonym of nobody
+        "relationships/to-dai",  # a hidden end
+        "relationships/plain",  # an anonymised end: only under the tie's pseudonym
+        "relationships/nothing",
+    ):
+        answer = viewer.get(f"/api/v1/maps/w/{path}")
+        assert answer.status_code == 404, path
+        assert answer.get_json()["message"].replace(path.split("/")[1], "<id>") == (
+            missing.get_json()["message"]
+            .replace("nobody", "<id>")
+            .replace("person", "relationship" if "relationships" in path else "person")
+        ), path
