@@ -140,6 +140,7 @@ def run_paths_job(
     pause: Callable[[], None] | None = None,
     started: Callable[[int, int], None] | None = None,
     inline_seconds: float = exact_paths.INLINE_SECONDS,
+    processes: int = 1,
 ) -> str:
     """Compute and keep a map's exact path measures for its current version.
 
@@ -151,7 +152,8 @@ def run_paths_job(
     ``"elsewhere"`` (another holder is on it) or ``"stale"`` (the map changed
     meanwhile: the result was not kept; a newer job will follow the write).
     ``started(n, m)`` is called once the computation begins; ``inline_seconds`` is the
-    requests' budget (maps within it are not computed here).
+    requests' budget (maps within it are not computed here); ``processes``: how many
+    processes may share the computation (:func:`graph_models.analysis.paths.compute`).
     """
     records = store.graph(map_id, as_of=as_of)
     version = records.map.version
@@ -173,7 +175,7 @@ def run_paths_job(
     try:
         if started is not None:
             started(n, m)
-        result = exact_paths.compute(G, pause=pause)
+        result = exact_paths.compute(G, pause=pause, processes=processes)
         payload = {**exact_paths.to_payload(result), "digest": digest}
         kept = store.save_analysis_result(map_id, key, version, payload)
     finally:
