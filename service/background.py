@@ -85,7 +85,7 @@ class PathsWorker:
             started = self._running.get((map_id, as_of))
         self.schedule(map_id, as_of)
         now = time.monotonic()
-        return exact_paths.pending(n, m, started=started, now=now)
+        return exact_paths.pending(n, m, started=started, now=now, processes=self.processes)
 
     @contextmanager
     def reporting(self) -> Iterator[None]:

@@ -230,17 +230,27 @@ def from_payload(payload: dict, G: nx.Graph) -> dict | None:
     }
 
 
-def pending(n: int, m: int, *, started: float | None = None, now: float | None = None) -> dict:
+def pending(
+    n: int,
+    m: int,
+    *,
+    started: float | None = None,
+    now: float | None = None,
+    processes: int = 1,
+) -> dict:
     """What the report says while exact paths are computed in the background.
 
     ``expected_seconds``: the time still expected (from ``started``, a timestamp, when
-    the computation has begun), at least 1.
+    the computation has begun), at least 1; shared among ``processes`` when the
+    computation is (:func:`compute`).
 
     >>> p = pending(10_000, 50_000)
     >>> p["status"], p["expected_seconds"], str(p["message"])
     ('computing', 14, 'being computed: ready in about 14 seconds')
     """
     expected = expected_seconds(n, m)
+    if processes > 1 and expected > PARALLEL_SECONDS:
+        expected /= processes
     if started is not None and now is not None:
         expected -= max(now - started, 0.0)
     seconds = max(1, round(expected))

@@ -98,3 +98,11 @@ def test_a_helper_that_fails_is_an_error_not_a_hang(
     with pytest.raises(RuntimeError, match="ended early"):
         paths.compute(graph, processes=2)
     assert all(helper.poll() is not None for helper in started)
+
+
+def test_the_time_expected_is_shared_among_the_processes():
+    alone = paths.pending(10_000, 50_000)["expected_seconds"]
+    shared = paths.pending(10_000, 50_000, processes=2)["expected_seconds"]
+    assert shared == round(alone / 2)
+    # a map small enough to stay in one process is expected to take its own time
+    assert paths.pending(2_000, 10_000, processes=2) == paths.pending(2_000, 10_000)
