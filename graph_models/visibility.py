@@ -429,6 +429,14 @@ def _walk_value(value, field, rules: _Rules):
             value = [item for item in value if not rules.names_any(item)]
         if not _needs_walk(field.inner, rules.kind):
             return value
+        rows = _rows_only(field.inner, rules.kind)
+        if rows is not None:  # the long per-node tables: one pass, no call per row
+            names_any = rules.names_any
+            return [
+                item
+                for item in value
+                if not isinstance(item, dict) or not any(names_any(item.get(k)) for k in rows)
+            ]
         walked = (_walk_value(item, field.inner, rules) for item in value)
         return [item for item in walked if item is not _DROP]
     if isinstance(field, fields.Dict) and isinstance(value, dict):
@@ -445,6 +453,18 @@ def _walk_value(value, field, rules: _Rules):
             out[key] = None if item is _DROP else item
         return out
     return value
+
+
+def _rows_only(field, kind: str) -> list | None:
+    """The row keys of a nested schema whose only rule is which rows stay (nothing to
+    walk into, no sibling rule), else None: its objects are kept whole or left out,
+    as :func:`_walk_object` would, without a call per object."""
+    if not isinstance(field, fields.Nested):
+        return None
+    plan = _plan(field.schema, kind)
+    if plan is None or plan.walk or plan.post or not plan.rows:
+        return None
+    return plan.rows
 
 
 def _walk_object(value: dict, plan: _Plan, rules: _Rules):
