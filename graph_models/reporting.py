@@ -37,7 +37,7 @@ from graph_models.analysis import paths as exact_paths
 from graph_models.analysis.report import SECTIONS, analyse, change_section
 from graph_models.analysis.report_schema import ChangeSchema, ReportSchema
 from graph_models.errors import InvalidInput
-from graph_models.gcpause import collector_paused
+from graph_models.gcpause import collector_paused, release_graph
 from graph_models.messages import Message
 from graph_models.projection import check_group_by, project
 from graph_models.store.base import GraphStore
@@ -263,12 +263,15 @@ def _map_report(
     G = public_graph(raw, secret=secret, viewer=viewer)
     if paths is not None and "betweenness" in paths:
         paths = _relabelled(paths, raw, G)
+    release_graph(raw)  # freed now, not by the collector (gcpause)
     del raw
     analysed = analyse(G, sections=sections, seed=seed, paths=paths)
     result = redact(analysed, ReportSchema, hidden=_hidden(G))
     if viewer:
         result = suppress_small_groups(result, G.graph["small_groups"])
     labels = _labels(G)
+    size = {"nodes": G.number_of_nodes(), "ties": G.number_of_edges()}
+    release_graph(G)
     return {
         "parameters": {
             "group_by": group_by,
@@ -277,7 +280,7 @@ def _map_report(
             "sections": list(sections),
             "ties": ties,
         },
-        "graph": {"nodes": G.number_of_nodes(), "ties": G.number_of_edges()},
+        "graph": size,
         **_attach_labels_in_place(result, labels),
     }
 
