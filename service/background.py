@@ -19,7 +19,10 @@ map changed while it ran is followed by the job the write scheduled. The work is
 in slices (:data:`graph_models.analysis.paths.SLICE` sources) with a pause between
 them, so request threads of the process keep being served; while a request of the
 process is making a report (:meth:`PathsWorker.reporting`) the worker waits, so the
-job never slows the very request that scheduled it.
+job never slows the very request that scheduled it. A large map's sources are shared
+among helper processes (:data:`PROCESSES`, one a core, see
+:func:`graph_models.analysis.paths.compute`): the slices are handed out with the same
+pause before each, so a report still goes first.
 """
 
 from __future__ import annotations
@@ -44,14 +47,25 @@ log = logging.getLogger(__name__)
 
 #: Seconds a slice may hold the interpreter before the worker pauses for requests.
 PAUSE = 0.002
+#: Most helper processes one computation uses (see :class:`PathsWorker`).
+PROCESSES = 2
 
 
 class PathsWorker:
     """One background thread computing exact path measures, one job per map at a time."""
 
-    def __init__(self, store: GraphStore, *, inline_seconds: float = exact_paths.INLINE_SECONDS):
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        inline_seconds: float = exact_paths.INLINE_SECONDS,
+        processes: int | None = None,
+    ):
         self.store = store
         self.inline_seconds = inline_seconds
+        # the sources of a large map are shared among helper processes, one a core
+        # (two at most: the rest of the machine serves requests meanwhile)
+        self.processes = processes or min(PROCESSES, os.cpu_count() or 1)
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bridgemap-paths")
         self._lock = threading.Lock()
@@ -71,7 +85,7 @@ class PathsWorker:
             started = self._running.get((map_id, as_of))
         self.schedule(map_id, as_of)
         now = time.monotonic()
-        return exact_paths.pending(n, m, started=started, now=now)
+        return exact_paths.pending(n, m, started=started, now=now, processes=self.processes)
 
     @contextmanager
     def reporting(self) -> Iterator[None]:
@@ -141,6 +155,7 @@ class PathsWorker:
                 pause=self._pause,
                 started=started,
                 inline_seconds=self.inline_seconds,
+                processes=self.processes,
             )
         except _Stopped:
             outcome = "stopped"

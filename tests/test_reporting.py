@@ -18,6 +18,7 @@ from datetime import date
 
 import pytest
 
+from graph_models import reporting
 from graph_models.errors import InvalidInput
 from graph_models.model import Map, Organisation, Person, Relationship, Silo, Visibility
 from graph_models.reporting import attach_labels, map_change, map_report
@@ -181,6 +182,77 @@ def test_labels_are_attached_to_each_node_reference():
         "partial": {"nodes": ["a", "zz"]},  # all or nothing: no half-labelled pairs
         "edge": {"u": "b", "v": "a", "u_label": "Ben", "v_label": "Ann"},
     }
+
+
+def test_labels_attached_in_place_equal_the_copying_ones():
+    labels = {"a": "Ann", "b": "Ben"}
+
+    def value():
+        return {
+            "rows": [{"node": "a", "x": [1, {"u": "a", "v": "b"}]}, {"node": "zz"}],
+            "pair": {"nodes": ["a", "b"]},
+            "nested": [[{"nodes": ["b", "a"]}]],
+        }
+
+    original = value()
+    same = reporting._attach_labels_in_place(original, labels)
+    assert same is original  # nothing copied
+    assert json.dumps(same) == json.dumps(attach_labels(value(), labels))  # keys in order
+
+
+def test_the_garbage_collector_is_paused_while_a_report_is_made_and_back_on_after(
+    store, monkeypatch
+):
+    import gc
+
+    seen = []
+    real = reporting.analyse
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(reporting, "analyse", spy)
+    assert gc.isenabled()
+    map_report(store, "m", secret=SECRET, as_of=AFTER)
+    assert seen == [False]
+    assert gc.isenabled()
+    # a failing report turns it back on too
+    with pytest.raises(InvalidInput):
+        map_report(store, "m", secret=SECRET, as_of=AFTER, group_by="nonsense")
+    assert gc.isenabled()
+
+
+def test_the_garbage_collector_stays_off_for_a_caller_that_turned_it_off(store):
+    import gc
+
+    gc.disable()
+    try:
+        map_report(store, "m", secret=SECRET, as_of=AFTER)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_report_leaves_no_graph_for_the_collector(store):
+    """The graphs a report made are freed when it ends, not by the cyclic collector
+    (networkx's cached views make a graph a cycle: gcpause.release_graph)."""
+    import gc
+
+    import networkx as nx
+
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        map_report(store, "m", secret=SECRET, as_of=AFTER)
+        gc.collect()
+        left = [o for o in gc.garbage if isinstance(o, nx.Graph)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert left == []
 
 
 def test_organisations_are_reported_by_name(tmp_path):

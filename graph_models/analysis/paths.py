@@ -50,6 +50,11 @@ INLINE_SECONDS = 1.0
 #: the interpreter lock) lasts about SLICE_SECONDS before ``pause`` lets others run.
 SLICE = 64
 SLICE_SECONDS = 0.02
+#: Maps expected to take longer than this (one core) are shared among helper
+#: processes when :func:`compute` is given more than one (starting them costs ~1 s).
+PARALLEL_SECONDS = 3.0
+#: About how long one slice handed to a helper process lasts.
+PARALLEL_SLICE_SECONDS = 0.25
 KIND = "paths"
 
 
@@ -67,7 +72,7 @@ def fits_inline(n: int, m: int, *, budget: float = INLINE_SECONDS) -> bool:
     return expected_seconds(n, m) <= budget
 
 
-def compute(G: nx.Graph, *, pause: Callable[[], None] | None = None) -> dict:
+def compute(G: nx.Graph, *, pause: Callable[[], None] | None = None, processes: int = 1) -> dict:
     """Exact betweenness and closeness of every node of ``G``, as networkx defines them.
 
     Parameters
@@ -79,6 +84,13 @@ def compute(G: nx.Graph, *, pause: Callable[[], None] | None = None) -> dict:
         Called between slices of sources, each about ``SLICE_SECONDS`` long (e.g.
         ``time.sleep(0)`` so request threads run, or a check that raises to abandon
         the work).
+    processes : int
+        Helper processes to share the sources among (:mod:`graph_models.analysis.
+        path_slices`), for maps expected to take over :data:`PARALLEL_SECONDS`; 1
+        (default): all in this process. With helpers, ``pause`` is called before
+        each slice is handed out (slices of about :data:`PARALLEL_SLICE_SECONDS`,
+        at most ``processes`` out at a time), and the helpers are ended when it
+        raises.
 
     Returns
     -------
@@ -93,6 +105,8 @@ def compute(G: nx.Graph, *, pause: Callable[[], None] | None = None) -> dict:
     (``sources=``, all targets): on an undirected graph it counts each unordered pair
     once, as igraph's full betweenness does, and is then normalised as networkx does.
     Closeness is igraph's per-vertex closeness with the Wasserman-Faust correction.
+    With helper processes the slices' shares are added in the order of their sources,
+    as in one process, so the result does not depend on which helper finished first.
 
     Examples
     --------
@@ -109,22 +123,87 @@ def compute(G: nx.Graph, *, pause: Callable[[], None] | None = None) -> dict:
     for comp in _components(g.connected_components().membership):
         for i in comp:
             size[i] = len(comp)
-    step = max(1, min(SLICE, int(SLICE_SECONDS * OPS_PER_SECOND / max(g.ecount(), 1))))
-    for lo in range(0, n, step):
-        chunk = list(range(lo, min(lo + step, n)))
-        if n >= 3:
-            part = g.betweenness(directed=False, sources=chunk)
-            total = [a + b for a, b in zip(total, part, strict=True)]
-        for i, c in zip(chunk, g.closeness(vertices=chunk, normalized=True), strict=True):
-            closeness[i] = _wf(c, size[i], n)
-        if pause is not None:
-            pause()
+    if processes > 1 and expected_seconds(n, g.ecount()) > PARALLEL_SECONDS:
+        total = _in_processes(g, processes, closeness, pause)
+    else:
+        step = max(1, min(SLICE, int(SLICE_SECONDS * OPS_PER_SECOND / max(g.ecount(), 1))))
+        for lo in range(0, n, step):
+            chunk = list(range(lo, min(lo + step, n)))
+            if n >= 3:
+                part = g.betweenness(directed=False, sources=chunk)
+                total = [a + b for a, b in zip(total, part, strict=True)]
+            for i, c in zip(chunk, g.closeness(vertices=chunk, normalized=True), strict=True):
+                closeness[i] = c
+            if pause is not None:
+                pause()
+    closeness = [_wf(c, size[i], n) for i, c in enumerate(closeness)]
     scale = 2.0 / ((n - 1) * (n - 2)) if n >= 3 else 0.0
     return {
         "betweenness": {v: b * scale for v, b in zip(nodes, total, strict=True)},
         "closeness": dict(zip(nodes, closeness, strict=True)),
         "seconds": time.perf_counter() - start,
     }
+
+
+def _in_processes(g, processes: int, closeness: list, pause) -> list[float]:
+    """Betweenness sums of ``g`` from helper processes (see :func:`compute`); fills
+    ``closeness`` with igraph's normalised closeness.
+
+    Slice ``k`` goes to helper ``k mod processes``, one slice out per helper at a
+    time, and the answers are read in the order of the slices, so the sums are added
+    in the order of the sources whichever helper is faster. The helpers are ended
+    whatever happens (``pause`` raising, a helper failing).
+    """
+    import pickle
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    from graph_models.analysis import path_slices
+
+    n, m = g.vcount(), g.ecount()
+    step = max(1, int(PARALLEL_SLICE_SECONDS * OPS_PER_SECOND / max(m, 1)))
+    slices = [(lo, min(lo + step, n)) for lo in range(0, n, step)]
+    edges = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    total = np.zeros(n)
+    helpers = []
+    try:
+        for _ in range(min(processes, len(slices))):
+            helper = subprocess.Popen(  # noqa: S603 - this interpreter, this project's file
+                [sys.executable, "-P", path_slices.__file__],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+            helpers.append(helper)
+            pickle.dump((n, edges), helper.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+
+        def hand_out(k: int) -> None:
+            if pause is not None:
+                pause()
+            helper = helpers[k % len(helpers)]
+            pickle.dump(slices[k], helper.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            helper.stdin.flush()
+
+        for k in range(len(helpers)):
+            hand_out(k)
+        for k in range(len(slices)):
+            answer = helpers[k % len(helpers)].stdout
+            lo, share, values = pickle.load(answer)  # noqa: S301 - our own helper
+            if k + len(helpers) < len(slices):
+                hand_out(k + len(helpers))
+            if share is not None:
+                total += share
+            closeness[lo : lo + len(values)] = values
+    except (EOFError, BrokenPipeError, pickle.UnpicklingError) as failed:
+        raise RuntimeError("a helper process of exact paths ended early") from failed
+    finally:
+        for helper in helpers:
+            helper.kill()
+            helper.wait()
+            for stream in (helper.stdin, helper.stdout):
+                stream.close()
+    return total.tolist()
 
 
 def to_payload(result: dict) -> dict:
@@ -151,17 +230,27 @@ def from_payload(payload: dict, G: nx.Graph) -> dict | None:
     }
 
 
-def pending(n: int, m: int, *, started: float | None = None, now: float | None = None) -> dict:
+def pending(
+    n: int,
+    m: int,
+    *,
+    started: float | None = None,
+    now: float | None = None,
+    processes: int = 1,
+) -> dict:
     """What the report says while exact paths are computed in the background.
 
     ``expected_seconds``: the time still expected (from ``started``, a timestamp, when
-    the computation has begun), at least 1.
+    the computation has begun), at least 1; shared among ``processes`` when the
+    computation is (:func:`compute`).
 
     >>> p = pending(10_000, 50_000)
     >>> p["status"], p["expected_seconds"], str(p["message"])
     ('computing', 14, 'being computed: ready in about 14 seconds')
     """
     expected = expected_seconds(n, m)
+    if processes > 1 and expected > PARALLEL_SECONDS:
+        expected /= processes
     if started is not None and now is not None:
         expected -= max(now - started, 0.0)
     seconds = max(1, round(expected))

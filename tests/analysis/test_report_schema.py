@@ -192,6 +192,23 @@ def test_a_new_section_is_redacted_by_its_declaration_alone():
         redact(report, rs.ReportSchema, hidden={hidden})
 
 
+@pytest.mark.parametrize(
+    "undeclared",
+    [
+        lambda h: {"note": "Siân – ŵ", "who": h},  # beside text that is not ASCII
+        lambda h: {"who": [{"name": "Siân", "id": h}]},
+        lambda h: {"keyed": {h: 1}},  # as a key
+        lambda h: {"deep": [[{"x": (h,)}]]},  # deep, in a tuple
+        lambda h: {"unpicklable": [lambda: None, h]},  # the JSON fallback
+    ],
+)
+def test_a_hidden_id_left_anywhere_undeclared_is_found(undeclared):
+    hidden = "hidden-0123456789ab"
+    report = {"fake": {**_fake_section(hidden), **undeclared(hidden)}}
+    with pytest.raises(UndeclaredReference):
+        redact(report, ExtendedReportSchema, hidden={hidden})
+
+
 def test_a_named_person_whose_id_looks_hidden_is_not_redacted():
     """Ids are chosen by clients: "hidden-x" may be a named person's own id. Only the
     pseudonyms public_graph gave hidden people are removed."""
