@@ -156,11 +156,11 @@ MIGRATION_6 = (
     "FOR (r:SurveyResponse) REQUIRE (r.map_id, r.survey_id, r.person_id) IS UNIQUE",
 )
 
-#: Migration 12: a map's people and organisations, survey responses and respondents
+#: Migration 11: a map's people and organisations, survey responses and respondents
 #: found by ``map_id`` alone (the whole-map reads: the roster, acceptance, the graph).
 #: The composite identities above answer only lookups that give every key, so these
 #: reads scanned every map's nodes.
-MIGRATION_12 = (
+MIGRATION_11 = (
     "CREATE INDEX node_map IF NOT EXISTS FOR (n:Node) ON (n.map_id)",
     "CREATE INDEX response_map IF NOT EXISTS FOR (r:SurveyResponse) ON (r.map_id)",
     "CREATE INDEX respondent_map IF NOT EXISTS FOR (r:Respondent) ON (r.map_id)",
@@ -680,9 +680,9 @@ WHERE r.map_id = $map_id AND {_TIE_FILTER}
 WITH a, r, b, display, CASE WHEN anon OR {_anon("b")} THEN r.shuffle ELSE r.id END AS tiebreak
 RETURN {_REL_FIELDS} ORDER BY display, tiebreak SKIP $skip LIMIT $limit
 """
-#: Migration 13: (see :data:`graph_models.store.sql.MIGRATION_13`) the people a viewer
+#: Migration 12: (see :data:`graph_models.store.sql.MIGRATION_12`) the people a viewer
 #: may not see, and the anonymised people of a silo, found by index.
-MIGRATION_13 = (
+MIGRATION_12 = (
     "CREATE INDEX node_visibility IF NOT EXISTS FOR (n:Person) ON (n.map_id, n.visibility)",
 )
 #: Every tie of a map (as on a day), as one record holding one list of rows in

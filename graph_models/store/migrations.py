@@ -173,11 +173,6 @@ def _vocabulary_neo4j(tx) -> None:
             tx.run(cypher.SET_MAP_DATA, id=r["id"], data=changed).consume()
 
 
-def _reserved(_db) -> None:
-    """Migration 11's place, kept for the Welsh branch's migration (the lead puts that
-    one here when merging): numbers are reserved per branch so that branches merge."""
-
-
 def _opaque_ref() -> str:
     return "erased:" + secrets.token_hex(16)
 
@@ -258,23 +253,17 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         11,
-        "reserved for the Welsh branch's migration (no change here)",
-        sqlite_data=_reserved,
-        neo4j_data=_reserved,
+        "reads of one map's people, organisations and survey records by index (Neo4j): "
+        "they scanned every map's; erasure finds a person's responses by index (SQLite)",
+        sqlite=sql.MIGRATION_11,
+        neo4j=cypher.MIGRATION_11,
     ),
     Migration(
         12,
-        "reads of one map's people, organisations and survey records by index (Neo4j): "
-        "they scanned every map's; erasure finds a person's responses by index (SQLite)",
-        sqlite=sql.MIGRATION_12,
-        neo4j=cypher.MIGRATION_12,
-    ),
-    Migration(
-        13,
         "tie lists that read no more than the page: indexes for counting ties by first end "
         "and finding the people a viewer may not see",
-        sqlite=sql.MIGRATION_13,
-        neo4j=cypher.MIGRATION_13,
+        sqlite=sql.MIGRATION_12,
+        neo4j=cypher.MIGRATION_12,
     ),
 )
 LATEST = MIGRATIONS[-1].number

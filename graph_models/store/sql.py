@@ -222,9 +222,9 @@ ON CONFLICT (map_id, survey_id, person_id) DO UPDATE SET
     status = excluded.status, data = excluded.data
 """
 DELETE_RESPONSES_OF = "DELETE FROM responses WHERE map_id = ? AND person_id = ?"
-#: Migration 12: erasing a person deletes their responses by map and person (as their
+#: Migration 11: erasing a person deletes their responses by map and person (as their
 #: respondent records, ``respondents_by_person``), not by scanning the map's responses.
-MIGRATION_12 = ("CREATE INDEX IF NOT EXISTS responses_by_person ON responses(map_id, person_id)",)
+MIGRATION_11 = ("CREATE INDEX IF NOT EXISTS responses_by_person ON responses(map_id, person_id)",)
 #: Migration 7: import mappings kept per map, one per file shape (``signature``: the
 #: kind of file and its column names, :func:`graph_models.io.mapping.signature`), so the
 #: next file with the same headers is read the same way. Gone with their map.
@@ -281,12 +281,12 @@ MIGRATION_10 = (
     "UPDATE relationships SET shuffle = lower(hex(randomblob(8))) WHERE shuffle = ''",
 )
 
-#: Migration 13: indexes the tie lists read (``SHOWN_TIE_GROUPS``, ``SHOWN_TIE_PAGE``):
+#: Migration 12: indexes the tie lists read (``SHOWN_TIE_GROUPS``, ``SHOWN_TIE_PAGE``):
 #: ``rel_list`` holds what counting a map's listed ties by first end needs (so the count
 #: reads the index, never the table, in first-end order), and replaces ``rel_by_source``,
 #: its prefix; ``nodes_by_visibility`` finds the people a viewer may not see, and the
 #: anonymised people of a silo, without reading every node.
-MIGRATION_13 = (
+MIGRATION_12 = (
     "CREATE INDEX IF NOT EXISTS rel_list ON relationships(map_id, source, target, kind)",
     "DROP INDEX IF EXISTS rel_by_source",
     "CREATE INDEX IF NOT EXISTS nodes_by_visibility ON nodes(map_id, visibility, silo)",

@@ -652,14 +652,14 @@ def test_neo4j_at_migration_9_upgrades_to_list_order_keys(empty_neo4j, monkeypat
     check_list_order_upgrade(store)
 
 
-def test_sqlite_at_migration_11_upgrades_to_responses_by_person(tmp_path, monkeypatch):
+def test_sqlite_at_migration_10_upgrades_to_responses_by_person(tmp_path, monkeypatch):
     path = previous_release_copy(tmp_path)
     with monkeypatch.context() as patch:
-        at_migration(patch, 11)
+        at_migration(patch, 10)
         EmbeddedStore(path).close()
     assert "responses_by_person" not in {row[1] for row in sqlite_schema(path)}
     store = EmbeddedStore(path)
-    assert store.schema_version == LATEST >= 12
+    assert store.schema_version == LATEST >= 11
     store.close()
     assert ("index", "responses_by_person") in {row[:2] for row in sqlite_schema(path)}
     db = sqlite3.connect(path)
@@ -685,19 +685,19 @@ def _plan_operators(driver, query: str, **params) -> list[str]:
 
 
 @pytest.mark.neo4j
-def test_neo4j_at_migration_11_upgrades_to_reads_of_a_map_by_index(empty_neo4j, monkeypatch):
+def test_neo4j_at_migration_10_upgrades_to_reads_of_a_map_by_index(empty_neo4j, monkeypatch):
     from graph_models.store import cypher
 
     driver = empty_neo4j
     release_9256e4e_neo4j.write(driver)
     with monkeypatch.context() as patch:
-        at_migration(patch, 11)
+        at_migration(patch, 10)
         Neo4jStore(driver, owns_driver=False)
-    assert migrations.neo4j_version(driver, "neo4j") == 11
+    assert migrations.neo4j_version(driver, "neo4j") == 10
     before = _plan_operators(driver, cypher.ALL_NODES, map_id="m")
     assert any(op.startswith("NodeByLabelScan") for op in before)  # every map's nodes
     store = Neo4jStore(driver, owns_driver=False)
-    assert store.schema_version == LATEST >= 12
+    assert store.schema_version == LATEST >= 11
     assert {"node_map", "response_map", "respondent_map"} <= index_names(driver)
     driver.execute_query("CALL db.awaitIndexes(60)")
     for query, index in (
@@ -711,13 +711,13 @@ def test_neo4j_at_migration_11_upgrades_to_reads_of_a_map_by_index(empty_neo4j, 
         assert not any(op.startswith("NodeByLabelScan") for op in plan), plan
 
 
-# -- migration 13: indexes the tie lists read -------------------------------------------------
+# -- migration 12: indexes the tie lists read -------------------------------------------------
 
 
 def check_tie_list_upgrade(store) -> None:
     """Upgraded, a tie list is counted and paged by the new statements (which name the
     new indexes), for a coordinator and for a viewer."""
-    assert store.schema_version == LATEST >= 13
+    assert store.schema_version == LATEST >= 12
     ties = store.list_shown("m1", R, consent=ANYONE)
     everyone = store.list_shown("m1", R)
     assert everyone.page.total == len(everyone.page.items) > 0
@@ -726,10 +726,10 @@ def check_tie_list_upgrade(store) -> None:
     assert [t.id for t in second.items] == [t.id for t in everyone.page.items[1:2]]
 
 
-def test_sqlite_at_migration_10_upgrades_to_tie_list_indexes(tmp_path, monkeypatch):
+def test_sqlite_at_migration_11_upgrades_to_tie_list_indexes(tmp_path, monkeypatch):
     path = previous_release_copy(tmp_path)
     with monkeypatch.context() as patch:
-        at_migration(patch, 10)
+        at_migration(patch, 11)
         EmbeddedStore(path).close()
     db = sqlite3.connect(path)
     names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
@@ -762,11 +762,11 @@ def test_sqlite_at_migration_10_upgrades_to_tie_list_indexes(tmp_path, monkeypat
 
 
 @pytest.mark.neo4j
-def test_neo4j_at_migration_10_upgrades_to_tie_list_indexes(empty_neo4j, monkeypatch):
+def test_neo4j_at_migration_11_upgrades_to_tie_list_indexes(empty_neo4j, monkeypatch):
     driver = empty_neo4j
     release_9256e4e_neo4j.write(driver)
     with monkeypatch.context() as patch:
-        at_migration(patch, 10)
+        at_migration(patch, 11)
         Neo4jStore(driver, owns_driver=False)
     indexes = {r["name"] for r in driver.execute_query("SHOW INDEXES YIELD name").records}
     assert "node_visibility" not in indexes
