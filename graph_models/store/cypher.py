@@ -420,19 +420,21 @@ def _display(n: str) -> str:
 _SHOWN_NODES = {
     label.lower(): f"""
 MATCH (n:Node:{label} {{map_id: $map_id}})
-WHERE {_shown("n")} AND ($silo IS NULL OR n.silo = $silo) AND ($kind IS NULL OR n.kind = $kind)
+WHERE n.id IS NOT NULL AND {_shown("n")} AND ($silo IS NULL OR n.silo = $silo)
+  AND ($kind IS NULL OR n.kind = $kind)
 WITH n, {_display("n")} AS display, CASE WHEN {_anon("n")} THEN n.shuffle ELSE n.id END AS tiebreak
 WHERE $q IS NULL OR display CONTAINS $q
 """
     for label in ("Person", "Organisation")
 }
-#: The total and one page in one round trip: the rows are ordered once, their nodes (not
-#: their data) collected, and only the page's data read.
+#: The total and one page in one round trip (two subqueries: the page keeps the partial
+#: sort of ORDER BY ... LIMIT, rather than sorting and collecting every row).
 LIST_SHOWN_NODES = {
-    k: q
-    + """WITH n ORDER BY display, tiebreak
-WITH collect(n) AS rows
-RETURN size(rows) AS total, [x IN rows[$offset..$offset + $limit] | x.data] AS page
+    k: f"""
+CALL () {{{q}RETURN count(n) AS total }}
+CALL () {{{q}WITH n ORDER BY display, tiebreak SKIP $offset LIMIT $limit
+  RETURN collect(n.data) AS page }}
+RETURN total, page
 """
     for k, q in _SHOWN_NODES.items()
 }
@@ -614,11 +616,17 @@ WHERE r.map_id = $map_id
   AND ($kind IS NULL OR r.kind = $kind)
   AND ($q IS NULL OR toLower(a.id) CONTAINS toLower($q) OR toLower(b.id) CONTAINS toLower($q))
 """
-COUNT_RELS = f"MATCH (a:Node {{map_id: $map_id}})-[r]->(b) {_REL_FILTER} RETURN count(r) AS total"
-LIST_RELS = (
-    f"MATCH (a:Node {{map_id: $map_id}})-[r]->(b) {_REL_FILTER} "
-    f"RETURN {_REL_FIELDS} ORDER BY r.id SKIP $offset LIMIT $limit"
-)
+#: The total and one page of ties in id order, in one pass and one round trip: the ties
+#: are ordered once and collected, and only the page's fields are read.
+LIST_RELS = f"""
+MATCH (a:Node {{map_id: $map_id}})-[r]->(b) {_REL_FILTER}
+WITH a, r, b ORDER BY r.id
+WITH collect([a, r, b]) AS rows
+RETURN size(rows) AS total, [x IN rows[$offset..$offset + $limit] |
+  {{id: x[1].id, source: x[0].id, target: x[2].id, kind: x[1].kind, strength: x[1].strength,
+    since: x[1].since, until: x[1].until, notes: x[1].notes, evidence: x[1].evidence,
+    origin: coalesce(x[1].origin, ''), reported_by: coalesce(x[1].reported_by, [])}}] AS page
+"""
 # Ties are listed as on the embedded store (see :data:`graph_models.store.sql.SHOWN_TIE_GROUPS`):
 # first how many listed ties each text shown for a first end heads, then the page from
 # the groups it falls in. Without filters a first end's ties are counted by its degree
@@ -644,7 +652,7 @@ RETURN st.start AS total, st.skip AS skip,
 """
 #: The groups of listed ties and where the page falls in them, no filter given.
 SHOWN_TIE_GROUPS = f"""
-CALL {{
+CALL () {{
   MATCH (a:Node {{map_id: $map_id}}) WHERE a.id IS NOT NULL AND {_shown("a")}
   RETURN {_display("a")} AS display, COUNT {{ (a)-->() }} AS n
   UNION ALL
@@ -665,7 +673,7 @@ WITH display, count(r) AS n
 {_PLACE_PAGE}"""
 #: The ties of the groups ``$displays``, in order, ``$skip`` of them skipped.
 SHOWN_TIE_PAGE = f"""
-CALL {{
+CALL () {{
   MATCH (a:Node {{map_id: $map_id}})
   WHERE a.name_key IN $displays AND (NOT $viewer OR {_vis("a")} = 'named')
   RETURN a, a.name_key AS display, false AS anon

@@ -360,14 +360,12 @@ class Neo4jTransaction:
     def list_entities(self, map_id, etype, filters: ListFilter, limit, offset):
         if etype is EntityType.RELATIONSHIP:
             args = dict(map_id=map_id, kind=filters.kind, q=filters.q or None)
-            count_q, list_q = cypher.COUNT_RELS, cypher.LIST_RELS
-        else:
-            args = dict(map_id=map_id, silo=filters.silo, kind=filters.kind, q=filters.q or None)
-            count_q, list_q = cypher.COUNT_NODES[etype.value], cypher.LIST_NODES[etype.value]
+            found = self.tx.run(cypher.LIST_RELS, **args, limit=limit, offset=offset).single()
+            return found["total"], [_rel_from_record(r) for r in found["page"]]
+        args = dict(map_id=map_id, silo=filters.silo, kind=filters.kind, q=filters.q or None)
+        count_q, list_q = cypher.COUNT_NODES[etype.value], cypher.LIST_NODES[etype.value]
         total = self.tx.run(count_q, **args).single()["total"]
         records = self.tx.run(list_q, **args, limit=limit, offset=offset)
-        if etype is EntityType.RELATIONSHIP:
-            return total, [_rel_from_record(r) for r in records]
         return total, [model.from_dict(etype, json.loads(r["data"])) for r in records]
 
     def list_shown(self, map_id, etype, filters: ListFilter, shown, limit, offset):
