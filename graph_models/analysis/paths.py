@@ -20,6 +20,7 @@ process that projects the same version lines them up again.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 
@@ -202,7 +203,8 @@ def _in_processes(g, processes: int, closeness: list, pause) -> list[float]:
             helper.kill()
             helper.wait()
             for stream in (helper.stdin, helper.stdout):
-                stream.close()
+                with contextlib.suppress(OSError):  # a slice still buffered: a dead pipe
+                    stream.close()
     return total.tolist()
 
 

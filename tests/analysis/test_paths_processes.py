@@ -89,6 +89,26 @@ def test_stopping_the_work_ends_the_helpers(graph, parallel, started):
     assert all(helper.poll() is not None for helper in started)
 
 
+def test_stopping_with_a_slice_unsent_raises_the_stop_not_a_broken_pipe(
+    graph, parallel, started, monkeypatch
+):
+    """A slice written but not flushed when the stop comes: closing the dead helper's
+    pipe must not turn the stop into a BrokenPipeError (the worker would log a
+    failure instead of a stop)."""
+    calls = []
+
+    def pause():
+        calls.append(1)
+        if len(calls) == 3:
+            for helper in started:  # a slice is left in the first helper's buffer
+                helper.stdin.write(b"x")
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        paths.compute(graph, processes=2, pause=pause)
+    assert all(helper.poll() is not None for helper in started)
+
+
 def test_a_helper_that_fails_is_an_error_not_a_hang(
     graph, parallel, started, tmp_path, monkeypatch
 ):
