@@ -40,7 +40,7 @@ from typing import TypeVar
 
 from graph_models import model
 from graph_models.errors import Conflict, StoreUnavailable
-from graph_models.model import EntityType, Map, NodeType, Relationship, Visibility
+from graph_models.model import EntityType, Map, NodeType, Relationship
 from graph_models.private_files import private_file
 from graph_models.store import migrations, sql
 from graph_models.store.base import AccessToken, AuditRecord, ListFilter, SessionRecord
@@ -599,17 +599,7 @@ class SqliteTransaction:
         self.db.execute(sql.DELETE_RESPONSES_OF, (map_id, person_id))
 
     def roster_nodes(self, map_id: str) -> list[RosterNode]:
-        return [
-            RosterNode(
-                i,
-                NodeType(t),
-                name,
-                silo,
-                Visibility(visibility) if t == "person" else None,
-                key if key is not None else fold(name),
-            )
-            for i, t, name, silo, visibility, key in self.db.execute(sql.ROSTER_NODES, (map_id,))
-        ]
+        return [RosterNode.from_row(row) for row in self.db.execute(sql.ROSTER_NODES, (map_id,))]
 
 
 # -- row helpers ------------------------------------------------------------------------

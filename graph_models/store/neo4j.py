@@ -41,7 +41,7 @@ from neo4j.exceptions import ConstraintError, DriverError, Neo4jError, ServiceUn
 
 from graph_models import model
 from graph_models.errors import Conflict, StoreUnavailable
-from graph_models.model import EntityType, Map, NodeType, Relationship, Visibility
+from graph_models.model import EntityType, Map, NodeType, Relationship
 from graph_models.store import cypher, migrations
 from graph_models.store.base import AccessToken, AuditRecord, ListFilter, SessionRecord
 from graph_models.store.common import chunks, map_from_dict, map_to_dict, new_key
@@ -596,17 +596,7 @@ class Neo4jTransaction:
 
     def roster_nodes(self, map_id: str) -> list[RosterNode]:
         rows = self.tx.run(cypher.ROSTER_NODES, map_id=map_id).single()["rows"]
-        return [
-            RosterNode(
-                i,
-                NodeType(t),
-                name,
-                silo,
-                Visibility(visibility) if t == "person" else None,
-                key if key is not None else fold(name),
-            )
-            for i, t, name, silo, visibility, key in rows
-        ]
+        return [RosterNode.from_row(row) for row in rows]
 
 
 # -- row helpers ------------------------------------------------------------------------------

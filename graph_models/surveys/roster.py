@@ -30,6 +30,21 @@ class RosterNode:
     visibility: Visibility | None
     key: str
 
+    @classmethod
+    def from_row(cls, row) -> RosterNode:
+        """From a store's ``[id, type, name, silo, visibility, name_key]`` row (both
+        stores' roster statements return these columns in this order); a record stored
+        before names were folded gets its key folded here."""
+        node_id, kind, name, silo, visibility, key = row
+        return cls(
+            node_id,
+            NodeType(kind),
+            name,
+            silo,
+            Visibility(visibility) if kind == "person" else None,
+            key if key is not None else fold(name),
+        )
+
 
 @dataclass(frozen=True)
 class RosterEntry:
