@@ -617,15 +617,15 @@ WHERE r.map_id = $map_id
   AND ($q IS NULL OR toLower(a.id) CONTAINS toLower($q) OR toLower(b.id) CONTAINS toLower($q))
 """
 #: The total and one page of ties in id order, in one pass and one round trip: the ties
-#: are ordered once and collected, and only the page's fields are read.
+#: are ordered once and collected, and only the page's fields are read (as a list in
+#: ``_REL_VALUES`` order: ``neo4j._rel_from_record`` reads them by position).
 LIST_RELS = f"""
 MATCH (a:Node {{map_id: $map_id}})-[r]->(b) {_REL_FILTER}
 WITH a, r, b ORDER BY r.id
 WITH collect([a, r, b]) AS rows
 RETURN size(rows) AS total, [x IN rows[$offset..$offset + $limit] |
-  {{id: x[1].id, source: x[0].id, target: x[2].id, kind: x[1].kind, strength: x[1].strength,
-    since: x[1].since, until: x[1].until, notes: x[1].notes, evidence: x[1].evidence,
-    origin: coalesce(x[1].origin, ''), reported_by: coalesce(x[1].reported_by, [])}}] AS page
+  [x[1].id, x[0].id, x[2].id, x[1].kind, x[1].strength, x[1].since, x[1].until, x[1].notes,
+   x[1].evidence, coalesce(x[1].origin, ''), coalesce(x[1].reported_by, [])]] AS page
 """
 # Ties are listed as on the embedded store (see :data:`graph_models.store.sql.SHOWN_TIE_GROUPS`):
 # first how many listed ties each text shown for a first end heads, then the page from
