@@ -5,10 +5,13 @@ Targets (DESIGN §7): roster page < 300 ms; acceptance < 3 s on the embedded sto
 Neo4j. Baselines measured in the same run: the roster as JSON from the API (no page),
 and a plain ``bulk_upsert`` of the same 7,500 ties (the store's raw write, no survey
 rules). Prints a table of medians of ``--repeat`` runs (each acceptance into a fresh map;
-setting the responses up is not timed).
+setting the responses up is not timed). Each store first holds another map of
+``--beside`` people and five times as many ties, as a shared server does: a statement
+that scans every map's nodes instead of seeking one shows here, not on an empty server.
 
     .venv/bin/python benchmarks/surveys.py                     # both stores (starts Neo4j)
     .venv/bin/python benchmarks/surveys.py --stores embedded --repeat 5
+    .venv/bin/python benchmarks/surveys.py --beside 0          # an otherwise empty store
 """
 
 from __future__ import annotations
@@ -65,6 +68,20 @@ def responses(nodes, n_respondents: int, n_ties: int, seed: int = 2) -> list[Res
         ties = [ReportedTie("works_with", rng.choice(freqs), target=t) for t in targets]
         out.append(Response("s", person, ResponseStatus.SUBMITTED, ties, submitted_at="t"))
     return out
+
+
+def add_map_beside(store, n: int, seed: int = 3) -> None:
+    """A map of ``n`` people and ``5 n`` ties that the benchmark does not touch."""
+    if n <= 0:
+        return
+    rng = random.Random(seed)
+    nodes = people(n, seed)
+    ties = [
+        Relationship(f"t{i}", f"p{a}", f"p{b}", "knows")
+        for i, (a, b) in enumerate(rng.sample(range(n), 2) for _ in range(5 * n))
+    ]
+    new_map(store, "beside", nodes)
+    store.bulk_upsert("beside", [], ties)
 
 
 def time_accept(store, label: str, nodes, answers, repeat: int) -> tuple[float, float]:
@@ -153,6 +170,7 @@ def main():
     parser.add_argument("--ties", type=int, default=15)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--stores", default="embedded,neo4j")
+    parser.add_argument("--beside", type=int, default=10_000, help="people in another map")
     args = parser.parse_args()
 
     nodes = people(args.names)
@@ -167,6 +185,7 @@ def main():
             else:
                 store, server = open_neo4j(tmp)
             try:
+                add_map_beside(store, args.beside)
                 page, api, size = time_roster(store, nodes, args.repeat)
                 rows.append((kind, f"roster page, {args.names:,} names", page, 0.3, f"{size:,} B"))
                 rows.append((kind, "  baseline: roster JSON (API)", api, None, ""))
@@ -187,7 +206,7 @@ def main():
                 if server:
                     server.stop()
 
-    print(f"\nSurveys: medians of {args.repeat} runs")
+    print(f"\nSurveys: medians of {args.repeat} runs, beside a map of {args.beside:,} people")
     # a shared machine's load moves absolute times; the ratio to the baseline measured
     # just after each target (same store, same run) moves much less
     loads = (

@@ -101,8 +101,13 @@ OLD_ERASED_REFS = """
 MATCH (a:Audit) WHERE a.entity_ref STARTS WITH 'sha256:'
 RETURN DISTINCT a.map_id AS map_id, a.entity_ref AS ref
 """
-SET_AUDIT_REF = """
-MATCH (a:Audit {map_id: $map_id}) WHERE a.entity_ref = $old
+#: One map's audit entries, found by index (every entry has a ``seq``; without the hint,
+#: the planner reads every map's entries while a map has few).
+_MAP_AUDIT = """
+MATCH (a:Audit {map_id: $map_id}) USING INDEX SEEK a:Audit(map_id, seq)
+WHERE a.seq IS NOT NULL"""
+SET_AUDIT_REF = f"""
+{_MAP_AUDIT} AND a.entity_ref = $old
 SET a.entity_ref = $new
 """
 
@@ -229,27 +234,35 @@ MATCH (m:Map {id: $map_id})
 SET m.version = m.version + 1, m.updated_at = $now
 RETURN m.version AS version
 """
-DELETE_MAP = """
-MATCH (m:Map {id: $id})
-OPTIONAL MATCH (n:Node {map_id: $id})
+#: A map's own nodes of each small label, one label at a time: a label alternative
+#: (``:A|B``) is planned as a scan of every node in the database.
+_DELETE_MAP_OWNED = "".join(
+    f"WITH DISTINCT m\nOPTIONAL MATCH (x:{label} {{map_id: $id}})\nDELETE x\n"
+    for label in (
+        "Survey",
+        "Respondent",
+        "SurveyResponse",
+        "ImportMapping",
+        "AnalysisResult",
+        "AnalysisLease",
+    )
+)
+DELETE_MAP = f"""
+MATCH (m:Map {{id: $id}})
+OPTIONAL MATCH (n:Node {{map_id: $id}})
 DETACH DELETE n
 WITH DISTINCT m
-OPTIONAL MATCH (a:Audit {map_id: $id})
+OPTIONAL MATCH (a:Audit {{map_id: $id}}) USING INDEX SEEK a:Audit(map_id, seq)
+WHERE a.seq IS NOT NULL
 DELETE a
 WITH DISTINCT m
-OPTIONAL MATCH (t:Token {map_id: $id})
-OPTIONAL MATCH (s:Session {token_id: t.id})
+OPTIONAL MATCH (t:Token {{map_id: $id}})
+OPTIONAL MATCH (s:Session {{token_id: t.id}})
 DELETE s, t
 WITH DISTINCT m
-OPTIONAL MATCH (e:Erased {map_id: $id})
+OPTIONAL MATCH (e:Erased {{map_id: $id}})
 DELETE e
-WITH DISTINCT m
-OPTIONAL MATCH (s:Survey|Respondent|SurveyResponse {map_id: $id})
-DELETE s
-WITH DISTINCT m
-OPTIONAL MATCH (x:ImportMapping|AnalysisResult|AnalysisLease {map_id: $id})
-DELETE x
-WITH DISTINCT m
+{_DELETE_MAP_OWNED}WITH DISTINCT m
 DELETE m
 RETURN count(m) AS deleted
 """
@@ -729,16 +742,14 @@ AUDIT = """
 CREATE (:Audit {map_id: $map_id, seq: $seq, at: $now, actor: $actor, action: $action,
                 entity_type: $entity_type, entity_ref: $entity_ref})
 """
-ERASE_AUDIT_REFS = """
-MATCH (a:Audit {map_id: $map_id})
-WHERE a.entity_type = $entity_type AND a.entity_ref = $old
+ERASE_AUDIT_REFS = f"""
+{_MAP_AUDIT} AND a.entity_type = $entity_type AND a.entity_ref = $old
 SET a.entity_ref = $new
 """
-_AUDIT_FILTER = "WHERE $refs IS NULL OR a.entity_ref IN $refs"
-COUNT_AUDIT = f"MATCH (a:Audit {{map_id: $map_id}}) {_AUDIT_FILTER} RETURN count(a) AS total"
+_AUDIT_FILTER = "AND ($refs IS NULL OR a.entity_ref IN $refs)"
+COUNT_AUDIT = f"{_MAP_AUDIT} {_AUDIT_FILTER} RETURN count(a) AS total"
 LIST_AUDIT = f"""
-MATCH (a:Audit {{map_id: $map_id}})
-{_AUDIT_FILTER}
+{_MAP_AUDIT} {_AUDIT_FILTER}
 RETURN a.at AS at, a.actor AS actor, a.action AS action, a.entity_type AS entity_type,
        a.entity_ref AS entity_ref
 ORDER BY a.seq DESC SKIP $offset LIMIT $limit
