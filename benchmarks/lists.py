@@ -208,7 +208,7 @@ def measure(store, label: str, repeat: int) -> list[dict]:
                 )
                 if etype is EntityType.RELATIONSHIP and q is None:
                     viewer = who == "viewer"
-                    consent = entities.consent()
+                    consent = entities.consent(store.get_map("m"))
                     people = store.list_shown("m", EntityType.PERSON, limit=1).silo_people
                     small = sorted(s for s, n in people.items() if n < consent.min_group)
                     labels = {s: fold(str(consent.label(s))) for s in people} if viewer else {}

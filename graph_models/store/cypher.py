@@ -26,6 +26,8 @@ from data writes.
 
 from __future__ import annotations
 
+import re
+
 from graph_models.model import GENERIC_NEO4J_TYPE, RELATIONSHIP_KINDS
 
 NEO4J_TYPES: dict[str, str] = {kind: rule.neo4j_type for kind, rule in RELATIONSHIP_KINDS.items()}
@@ -441,6 +443,13 @@ RETURN total, page
 SILO_PEOPLE = "MATCH (n:Person {map_id: $map_id}) RETURN n.silo AS silo, count(n) AS people"
 #: The ids of a map's people of one consent (index ``node_visibility``).
 PEOPLE_OF_CONSENT = "MATCH (n:Person {map_id: $map_id, visibility: $visibility}) RETURN n.id AS id"
+#: The ids of a map's ties with an end (a person) of one consent, found from those
+#: people (index ``node_visibility``), as one record holding one list.
+TIES_OF_CONSENT = """
+MATCH (n:Person {map_id: $map_id, visibility: $visibility})-[r]-()
+WHERE r.map_id = $map_id
+RETURN collect(DISTINCT r.id) AS ids
+"""
 
 NODE_INDEX = """
 MATCH (n:Node {map_id: $map_id})
@@ -491,6 +500,17 @@ _REL_VALUES = (
 )
 _REL_FIELDS = ", ".join(f"{value} AS {name}" for value, name in _REL_VALUES)
 _REL_ROW = ", ".join(value for value, _ in _REL_VALUES)
+
+
+def _rel_row_of(a: str, r: str, b: str) -> str:
+    """:data:`_REL_VALUES` (a tie's row, in order) with its tie and ends named by other
+    expressions than ``r``, ``a`` and ``b`` (e.g. items of a collected list)."""
+    names = {"a": a, "r": r, "b": b}
+    return ", ".join(
+        re.sub(r"\b([arb])\.", lambda m: f"{names[m.group(1)]}.", value) for value, _ in _REL_VALUES
+    )
+
+
 #: Find ties by id, whatever their type: one indexed lookup per whitelisted type.
 FIND_RELS = "\nUNION ALL\n".join(
     f"MATCH (a)-[r:{t}]->(b) WHERE r.id IN $ids AND r.map_id = $map_id RETURN {_REL_FIELDS}"
@@ -624,8 +644,7 @@ MATCH (a:Node {{map_id: $map_id}})-[r]->(b) {_REL_FILTER}
 WITH a, r, b ORDER BY r.id
 WITH collect([a, r, b]) AS rows
 RETURN size(rows) AS total, [x IN rows[$offset..$offset + $limit] |
-  [x[1].id, x[0].id, x[2].id, x[1].kind, x[1].strength, x[1].since, x[1].until, x[1].notes,
-   x[1].evidence, coalesce(x[1].origin, ''), coalesce(x[1].reported_by, [])]] AS page
+  [{_rel_row_of("x[0]", "x[1]", "x[2]")}]] AS page
 """
 # Ties are listed as on the embedded store (see :data:`graph_models.store.sql.SHOWN_TIE_GROUPS`):
 # first how many listed ties each text shown for a first end heads, then the page from

@@ -432,6 +432,10 @@ class SqliteTransaction:
     def people_of_consent(self, map_id: str, visibility: str) -> list[str]:
         return [r[0] for r in self.db.execute(sql.PEOPLE_OF_CONSENT, (map_id, visibility))]
 
+    def ties_of_consent(self, map_id: str, visibility: str) -> list[str]:
+        args = {"map_id": map_id, "visibility": visibility}
+        return [r[0] for r in self.db.execute(sql.TIES_OF_CONSENT, args)]
+
     def all_nodes(self, map_id: str) -> list:
         return _load_nodes(self.db.execute(sql.ALL_NODES, (map_id,)))
 

@@ -415,6 +415,10 @@ class Neo4jTransaction:
         query = cypher.PEOPLE_OF_CONSENT
         return list(self.tx.run(query, map_id=map_id, visibility=visibility).value("id"))
 
+    def ties_of_consent(self, map_id: str, visibility: str) -> list[str]:
+        query = cypher.TIES_OF_CONSENT
+        return self.tx.run(query, map_id=map_id, visibility=visibility).single()["ids"]
+
     def all_nodes(self, map_id: str) -> list:
         rows = self.tx.run(cypher.ALL_NODES, map_id=map_id).single()["rows"]
         return [_node_from(data, kind) for data, kind in rows]

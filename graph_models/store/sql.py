@@ -580,6 +580,18 @@ PEOPLE_OF_CONSENT = (
     "WHERE map_id = ? AND visibility = ? AND type = 'person'"
 )
 
+#: The ids of a map's ties with an end (a person) of one consent, found from those
+#: people by index (a viewer's read of one tie turns a ``tie-`` pseudonym back from these).
+TIES_OF_CONSENT = """
+SELECT r.id FROM nodes n INDEXED BY nodes_by_visibility
+JOIN relationships r ON r.map_id = n.map_id AND r.source = n.id
+WHERE n.map_id = :map_id AND n.visibility = :visibility AND n.type = 'person'
+UNION
+SELECT r.id FROM nodes n INDEXED BY nodes_by_visibility
+JOIN relationships r ON r.map_id = n.map_id AND r.target = n.id
+WHERE n.map_id = :map_id AND n.visibility = :visibility AND n.type = 'person'
+"""
+
 REL_ENDPOINT = " AND (source LIKE ? ESCAPE '\\' OR target LIKE ? ESCAPE '\\')"
 
 # -- audit -------------------------------------------------------------------------------
