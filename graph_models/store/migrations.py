@@ -267,9 +267,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         13,
-        "lists on Neo4j that read no more than their page: people, organisations and the "
-        "first ends of ties walked in name order by index, people counted by silo and "
-        "consent from an index (numbered 14 when merged after the lead's 13)",
+        "lists that read no more than their page (Neo4j): people, organisations and the "
+        "first ends of ties walked in name order by index; people counted by silo and "
+        "consent from an index (both stores). Numbered 14 once merged after the lead's 13",
+        sqlite=sql.MIGRATION_13,
         neo4j=cypher.MIGRATION_13,
     ),
 )
