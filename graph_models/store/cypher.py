@@ -680,7 +680,7 @@ RETURN size(rows) AS total, [x IN rows[$offset..$offset + $limit] |
 # map version (:data:`SHOWN_TIE_TOTALS`: ties counted by degree, no tie read; every
 # relationship leaving a ``Node`` is a tie) and the first ends up to the page's end, in
 # name order (:data:`SHOWN_TIE_HEADS`); with a text, from the ties of the records it
-# matches (:data:`SHOWN_TIE_GROUPS_FOUND`).
+# matches (:data:`SHOWN_TIES_FOUND`).
 _TIE_FILTER = f"""($kind IS NULL OR r.kind = $kind) AND {_shown("b")}
   AND ($q IS NULL OR display CONTAINS $q OR {_display("b")} CONTAINS $q
        OR toLower(r.kind) CONTAINS $q)"""
@@ -744,11 +744,12 @@ RETURN collect([a.name_key, n]) AS heads
 #: A map's version (and its identity: its random erasure key, new if the map is made
 #: again under the same id): what a figure kept for the version is kept under.
 MAP_VERSION = "MATCH (m:Map {id: $id}) RETURN m.version AS version, m.erasure_key AS key"
-#: The groups of listed ties and where the page falls in them, a text given (and no
-#: kind's name holding it: ``neo4j`` checks the map's kinds first): only the ties of
-#: the records whose shown text holds it are read. ``$blocks``: the silos of the
-#: anonymised people whose label holds it.
-SHOWN_TIE_GROUPS_FOUND = f"""
+#: The total and one page of the listed ties a text matches (and no kind's name holds
+#: it: ``neo4j`` checks the map's kinds first), in one statement that reads only the ties
+#: of the records whose shown text holds it (``$blocks``: the silos of the anonymised
+#: people whose label holds it), not every tie: those ties are few, so they are ordered
+#: and sliced here (in ``_REL_VALUES`` order, as every tie read).
+SHOWN_TIES_FOUND = f"""
 CALL () {{
   MATCH (f:Node {{map_id: $map_id}})
   WHERE f.name_key CONTAINS $q AND (NOT $viewer OR {_vis("f")} = 'named')
@@ -762,8 +763,13 @@ WITH DISTINCT r
 MATCH (a:Node)-[r]->(b:Node)
 WHERE r.map_id = $map_id AND ($kind IS NULL OR r.kind = $kind) AND {_shown("a")}
   AND {_shown("b")}
-WITH {_display("a")} AS display, count(r) AS n
-{_PLACE_PAGE}"""
+WITH a, r, b, {_display("a")} AS display,
+     CASE WHEN {_anon("a")} OR {_anon("b")} THEN r.shuffle ELSE r.id END AS tiebreak
+ORDER BY display, tiebreak
+WITH collect([a, r, b]) AS rows
+RETURN size(rows) AS total, [x IN rows[$offset..$offset + $limit] |
+  [{_rel_row_of("x[0]", "x[1]", "x[2]")}]] AS page
+"""
 #: The groups of listed ties and where the page falls in them, with a kind to match, or
 #: a text a kind's name holds (every tie is read).
 SHOWN_TIE_GROUPS_FILTERED = f"""

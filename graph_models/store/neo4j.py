@@ -31,8 +31,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as Late
 from datetime import date
@@ -45,7 +44,14 @@ from graph_models.errors import Conflict, StoreUnavailable
 from graph_models.model import EntityType, Map, NodeType, Relationship
 from graph_models.store import cypher, migrations
 from graph_models.store.base import AccessToken, AuditRecord, ListFilter, SessionRecord
-from graph_models.store.common import chunks, groups_on_page, map_from_dict, map_to_dict, new_key
+from graph_models.store.common import (
+    VersionMemo,
+    chunks,
+    groups_on_page,
+    map_from_dict,
+    map_to_dict,
+    new_key,
+)
 from graph_models.store.rules import StoreRules
 from graph_models.surveys.model import (
     Respondent,
@@ -179,39 +185,6 @@ class Neo4jStore(StoreRules):
         self._calls.shutdown(wait=False, cancel_futures=True)
         if self.owns_driver:
             self.driver.close()
-
-
-class VersionMemo:
-    """Figures about a map that take reading all of it (how many ties it has, its
-    people by silo and consent), kept for one version of the map, so that a list's
-    page reads no more than the page while the map does not change.
-
-    A figure is kept under the map's identity and version as read at the start of the
-    transaction, and only if the version is still the same after it was computed: Neo4j
-    reads see every write committed meanwhile, and each write bumps the version first
-    and commits with it, so an unchanged version means no write landed in between. Any
-    later write bumps the version, so a kept figure is never read for another state of
-    the map. Per process, bounded (least recently used dropped); thread-safe.
-    """
-
-    def __init__(self, size: int = 256):
-        self.size = size
-        self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            if key not in self._items:
-                return None
-            self._items.move_to_end(key)
-            return self._items[key]
-
-    def put(self, key, value) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
 
 
 class Neo4jTransaction:
@@ -475,15 +448,18 @@ class Neo4jTransaction:
 
     def _list_shown_ties(self, args: dict, limit: int, offset: int):
         """Ties in two statements: where the page falls (the groups' counts: see
-        :data:`cypher.SHOWN_TIE_HEADS`), then the page from the groups it falls in."""
+        :data:`cypher.SHOWN_TIE_HEADS`), then the page from the groups it falls in; or,
+        a text given, in one (:data:`cypher.SHOWN_TIES_FOUND`)."""
         q, kind = args["q"], args["kind"]
         if q is None and kind is None:
             total, displays, skip = self._tie_heads(args, limit, offset)
+        elif q is not None and not self._kind_holds(args["map_id"], q):
+            # the ties the text matches are few: counted and paged in one statement
+            query = cypher.SHOWN_TIES_FOUND
+            found = self.tx.run(query, **args, offset=offset, limit=limit).single()
+            return found["total"], [_rel_from_record(r) for r in found["page"]]
         else:
-            if q is not None and kind is None and not self._kind_holds(args["map_id"], q):
-                query = cypher.SHOWN_TIE_GROUPS_FOUND
-            else:
-                query = cypher.SHOWN_TIE_GROUPS_FILTERED
+            query = cypher.SHOWN_TIE_GROUPS_FILTERED
             found = self.tx.run(query, **args, offset=offset, limit=limit).single()
             total, displays, skip = found["total"], found["displays"], found["skip"]
         if not displays:
