@@ -508,6 +508,9 @@ class Neo4jTransaction:
         return [(r["id"], r["type"], r["name"]) for r in records]
 
     def relationships_by_id(self, map_id: str, ids: list[str]) -> list[Relationship]:
+        if len(ids) > SCAN_ABOVE:
+            found = self.tx.run(cypher.FIND_RELS_SCAN, map_id=map_id, ids=list(ids))
+            return [_rel_from_record(row) for row in found.single()["rows"]]
         found = []
         for chunk in chunks(list(ids), BATCH):
             records = self.tx.run(cypher.FIND_RELS, map_id=map_id, ids=chunk)
