@@ -469,8 +469,11 @@ SILO_CONSENT = """
 MATCH (n:Person {map_id: $map_id}) WHERE n.silo IS NOT NULL AND n.visibility IS NOT NULL
 RETURN n.silo AS silo, n.visibility AS visibility, count(*) AS people
 """
-#: The ids of a map's people of one consent (index ``node_visibility``).
-PEOPLE_OF_CONSENT = "MATCH (n:Person {map_id: $map_id, visibility: $visibility}) RETURN n.id AS id"
+#: The ids of a map's people of one consent (index ``node_visibility``), as one record
+#: holding one list (decoded far faster than a record each).
+PEOPLE_OF_CONSENT = """
+MATCH (n:Person {map_id: $map_id, visibility: $visibility}) RETURN collect(n.id) AS ids
+"""
 #: The ids of a map's ties with an end (a person) of one consent, found from those
 #: people (index ``node_visibility``), as one record holding one list.
 TIES_OF_CONSENT = """

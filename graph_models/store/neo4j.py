@@ -534,7 +534,7 @@ class Neo4jTransaction:
 
     def people_of_consent(self, map_id: str, visibility: str) -> list[str]:
         query = cypher.PEOPLE_OF_CONSENT
-        return list(self.tx.run(query, map_id=map_id, visibility=visibility).value("id"))
+        return self.tx.run(query, map_id=map_id, visibility=visibility).single()["ids"]
 
     def ties_of_consent(self, map_id: str, visibility: str) -> list[str]:
         query = cypher.TIES_OF_CONSENT
