@@ -438,7 +438,10 @@ class SqliteTransaction:
         variant = (args["viewer"], args["q"] is not None)
 
         def groups():
-            found = self.db.execute(sql.SHOWN_TIE_GROUPS[variant], args).fetchall()
+            query = sql.SHOWN_TIE_GROUPS[variant]
+            if args["q"] is not None and not self._kind_holds(args["map_id"], args["q"]):
+                query = sql.SHOWN_TIE_GROUPS_FOUND[args["viewer"]]
+            found = self.db.execute(query, args).fetchall()
             return sorted(found, key=lambda g: (g[0] is not None, g[0] or ""))
 
         if args["q"] is None:
@@ -452,6 +455,12 @@ class SqliteTransaction:
         page = {**args, "displays": json.dumps(displays), "limit": limit, "skip": skip}
         rows = self.db.execute(sql.SHOWN_TIE_PAGE[variant], page)
         return total, [_rel_from_row(r) for r in rows]
+
+    def _kind_holds(self, map_id: str, q: str) -> bool:
+        """Whether the name of a kind of tie the map may have holds the folded ``q``
+        (then a search matches ties by kind too, and every tie is read)."""
+        found = self.get_map(map_id)
+        return any(q in kind.lower() for kind in (found.kind_names() if found else []))
 
     def node_index(self, map_id: str) -> list[tuple[str, str, str]]:
         return self.db.execute(sql.NODE_INDEX, (map_id,)).fetchall()
