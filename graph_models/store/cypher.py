@@ -430,14 +430,18 @@ def _display(n: str) -> str:
 #: heads is sorted and sliced: at most twice the page's end in rows, never the map.
 _NAMED_NODES = """
   MATCH (n:{label} {{map_id: $map_id}})
-  WHERE n.name_key >= '' AND (NOT $viewer OR coalesce(n.visibility, 'named') = 'named')
+  WHERE {key} AND (NOT $viewer OR coalesce(n.visibility, 'named') = 'named')
     AND ($silo IS NULL OR n.silo = $silo) AND ($kind IS NULL OR n.kind = $kind)
     AND ($q IS NULL OR n.name_key CONTAINS $q)"""
+_IN_ORDER = "n.name_key >= ''"
+#: a text given: the matches found on the text index ``node_name_key`` (the lists' order
+#: does not matter to a count)
+_HOLDS_Q = "n.name_key CONTAINS $q"
 _BLOCK_PEOPLE = """
   MATCH (n:Person {map_id: $map_id, visibility: 'anonymised'}) WHERE n.silo IN $blocks"""
 LIST_SHOWN_NODES = {
     label.lower(): f"""
-CALL () {{{_NAMED_NODES.format(label=label)}
+CALL () {{{_NAMED_NODES.format(label=label, key=_IN_ORDER)}
   WITH n ORDER BY n.map_id, n.name_key, n.id LIMIT $offset + $limit
   RETURN n, n.name_key AS display, n.id AS tiebreak
   UNION ALL{_BLOCK_PEOPLE}
@@ -450,10 +454,10 @@ RETURN collect(n.data) AS page
     for label in ("Person", "Organisation")
 }
 #: How many records :data:`LIST_SHOWN_NODES` lists in all (when the silo and consent
-#: counts cannot say: a search or a kind given, or organisations).
+#: counts cannot say: a search or a kind given, or organisations); by (label, text given).
 COUNT_SHOWN_NODES = {
-    label.lower(): f"""
-CALL () {{{_NAMED_NODES.format(label=label)}
+    (label.lower(), q): f"""
+CALL () {{{_NAMED_NODES.format(label="Node:" + label, key=_HOLDS_Q if q else _IN_ORDER)}
   RETURN count(n) AS n
   UNION ALL{_BLOCK_PEOPLE}
   RETURN count(n) AS n
@@ -461,6 +465,7 @@ CALL () {{{_NAMED_NODES.format(label=label)}
 RETURN sum(n) AS total
 """
     for label in ("Person", "Organisation")
+    for q in (False, True)
 }
 #: How many people of each consent each silo of a map has, from the index
 #: ``person_consent`` alone (no node is read; every person has both properties: the

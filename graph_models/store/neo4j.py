@@ -429,7 +429,8 @@ class Neo4jTransaction:
         page = self.tx.run(query, **args, limit=limit, offset=offset).single()["page"]
         total = self._people_counted(args) if etype is EntityType.PERSON else None
         if total is None:
-            total = self.tx.run(cypher.COUNT_SHOWN_NODES[etype.value], **args).single()["total"]
+            query = cypher.COUNT_SHOWN_NODES[etype.value, args["q"] is not None]
+            total = self.tx.run(query, **args).single()["total"]
         return total, [model.from_dict(etype, json.loads(d)) for d in page]
 
     def _people_counted(self, args: dict) -> int | None:
