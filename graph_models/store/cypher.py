@@ -388,9 +388,12 @@ COUNT_NODES = {
     "RETURN count(n) AS total"
     for label in ("Person", "Organisation")
 }
+#: In name order, walked on the index ``node_name`` (``Node(map_id, name)``) up to the
+#: page's end (ordering by the constant ``map_id`` first lets the planner take its order).
 LIST_NODES = {
     label.lower(): f"MATCH (n:Node:{label} {{map_id: $map_id}}) {_NODE_FILTER} "
-    "RETURN n.data AS data ORDER BY n.name, n.id SKIP $offset LIMIT $limit"
+    "AND n.name >= '' WITH n ORDER BY n.map_id, n.name, n.id SKIP $offset LIMIT $limit "
+    "RETURN n.data AS data"
     for label in ("Person", "Organisation")
 }
 # -- lists as a reader sees them (see sql's section of the same name) ---------------------
@@ -679,15 +682,28 @@ WHERE r.map_id = $map_id
   AND ($kind IS NULL OR r.kind = $kind)
   AND ($q IS NULL OR toLower(a.id) CONTAINS toLower($q) OR toLower(b.id) CONTAINS toLower($q))
 """
-#: The total and one page of ties in id order, in one pass and one round trip: the ties
-#: are ordered once and collected, and only the page's fields are read (as a list in
-#: ``_REL_VALUES`` order: ``neo4j._rel_from_record`` reads them by position).
-LIST_RELS = f"""
+#: One page of ties in id order (rows in ``_REL_VALUES`` order: ``neo4j._rel_from_record``
+#: reads them by position): each relationship type's ties walked in id order on its
+#: ``rel_id_<type>`` index up to the page's end, the heads merged, sorted and sliced;
+#: never every tie.
+LIST_RELS = (
+    "CALL () {\n"
+    + "\nUNION ALL\n".join(
+        f"MATCH (a)-[r:{t}]->(b) {_REL_FILTER} AND r.id >= ''\n"
+        "WITH a, r, b ORDER BY r.id LIMIT $offset + $limit RETURN a, r, b"
+        for t in ALL_TYPES
+    )
+    + f"\n}}\nWITH a, r, b ORDER BY r.id SKIP $offset LIMIT $limit\nRETURN {_REL_FIELDS}\n"
+)
+#: How many ties :data:`LIST_RELS` lists in all, a kind or endpoint given (every tie of
+#: the map is read; without filters ``neo4j`` counts them by degree, kept per version).
+COUNT_RELS = f"""
 MATCH (a:Node {{map_id: $map_id}})-[r]->(b) {_REL_FILTER}
-WITH a, r, b ORDER BY r.id
-WITH collect([a, r, b]) AS rows
-RETURN size(rows) AS total, [x IN rows[$offset..$offset + $limit] |
-  [{_rel_row_of("x[0]", "x[1]", "x[2]")}]] AS page
+RETURN count(r) AS total
+"""
+#: How many ties a map has, from its nodes' degrees (no tie is read).
+COUNT_ALL_RELS = """
+MATCH (a:Node {map_id: $map_id}) RETURN sum(COUNT { (a)-->() }) AS total
 """
 # Ties are listed as on the embedded store (see :data:`graph_models.store.sql.SHOWN_TIE_GROUPS`):
 # first how many listed ties each text shown for a first end heads, then the page from

@@ -392,11 +392,23 @@ class Neo4jTransaction:
     def list_entities(self, map_id, etype, filters: ListFilter, limit, offset):
         if etype is EntityType.RELATIONSHIP:
             args = dict(map_id=map_id, kind=filters.kind, q=filters.q or None)
-            found = self.tx.run(cypher.LIST_RELS, **args, limit=limit, offset=offset).single()
-            return found["total"], [_rel_from_record(r) for r in found["page"]]
+            records = self.tx.run(cypher.LIST_RELS, **args, limit=limit, offset=offset)
+            page = [_rel_from_record(r) for r in records]
+            if args["kind"] is None and args["q"] is None:
+
+                def count():
+                    return self.tx.run(cypher.COUNT_ALL_RELS, map_id=map_id).single()["total"]
+
+                return self._kept(map_id, ("all ties",), count), page
+            return self.tx.run(cypher.COUNT_RELS, **args).single()["total"], page
         args = dict(map_id=map_id, silo=filters.silo, kind=filters.kind, q=filters.q or None)
         count_q, list_q = cypher.COUNT_NODES[etype.value], cypher.LIST_NODES[etype.value]
-        total = self.tx.run(count_q, **args).single()["total"]
+        if etype is EntityType.PERSON and args["q"] is None and args["kind"] is None:
+            # from the people by silo and consent (kept for the map's version)
+            counts = self._consent_counts(map_id).items()
+            total = sum(n for (silo, _), n in counts if args["silo"] in (None, silo))
+        else:
+            total = self.tx.run(count_q, **args).single()["total"]
         records = self.tx.run(list_q, **args, limit=limit, offset=offset)
         return total, [model.from_dict(etype, json.loads(r["data"])) for r in records]
 
