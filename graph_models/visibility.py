@@ -82,6 +82,11 @@ def pseudonym(secret: bytes, map_id: str, node_id: str, prefix: str = ANON_PREFI
     return prefix + digest[:12]
 
 
+def tie_pseudonym(secret: bytes, map_id: str, rel_id: str) -> str:
+    """The pseudonymous id a viewer reads a tie with an anonymised end by."""
+    return pseudonym(secret, map_id, f"tie:{rel_id}", TIE_PREFIX)
+
+
 def display_label(attrs: dict) -> str:
     """What a viewer may read for a node: its name, or "a person in <silo>"."""
     if attrs.get("type") == "person" and attrs.get("visibility") != Visibility.NAMED.value:
@@ -592,5 +597,5 @@ class PublicRows:
         # who reported the tie: only its ends, under their public ids like the ends
         row["reported_by"] = [public_ids[p] for p in rel.reported_by if p in public_ids]
         if row["source"] in self._anonymous or row["target"] in self._anonymous:
-            row["id"] = pseudonym(self.secret, self.map_id, f"tie:{rel.id}", TIE_PREFIX)
+            row["id"] = tie_pseudonym(self.secret, self.map_id, rel.id)
         return row

@@ -260,8 +260,9 @@ class GraphData(Protocol):
         *,
         unmask: Callable[[list[str]], str | None] | None = None,
     ) -> ShownPage:
-        """One record (or the anonymised person ``unmask`` picks from the ids of the
-        map's anonymised people), a tie's ends and the silo sizes, without the rest of
+        """One record (or the anonymised person, or tie with an anonymised end,
+        ``unmask`` picks from the ids of the map's anonymised people, or of its ties
+        with an anonymised end), a tie's ends and the silo sizes, without the rest of
         the map: what a reader's view of one record needs."""
 
     def bulk_upsert(

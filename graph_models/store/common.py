@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 
 from graph_models.errors import InvalidInput
 from graph_models.model import EntityType, Map, MapKind, NodeType, Silo, Visibility
@@ -109,3 +110,38 @@ def groups_on_page(groups, offset: int, limit: int) -> tuple[int, list, int]:
         start = end
         total += rows
     return total, wanted, max(skip, 0)
+
+
+class VersionMemo:
+    """Figures about a map that take reading all of it (how many ties it has, its
+    people by silo and consent), kept for one version of the map, so that a list's
+    page reads no more than the page while the map does not change.
+
+    A figure is kept under the map's identity (its random erasure key: a map made again
+    under the same id is another) and version as the transaction read them, and only
+    when it is known to be of that version: on SQLite a read transaction is one
+    snapshot; on Neo4j reads see every write committed meanwhile, so the version is read
+    again after the figure, and each write bumps the version first and commits with it,
+    so an unchanged version means no write landed in between. Any later write bumps the
+    version, so a kept figure is never read for another state of the map. Per process,
+    bounded (least recently used dropped); thread-safe.
+    """
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)

@@ -26,6 +26,8 @@ from data writes.
 
 from __future__ import annotations
 
+import re
+
 from graph_models.model import GENERIC_NEO4J_TYPE, RELATIONSHIP_KINDS
 
 NEO4J_TYPES: dict[str, str] = {kind: rule.neo4j_type for kind, rule in RELATIONSHIP_KINDS.items()}
@@ -411,9 +413,12 @@ COUNT_NODES = {
     "RETURN count(n) AS total"
     for label in ("Person", "Organisation")
 }
+#: In name order, walked on the index ``node_name`` (``Node(map_id, name)``) up to the
+#: page's end (ordering by the constant ``map_id`` first lets the planner take its order).
 LIST_NODES = {
     label.lower(): f"MATCH (n:Node:{label} {{map_id: $map_id}}) {_NODE_FILTER} "
-    "RETURN n.data AS data ORDER BY n.name, n.id SKIP $offset LIMIT $limit"
+    "AND n.name >= '' WITH n ORDER BY n.map_id, n.name, n.id SKIP $offset LIMIT $limit "
+    "RETURN n.data AS data"
     for label in ("Person", "Organisation")
 }
 # -- lists as a reader sees them (see sql's section of the same name) ---------------------
@@ -442,30 +447,73 @@ def _display(n: str) -> str:
     return f"CASE WHEN {_anon(n)} THEN $labels[{n}.silo] ELSE {n}.name_key END"
 
 
-_SHOWN_NODES = {
+#: A list of people or organisations as a reader sees it, in the order of the text shown
+#: (:data:`_SHOWN_ORDER`), from two streams each read no further than the page's end:
+#: the records listed by their own name, walked in ``name_key`` order on the label's
+#: ``(map_id, name_key)`` index (ordering by ``map_id`` first, constant, and ``name_key >=
+#: ''`` rather than ``IS NOT NULL``, is what lets the planner take the index's order and
+#: stop at the page), and, for a viewer's people list, the anonymised people of the
+#: silos ``$blocks`` (shown, and whose label the search matches: picked in Python), each
+#: shown as its silo's label and ordered within it by ``shuffle``. The union of the two
+#: heads is sorted and sliced: at most twice the page's end in rows, never the map.
+_NAMED_NODES = """
+  MATCH (n:{label} {{map_id: $map_id}})
+  WHERE {key} AND (NOT $viewer OR coalesce(n.visibility, 'named') = 'named')
+    AND ($silo IS NULL OR n.silo = $silo) AND ($kind IS NULL OR n.kind = $kind)
+    AND ($q IS NULL OR n.name_key CONTAINS $q)"""
+_IN_ORDER = "n.name_key >= ''"
+#: a text given: the matches found on the text index ``node_name_key`` (the lists' order
+#: does not matter to a count)
+_HOLDS_Q = "n.name_key CONTAINS $q"
+_BLOCK_PEOPLE = """
+  MATCH (n:Person {map_id: $map_id, visibility: 'anonymised'}) WHERE n.silo IN $blocks"""
+LIST_SHOWN_NODES = {
     label.lower(): f"""
-MATCH (n:Node:{label} {{map_id: $map_id}})
-WHERE n.id IS NOT NULL AND {_shown("n")} AND ($silo IS NULL OR n.silo = $silo)
-  AND ($kind IS NULL OR n.kind = $kind)
-WITH n, {_display("n")} AS display, CASE WHEN {_anon("n")} THEN n.shuffle ELSE n.id END AS tiebreak
-WHERE $q IS NULL OR display CONTAINS $q
+CALL () {{{_NAMED_NODES.format(label=label, key=_IN_ORDER)}
+  WITH n ORDER BY n.map_id, n.name_key, n.id LIMIT $offset + $limit
+  RETURN n, n.name_key AS display, n.id AS tiebreak
+  UNION ALL{_BLOCK_PEOPLE}
+  WITH n, $labels[n.silo] AS display ORDER BY display, n.shuffle LIMIT $offset + $limit
+  RETURN n, display, n.shuffle AS tiebreak
+}}
+WITH n, display, tiebreak ORDER BY display, tiebreak SKIP $offset LIMIT $limit
+RETURN collect(n.data) AS page
 """
     for label in ("Person", "Organisation")
 }
-#: The total and one page in one round trip (two subqueries: the page keeps the partial
-#: sort of ORDER BY ... LIMIT, rather than sorting and collecting every row).
-LIST_SHOWN_NODES = {
-    k: f"""
-CALL () {{{q}RETURN count(n) AS total }}
-CALL () {{{q}WITH n ORDER BY display, tiebreak SKIP $offset LIMIT $limit
-  RETURN collect(n.data) AS page }}
-RETURN total, page
+#: How many records :data:`LIST_SHOWN_NODES` lists in all (when the silo and consent
+#: counts cannot say: a search or a kind given, or organisations); by (label, text given).
+COUNT_SHOWN_NODES = {
+    (label.lower(), q): f"""
+CALL () {{{_NAMED_NODES.format(label="Node:" + label, key=_HOLDS_Q if q else _IN_ORDER)}
+  RETURN count(n) AS n
+  UNION ALL{_BLOCK_PEOPLE}
+  RETURN count(n) AS n
+}}
+RETURN sum(n) AS total
 """
-    for k, q in _SHOWN_NODES.items()
+    for label in ("Person", "Organisation")
+    for q in (False, True)
 }
-SILO_PEOPLE = "MATCH (n:Node:Person {map_id: $map_id}) RETURN n.silo AS silo, count(n) AS people"
-#: The ids of a map's people of one consent (index ``node_visibility``).
-PEOPLE_OF_CONSENT = "MATCH (n:Person {map_id: $map_id, visibility: $visibility}) RETURN n.id AS id"
+#: How many people of each consent each silo of a map has, from the index
+#: ``person_consent`` alone (no node is read; every person has both properties: the
+#: write settles consent, and a silo is required).
+SILO_CONSENT = """
+MATCH (n:Person {map_id: $map_id}) WHERE n.silo IS NOT NULL AND n.visibility IS NOT NULL
+RETURN n.silo AS silo, n.visibility AS visibility, count(*) AS people
+"""
+#: The ids of a map's people of one consent (index ``node_visibility``), as one record
+#: holding one list (decoded far faster than a record each).
+PEOPLE_OF_CONSENT = """
+MATCH (n:Person {map_id: $map_id, visibility: $visibility}) RETURN collect(n.id) AS ids
+"""
+#: The ids of a map's ties with an end (a person) of one consent, found from those
+#: people (index ``node_visibility``), as one record holding one list.
+TIES_OF_CONSENT = """
+MATCH (n:Person {map_id: $map_id, visibility: $visibility})-[r]-()
+WHERE r.map_id = $map_id
+RETURN collect(DISTINCT r.id) AS ids
+"""
 
 NODE_INDEX = """
 MATCH (n:Node {map_id: $map_id})
@@ -517,11 +565,29 @@ _REL_VALUES = (
 )
 _REL_FIELDS = ", ".join(f"{value} AS {name}" for value, name in _REL_VALUES)
 _REL_ROW = ", ".join(value for value, _ in _REL_VALUES)
+
+
+def _rel_row_of(a: str, r: str, b: str) -> str:
+    """:data:`_REL_VALUES` (a tie's row, in order) with its tie and ends named by other
+    expressions than ``r``, ``a`` and ``b`` (e.g. items of a collected list)."""
+    names = {"a": a, "r": r, "b": b}
+    return ", ".join(
+        re.sub(r"\b([arb])\.", lambda m: f"{names[m.group(1)]}.", value) for value, _ in _REL_VALUES
+    )
+
+
 #: Find ties by id, whatever their type: one indexed lookup per whitelisted type.
 FIND_RELS = "\nUNION ALL\n".join(
     f"MATCH (a)-[r:{t}]->(b) WHERE r.id IN $ids AND r.map_id = $map_id RETURN {_REL_FIELDS}"
     for t in ALL_TYPES
 )
+#: Ties by id in one pass over the map's ties, as one record holding one list (for many
+#: ids: one index lookup per id and type, 13 of them, cost a re-import ~10 s at 50,000).
+FIND_RELS_SCAN = f"""
+MATCH (a:Node {{map_id: $map_id}})-[r]->(b)
+WHERE r.map_id = $map_id AND r.id IN $ids
+RETURN collect([{_REL_ROW}]) AS rows
+"""
 #: Ties' revisions by id, whatever their type (as FIND_RELS).
 REL_REVISIONS = "\nUNION ALL\n".join(
     f"MATCH ()-[r:{t}]->() WHERE r.id IN $ids AND r.map_id = $map_id "
@@ -642,22 +708,36 @@ WHERE r.map_id = $map_id
   AND ($kind IS NULL OR r.kind = $kind)
   AND ($q IS NULL OR toLower(a.id) CONTAINS toLower($q) OR toLower(b.id) CONTAINS toLower($q))
 """
-#: The total and one page of ties in id order, in one pass and one round trip: the ties
-#: are ordered once and collected, and only the page's fields are read (as a list in
-#: ``_REL_VALUES`` order: ``neo4j._rel_from_record`` reads them by position).
-LIST_RELS = f"""
+#: One page of ties in id order (rows in ``_REL_VALUES`` order: ``neo4j._rel_from_record``
+#: reads them by position): each relationship type's ties walked in id order on its
+#: ``rel_id_<type>`` index up to the page's end, the heads merged, sorted and sliced;
+#: never every tie.
+LIST_RELS = (
+    "CALL () {\n"
+    + "\nUNION ALL\n".join(
+        f"MATCH (a)-[r:{t}]->(b) {_REL_FILTER} AND r.id >= ''\n"
+        "WITH a, r, b ORDER BY r.id LIMIT $offset + $limit RETURN a, r, b"
+        for t in ALL_TYPES
+    )
+    + f"\n}}\nWITH a, r, b ORDER BY r.id SKIP $offset LIMIT $limit\nRETURN {_REL_FIELDS}\n"
+)
+#: How many ties :data:`LIST_RELS` lists in all, a kind or endpoint given (every tie of
+#: the map is read; without filters ``neo4j`` counts them by degree, kept per version).
+COUNT_RELS = f"""
 MATCH (a:Node {{map_id: $map_id}})-[r]->(b) {_REL_FILTER}
-WITH a, r, b ORDER BY r.id
-WITH collect([a, r, b]) AS rows
-RETURN size(rows) AS total, [x IN rows[$offset..$offset + $limit] |
-  [x[1].id, x[0].id, x[2].id, x[1].kind, x[1].strength, x[1].since, x[1].until, x[1].notes,
-   x[1].evidence, coalesce(x[1].origin, ''), coalesce(x[1].reported_by, [])]] AS page
+RETURN count(r) AS total
+"""
+#: How many ties a map has, from its nodes' degrees (no tie is read).
+COUNT_ALL_RELS = """
+MATCH (a:Node {map_id: $map_id}) RETURN sum(COUNT { (a)-->() }) AS total
 """
 # Ties are listed as on the embedded store (see :data:`graph_models.store.sql.SHOWN_TIE_GROUPS`):
 # first how many listed ties each text shown for a first end heads, then the page from
-# the groups it falls in. Without filters a first end's ties are counted by its degree
-# (no tie is read: every relationship leaving a ``Node`` is a tie), less the ties to
-# people a viewer may not see, found from those people (few) by index.
+# the groups it falls in. Without filters the groups are placed from figures kept per
+# map version (:data:`SHOWN_TIE_TOTALS`: ties counted by degree, no tie read; every
+# relationship leaving a ``Node`` is a tie) and the first ends up to the page's end, in
+# name order (:data:`SHOWN_TIE_HEADS`); with a text, from the ties of the records it
+# matches (:data:`SHOWN_TIES_FOUND`).
 _TIE_FILTER = f"""($kind IS NULL OR r.kind = $kind) AND {_shown("b")}
   AND ($q IS NULL OR display CONTAINS $q OR {_display("b")} CONTAINS $q
        OR toLower(r.kind) CONTAINS $q)"""
@@ -676,20 +756,79 @@ WITH ds, reduce(st = {start: 0, first: -1, last: -1, skip: 0}, i IN range(0, siz
 RETURN st.start AS total, st.skip AS skip,
        CASE WHEN st.first < 0 THEN [] ELSE ds[st.first..st.last + 1] END AS displays
 """
-#: The groups of listed ties and where the page falls in them, no filter given.
-SHOWN_TIE_GROUPS = f"""
+#: What places a page of ties when no kind or text is given, without reading every
+#: tie, in two parts. First what does not depend on the page (``neo4j`` keeps it for the
+#: map's version): ``total``, the map's ties counted from each node's degree, less those
+#: from the people a viewer may not see (``$unshown``: the consents such people have,
+#: none for a coordinator; found by index, few); ``cut``, the ties to such people by
+#: the label of their first end when it is an anonymised person (null: a named one),
+#: ``[label, ties]``; ``blocks``, the ties headed by the anonymised people of each silo
+#: of ``$blocks``, ``[label, ties]``, one group each.
+SHOWN_TIE_TOTALS = f"""
 CALL () {{
-  MATCH (a:Node {{map_id: $map_id}}) WHERE a.id IS NOT NULL AND {_shown("a")}
-  RETURN {_display("a")} AS display, COUNT {{ (a)-->() }} AS n
-  UNION ALL
-  MATCH (u:Person {{map_id: $map_id}})
-  WHERE $viewer AND u.visibility IN ['anonymised', 'hidden'] AND NOT {_shown("u")}
-  MATCH (a:Node)-[r]->(u) WHERE r.map_id = $map_id AND {_shown("a")}
-  RETURN {_display("a")} AS display, -1 AS n
+  MATCH (a:Node {{map_id: $map_id}}) RETURN sum(COUNT {{ (a)-->() }}) AS ties
 }}
-WITH display, sum(n) AS n WHERE n > 0
-{_PLACE_PAGE}"""
-#: As :data:`SHOWN_TIE_GROUPS`, with a kind or text to match (every tie is read).
+CALL () {{
+  MATCH (u:Person {{map_id: $map_id}}) WHERE u.visibility IN $unshown AND NOT {_shown("u")}
+  RETURN sum(COUNT {{ (u)-->() }}) AS from_unshown, collect(u) AS unshown
+}}
+CALL (unshown) {{
+  UNWIND unshown AS u
+  MATCH (a:Node)-[r]->(u) WHERE r.map_id = $map_id AND {_shown("a")}
+  WITH CASE WHEN {_anon("a")} THEN $labels[a.silo] END AS label, count(r) AS n
+  RETURN collect([label, n]) AS cut
+}}
+CALL () {{
+  MATCH (a:Person {{map_id: $map_id, visibility: 'anonymised'}}) WHERE a.silo IN $blocks
+  WITH $labels[a.silo] AS label, sum(COUNT {{ (a)-->() }}) AS n
+  RETURN collect([label, n]) AS blocks
+}}
+RETURN ties - from_unshown AS total, cut, blocks
+"""
+#: Then the first ends listed by their own name, walked in ``name_key`` order on the
+#: index ``node_order`` and read no further than the page's end: ``[display, ties]``
+#: each with a listed tie (so ``$offset + $limit`` of them head at least as many ties).
+#: ``neo4j`` merges them with the blocks by display and finds the groups the page falls
+#: in (``common.groups_on_page``).
+SHOWN_TIE_HEADS = f"""
+MATCH (a:Node {{map_id: $map_id}})
+WHERE a.name_key >= '' AND (NOT $viewer OR {_vis("a")} = 'named')
+WITH a, COUNT {{ (a)-->(b:Node) WHERE {_shown("b")} }} AS n
+WHERE n > 0
+WITH a, n ORDER BY a.map_id, a.name_key LIMIT $offset + $limit
+RETURN collect([a.name_key, n]) AS heads
+"""
+#: A map's version (and its identity: its random erasure key, new if the map is made
+#: again under the same id): what a figure kept for the version is kept under.
+MAP_VERSION = "MATCH (m:Map {id: $id}) RETURN m.version AS version, m.erasure_key AS key"
+#: The total and one page of the listed ties a text matches (and no kind's name holds
+#: it: ``neo4j`` checks the map's kinds first), in one statement that reads only the ties
+#: of the records whose shown text holds it (``$blocks``: the silos of the anonymised
+#: people whose label holds it), not every tie: those ties are few, so they are ordered
+#: and sliced here (in ``_REL_VALUES`` order, as every tie read).
+SHOWN_TIES_FOUND = f"""
+CALL () {{
+  MATCH (f:Node {{map_id: $map_id}})
+  WHERE f.name_key CONTAINS $q AND (NOT $viewer OR {_vis("f")} = 'named')
+  RETURN f
+  UNION
+  MATCH (f:Person {{map_id: $map_id, visibility: 'anonymised'}}) WHERE f.silo IN $blocks
+  RETURN f
+}}
+MATCH (f)-[r]-(:Node)
+WITH DISTINCT r
+MATCH (a:Node)-[r]->(b:Node)
+WHERE r.map_id = $map_id AND ($kind IS NULL OR r.kind = $kind) AND {_shown("a")}
+  AND {_shown("b")}
+WITH a, r, b, {_display("a")} AS display,
+     CASE WHEN {_anon("a")} OR {_anon("b")} THEN r.shuffle ELSE r.id END AS tiebreak
+ORDER BY display, tiebreak
+WITH collect([a, r, b]) AS rows
+RETURN size(rows) AS total, [x IN rows[$offset..$offset + $limit] |
+  [{_rel_row_of("x[0]", "x[1]", "x[2]")}]] AS page
+"""
+#: The groups of listed ties and where the page falls in them, with a kind to match, or
+#: a text a kind's name holds (every tie is read).
 SHOWN_TIE_GROUPS_FILTERED = f"""
 MATCH (a:Node {{map_id: $map_id}}) WHERE a.id IS NOT NULL AND {_shown("a")}
 WITH a, {_display("a")} AS display
@@ -718,6 +857,17 @@ RETURN {_REL_FIELDS} ORDER BY display, tiebreak SKIP $skip LIMIT $limit
 #: may not see, and the anonymised people of a silo, found by index.
 MIGRATION_12 = (
     "CREATE INDEX node_visibility IF NOT EXISTS FOR (n:Person) ON (n.map_id, n.visibility)",
+)
+#: Migration 13 (numbered 14 on main, reserved for the lists; renumbered at merge): the
+#: lists read no more than their page. ``person_order`` / ``organisation_order`` walk a
+#: label's records in the order of their folded name (the lists), ``node_order`` every
+#: node's (the first ends of ties); ``person_consent`` counts a map's people by silo and
+#: consent from the index alone (what every reader's list is judged by).
+MIGRATION_13 = (
+    "CREATE INDEX person_order IF NOT EXISTS FOR (n:Person) ON (n.map_id, n.name_key)",
+    "CREATE INDEX organisation_order IF NOT EXISTS FOR (n:Organisation) ON (n.map_id, n.name_key)",
+    "CREATE INDEX node_order IF NOT EXISTS FOR (n:Node) ON (n.map_id, n.name_key)",
+    "CREATE INDEX person_consent IF NOT EXISTS FOR (n:Person) ON (n.map_id, n.silo, n.visibility)",
 )
 #: Every tie of a map (as on a day), as one record holding one list of rows in
 #: ``_REL_FIELDS`` order, for the same reason as ``ALL_NODES``.

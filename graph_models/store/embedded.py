@@ -45,6 +45,7 @@ from graph_models.private_files import private_file
 from graph_models.store import migrations, sql
 from graph_models.store.base import AccessToken, AuditRecord, ListFilter, SessionRecord
 from graph_models.store.common import (
+    VersionMemo,
     chunks,
     groups_on_page,
     map_from_dict,
@@ -122,6 +123,8 @@ class EmbeddedStore(StoreRules):
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        #: figures kept per map version (a tie list's groups: up to one per node)
+        self._kept = VersionMemo(16)
         #: an erasure whose WAL could not be emptied yet (readers held it): retried
         self._purge_pending = False
         try:
@@ -184,7 +187,7 @@ class EmbeddedStore(StoreRules):
         except sqlite3.Error as exc:
             raise translated(exc) from exc
         try:
-            result = work(SqliteTransaction(db))
+            result = work(SqliteTransaction(db, self._kept))
             db.execute(sql.COMMIT)
         except BaseException as exc:
             if db.in_transaction:
@@ -251,10 +254,27 @@ class EmbeddedStore(StoreRules):
 
 class SqliteTransaction:
     """The :class:`~graph_models.store.rules.Transaction` primitives on one connection
-    inside one transaction."""
+    inside one transaction (``memo``: the store's :class:`VersionMemo`)."""
 
-    def __init__(self, db: sqlite3.Connection):
+    def __init__(self, db: sqlite3.Connection, memo: VersionMemo | None = None):
         self.db = db
+        self.memo = memo if memo is not None else VersionMemo(0)
+        #: map id -> its version as :meth:`get_map` read it in this transaction
+        self._seen: dict[str, int] = {}
+
+    def _kept(self, map_id: str, what: tuple, compute):
+        """``compute()``, or the value it had for this version of the map (see
+        :class:`VersionMemo`; only once :meth:`get_map` has read the map here: the
+        transaction is one snapshot, so the figure is of that version)."""
+        version = self._seen.get(map_id)
+        key = self.erasure_key(map_id) if version is not None else None
+        if key is None:
+            return compute()
+        found = self.memo.get((map_id, key, version, *what))
+        if found is None:
+            found = compute()
+            self.memo.put((map_id, key, version, *what), found)
+        return found
 
     def _in(self, statement: str, head: list, ids: Iterable[str], per_chunk: int = 1):
         """Rows of ``statement`` (with ``{marks}``) for ``ids`` in chunks of :data:`CHUNK`."""
@@ -266,7 +286,11 @@ class SqliteTransaction:
 
     def get_map(self, map_id: str) -> Map | None:
         row = self.db.execute(sql.GET_MAP, (map_id,)).fetchone()
-        return _map_from_row(row) if row else None
+        if row is None:
+            return None
+        found = _map_from_row(row)
+        self._seen[map_id] = found.version
+        return found
 
     def list_maps(self, limit: int, offset: int) -> tuple[int, list[Map]]:
         total = self.db.execute(sql.COUNT_MAPS).fetchone()[0]
@@ -408,16 +432,35 @@ class SqliteTransaction:
         return total, [model.from_dict(etype, json.loads(r[1])) for r in rows]
 
     def _list_shown_ties(self, args: dict, limit: int, offset: int):
-        """Ties in two statements (see :data:`sql.SHOWN_TIE_GROUPS`): the groups' counts,
+        """Ties in two statements (see :data:`sql.SHOWN_TIE_GROUPS`): the groups' counts
+        (without a search, kept for the map's version: they do not depend on the page),
         then the page from the groups it falls in."""
         variant = (args["viewer"], args["q"] is not None)
-        groups = self.db.execute(sql.SHOWN_TIE_GROUPS[variant], args).fetchall()
-        total, displays, skip = groups_on_page(groups, offset, limit)
+
+        def groups():
+            query = sql.SHOWN_TIE_GROUPS[variant]
+            if args["q"] is not None and not self._kind_holds(args["map_id"], args["q"]):
+                query = sql.SHOWN_TIE_GROUPS_FOUND[args["viewer"]]
+            found = self.db.execute(query, args).fetchall()
+            return sorted(found, key=lambda g: (g[0] is not None, g[0] or ""))
+
+        if args["q"] is None:
+            what = ("tie groups", args["viewer"], args["kind"], args["small"], args["labels"])
+            listed = self._kept(args["map_id"], what, groups)
+        else:
+            listed = groups()
+        total, displays, skip = groups_on_page(listed, offset, limit)
         if not displays:
             return total, []
         page = {**args, "displays": json.dumps(displays), "limit": limit, "skip": skip}
         rows = self.db.execute(sql.SHOWN_TIE_PAGE[variant], page)
         return total, [_rel_from_row(r) for r in rows]
+
+    def _kind_holds(self, map_id: str, q: str) -> bool:
+        """Whether the name of a kind of tie the map may have holds the folded ``q``
+        (then a search matches ties by kind too, and every tie is read)."""
+        found = self.get_map(map_id)
+        return any(q in kind.lower() for kind in (found.kind_names() if found else []))
 
     def node_index(self, map_id: str) -> list[tuple[str, str, str]]:
         return self.db.execute(sql.NODE_INDEX, (map_id,)).fetchall()
@@ -431,6 +474,10 @@ class SqliteTransaction:
 
     def people_of_consent(self, map_id: str, visibility: str) -> list[str]:
         return [r[0] for r in self.db.execute(sql.PEOPLE_OF_CONSENT, (map_id, visibility))]
+
+    def ties_of_consent(self, map_id: str, visibility: str) -> list[str]:
+        args = {"map_id": map_id, "visibility": visibility}
+        return [r[0] for r in self.db.execute(sql.TIES_OF_CONSENT, args)]
 
     def all_nodes(self, map_id: str) -> list:
         return _load_nodes(self.db.execute(sql.ALL_NODES, (map_id,)))

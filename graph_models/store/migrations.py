@@ -265,6 +265,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         sqlite=sql.MIGRATION_12,
         neo4j=cypher.MIGRATION_12,
     ),
+    Migration(
+        13,
+        "lists that read no more than their page (Neo4j): people, organisations and the "
+        "first ends of ties walked in name order by index; people counted by silo and "
+        "consent from an index (both stores). Numbered 14 once merged after the lead's 13",
+        sqlite=sql.MIGRATION_13,
+        neo4j=cypher.MIGRATION_13,
+    ),
 )
 LATEST = MIGRATIONS[-1].number
 assert [m.number for m in MIGRATIONS] == list(range(1, LATEST + 1)), "numbered 1, 2, 3..."

@@ -44,7 +44,14 @@ from graph_models.errors import Conflict, StoreUnavailable
 from graph_models.model import EntityType, Map, NodeType, Relationship
 from graph_models.store import cypher, migrations
 from graph_models.store.base import AccessToken, AuditRecord, ListFilter, SessionRecord
-from graph_models.store.common import chunks, map_from_dict, map_to_dict, new_key
+from graph_models.store.common import (
+    VersionMemo,
+    chunks,
+    groups_on_page,
+    map_from_dict,
+    map_to_dict,
+    new_key,
+)
 from graph_models.store.rules import StoreRules
 from graph_models.surveys.model import (
     Respondent,
@@ -118,6 +125,7 @@ class Neo4jStore(StoreRules):
         self.owns_driver = owns_driver
         self.timeout = timeout
         self._calls = ThreadPoolExecutor(max_workers=32, thread_name_prefix="neo4j-call")
+        self._kept = VersionMemo()
         #: the schema version (migration number), once checked and upgraded
         self.schema_version: int | None = None
         # start even when the server is down (the schema is made on the first request),
@@ -149,7 +157,9 @@ class Neo4jStore(StoreRules):
             ) from None
 
     def _run(self, execute: str, work):
-        unit = neo4j.unit_of_work(timeout=self.timeout)(lambda tx: work(Neo4jTransaction(tx)))
+        unit = neo4j.unit_of_work(timeout=self.timeout)(
+            lambda tx: work(Neo4jTransaction(tx, self._kept))
+        )
 
         def call():
             self._ensure_schema()
@@ -179,10 +189,13 @@ class Neo4jStore(StoreRules):
 
 class Neo4jTransaction:
     """The :class:`~graph_models.store.rules.Transaction` primitives on one managed
-    Neo4j transaction."""
+    Neo4j transaction (``memo``: the store's :class:`VersionMemo`)."""
 
-    def __init__(self, tx):
+    def __init__(self, tx, memo: VersionMemo | None = None):
         self.tx = tx
+        self.memo = memo if memo is not None else VersionMemo(0)
+        #: map id -> (identity, version) as :meth:`get_map` read it in this transaction
+        self._seen: dict[str, tuple] = {}
 
     def _do(self, query: str, **params) -> None:
         self.tx.run(query, **params).consume()
@@ -191,7 +204,26 @@ class Neo4jTransaction:
 
     def get_map(self, map_id: str) -> Map | None:
         record = self.tx.run(cypher.GET_MAP, id=map_id).single()
-        return _map_from_props(record["m"]) if record else None
+        if record is None:
+            return None
+        self._seen[map_id] = (record["m"].get("erasure_key"), record["m"]["version"])
+        return _map_from_props(record["m"])
+
+    def _kept(self, map_id: str, what: tuple, compute):
+        """``compute()``, or the value it had for this version of the map (see
+        :class:`VersionMemo`; only once :meth:`get_map` has read the map here)."""
+        seen = self._seen.get(map_id)
+        if seen is None:
+            return compute()
+        key = (map_id, *seen, *what)
+        found = self.memo.get(key)
+        if found is not None:
+            return found
+        value = compute()
+        now = self.tx.run(cypher.MAP_VERSION, id=map_id).single()
+        if now is not None and (now["key"], now["version"]) == seen:
+            self.memo.put(key, value)
+        return value
 
     def list_maps(self, limit: int, offset: int) -> tuple[int, list[Map]]:
         total = self.tx.run(cypher.COUNT_MAPS).single()["total"]
@@ -360,11 +392,23 @@ class Neo4jTransaction:
     def list_entities(self, map_id, etype, filters: ListFilter, limit, offset):
         if etype is EntityType.RELATIONSHIP:
             args = dict(map_id=map_id, kind=filters.kind, q=filters.q or None)
-            found = self.tx.run(cypher.LIST_RELS, **args, limit=limit, offset=offset).single()
-            return found["total"], [_rel_from_record(r) for r in found["page"]]
+            records = self.tx.run(cypher.LIST_RELS, **args, limit=limit, offset=offset)
+            page = [_rel_from_record(r) for r in records]
+            if args["kind"] is None and args["q"] is None:
+
+                def count():
+                    return self.tx.run(cypher.COUNT_ALL_RELS, map_id=map_id).single()["total"]
+
+                return self._kept(map_id, ("all ties",), count), page
+            return self.tx.run(cypher.COUNT_RELS, **args).single()["total"], page
         args = dict(map_id=map_id, silo=filters.silo, kind=filters.kind, q=filters.q or None)
         count_q, list_q = cypher.COUNT_NODES[etype.value], cypher.LIST_NODES[etype.value]
-        total = self.tx.run(count_q, **args).single()["total"]
+        if etype is EntityType.PERSON and args["q"] is None and args["kind"] is None:
+            # from the people by silo and consent (kept for the map's version)
+            counts = self._consent_counts(map_id).items()
+            total = sum(n for (silo, _), n in counts if args["silo"] in (None, silo))
+        else:
+            total = self.tx.run(count_q, **args).single()["total"]
         records = self.tx.run(list_q, **args, limit=limit, offset=offset)
         return total, [model.from_dict(etype, json.loads(r["data"])) for r in records]
 
@@ -378,29 +422,108 @@ class Neo4jTransaction:
             kind=filters.kind or None,
             q=filters.q or None,
         )
+        # the silos whose anonymised people are listed (as their silo's label, which a
+        # search must match): a viewer's people, or ties, only
+        blocks = []
+        if shown is not None and etype is not EntityType.ORGANISATION:
+            blocks = [
+                silo
+                for silo, label in sorted(shown.labels.items())
+                if silo not in shown.small
+                and (etype is EntityType.RELATIONSHIP or args["silo"] in (None, silo))
+                and (etype is EntityType.RELATIONSHIP or args["kind"] is None)
+                and (args["q"] is None or args["q"] in label)
+            ]
+        args["blocks"] = blocks
         if etype is EntityType.RELATIONSHIP:
             return self._list_shown_ties(args, limit, offset)
         query = cypher.LIST_SHOWN_NODES[etype.value]
-        found = self.tx.run(query, **args, limit=limit, offset=offset).single()
-        return found["total"], [model.from_dict(etype, json.loads(d)) for d in found["page"]]
+        page = self.tx.run(query, **args, limit=limit, offset=offset).single()["page"]
+        total = self._people_counted(args) if etype is EntityType.PERSON else None
+        if total is None:
+            query = cypher.COUNT_SHOWN_NODES[etype.value, args["q"] is not None]
+            total = self.tx.run(query, **args).single()["total"]
+        return total, [model.from_dict(etype, json.loads(d)) for d in page]
+
+    def _people_counted(self, args: dict) -> int | None:
+        """How many people a list without a search or kind shows, from the silo and
+        consent counts; None with a search or kind."""
+        if args["q"] is not None or args["kind"] is not None:
+            return None
+        total = 0
+        for (silo, visibility), people in self._consent_counts(args["map_id"]).items():
+            if args["silo"] not in (None, silo):
+                continue
+            named = visibility == model.Visibility.NAMED.value
+            if not args["viewer"] or named or silo in args["blocks"] and visibility == "anonymised":
+                total += people
+        return total
 
     def _list_shown_ties(self, args: dict, limit: int, offset: int):
-        """Ties in two statements (see :data:`cypher.SHOWN_TIE_GROUPS`): the groups'
-        counts, then the page from the groups it falls in."""
-        filtered = args["kind"] is not None or args["q"] is not None
-        query = cypher.SHOWN_TIE_GROUPS_FILTERED if filtered else cypher.SHOWN_TIE_GROUPS
-        found = self.tx.run(query, **args, offset=offset, limit=limit).single()
-        if not found["displays"]:
-            return found["total"], []
-        page = dict(args, displays=found["displays"], skip=found["skip"], limit=limit)
-        total = found["total"]
+        """Ties in two statements: where the page falls (the groups' counts: see
+        :data:`cypher.SHOWN_TIE_HEADS`), then the page from the groups it falls in; or,
+        a text given, in one (:data:`cypher.SHOWN_TIES_FOUND`)."""
+        q, kind = args["q"], args["kind"]
+        if q is None and kind is None:
+            total, displays, skip = self._tie_heads(args, limit, offset)
+        elif q is not None and not self._kind_holds(args["map_id"], q):
+            # the ties the text matches are few: counted and paged in one statement
+            query = cypher.SHOWN_TIES_FOUND
+            found = self.tx.run(query, **args, offset=offset, limit=limit).single()
+            return found["total"], [_rel_from_record(r) for r in found["page"]]
+        else:
+            query = cypher.SHOWN_TIE_GROUPS_FILTERED
+            found = self.tx.run(query, **args, offset=offset, limit=limit).single()
+            total, displays, skip = found["total"], found["displays"], found["skip"]
+        if not displays:
+            return total, []
+        page = dict(args, displays=displays, skip=skip, limit=limit)
         return total, [_rel_from_record(r) for r in self.tx.run(cypher.SHOWN_TIE_PAGE, **page)]
+
+    def _tie_heads(self, args: dict, limit: int, offset: int) -> tuple[int, list, int]:
+        """``(total, displays, skip)`` of a tie list with no filter: from the heads of
+        :data:`cypher.SHOWN_TIE_HEADS`, merged by the text shown."""
+        total, blocks = self._tie_totals(args)
+        groups: dict = defaultdict(int, blocks)
+        heads = self.tx.run(cypher.SHOWN_TIE_HEADS, **args, offset=offset, limit=limit)
+        for display, ties in heads.single()["heads"]:
+            groups[display] += ties
+        listed = [(display, ties) for display, ties in groups.items() if ties > 0]
+        _, displays, skip = groups_on_page(listed, offset, limit)
+        return total, displays, skip
+
+    def _tie_totals(self, args: dict) -> tuple[int, dict[str, int]]:
+        """``(ties listed, {label: ties headed by the anonymised people shown as it}``)
+        for the reader (:data:`cypher.SHOWN_TIE_TOTALS`; kept for the map's version)."""
+        unshown = ["anonymised", "hidden"] if args["viewer"] else []
+
+        def count():
+            found = self.tx.run(cypher.SHOWN_TIE_TOTALS, **args, unshown=unshown).single()
+            cut: dict = defaultdict(int)
+            for label, ties in found["cut"]:
+                cut[label] += ties
+            blocks = {label: ties - cut[label] for label, ties in found["blocks"]}
+            return found["total"] - sum(cut.values()), blocks
+
+        labels = tuple(sorted(args["labels"].items()))
+        what = ("ties", args["viewer"], tuple(args["small"]), labels, tuple(args["blocks"]))
+        return self._kept(args["map_id"], what, count)
+
+    def _kind_holds(self, map_id: str, q: str) -> bool:
+        """Whether the name of a kind of tie the map may have holds the folded ``q``
+        (then a search matches ties by kind too, and every tie is read)."""
+        found = self.get_map(map_id)
+        kinds = found.kind_names() if found else list(model.RELATIONSHIP_KINDS)
+        return any(q in kind.lower() for kind in kinds)
 
     def node_index(self, map_id: str) -> list[tuple[str, str, str]]:
         records = self.tx.run(cypher.NODE_INDEX, map_id=map_id)
         return [(r["id"], r["type"], r["name"]) for r in records]
 
     def relationships_by_id(self, map_id: str, ids: list[str]) -> list[Relationship]:
+        if len(ids) > SCAN_ABOVE:
+            found = self.tx.run(cypher.FIND_RELS_SCAN, map_id=map_id, ids=list(ids))
+            return [_rel_from_record(row) for row in found.single()["rows"]]
         found = []
         for chunk in chunks(list(ids), BATCH):
             records = self.tx.run(cypher.FIND_RELS, map_id=map_id, ids=chunk)
@@ -408,12 +531,27 @@ class Neo4jTransaction:
         return found
 
     def silo_people(self, map_id: str) -> dict[str, int]:
-        records = self.tx.run(cypher.SILO_PEOPLE, map_id=map_id)
-        return {r["silo"]: r["people"] for r in records}
+        people: dict[str, int] = defaultdict(int)
+        for (silo, _), n in self._consent_counts(map_id).items():
+            people[silo] += n
+        return dict(people)
+
+    def _consent_counts(self, map_id: str) -> dict[tuple[str, str], int]:
+        """``(silo, consent) -> people`` of the map (kept for its version)."""
+
+        def count():
+            records = self.tx.run(cypher.SILO_CONSENT, map_id=map_id)
+            return {(r["silo"], r["visibility"]): r["people"] for r in records}
+
+        return self._kept(map_id, ("consent",), count)
 
     def people_of_consent(self, map_id: str, visibility: str) -> list[str]:
         query = cypher.PEOPLE_OF_CONSENT
-        return list(self.tx.run(query, map_id=map_id, visibility=visibility).value("id"))
+        return self.tx.run(query, map_id=map_id, visibility=visibility).single()["ids"]
+
+    def ties_of_consent(self, map_id: str, visibility: str) -> list[str]:
+        query = cypher.TIES_OF_CONSENT
+        return self.tx.run(query, map_id=map_id, visibility=visibility).single()["ids"]
 
     def all_nodes(self, map_id: str) -> list:
         rows = self.tx.run(cypher.ALL_NODES, map_id=map_id).single()["rows"]

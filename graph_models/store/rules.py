@@ -140,6 +140,10 @@ class Transaction(Protocol):
     def people_of_consent(self, map_id: str, visibility: str) -> list[str]:
         """The ids of the map's people whose consent is ``visibility`` (by index)."""
 
+    def ties_of_consent(self, map_id: str, visibility: str) -> list[str]:
+        """The ids of the map's ties with an end (a person) whose consent is
+        ``visibility``, found from those people by index, not by reading every tie."""
+
     def node_index(self, map_id: str) -> list[tuple[str, str, str]]:
         """``(id, type, name)`` of every node of the map (no other field)."""
 
@@ -500,16 +504,22 @@ class StoreRules(SurveyRules):
     ) -> ShownPage:
         """One record and what a reader's view of it needs, read in one snapshot without
         the rest of the map: the record by its id (or, when there is none and ``unmask``
-        is given, the anonymised person whose id ``unmask`` picks from the ids of the
-        map's anonymised people: a pseudonym turned back), a tie's ends (``ends``) and
-        the people of each silo (``silo_people``). The page holds the record, or
-        nothing; what the reader may see of it is the caller's rule."""
+        is given, the record whose id ``unmask`` picks from the ids of the map's
+        anonymised people, or of its ties with an anonymised end: a pseudonym turned
+        back), a tie's ends (``ends``) and the people of each silo (``silo_people``).
+        The page holds the record, or nothing; what the reader may see of it is the
+        caller's rule."""
 
         def work(tx: Transaction) -> ShownPage:
             _require_map(tx, map_id)
             found = tx.get_entity(map_id, etype, entity_id)
-            if found is None and unmask is not None and etype is EntityType.PERSON:
-                real = unmask(tx.people_of_consent(map_id, model.Visibility.ANONYMISED.value))
+            if found is None and unmask is not None and etype is not EntityType.ORGANISATION:
+                anonymised = model.Visibility.ANONYMISED.value
+                if etype is EntityType.PERSON:
+                    candidates = tx.people_of_consent(map_id, anonymised)
+                else:
+                    candidates = tx.ties_of_consent(map_id, anonymised)
+                real = unmask(candidates)
                 found = tx.get_entity(map_id, etype, real) if real else None
             ends: dict = {}
             if etype is EntityType.RELATIONSHIP and found is not None:

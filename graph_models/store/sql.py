@@ -291,6 +291,11 @@ MIGRATION_12 = (
     "DROP INDEX IF EXISTS rel_by_source",
     "CREATE INDEX IF NOT EXISTS nodes_by_visibility ON nodes(map_id, visibility, silo)",
 )
+#: Migration 13 (numbered 14 on main; see cypher.MIGRATION_13): a map's people counted
+#: by silo (what every reader's list is judged by) from an index alone, not the table.
+MIGRATION_13 = (
+    "CREATE INDEX IF NOT EXISTS nodes_by_silo ON nodes(map_id, type, silo, visibility)",
+)
 
 # -- background analysis results and leases ------------------------------------------------
 
@@ -538,6 +543,27 @@ GROUP BY display
 """  # noqa: S608 - built from the fixed clauses above, never from input
 
 
+def _tie_groups_found(viewer: bool) -> str:
+    """The groups of the ties a text matches when no kind's name holds it: the ties of
+    the nodes whose shown text holds it (``found``), found from them by index (as first
+    and as second end), not by reading every tie."""
+    return f"""{_PARAMETERS}{_unshown(viewer)}{_found(True)},
+matched AS MATERIALIZED (
+  SELECT r.id AS id, r.source AS source
+  FROM found f CROSS JOIN relationships r INDEXED BY rel_list
+  WHERE r.source = f.id AND {_tie_where(viewer, False)}
+  UNION
+  SELECT r.id AS id, r.source AS source
+  FROM found f CROSS JOIN relationships r INDEXED BY rel_by_target
+  WHERE r.target = f.id AND {_tie_where(viewer, False)}),
+heads AS MATERIALIZED (SELECT source AS id, count(*) AS n FROM matched GROUP BY source)
+SELECT {_display("a")} AS display, sum(h.n) AS n
+FROM heads h CROSS JOIN nodes a
+WHERE a.map_id = :map_id AND a.id = h.id
+GROUP BY display
+"""  # noqa: S608 - built from the fixed clauses above, never from input
+
+
 def _tie_page(viewer: bool, q: bool) -> str:
     anonymised = (
         """
@@ -569,16 +595,34 @@ LIMIT :limit OFFSET :skip
 #: ``(display, ties)`` of every group of listed ties (in no order: sorted by the caller,
 #: which is cheaper than a second sort here); by (viewer, q given).
 SHOWN_TIE_GROUPS = {(v, q): _tie_groups(v, q) for v in (False, True) for q in (False, True)}
+#: As ``SHOWN_TIE_GROUPS[(viewer, True)]`` when no kind's name holds the text (the
+#: caller checks the map's kinds): only the matching nodes' ties are read; by viewer.
+SHOWN_TIE_GROUPS_FOUND = {v: _tie_groups_found(v) for v in (False, True)}
 #: The ties of the groups ``:displays`` (a JSON array), in order, ``:skip`` of them
 #: skipped and ``:limit`` kept; by (viewer, q given).
 SHOWN_TIE_PAGE = {(v, q): _tie_page(v, q) for v in (False, True) for q in (False, True)}
-SILO_PEOPLE = "SELECT silo, count(*) FROM nodes WHERE map_id = ? AND type = 'person' GROUP BY silo"
+SILO_PEOPLE = (
+    "SELECT silo, count(*) FROM nodes INDEXED BY nodes_by_silo "
+    "WHERE map_id = ? AND type = 'person' GROUP BY silo"
+)
 #: The ids of a map's people of one consent (by index: a viewer's read of one record
 #: turns a pseudonym back into a person from these, not from the whole map).
 PEOPLE_OF_CONSENT = (
     "SELECT id FROM nodes INDEXED BY nodes_by_visibility "
     "WHERE map_id = ? AND visibility = ? AND type = 'person'"
 )
+
+#: The ids of a map's ties with an end (a person) of one consent, found from those
+#: people by index (a viewer's read of one tie turns a ``tie-`` pseudonym back from these).
+TIES_OF_CONSENT = """
+SELECT r.id FROM nodes n INDEXED BY nodes_by_visibility
+JOIN relationships r ON r.map_id = n.map_id AND r.source = n.id
+WHERE n.map_id = :map_id AND n.visibility = :visibility AND n.type = 'person'
+UNION
+SELECT r.id FROM nodes n INDEXED BY nodes_by_visibility
+JOIN relationships r ON r.map_id = n.map_id AND r.target = n.id
+WHERE n.map_id = :map_id AND n.visibility = :visibility AND n.type = 'person'
+"""
 
 REL_ENDPOINT = " AND (source LIKE ? ESCAPE '\\' OR target LIKE ? ESCAPE '\\')"
 

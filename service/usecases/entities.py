@@ -23,6 +23,7 @@ from graph_models.visibility import (
     display_label,
     pseudonym,
     public_records,
+    tie_pseudonym,
 )
 from service.i18n import gettext, label
 from service.usecases.context import actor, forget_cached, full_access, secret, store
@@ -215,23 +216,25 @@ def get_visible(map_id: str, etype: EntityType, entity_id: str):
 
     A viewer's read takes the record alone from the store (and a tie's ends, and the
     silo sizes consent judges by), never the whole map: an ``anon-`` pseudonym is turned
-    back by matching it against the pseudonyms of the map's anonymised people only. A
-    ``tie-`` pseudonym (a tie with an anonymised end) is still found in the whole map.
+    back by matching it against the pseudonyms of the map's anonymised people only, a
+    ``tie-`` pseudonym (a tie with an anonymised end) against those of the ties of
+    anonymised people only.
     """
     if full_access():
         return store().get(map_id, etype, entity_id)
     missing = NotFound(f"no {etype.value} {entity_id!r} in map {map_id!r}")
-    if etype is EntityType.RELATIONSHIP and entity_id.startswith(TIE_PREFIX):
-        for row in visible_rows(map_id)[PLURALS[etype]]:
-            if row["id"] == entity_id:
-                return from_dict(etype, row)
-        raise missing
     key = secret()
+    prefix = TIE_PREFIX if etype is EntityType.RELATIONSHIP else ANON_PREFIX
+
+    def public(real: str) -> str:
+        if etype is EntityType.RELATIONSHIP:
+            return tie_pseudonym(key, map_id, real)
+        return pseudonym(key, map_id, real)
 
     def unmask(anonymised: list[str]) -> str | None:
-        if not entity_id.startswith(ANON_PREFIX):
+        if not entity_id.startswith(prefix):
             return None
-        return next((i for i in anonymised if pseudonym(key, map_id, i) == entity_id), None)
+        return next((i for i in anonymised if public(i) == entity_id), None)
 
     found = store().get_shown(map_id, etype, entity_id, unmask=unmask)
     rules = PublicRows(map_id, key, found.silo_people)

@@ -496,3 +496,34 @@ def test_re_import_asks_the_store_by_id_and_never_reads_the_whole_graph(store, m
     assert changed.changes["relationships"]["updated"] == ["t2"]
     byname = import_file(store, MAP, csv_file("name,silo,role\nBob,police,Inspector\n"))
     assert byname.changes["people"]["updated"] == ["zz1"]  # matched by name, not duplicated
+
+
+def test_re_import_of_many_ties_finds_them_by_id_in_one_pass(store, m):
+    """A re-import naming more ties than the store looks up one by one (Neo4j: one pass
+    over the map's ties instead) compares each with exactly its stored record, of
+    several kinds (relationship types), with dates and notes; ids not stored are not
+    found; nothing unchanged is written, a changed tie is found changed."""
+    import_file(store, MAP, csv_file(PEOPLE), filename="people.csv")
+    kinds = ("knows", "works_with", "mentors")
+    ends = (("ann", "ben"), ("ben", "cai"), ("cai", "ann"))
+    rows = "".join(
+        f"r{i},{ends[i % 3][0]},{ends[i % 3][1]},{kinds[i % 3]},{i % 5 + 1},2024-01-0{i % 9 + 1},"
+        f"note {i}\n"
+        for i in range(300)
+    )
+    ties = "id,source,target,kind,strength,since,notes\n" + rows
+    assert import_file(store, MAP, csv_file(ties), filename="ties.csv").total.created == 300
+    v = version(store)
+    again = import_file(store, MAP, csv_file(ties), filename="ties.csv")
+    assert (again.total.unchanged, again.written, version(store)) == (300, False, v)
+    asked = [f"r{i}" for i in range(300)] + [f"missing{i}" for i in range(50)]
+    found = {r.id: r for r in store.relationships_by_id(MAP, asked)}
+    assert set(found) == {f"r{i}" for i in range(300)}
+    assert found["r7"] == store.get(MAP, EntityType.RELATIONSHIP, "r7")
+    r7 = found["r7"]
+    assert (r7.kind, r7.strength, r7.notes) == ("works_with", 3, "note 7")
+    changed = import_file(
+        store, MAP, csv_file(ties.replace("r8,cai,ann,mentors,4", "r8,cai,ann,mentors,1")),
+        filename="ties.csv",
+    )  # fmt: skip
+    assert changed.changes["relationships"]["updated"] == ["r8"]

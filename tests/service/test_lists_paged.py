@@ -5,7 +5,9 @@ people are neither listed nor counted."""
 
 from __future__ import annotations
 
-from tests.conftest import operator_with_map
+import pytest
+
+from tests.conftest import ADMIN_SECRET, make_app, operator_with_map
 
 
 def test_viewer_pages_count_and_show_only_what_consent_allows(tmp_path):
@@ -126,3 +128,65 @@ def test_viewer_reads_one_record_without_reading_the_map(tmp_path, monkeypatch):
             .replace("nobody", "<id>")
             .replace("person", "relationship" if "relationships" in path else "person")
         ), path
+
+
+@pytest.mark.both_stores
+def test_viewer_reads_one_tie_by_pseudonym_without_reading_the_map(store, monkeypatch):
+    """A viewer's read of one tie with an anonymised end, by its ``tie-`` pseudonym (as
+    the list gives it), takes the tie from the store (its pseudonym turned back against
+    the ties of the map's anonymised people only), never the whole map; the tie's real
+    id, a pseudonym of nobody, a tie to a hidden person and a tie to an anonymised
+    person of a small silo all answer exactly as a missing tie does."""
+    from graph_models.store.rules import StoreRules
+    from graph_models.visibility import tie_pseudonym
+
+    admin = make_app(store).test_client()
+    admin.token = ADMIN_SECRET
+    assert admin.post("/api/v1/maps", json={"id": "w", "name": "w"}).status_code == 201
+    people = [
+        {"id": f"h{i}", "name": f"Health {i}", "silo": "health", "visibility": "anonymised"}
+        for i in range(5)
+    ]
+    people += [
+        {"id": "ann", "name": "Ann", "silo": "health"},
+        {"id": "dai", "name": "Dai", "silo": "health", "visibility": "hidden"},
+        {"id": "cop", "name": "Cop", "silo": "police", "visibility": "anonymised"},
+    ]
+    ties = [
+        {"id": "plain", "source": "ann", "target": "h1", "kind": "knows", "strength": 4},
+        {"id": "anon-pair", "source": "h2", "target": "h3", "kind": "knows"},
+        {"id": "to-dai", "source": "h4", "target": "dai", "kind": "knows"},
+        {"id": "to-cop", "source": "ann", "target": "cop", "kind": "knows"},
+    ]
+    body = {"people": people, "relationships": ties}
+    assert admin.post("/api/v1/maps/w/bulk", json=body).status_code == 200
+    viewer = admin.application.test_client()
+    viewer.token = admin.post("/api/v1/maps/w/tokens", json={"role": "viewer"}).get_json()["token"]
+    listed = viewer.get("/api/v1/maps/w/relationships?limit=100").get_json()["items"]
+    assert len(listed) == 2 and all(t["id"].startswith("tie-") for t in listed)
+    secret = admin.application.config["SECRET_KEY"].encode()
+
+    def whole_map(*args, **kwargs):
+        raise AssertionError("a viewer's read of one tie read the whole map")
+
+    monkeypatch.setattr(StoreRules, "graph", whole_map)
+    for row in listed:
+        got = viewer.get(f"/api/v1/maps/w/relationships/{row['id']}")
+        assert got.status_code == 200, row
+        assert got.get_json() == row
+    plain = next(r for r in listed if r["source"] == "ann")
+    assert plain["strength"] == 4 and plain["target"].startswith("anon-")
+    missing = viewer.get("/api/v1/maps/w/relationships/nothing")
+    assert missing.status_code == 404
+    for asked in (
+        "plain",  # the real id of a tie with an anonymised end
+        "tie-000000000000",  # a pseudonym of nobody
+        tie_pseudonym(secret, "w", "to-dai"),  # an anonymised and a hidden end
+        tie_pseudonym(secret, "w", "to-cop"),  # an anonymised end in a small silo
+        tie_pseudonym(secret, "other", "plain"),  # another map's pseudonym
+    ):
+        answer = viewer.get(f"/api/v1/maps/w/relationships/{asked}")
+        assert answer.status_code == 404, asked
+        assert answer.get_json()["message"].replace(asked, "<id>") == missing.get_json()[
+            "message"
+        ].replace("nothing", "<id>"), asked

@@ -772,3 +772,75 @@ def test_neo4j_at_migration_11_upgrades_to_tie_list_indexes(empty_neo4j, monkeyp
     indexes = {r["name"] for r in driver.execute_query("SHOW INDEXES YIELD name").records}
     assert "node_visibility" in indexes
     check_tie_list_upgrade(store)
+
+
+# -- migration 13 (14 on main): lists that read no more than their page ------------------------
+# Numbered 13 on this branch (main had 1..12); renumbered 14 at the merge after the lead's 13.
+LISTS_MIGRATION = 13
+
+
+def check_list_upgrade(store) -> None:
+    """Upgraded, people and ties are listed, counted and paged as before."""
+    assert store.schema_version == LATEST >= LISTS_MIGRATION
+    for etype in (EntityType.PERSON, R):
+        everyone = store.list_shown("m1", etype)
+        assert everyone.page.total == len(everyone.page.items) > 0
+        viewer = store.list_shown("m1", etype, consent=ANYONE)
+        assert viewer.page.total == len(viewer.page.items) <= everyone.page.total
+        second = store.list_shown("m1", etype, limit=1, offset=1).page
+        assert [x.id for x in second.items] == [x.id for x in everyone.page.items[1:2]]
+
+
+def test_sqlite_at_migration_12_upgrades_to_people_counted_by_index(tmp_path, monkeypatch):
+    path = previous_release_copy(tmp_path)
+    with monkeypatch.context() as patch:
+        at_migration(patch, LISTS_MIGRATION - 1)
+        EmbeddedStore(path).close()
+    db = sqlite3.connect(path)
+    names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    db.close()
+    assert "nodes_by_silo" not in names
+    store = EmbeddedStore(path)
+    db = sqlite3.connect(path)
+    try:
+        plan = " ".join(r[3] for r in db.execute("EXPLAIN QUERY PLAN " + sql.SILO_PEOPLE, ("m1",)))
+        assert "COVERING INDEX nodes_by_silo" in plan  # counted from the index alone
+    finally:
+        db.close()
+    check_list_upgrade(store)
+    store.close()
+
+
+@pytest.mark.neo4j
+def test_neo4j_at_migration_12_upgrades_to_lists_read_in_index_order(empty_neo4j, monkeypatch):
+    """Upgraded, a page of people (and the first ends of ties) is read in the index's
+    order and stops at the page's end, and people are counted by silo and consent from
+    an index alone; before, the list read every person of the map."""
+    from graph_models.store import cypher
+
+    driver = empty_neo4j
+    release_9256e4e_neo4j.write(driver)
+    with monkeypatch.context() as patch:
+        at_migration(patch, LISTS_MIGRATION - 1)
+        Neo4jStore(driver, owns_driver=False)
+    new = {"person_order", "organisation_order", "node_order", "person_consent"}
+    indexes = {r["name"] for r in driver.execute_query("SHOW INDEXES YIELD name").records}
+    assert not indexes & new
+    store = Neo4jStore(driver, owns_driver=False)
+    indexes = {r["name"] for r in driver.execute_query("SHOW INDEXES YIELD name").records}
+    assert new <= indexes
+    driver.execute_query("CALL db.awaitIndexes(60)")
+    args = dict(map_id="m1", viewer=True, small=[], labels={}, silo=None, kind=None, q=None)
+    page = _plan_operators(
+        driver, cypher.LIST_SHOWN_NODES["person"], **args, blocks=[], offset=0, limit=5
+    )
+    # the index gives the order: a partial sort of the rows up to the page's end, no sort
+    assert any("Person(map_id, name_key)" in op for op in page), page
+    assert any(op.startswith("PartialTop") for op in page), page
+    heads = _plan_operators(driver, cypher.SHOWN_TIE_HEADS, **args, offset=0, limit=5)
+    assert any("Node(map_id, name_key)" in op for op in heads), heads
+    assert not any(op.startswith(("Sort", "Top")) for op in heads), heads
+    counts = _plan_operators(driver, cypher.SILO_CONSENT, map_id="m1")
+    assert any("Person(map_id, silo, visibility)" in op for op in counts), counts
+    assert not any(op.startswith("NodeByLabelScan") for op in counts), counts
+    check_list_upgrade(store)
