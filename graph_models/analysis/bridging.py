@@ -517,6 +517,28 @@ def _effective_size(G: nx.Graph, weight: str | None, *, adjacency=None) -> dict:
     return {v: (None if isolated[i] else float(sizes[i])) for i, v in enumerate(G)}
 
 
+def _bridging_coefficient(G: nx.Graph) -> dict:
+    """Each node's bridging coefficient (None for a node with no tie but to itself),
+    with numpy over the compiled edge list: degrees and each node's sum of its
+    neighbours' inverse degrees are two ``bincount`` passes, not a Python loop over
+    every neighbour (self-loops left out, as in the definition)."""
+    g, order = compiled(G)
+    n = len(order)
+    ends = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    ends = ends[ends[:, 0] != ends[:, 1]]
+    degree = np.bincount(ends.ravel(), minlength=n).astype(float)
+    with np.errstate(divide="ignore"):
+        inverse = np.where(degree > 0, 1.0 / degree, 0.0)
+    total = np.bincount(ends[:, 0], weights=inverse[ends[:, 1]], minlength=n)
+    total += np.bincount(ends[:, 1], weights=inverse[ends[:, 0]], minlength=n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = inverse / total
+    return {
+        v: (None if d == 0 else c)
+        for v, d, c in zip(order, degree.tolist(), values.tolist(), strict=True)
+    }
+
+
 @not_implemented_for("directed")
 @not_implemented_for("multigraph")
 def bridging_centrality(
@@ -572,14 +594,7 @@ def bridging_centrality(
        bridging nodes in scale-free networks. Technical report 2006-05, Department of
        Computer Science and Engineering, University at Buffalo, 2006 (also KDD 2006).
     """
-    degree = {v: len(set(nbrs) - {v}) for v, nbrs in G.adjacency()}
-    coefficient: dict = {}
-    for v, nbrs in G.adjacency():
-        if degree[v] == 0:
-            coefficient[v] = None
-            continue
-        total = sum(1.0 / degree[u] for u in nbrs if u != v)
-        coefficient[v] = (1.0 / degree[v]) / total
+    coefficient = _bridging_coefficient(G)
     if betweenness is None:
         computed = _betweenness(G, exact_threshold=exact_threshold, k=k, seed=seed)
         values, method = computed["betweenness"], computed["method"]
