@@ -121,7 +121,12 @@ def project(
             if best is None or (-rel.strength, rel.target) < (-best[0], best[1]):
                 affiliation[rel.source] = (rel.strength, rel.target)
 
-    G.add_edges_from((u, v, data) for (u, v), data in ties.items())
+    # straight into the adjacency: what add_edges_from does for a new edge (each pair
+    # is new here, its data a fresh dict) without its per-edge copy and checks
+    adjacency = G._adj
+    for (u, v), data in ties.items():
+        adjacency[u][v] = data
+        adjacency[v][u] = data
     for person, (_, org) in affiliation.items():
         G.nodes[person]["organisation"] = org
     for _, attrs in G.nodes(data=True):

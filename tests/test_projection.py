@@ -181,3 +181,31 @@ def test_node_attributes_carry_type_consent_and_kind():
     assert G.nodes["clinic"]["visibility"] == "named"  # organisations are always named
     assert G.nodes["clinic"]["org_kind"] == "other"
     assert "contact" not in G.nodes["ann"]  # contact details never reach an analysis
+
+
+def test_the_adjacency_is_the_one_add_edges_from_builds():
+    """The ties are written straight into the graph's adjacency: the graph equals one
+    built by networkx's add_edges_from from the same nodes and ties (same neighbour
+    order, same data, one dict per tie shared by both ends), self-loops included."""
+    import random
+
+    import networkx as nx
+
+    rng = random.Random(4)
+    ids = [f"p{i}" for i in range(30)]
+    ties = [
+        Relationship(f"r{i:03d}", rng.choice(ids), rng.choice(ids), "knows", rng.randint(1, 5))
+        for i in range(80)
+    ]
+    G = project(records(people(*ids), ties))
+    H = nx.Graph()
+    H.add_nodes_from(G.nodes(data=True))
+    # each pair's edge added when its first tie (by id) is met, as projection merges
+    H.add_edges_from(
+        (r.source, r.target, G.edges[r.source, r.target]) for r in sorted(ties, key=lambda r: r.id)
+    )
+    assert [list(G.adj[v].items()) for v in G] == [list(H.adj[v].items()) for v in H]
+    assert any(u == v for u, v in G.edges())
+    for u, v in G.edges():
+        assert G.adj[u][v] is G.adj[v][u]
+    assert G.number_of_edges() == H.number_of_edges()

@@ -184,20 +184,32 @@ def test_labels_are_attached_to_each_node_reference():
     }
 
 
-def test_labels_attached_in_place_equal_the_copying_ones():
+def test_labels_are_attached_in_place_in_nested_rows():
+    """One walker, in place: the value itself is labelled and returned (nothing
+    copied), nested rows and pairs included, each label after the row's own keys."""
     labels = {"a": "Ann", "b": "Ben"}
-
-    def value():
-        return {
-            "rows": [{"node": "a", "x": [1, {"u": "a", "v": "b"}]}, {"node": "zz"}],
-            "pair": {"nodes": ["a", "b"]},
-            "nested": [[{"nodes": ["b", "a"]}]],
+    original = {
+        "rows": [{"node": "a", "x": [1, {"u": "a", "v": "b"}]}, {"node": "zz"}],
+        "pair": {"nodes": ["a", "b"]},
+        "nested": [[{"nodes": ["b", "a"]}]],
+    }
+    row = original["rows"][0]
+    same = attach_labels(original, labels)
+    assert same is original and same["rows"][0] is row
+    assert json.dumps(same) == json.dumps(
+        {
+            "rows": [
+                {
+                    "node": "a",
+                    "x": [1, {"u": "a", "v": "b", "u_label": "Ann", "v_label": "Ben"}],
+                    "label": "Ann",
+                },
+                {"node": "zz"},
+            ],
+            "pair": {"nodes": ["a", "b"], "labels": ["Ann", "Ben"]},
+            "nested": [[{"nodes": ["b", "a"], "labels": ["Ben", "Ann"]}]],
         }
-
-    original = value()
-    same = reporting._attach_labels_in_place(original, labels)
-    assert same is original  # nothing copied
-    assert json.dumps(same) == json.dumps(attach_labels(value(), labels))  # keys in order
+    )
 
 
 def test_the_garbage_collector_is_paused_while_a_report_is_made_and_back_on_after(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import networkx as nx
+import pytest
 
 from graph_models.visibility import (
     HIDDEN_PREFIX,
@@ -10,6 +11,7 @@ from graph_models.visibility import (
     pseudonym,
     public_graph,
     redact,
+    relabelled_copy,
 )
 
 SECRET = b"test-secret"
@@ -77,3 +79,32 @@ def test_redact_removes_every_shape_of_reference():
     assert out["suggestions"] == [{"nodes": ["ann", "bea"], "brokers": [{"node": "org"}]}]
     assert out["members"] == ["ann", "bea"]
     assert out["top"] is None and out["count"] == 4
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_relabelled_copy_equals_networkx_relabel(seed):
+    """The straight-into-dicts relabelling is networkx's ``relabel_nodes(copy=True)``:
+    same nodes, neighbour order, attributes (copies, one dict per edge shared by both
+    ends) and graph attributes; a self-loop and an isolate included."""
+    G = nx.gnm_random_graph(60, 150, seed=seed)
+    G.add_edge(3, 3, strength=2)
+    G.add_node(99, name="alone")
+    for u, v, data in G.edges(data=True):
+        data["strength"] = (u + v) % 5 + 1
+    G.graph["map_id"] = "m"
+    mapping = {v: f"p{(v * 7) % 101}" for v in G}
+    H = relabelled_copy(G, mapping)
+    want = nx.relabel_nodes(G, mapping, copy=True)
+    assert list(H.nodes(data=True)) == list(want.nodes(data=True))
+    assert [list(H.adj[v].items()) for v in H] == [list(want.adj[v].items()) for v in want]
+    assert H.graph == want.graph
+    u, v = next(iter(H.edges()))
+    assert H.adj[u][v] is H.adj[v][u]
+    H.adj[u][v]["strength"] = 99  # copies: the original is untouched
+    back = {public: v for v, public in mapping.items()}
+    assert G.adj[back[u]][back[v]]["strength"] != 99
+    H.nodes[mapping[99]]["name"] = "changed"
+    assert G.nodes[99]["name"] == "alone"
+    # not one-to-one: networkx's merge
+    merged = relabelled_copy(G, {v: "same" if v < 2 else v for v in G})
+    assert len(merged) == len(G) - 1

@@ -94,46 +94,65 @@ def bridges(G: nx.Graph, *, attribute: str = "group", with_span: bool | str = Tr
     group = node_groups(G, attribute)
     g, nodes = compiled(G)
     edge_list = g.get_edgelist()  # edge i is the i-th edge of G.edges()
-    is_bridge = np.zeros(len(edge_list), dtype=bool)
+    m = len(edge_list)
+    ends = np.asarray(edge_list, dtype=np.int64).reshape(m, 2)
+    is_bridge = np.zeros(m, dtype=bool)
     is_bridge[g.bridges()] = True
     # an edge whose ends share no neighbour (Jaccard similarity 0) is a local bridge
-    shared = g.similarity_jaccard(pairs=edge_list, loops=False) if edge_list else []
+    shared = np.asarray(g.similarity_jaccard(pairs=edge_list, loops=False) if m else [])
+    loop = ends[:, 0] == ends[:, 1]
+    local = ~loop & (is_bridge | (shared <= 0))
+    groups = [group[v] for v in nodes]
+    codes: dict = {}
+    code = np.fromiter((codes.setdefault(x, len(codes)) for x in groups), np.int64, len(nodes))
+    crosses = code[ends[:, 0]] != code[ends[:, 1]]
 
-    def record(u, v, **extra) -> dict:
-        gu, gv = group[u], group[v]
-        return {"u": u, "v": v, **extra, "groups": [gu, gv], "crosses": gu != gv}
+    spans = np.full(m, -1, dtype=np.int64)  # -1: none (infinite or not computed)
+    wanted = local & ~is_bridge
+    if with_span == "crossing":
+        wanted &= crosses
+    elif with_span is not True:
+        wanted[:] = False
+    where = np.flatnonzero(wanted)
+    found = _spans(G, [(int(i), int(j)) for i, j in ends[where]])
+    spans[where] = [-1 if x is None else x for x in found]
 
-    found_bridges = []
-    local = []
-    wanted: list[tuple[int, int, int]] = []  # (position in local, i, j) needing a span
-    for e, (i, j) in enumerate(edge_list):
-        if i == j:
-            continue
-        u, v = nodes[i], nodes[j]
-        bridge = bool(is_bridge[e])
-        if bridge:
-            found_bridges.append(record(u, v))
-        elif shared[e] > 0:
-            continue
-        if not bridge and (with_span is True or (with_span == "crossing" and group[u] != group[v])):
-            wanted.append((len(local), i, j))
-        local.append(record(u, v, span=None, bridge=bridge))
-    for position, span in zip(
-        (w[0] for w in wanted), _spans(G, [(i, j) for _, i, j in wanted]), strict=True
-    ):
-        local[position]["span"] = span
+    # global bridges first, then by decreasing span (none last), then in G.edges order
+    order = np.flatnonzero(local)
     if with_span:
-        local.sort(key=lambda r: (not r["bridge"], r["span"] is None, -(r["span"] or 0)))
+        keys = (order, -spans[order], spans[order] < 0, ~is_bridge[order])
     else:
-        local.sort(key=lambda r: not r["bridge"])
+        keys = (order, ~is_bridge[order])
+    order = order[np.lexsort(keys)]
+    found_bridges = [
+        {"u": nodes[i], "v": nodes[j], "groups": [groups[i], groups[j]], "crosses": c}
+        for i, j, c in zip(*ends[is_bridge].T.tolist(), crosses[is_bridge].tolist(), strict=True)
+    ]
+    local_bridges = [
+        {
+            "u": nodes[i],
+            "v": nodes[j],
+            "span": None if span < 0 else span,
+            "bridge": b,
+            "groups": [groups[i], groups[j]],
+            "crosses": c,
+        }
+        for i, j, span, b, c in zip(
+            *ends[order].T.tolist(),
+            spans[order].tolist(),
+            is_bridge[order].tolist(),
+            crosses[order].tolist(),
+            strict=True,
+        )
+    ]
     return {
         "bridges": found_bridges,
-        "local_bridges": local,
+        "local_bridges": local_bridges,
         "summary": {
             "bridges": len(found_bridges),
-            "crossing_bridges": sum(r["crosses"] for r in found_bridges),
-            "local_bridges": len(local),
-            "crossing_local_bridges": sum(r["crosses"] for r in local),
+            "crossing_bridges": int(crosses[is_bridge].sum()),
+            "local_bridges": len(local_bridges),
+            "crossing_local_bridges": int(crosses[local].sum()),
         },
     }
 
@@ -498,6 +517,28 @@ def _effective_size(G: nx.Graph, weight: str | None, *, adjacency=None) -> dict:
     return {v: (None if isolated[i] else float(sizes[i])) for i, v in enumerate(G)}
 
 
+def _bridging_coefficient(G: nx.Graph) -> dict:
+    """Each node's bridging coefficient (None for a node with no tie but to itself),
+    with numpy over the compiled edge list: degrees and each node's sum of its
+    neighbours' inverse degrees are two ``bincount`` passes, not a Python loop over
+    every neighbour (self-loops left out, as in the definition)."""
+    g, order = compiled(G)
+    n = len(order)
+    ends = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    ends = ends[ends[:, 0] != ends[:, 1]]
+    degree = np.bincount(ends.ravel(), minlength=n).astype(float)
+    with np.errstate(divide="ignore"):
+        inverse = np.where(degree > 0, 1.0 / degree, 0.0)
+    total = np.bincount(ends[:, 0], weights=inverse[ends[:, 1]], minlength=n)
+    total += np.bincount(ends[:, 1], weights=inverse[ends[:, 0]], minlength=n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = inverse / total
+    return {
+        v: (None if d == 0 else c)
+        for v, d, c in zip(order, degree.tolist(), values.tolist(), strict=True)
+    }
+
+
 @not_implemented_for("directed")
 @not_implemented_for("multigraph")
 def bridging_centrality(
@@ -553,14 +594,7 @@ def bridging_centrality(
        bridging nodes in scale-free networks. Technical report 2006-05, Department of
        Computer Science and Engineering, University at Buffalo, 2006 (also KDD 2006).
     """
-    degree = {v: len(set(nbrs) - {v}) for v, nbrs in G.adjacency()}
-    coefficient: dict = {}
-    for v, nbrs in G.adjacency():
-        if degree[v] == 0:
-            coefficient[v] = None
-            continue
-        total = sum(1.0 / degree[u] for u in nbrs if u != v)
-        coefficient[v] = (1.0 / degree[v]) / total
+    coefficient = _bridging_coefficient(G)
     if betweenness is None:
         computed = _betweenness(G, exact_threshold=exact_threshold, k=k, seed=seed)
         values, method = computed["betweenness"], computed["method"]

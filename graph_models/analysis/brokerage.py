@@ -1,7 +1,10 @@
 """Gould-Fernandez brokerage roles: who mediates between whom, within and across groups.
 
 Not in networkx or igraph; implemented here and tested on hand-worked triads and
-against a brute-force enumeration.
+against a brute-force enumeration. Undirected graphs (the usual map) are counted with
+sparse-matrix products (:func:`_undirected_counts`), directed ones node by node with
+set intersections (:func:`_directed_counts`); the tests prove both equal the
+brute-force enumeration and each other.
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ from collections import Counter
 from collections.abc import Hashable
 
 import networkx as nx
+import numpy as np
 
+from graph_models.analysis.fast import compiled
 from graph_models.analysis.groups import node_groups, sorted_groups
 
 __all__ = ["ROLES", "brokerage"]
@@ -83,7 +88,9 @@ def brokerage(G: nx.Graph, *, attribute: str = "group") -> dict:
     the pairs with :math:`a = c` (reciprocal ties) and the closed pairs
     (:math:`a \to c`), found by one set intersection per tie :math:`a \to v`
     (:math:`O(\sum_{a \to v} \min(d^+(a), d^+(v)))`, as in triangle counting).
-    10,000 nodes and 50,000 reciprocal ties take well under a second.
+    On an undirected graph the same counts come from sparse-matrix products
+    (:func:`_undirected_counts`): 0.3 s in Python sets against ~0.05 s for 10,000
+    nodes and 50,000 ties, ~8x less at 50,000 / 250,000.
 
     Examples
     --------
@@ -105,7 +112,34 @@ def brokerage(G: nx.Graph, *, attribute: str = "group") -> dict:
     """
     directed = G.is_directed()
     group: dict[Hashable, Hashable] = node_groups(G, attribute)
-    if directed:
+    nodes = _directed_counts(G, group) if directed else _undirected_counts(G, group)
+
+    summary: dict = dict.fromkeys((*ROLES, "total"), 0)
+    by_group: dict = {}
+    for v, counts in nodes.items():
+        row = by_group.setdefault(group[v], dict.fromkeys((*ROLES, "total"), 0))
+        for role, c in counts.items():
+            summary[role] += c
+            row[role] += c
+    summary["brokers"] = sum(1 for counts in nodes.values() if counts["total"])
+    summary["by_group"] = {g: by_group[g] for g in sorted_groups(by_group)}
+    return {
+        "nodes": nodes,
+        "summary": summary,
+        "method": {
+            "attribute": attribute,
+            "directed": directed,
+            "convention": "ordered pairs (a, c) with a->v->c, a != c and no a->c tie "
+            "(Gould & Fernandez 1989; statnet sna::brokerage): an undirected or "
+            "reciprocal open path a-v-c counts twice, as (a, c) and (c, a)",
+        },
+    }
+
+
+def _directed_counts(G: nx.Graph, group: dict) -> dict:
+    """Each node's role counts, node by node with set intersections (any graph; the
+    one used for directed graphs). See :func:`brokerage`'s notes for the method."""
+    if G.is_directed():
         succ = {v: set(nbrs) - {v} for v, nbrs in G.succ.items()}
         pred = {v: set(nbrs) - {v} for v, nbrs in G.pred.items()}
     else:
@@ -153,26 +187,76 @@ def brokerage(G: nx.Graph, *, attribute: str = "group") -> dict:
                     counts["liaison"] -= len(closed) - same_v - same_a
         counts["total"] = sum(counts.values())
         nodes[v] = counts
+    return nodes
 
-    summary: dict = dict.fromkeys((*ROLES, "total"), 0)
-    by_group: dict = {}
-    for v, counts in nodes.items():
-        row = by_group.setdefault(group[v], dict.fromkeys((*ROLES, "total"), 0))
-        for role, c in counts.items():
-            summary[role] += c
-            row[role] += c
-    summary["brokers"] = sum(1 for counts in nodes.values() if counts["total"])
-    summary["by_group"] = {g: by_group[g] for g in sorted_groups(by_group)}
+
+def _undirected_counts(G: nx.Graph, group: dict) -> dict:
+    r"""Each node's role counts on an undirected graph, by sparse-matrix products.
+
+    With :math:`A` the 0/1 adjacency matrix (no self-loops, parallel ties once),
+    split into :math:`A_{in}` (ties between two members of one group) and
+    :math:`A_{out} = A - A_{in}`, row :math:`v` of :math:`A_{in}` lists :math:`v`'s
+    contacts in its own group (:math:`s_v` of them) and of :math:`A_{out}` the others
+    (:math:`o_v`); :math:`x_v = \sum_h c_{vh}^2` over the other groups :math:`h`
+    (:math:`c_{vh}`: :math:`v`'s contacts in :math:`h`). Ordered pairs of distinct
+    contacts: coordinator :math:`s_v^2 - s_v`, itinerant :math:`x_v - o_v`,
+    representative and gatekeeper :math:`s_v o_v`, liaison :math:`o_v^2 - x_v`. The
+    closed pairs (:math:`a` and :math:`c` tied) are the triangles through :math:`v`,
+    each role's found as a row sum of a masked product:
+    coordinator :math:`(A_{in} A) \circ A_{in}`, representative and gatekeeper
+    :math:`(A_{in} A) \circ A_{out}`, itinerant :math:`(A_{out} A_{in}) \circ A_{out}`
+    and liaison :math:`(A_{out} A_{out}) \circ A_{out}`. Integer arithmetic throughout:
+    the counts are exact. Cost: the products, :math:`O(\sum_v d_v^2)` at most.
+    """
+    from scipy import sparse
+
+    g, order = compiled(G)
+    n = len(order)
+    if n == 0:
+        return {}
+    codes: dict = {}
+    code = np.fromiter((codes.setdefault(group[v], len(codes)) for v in order), np.int64, n)
+    edges = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    edges = edges[edges[:, 0] != edges[:, 1]]
+    rows = np.concatenate([edges[:, 0], edges[:, 1]])
+    cols = np.concatenate([edges[:, 1], edges[:, 0]])
+    A = sparse.csr_array((np.ones(len(rows), np.int64), (rows, cols)), shape=(n, n))
+    A.sum_duplicates()
+    A.data[:] = 1  # parallel ties count once
+    row_of = np.repeat(np.arange(n), np.diff(A.indptr))
+    inside = (code[row_of] == code[A.indices]).astype(np.int64)
+    # own copies of the index arrays: eliminate_zeros edits them in place
+    A_in = sparse.csr_array((inside, A.indices.copy(), A.indptr.copy()), shape=(n, n))
+    A_out = sparse.csr_array((1 - inside, A.indices.copy(), A.indptr.copy()), shape=(n, n))
+    A_in.eliminate_zeros()
+    A_out.eliminate_zeros()
+
+    def rows_sum(M) -> np.ndarray:
+        return np.asarray(M.sum(axis=1)).ravel().astype(np.int64)
+
+    same = rows_sum(A_in)
+    other = rows_sum(A_out)
+    one_hot = sparse.csr_array((np.ones(n, np.int64), (np.arange(n), code)), shape=(n, len(codes)))
+    by_group = A_out @ one_hot  # contacts of v in each other group
+    x = rows_sum(by_group.multiply(by_group))
+    P = A_in @ A
+    closed_coordinator = rows_sum(P.multiply(A_in))
+    closed_representative = rows_sum(P.multiply(A_out))
+    del P
+    closed_itinerant = rows_sum((A_out @ A_in).multiply(A_out))
+    closed_liaison = rows_sum((A_out @ A_out).multiply(A_out))
+    columns = {
+        "coordinator": same * same - same - closed_coordinator,
+        "itinerant": x - other - closed_itinerant,
+        "representative": same * other - closed_representative,
+        "gatekeeper": same * other - closed_representative,
+        "liaison": other * other - x - closed_liaison,
+    }
+    columns["total"] = sum(columns.values())
+    names = list(columns)
+    per_node = zip(*(c.tolist() for c in columns.values()), strict=True)
     return {
-        "nodes": nodes,
-        "summary": summary,
-        "method": {
-            "attribute": attribute,
-            "directed": directed,
-            "convention": "ordered pairs (a, c) with a->v->c, a != c and no a->c tie "
-            "(Gould & Fernandez 1989; statnet sna::brokerage): an undirected or "
-            "reciprocal open path a-v-c counts twice, as (a, c) and (c, a)",
-        },
+        v: dict(zip(names, counts, strict=True)) for v, counts in zip(order, per_node, strict=True)
     }
 
 

@@ -108,7 +108,10 @@ _COMPILED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _signature(G: nx.Graph) -> tuple[int, int]:
-    return len(G), G.number_of_edges()
+    """The graph's size, to notice a change: nodes, and adjacency entries (a C-level
+    sum; ``G.number_of_edges()`` walks the degree view in Python, and a report asks
+    for the compiled copy a dozen times)."""
+    return len(G), sum(map(len, G._adj.values()))
 
 
 def _memo(G: nx.Graph) -> dict:

@@ -33,7 +33,9 @@ from collections import defaultdict
 from itertools import combinations
 
 import networkx as nx
+import numpy as np
 
+from graph_models.analysis.fast import compiled
 from graph_models.analysis.groups import node_groups, sorted_groups
 from graph_models.messages import Message
 
@@ -62,31 +64,33 @@ def _ei(external: int, internal: int) -> float | None:
 
 
 class _Mixing:
-    """One pass over ``G``: groups, their sizes and the symmetric tie-count matrix."""
+    """One pass over ``G``: groups, their sizes and the symmetric tie-count matrix.
+
+    Counted with numpy over the compiled edge list (:func:`graph_models.analysis.fast.
+    compiled`: one integer pair per tie) rather than a Python loop over ``G.edges``;
+    ``ends`` (the ties' end indices, self-loops left out) and ``code`` (each node's
+    group index, in the order of ``G``) are kept for the per-node counts of
+    :func:`_ei_index`.
+    """
 
     def __init__(self, G: nx.Graph, attribute: str):
         self.group_of = node_groups(G, attribute)
         self.groups = sorted_groups(self.group_of.values())
         self.index = {g: i for i, g in enumerate(self.groups)}
         k = len(self.groups)
-        self.sizes = [0] * k
-        for g in self.group_of.values():
-            self.sizes[self.index[g]] += 1
-        self.counts = [[0] * k for _ in range(k)]
-        self.internal = 0
-        self.external = 0
-        idx = {n: self.index[g] for n, g in self.group_of.items()}
-        counts = self.counts
-        for u, v in G.edges():
-            if u == v:
-                continue
-            i, j = idx[u], idx[v]
-            counts[i][j] += 1
-            if i == j:
-                self.internal += 1
-            else:
-                counts[j][i] += 1
-                self.external += 1
+        g, order = compiled(G)
+        self.code = np.fromiter((self.index[self.group_of[v]] for v in order), np.int64, len(order))
+        self.sizes = np.bincount(self.code, minlength=k).tolist()
+        ends = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+        self.ends = ends = ends[ends[:, 0] != ends[:, 1]]
+        ci, cj = self.code[ends[:, 0]], self.code[ends[:, 1]]
+        # M[i, j]: ties listed from group i to group j; counts = M + M.T, diagonal once
+        M = np.bincount(ci * k + cj, minlength=k * k).reshape(k, k)
+        counts = M + M.T
+        counts[np.diag_indices(k)] //= 2
+        self.counts = counts.tolist()
+        self.internal = int((ci == cj).sum())
+        self.external = len(ends) - self.internal
         self.n = G.number_of_nodes()
         self.ties = self.internal + self.external
 
@@ -161,20 +165,13 @@ def tie_matrix(G: nx.Graph, *, attribute: str = "group") -> dict:
 
 
 def _ei_index(G: nx.Graph, mx: _Mixing) -> dict:
-    group_of = mx.group_of
-    ext = dict.fromkeys(G, 0)
-    internal = dict.fromkeys(G, 0)
-    for u, v in G.edges():
-        if u == v:
-            continue
-        if group_of[u] == group_of[v]:
-            internal[u] += 1
-            internal[v] += 1
-        else:
-            ext[u] += 1
-            ext[v] += 1
+    ends, code, n = mx.ends, mx.code, len(mx.code)
+    inside = code[ends[:, 0]] == code[ends[:, 1]]
+    internal = np.bincount(ends[inside].ravel(), minlength=n).tolist()
+    ext = np.bincount(ends[~inside].ravel(), minlength=n).tolist()
     nodes = {
-        n: {"external": ext[n], "internal": internal[n], "ei": _ei(ext[n], internal[n])} for n in G
+        v: {"external": e, "internal": i, "ei": _ei(e, i)}
+        for v, e, i in zip(G, ext, internal, strict=True)
     }
 
     n_all = mx.n

@@ -438,3 +438,35 @@ def test_directed_and_multigraphs_refused(f, G):
     """Every figure here is defined on an undirected simple graph (the projection)."""
     with pytest.raises(nx.NetworkXNotImplemented):
         f(G)
+
+
+@settings(max_examples=60, deadline=None)
+@given(grouped_graphs(), st.integers(0, 3))
+def test_property_counts_equal_a_plain_count_over_the_ties(G, loops):
+    """The tie matrix and the per-node E-I counts (counted with numpy over the
+    compiled edge list) equal a plain Python count over ``G.edges``; self-loops are
+    not ties between groups or people and count nowhere."""
+    G.add_edges_from((v, v) for v in list(G)[:loops])
+    group = node_groups(G, "group")
+    m = tie_matrix(G)
+    groups = m["groups"]
+    assert sorted(groups, key=str) == sorted(set(group.values()), key=str)
+    at = {g: i for i, g in enumerate(groups)}
+    counts = [[0] * len(groups) for _ in groups]
+    internal, external = dict.fromkeys(G, 0), dict.fromkeys(G, 0)
+    for u, v in G.edges():
+        if u == v:
+            continue
+        i, j = at[group[u]], at[group[v]]
+        counts[i][j] += 1
+        if i != j:
+            counts[j][i] += 1
+        side = internal if i == j else external
+        side[u] += 1
+        side[v] += 1
+    assert m["counts"] == counts
+    assert m["ties"] == sum(counts[i][j] for i in range(len(groups)) for j in range(i + 1))
+    nodes = ei_index(G)["nodes"]
+    assert list(nodes) == list(G)
+    for v in G:
+        assert (nodes[v]["internal"], nodes[v]["external"]) == (internal[v], external[v])
