@@ -12,11 +12,13 @@ fraction of a second and needs no ``if __name__ == "__main__"`` guard anywhere e
 It reads pickles on its standard input and writes pickles on its standard output:
 first ``(n, edges)``, the graph, which it builds once (:func:`start`); then one
 ``(lo, hi)`` per slice of sources, to each of which it answers :func:`run`'s result.
-It ends at the end of its input.
+It ends at the end of its input. It runs at a lower priority (``nice`` 10): it is
+background work, and a request served on the same cores should not wait behind it.
 """
 
 from __future__ import annotations
 
+import os
 import pickle
 import sys
 
@@ -61,4 +63,5 @@ def serve(inp=None, out=None) -> None:
 
 
 if __name__ == "__main__":
+    os.nice(10)  # background work: requests on the same cores go first
     serve()
