@@ -127,6 +127,8 @@ def project(
     for (u, v), data in ties.items():
         adjacency[u][v] = data
         adjacency[v][u] = data
+    # no directed kind among the ties: no edge can run one way (has_directed_ties)
+    G.graph["directed_kinds"] = any(data["arcs"] for data in ties.values())
     for person, (_, org) in affiliation.items():
         G.nodes[person]["organisation"] = org
     for _, attrs in G.nodes(data=True):
@@ -199,6 +201,8 @@ def has_directed_ties(G: nx.Graph) -> bool:
     >>> has_directed_ties(project(recs))
     True
     """
+    if G.graph.get("directed_kinds") is False:
+        return False  # set by project(): no tie of a directed kind, so none one way
     return any(_one_way(data) for _, _, data in G.edges(data=True))
 
 

@@ -9,11 +9,18 @@ from __future__ import annotations
 
 from datetime import date
 
+import networkx as nx
 import pytest
 
 from graph_models.errors import InvalidInput
 from graph_models.model import Map, Organisation, Person, Relationship
-from graph_models.projection import NO_GROUP, check_group_by, directed_ties, project
+from graph_models.projection import (
+    NO_GROUP,
+    check_group_by,
+    directed_ties,
+    has_directed_ties,
+    project,
+)
 from graph_models.store.base import GraphRecords
 
 D = date
@@ -209,3 +216,24 @@ def test_the_adjacency_is_the_one_add_edges_from_builds():
     for u, v in G.edges():
         assert G.adj[u][v] is G.adj[v][u]
     assert G.number_of_edges() == H.number_of_edges()
+
+
+def test_one_way_ties_are_known_whether_or_not_the_map_has_directed_kinds():
+    """``has_directed_ties`` answers from the projection's note when no tie is of a
+    directed kind, and by looking at the edges otherwise: both answers are right."""
+    undirected = project(records(people("a", "b", "c"), [Relationship("k", "a", "b", "knows")]))
+    assert undirected.graph["directed_kinds"] is False
+    assert has_directed_ties(undirected) is False
+    one_way = project(records(people("a", "b"), [Relationship("m", "a", "b", "mentors")]))
+    assert one_way.graph["directed_kinds"] is True and has_directed_ties(one_way)
+    both_ways = project(
+        records(
+            people("a", "b"),
+            [Relationship("m", "a", "b", "mentors"), Relationship("k", "b", "a", "knows")],
+        )
+    )
+    assert both_ways.graph["directed_kinds"] is True and not has_directed_ties(both_ways)
+    # a graph built elsewhere (no note) is looked at
+    G = nx.Graph()
+    G.add_edge("a", "b", arcs=[("a", "b")], relationship_ids=["m"])
+    assert has_directed_ties(G)
