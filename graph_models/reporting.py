@@ -110,24 +110,31 @@ def resolve_paths(
     on_pending: Callable[[str, int, date, int, int], dict] | None = None,
     inline_seconds: float = exact_paths.INLINE_SECONDS,
     digest: str | None = None,
+    use_kept: bool = True,
+    processes: int = 1,
 ) -> dict:
     """Exact betweenness and closeness of the projected ``G`` (real ids), or a notice.
 
     In order: computed here when the expected cost fits a request
-    (:func:`graph_models.analysis.paths.fits_inline`) or when nothing runs in the
-    background (``on_pending`` None: the command line, benchmarks' baselines); read
-    from the store when a background job has kept them for this version; else
+    (:func:`graph_models.analysis.paths.fits_inline`); read from the store when a
+    background job has kept them for this version (unless ``use_kept`` is False:
+    ``G`` is not the whole map, e.g. only survey-confirmed ties); computed here when
+    nothing runs in the background (``on_pending`` None: the command line,
+    benchmarks' baselines), by up to ``processes`` processes; else
     ``on_pending(map_id, version, as_of, n, m)``'s notice (it schedules the job).
     ``digest`` (:func:`content_digest` of the records ``G`` was projected from) lets
     a result kept for an earlier version of the same content be used.
     """
     n, m = len(G), G.number_of_edges()
-    if on_pending is None or exact_paths.fits_inline(n, m, budget=inline_seconds):
+    if exact_paths.fits_inline(n, m, budget=inline_seconds):
         return {**exact_paths.compute(G), "source": "request"}
-    payload = kept_paths(store, map_id, paths_key(as_of), version, digest)
-    found = exact_paths.from_payload(payload, G) if payload else None
-    if found is not None:
-        return {**found, "source": "background"}
+    if use_kept:
+        payload = kept_paths(store, map_id, paths_key(as_of), version, digest)
+        found = exact_paths.from_payload(payload, G) if payload else None
+        if found is not None:
+            return {**found, "source": "background"}
+    if on_pending is None or not use_kept:
+        return {**exact_paths.compute(G, processes=processes), "source": "request"}
     return on_pending(map_id, version, as_of, n, m)
 
 
@@ -196,6 +203,7 @@ def map_report(
     ties: str = TIES_ALL,
     on_pending: Callable[[str, int, date, int, int], dict] | None = None,
     inline_seconds: float = exact_paths.INLINE_SECONDS,
+    processes: int = 1,
 ) -> dict:
     """The report of ``sections`` for a map, safe to show anyone who may see the map.
 
@@ -203,7 +211,8 @@ def map_report(
     ``viewer`` adds small-group suppression (for everyone but coordinators).
     ``on_pending``: how to have exact betweenness and closeness computed in the
     background when a request should not (see :func:`resolve_paths`); without it they
-    are computed here whatever the size. ``inline_seconds``: the expected time up to
+    are read from the store if a background job kept them, else computed here whatever
+    the size, by up to ``processes`` processes. ``inline_seconds``: the expected time up to
     which a request computes them itself. ``ties`` counts all ties, survey-reported
     ones or confirmed ones (:func:`graph_models.surveys.ties.select`); the background
     keeps exact measures of all ties only, so a report of a subset computes its own.
@@ -223,6 +232,7 @@ def map_report(
             ties=ties,
             on_pending=on_pending,
             inline_seconds=inline_seconds,
+            processes=processes,
         )
 
 
@@ -239,14 +249,14 @@ def _map_report(
     ties: str,
     on_pending,
     inline_seconds: float,
+    processes: int,
 ) -> dict:
     records = select(store.graph(map_id, as_of=as_of), ties)
     version = records.map.version
     raw = project(records, as_of=as_of, group_by=group_by)
-    if ties != TIES_ALL:
-        on_pending = None  # kept results are of every tie: this subset is computed here
+    use_kept = ties == TIES_ALL  # kept results are of every tie: a subset is computed here
     wants_paths = bool({"centrality", "bridging"} & set(sections))
-    digest = content_digest(records) if wants_paths and on_pending is not None else None
+    digest = content_digest(records) if wants_paths and use_kept else None
     del records
     paths = None
     if wants_paths:
@@ -259,6 +269,8 @@ def _map_report(
             on_pending=on_pending,
             inline_seconds=inline_seconds,
             digest=digest,
+            use_kept=use_kept,
+            processes=processes,
         )
     G = public_graph(raw, secret=secret, viewer=viewer)
     if paths is not None and "betweenness" in paths:

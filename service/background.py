@@ -51,6 +51,13 @@ PAUSE = 0.002
 PROCESSES = 2
 
 
+def helper_processes() -> int:
+    """Processes one exact computation shares its sources among: one a core, two at
+    most (the rest of the machine serves requests meanwhile). The in-process worker,
+    the shared queue's jobs and the command line all use this many."""
+    return min(PROCESSES, os.cpu_count() or 1)
+
+
 class PathsWorker:
     """One background thread computing exact path measures, one job per map at a time."""
 
@@ -63,9 +70,7 @@ class PathsWorker:
     ):
         self.store = store
         self.inline_seconds = inline_seconds
-        # the sources of a large map are shared among helper processes, one a core
-        # (two at most: the rest of the machine serves requests meanwhile)
-        self.processes = processes or min(PROCESSES, os.cpu_count() or 1)
+        self.processes = processes or helper_processes()
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bridgemap-paths")
         self._lock = threading.Lock()

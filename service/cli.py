@@ -71,6 +71,7 @@ def analyse(map_id, as_json, group_by, as_of, seed):
     import json
 
     from graph_models.reporting import map_report
+    from service.background import helper_processes
     from service.report_text import format_report
 
     config = settings.from_environment()
@@ -84,6 +85,9 @@ def analyse(map_id, as_json, group_by, as_of, seed):
             group_by=group_by,
             as_of=as_of.date() if as_of else None,
             seed=seed,
+            # nothing waits on the command line: a kept exact result is used, else it
+            # is computed here, on as many cores as a background job would use
+            processes=helper_processes(),
         )
     finally:
         store.close()

@@ -29,7 +29,7 @@ from datetime import date
 from graph_models import reporting
 from graph_models.analysis import paths as exact_paths
 from graph_models.store.base import GraphStore
-from service.background import PROCESSES
+from service.background import helper_processes
 
 #: The RQ queue's name (``rq worker bridgemap-paths`` runs it too).
 QUEUE = "bridgemap-paths"
@@ -70,7 +70,7 @@ class QueuedPaths:
         if job is not None and job.started_at is not None:
             started = time.monotonic() - max(0.0, time.time() - job.started_at.timestamp())
         return exact_paths.pending(
-            n, m, started=started, now=time.monotonic(), processes=_processes()
+            n, m, started=started, now=time.monotonic(), processes=helper_processes()
         )
 
     def computing(self, map_id: str) -> bool:
@@ -128,12 +128,6 @@ def _worker_store() -> GraphStore:
     return _STORE
 
 
-def _processes() -> int:
-    """Helper processes one job shares its sources among: one a core, as the in-process
-    worker's (:class:`service.background.PathsWorker`)."""
-    return min(PROCESSES, os.cpu_count() or 1)
-
-
 def run_job(map_id: str, as_of: str, inline_seconds: float) -> str:
     """The queued job: :func:`graph_models.reporting.run_paths_job` in a worker process
     (store lease, reuse of a result kept for the same content); ``inline_seconds`` is
@@ -150,7 +144,7 @@ def run_job(map_id: str, as_of: str, inline_seconds: float) -> str:
             date.fromisoformat(as_of),
             holder,
             inline_seconds=inline_seconds,
-            processes=_processes(),
+            processes=helper_processes(),
         )
     finally:
         if job is not None:

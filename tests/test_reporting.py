@@ -16,11 +16,13 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import networkx as nx
 import pytest
 
 from graph_models import reporting
 from graph_models.errors import InvalidInput
 from graph_models.model import Map, Organisation, Person, Relationship, Silo, Visibility
+from graph_models.projection import project
 from graph_models.reporting import attach_labels, map_change, map_report
 from graph_models.store.embedded import EmbeddedStore
 
@@ -123,6 +125,40 @@ def test_only_the_requested_sections_are_computed(store):
     r = map_report(store, "m", secret=SECRET, sections=["centrality"])
     assert r["parameters"]["sections"] == ["centrality"]
     assert "centrality" in r and not {"bridging", "silos", "communities"} & set(r)
+
+
+def _keep_paths(store, betweenness: dict) -> None:
+    """A kept exact result for the map's current version, as a background job keeps
+    one (values chosen to be told apart from any computed ones)."""
+    version = store.get_map("m").version
+    result = {"betweenness": betweenness, "closeness": dict(betweenness), "seconds": 1.0}
+    payload = reporting.exact_paths.to_payload(result)
+    store.save_analysis_result("m", reporting.paths_key(AFTER), version, payload)
+
+
+def test_with_nothing_in_the_background_a_kept_result_is_used_else_computed(store):
+    """The command line (no ``on_pending``) on a map too large for a request uses the
+    exact result a background job kept; without one, or for a subset of the ties (kept
+    results are of every tie), it computes them itself."""
+    large = dict(sections=["centrality"], as_of=AFTER, inline_seconds=0.0)
+
+    def betweenness(report) -> dict:
+        return {row["node"]: row["betweenness"] for row in report["centrality"]["nodes"]}
+
+    # the triangle ann-dai-eve with cai hanging off dai: only hidden dai is between
+    computed = betweenness(map_report(store, "m", secret=SECRET, **large))
+    assert computed == {"ann": 0.0, "cai": 0.0, "eve": 0.0}
+    _keep_paths(store, {"ann": 0.9, "cai": 0.8, "dai": 0.7, "eve": 0.6})
+    kept = betweenness(map_report(store, "m", secret=SECRET, **large))
+    assert kept == {"ann": 0.9, "cai": 0.8, "eve": 0.6}
+    # a graph that is not the whole map never takes the kept values
+    G = project(store.graph("m", as_of=AFTER), as_of=AFTER)
+    version = store.get_map("m").version
+    args = dict(as_of=AFTER, inline_seconds=0.0)
+    assert reporting.resolve_paths(store, "m", version, G, **args)["source"] == "background"
+    own = reporting.resolve_paths(store, "m", version, G, use_kept=False, **args)
+    assert own["source"] == "request"
+    assert own["betweenness"] == pytest.approx(nx.betweenness_centrality(G))
 
 
 def test_viewers_lose_anonymised_people_of_small_groups_coordinators_see_a_pseudonym(tmp_path):

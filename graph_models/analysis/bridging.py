@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Hashable
 
 import networkx as nx
 import numpy as np
@@ -182,41 +181,6 @@ def _spans(G: nx.Graph, pairs: list[tuple[int, int]]) -> list[int | None]:
 
 
 _UNREACHABLE = float(2**53)
-
-
-def _span(adj: dict, u: Hashable, v: Hashable) -> int | None:
-    """Distance from u to v without the tie u-v (bidirectional BFS); None if none.
-
-    Each side keeps its breadth-first levels as disjoint sets; the smaller frontier is
-    expanded by one whole level with C-level set operations. When the new level meets
-    the other side, the distance is the new level's depth plus the depth of the
-    shallowest level of the other side that it meets.
-    """
-    levels_u = [{u}]
-    levels_v = [{v}]
-    seen_u = {u}
-    seen_v = {v}
-    # the first expansion of each end skips the tie itself
-    first = {u: adj[u] - {v}, v: adj[v] - {u}}
-    while levels_u[-1] and levels_v[-1]:
-        if len(levels_u[-1]) <= len(levels_v[-1]):
-            levels, seen, other_levels, other_seen = levels_u, seen_u, levels_v, seen_v
-        else:
-            levels, seen, other_levels, other_seen = levels_v, seen_v, levels_u, seen_u
-        front = levels[-1]
-        if len(levels) == 1:
-            reached = set(first[next(iter(front))])
-        else:
-            reached = set().union(*[adj[x] for x in front])
-        reached -= seen
-        meet = reached & other_seen
-        if meet:
-            for depth, level in enumerate(other_levels):
-                if not meet.isdisjoint(level):
-                    return len(levels) + depth
-        seen |= reached
-        levels.append(reached)
-    return None
 
 
 @not_implemented_for("directed")
