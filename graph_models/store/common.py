@@ -9,7 +9,15 @@ import threading
 from collections import Counter, OrderedDict
 
 from graph_models.errors import InvalidInput
-from graph_models.model import EntityType, Map, MapKind, NodeType, Silo, Visibility
+from graph_models.model import (
+    RELATIONSHIP_KINDS,
+    EntityType,
+    Map,
+    MapKind,
+    NodeType,
+    Silo,
+    Visibility,
+)
 
 
 def map_to_dict(m: Map) -> dict:
@@ -145,3 +153,22 @@ class VersionMemo:
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
+
+    def kept(self, key, compute, still_current=None):
+        """The value kept under ``key``, or ``compute()``'s, kept if ``still_current()``
+        (default: always) says the map has not changed since ``key`` was read."""
+        found = self.get(key)
+        if found is not None:
+            return found
+        value = compute()
+        if still_current is None or still_current():
+            self.put(key, value)
+        return value
+
+
+def kind_holds(found: Map | None, q: str) -> bool:
+    """Whether the name of a kind of tie the map ``found`` may have holds the folded
+    ``q`` (then a search matches ties by kind too, and every tie is read); any kind
+    when the map is not known."""
+    kinds = found.kind_names() if found else RELATIONSHIP_KINDS
+    return any(q in kind.lower() for kind in kinds)

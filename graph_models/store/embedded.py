@@ -48,6 +48,7 @@ from graph_models.store.common import (
     VersionMemo,
     chunks,
     groups_on_page,
+    kind_holds,
     map_from_dict,
     map_to_dict,
     new_key,
@@ -259,22 +260,18 @@ class SqliteTransaction:
     def __init__(self, db: sqlite3.Connection, memo: VersionMemo | None = None):
         self.db = db
         self.memo = memo if memo is not None else VersionMemo(0)
-        #: map id -> its version as :meth:`get_map` read it in this transaction
-        self._seen: dict[str, int] = {}
+        #: map id -> the map as :meth:`get_map` read it in this transaction
+        self._maps: dict[str, Map] = {}
 
     def _kept(self, map_id: str, what: tuple, compute):
         """``compute()``, or the value it had for this version of the map (see
         :class:`VersionMemo`; only once :meth:`get_map` has read the map here: the
         transaction is one snapshot, so the figure is of that version)."""
-        version = self._seen.get(map_id)
-        key = self.erasure_key(map_id) if version is not None else None
+        found = self._maps.get(map_id)
+        key = self.erasure_key(map_id) if found is not None else None
         if key is None:
             return compute()
-        found = self.memo.get((map_id, key, version, *what))
-        if found is None:
-            found = compute()
-            self.memo.put((map_id, key, version, *what), found)
-        return found
+        return self.memo.kept((map_id, key, found.version, *what), compute)
 
     def _in(self, statement: str, head: list, ids: Iterable[str], per_chunk: int = 1):
         """Rows of ``statement`` (with ``{marks}``) for ``ids`` in chunks of :data:`CHUNK`."""
@@ -289,8 +286,12 @@ class SqliteTransaction:
         if row is None:
             return None
         found = _map_from_row(row)
-        self._seen[map_id] = found.version
+        self._maps[map_id] = found
         return found
+
+    def _map(self, map_id: str) -> Map | None:
+        """The map as this transaction read it (read now if it has not yet)."""
+        return self._maps.get(map_id) or self.get_map(map_id)
 
     def list_maps(self, limit: int, offset: int) -> tuple[int, list[Map]]:
         total = self.db.execute(sql.COUNT_MAPS).fetchone()[0]
@@ -439,7 +440,7 @@ class SqliteTransaction:
 
         def groups():
             query = sql.SHOWN_TIE_GROUPS[variant]
-            if args["q"] is not None and not self._kind_holds(args["map_id"], args["q"]):
+            if args["q"] is not None and not kind_holds(self._map(args["map_id"]), args["q"]):
                 query = sql.SHOWN_TIE_GROUPS_FOUND[args["viewer"]]
             found = self.db.execute(query, args).fetchall()
             return sorted(found, key=lambda g: (g[0] is not None, g[0] or ""))
@@ -455,12 +456,6 @@ class SqliteTransaction:
         page = {**args, "displays": json.dumps(displays), "limit": limit, "skip": skip}
         rows = self.db.execute(sql.SHOWN_TIE_PAGE[variant], page)
         return total, [_rel_from_row(r) for r in rows]
-
-    def _kind_holds(self, map_id: str, q: str) -> bool:
-        """Whether the name of a kind of tie the map may have holds the folded ``q``
-        (then a search matches ties by kind too, and every tie is read)."""
-        found = self.get_map(map_id)
-        return any(q in kind.lower() for kind in (found.kind_names() if found else []))
 
     def node_index(self, map_id: str) -> list[tuple[str, str, str]]:
         return self.db.execute(sql.NODE_INDEX, (map_id,)).fetchall()

@@ -48,6 +48,7 @@ from graph_models.store.common import (
     VersionMemo,
     chunks,
     groups_on_page,
+    kind_holds,
     map_from_dict,
     map_to_dict,
     new_key,
@@ -196,6 +197,8 @@ class Neo4jTransaction:
         self.memo = memo if memo is not None else VersionMemo(0)
         #: map id -> (identity, version) as :meth:`get_map` read it in this transaction
         self._seen: dict[str, tuple] = {}
+        #: map id -> the map as :meth:`get_map` read it in this transaction
+        self._maps: dict[str, Map] = {}
 
     def _do(self, query: str, **params) -> None:
         self.tx.run(query, **params).consume()
@@ -207,23 +210,26 @@ class Neo4jTransaction:
         if record is None:
             return None
         self._seen[map_id] = (record["m"].get("erasure_key"), record["m"]["version"])
-        return _map_from_props(record["m"])
+        self._maps[map_id] = _map_from_props(record["m"])
+        return self._maps[map_id]
 
     def _kept(self, map_id: str, what: tuple, compute):
         """``compute()``, or the value it had for this version of the map (see
-        :class:`VersionMemo`; only once :meth:`get_map` has read the map here)."""
+        :class:`VersionMemo`; only once :meth:`get_map` has read the map here, and kept
+        only if the version read again after ``compute()`` has not moved)."""
         seen = self._seen.get(map_id)
         if seen is None:
             return compute()
-        key = (map_id, *seen, *what)
-        found = self.memo.get(key)
-        if found is not None:
-            return found
-        value = compute()
-        now = self.tx.run(cypher.MAP_VERSION, id=map_id).single()
-        if now is not None and (now["key"], now["version"]) == seen:
-            self.memo.put(key, value)
-        return value
+
+        def unchanged() -> bool:
+            now = self.tx.run(cypher.MAP_VERSION, id=map_id).single()
+            return now is not None and (now["key"], now["version"]) == seen
+
+        return self.memo.kept((map_id, *seen, *what), compute, unchanged)
+
+    def _map(self, map_id: str) -> Map | None:
+        """The map as this transaction read it (read now if it has not yet)."""
+        return self._maps.get(map_id) or self.get_map(map_id)
 
     def list_maps(self, limit: int, offset: int) -> tuple[int, list[Map]]:
         total = self.tx.run(cypher.COUNT_MAPS).single()["total"]
@@ -405,8 +411,7 @@ class Neo4jTransaction:
         count_q, list_q = cypher.COUNT_NODES[etype.value], cypher.LIST_NODES[etype.value]
         if etype is EntityType.PERSON and args["q"] is None and args["kind"] is None:
             # from the people by silo and consent (kept for the map's version)
-            counts = self._consent_counts(map_id).items()
-            total = sum(n for (silo, _), n in counts if args["silo"] in (None, silo))
+            total = self._people_counted({**args, "viewer": False, "blocks": []})
         else:
             total = self.tx.run(count_q, **args).single()["total"]
         records = self.tx.run(list_q, **args, limit=limit, offset=offset)
@@ -466,7 +471,7 @@ class Neo4jTransaction:
         q, kind = args["q"], args["kind"]
         if q is None and kind is None:
             total, displays, skip = self._tie_heads(args, limit, offset)
-        elif q is not None and not self._kind_holds(args["map_id"], q):
+        elif q is not None and not kind_holds(self._map(args["map_id"]), q):
             # the ties the text matches are few: counted and paged in one statement
             query = cypher.SHOWN_TIES_FOUND
             found = self.tx.run(query, **args, offset=offset, limit=limit).single()
@@ -508,13 +513,6 @@ class Neo4jTransaction:
         labels = tuple(sorted(args["labels"].items()))
         what = ("ties", args["viewer"], tuple(args["small"]), labels, tuple(args["blocks"]))
         return self._kept(args["map_id"], what, count)
-
-    def _kind_holds(self, map_id: str, q: str) -> bool:
-        """Whether the name of a kind of tie the map may have holds the folded ``q``
-        (then a search matches ties by kind too, and every tie is read)."""
-        found = self.get_map(map_id)
-        kinds = found.kind_names() if found else list(model.RELATIONSHIP_KINDS)
-        return any(q in kind.lower() for kind in kinds)
 
     def node_index(self, map_id: str) -> list[tuple[str, str, str]]:
         records = self.tx.run(cypher.NODE_INDEX, map_id=map_id)
