@@ -38,8 +38,10 @@ import contextlib
 import logging
 import os
 import pickle
+import select
 import signal
 import struct
+import tempfile
 import threading
 import time
 import traceback
@@ -52,21 +54,22 @@ __all__ = ["COSTS", "MIN_SIZE", "plan", "run"]
 
 log = logging.getLogger(__name__)
 
-#: Seconds each section takes at 50,000 people / 250,000 ties on one core of the
-#: development machine: its analysis, redaction, suppression and labels (measured
-#: 2026-12-01). Only their ratios matter: they decide the split.
+#: CPU seconds each section takes at 50,000 people / 250,000 ties: its analysis,
+#: redaction and labels (``/work/prof/parallel-sections.py``, 2026-12-01; at 10,000
+#: people the ratios are alike: bridging 2.3 s, the other four 1.2 s together). Only
+#: the ratios matter: they decide the split. Re-measure when a section gets faster.
 COSTS = {
-    "centrality": 3.4,
-    "bridging": 9.0,
-    "silos": 1.8,
-    "communities": 4.4,
-    "introductions": 1.0,
+    "centrality": 1.5,
+    "bridging": 10.9,
+    "silos": 0.8,
+    "communities": 4.0,
+    "introductions": 0.9,
 }
 #: Extra seconds of a section computed in the child: its finished rows pickled there
-#: and read back here (centrality's row per node is most of the rows that travel).
+#: and read back here (measured as above).
 TRANSFER = {
-    "centrality": 0.3,
-    "bridging": 2.0,
+    "centrality": 0.4,
+    "bridging": 2.3,
     "silos": 0.1,
     "communities": 0.05,
     "introductions": 0.0,
@@ -176,86 +179,83 @@ def run(
 
 
 class _Child:
-    """A forked child computing ``work(group)`` and its pipe's reader here."""
+    """A forked child computing ``work(group)``, seen from here.
+
+    The child writes its pickled result into a file in memory (``memfd``, made before
+    the fork, so both hold it) and then its length into a pipe; this process polls the
+    pipe once its own group is done, with a timeout, and reads the file in one call.
+    No thread of this process reads while it computes: a reader thread woken for each
+    64 KB of a pipe would take the interpreter's lock from the computing thread each
+    time, and on a loaded machine wait for a core while holding it.
+    """
 
     def __init__(self, work: Callable[[tuple[str, ...]], dict], group: tuple[str, ...]):
         self.work, self.group = work, group
         self.pid: int | None = None
-        self.data: bytes | None = None
-        self.reader: threading.Thread | None = None
+        self.done: int | None = None  # the pipe's read end: the result's length, or EOF
+        self.box: int | None = None  # the file in memory holding the result's pickle
 
     def start(self) -> None:
         """Fork. Under a lock, so that a report forking in another thread meanwhile
-        does not give its child this pipe's write end (this reader would then wait
-        for that child to end, not for this one)."""
+        does not give its child this pipe's write end (an ended child would then not
+        be seen ending until that one ends too)."""
         with _fork_lock:
-            r, w = os.pipe()
+            self.box = _memory_file()
+            self.done, w = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child: never returns
-                _child_main(self.work, self.group, r, w)
+                _child_main(self.work, self.group, self.done, w, self.box)
             os.close(w)
         self.pid = pid
-        self.reader = threading.Thread(
-            target=self._read, args=(r,), name="bridgemap-report-child", daemon=True
-        )
-        self.reader.start()
-
-    def _read(self, fd: int) -> None:
-        """Read the child's message (length, then pickle) as it comes, so the child
-        can write it all and end while this process is still computing."""
-        with open(fd, "rb") as pipe:
-            header = pipe.read(_HEADER.size)
-            if len(header) == _HEADER.size:
-                (size,) = _HEADER.unpack(header)
-                data = pipe.read(size)
-                if len(data) == size:
-                    self.data = data
 
     def result(self, timeout: float) -> dict | None:
         """The child's finished sections, or None (logged) if it failed or is not done
         within ``timeout`` seconds."""
-        self.reader.join(timeout)
-        if self.reader.is_alive():
+        group = ", ".join(self.group)
+        poll = select.poll()
+        poll.register(self.done, select.POLLIN | select.POLLHUP)
+        if not poll.poll(max(0, int(timeout * 1000))):
             log.warning(
                 "report sections %s not done in a child process after %.1f s more: computed here",
-                ", ".join(self.group),
+                group,
                 timeout,
             )
             return None
-        if self.data is None:
+        header = os.read(self.done, _HEADER.size)
+        if len(header) != _HEADER.size:
+            code = self._reap()
             log.warning(
                 "report sections %s: the child process ended without a result "
                 "(exit code %s): computed here",
-                ", ".join(self.group),
-                self._reap(),
+                group,
+                code,
             )
             return None
+        (size,) = _HEADER.unpack(header)
         try:
-            kind, value = pickle.loads(self.data)  # noqa: S301 - our own child's pickle
+            data = _read_at(self.box, size)
+            kind, value = pickle.loads(data)  # noqa: S301 - our own child's pickle
         except Exception:  # noqa: BLE001 - whatever it is, the sections are made here
-            log.exception("report sections %s: unreadable result", ", ".join(self.group))
+            log.exception("report sections %s: unreadable result", group)
             return None
-        finally:
-            self.data = None
         if kind != "ok":
             log.warning(
-                "report sections %s failed in a child process: computed here\n%s",
-                ", ".join(self.group),
-                value,
+                "report sections %s failed in a child process: computed here\n%s", group, value
             )
             return None
         return value
 
     def stop(self) -> None:
-        """End the child if it still runs, and reap it (no zombie is left)."""
-        if self.pid is None:
-            return
-        if self.reader is not None and self.reader.is_alive():
-            with contextlib.suppress(ProcessLookupError):  # ended meanwhile
+        """End the child if it still runs, reap it (no zombie is left), close the
+        pipe and the file."""
+        if self.pid is not None:
+            with contextlib.suppress(ProcessLookupError):  # ended already: reaped below
                 os.kill(self.pid, signal.SIGKILL)
-        self._reap()
-        if self.reader is not None:
-            self.reader.join(5)
+            self._reap()
+        for fd in (self.done, self.box):
+            if fd is not None:
+                os.close(fd)
+        self.done = self.box = None
 
     def _reap(self) -> int | None:
         """The child's exit code once it has ended (waits for it; minus the signal's
@@ -271,10 +271,30 @@ class _Child:
         return os.waitstatus_to_exitcode(status)
 
 
-def _child_main(work, group: tuple[str, ...], unused: int, fd: int) -> None:
+def _memory_file() -> int:
+    """A file descriptor of an anonymous file in memory (deleted when closed)."""
+    if hasattr(os, "memfd_create"):
+        return os.memfd_create("bridgemap-report-child", os.MFD_CLOEXEC)
+    with tempfile.TemporaryFile() as f:  # pragma: no cover - not Linux
+        return os.dup(f.fileno())
+
+
+def _read_at(fd: int, size: int) -> bytes:
+    """``size`` bytes of ``fd`` from its start."""
+    chunks, done = [], 0
+    while done < size:
+        chunk = os.pread(fd, size - done, done)
+        if not chunk:
+            raise EOFError(f"the result ends at {done} of {size} bytes")
+        chunks.append(chunk)
+        done += len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _child_main(work, group: tuple[str, ...], unused: int, done: int, box: int) -> None:
     """The forked child: compute, write the result's pickle (or the error's text) to
-    ``fd``, and leave with ``os._exit`` whatever happens (see the module's notes);
-    ``unused``: the pipe's read end, closed."""
+    ``box`` and its length to ``done``, and leave with ``os._exit`` whatever happens
+    (see the module's notes); ``unused``: the pipe's read end, closed."""
     code = 1
     try:
         os.close(unused)
@@ -286,9 +306,10 @@ def _child_main(work, group: tuple[str, ...], unused: int, fd: int) -> None:
         except BaseException as exc:  # noqa: BLE001 - reported to the parent
             message = ("error", "".join(traceback.format_exception(exc)))
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        with open(fd, "wb") as pipe:
-            pipe.write(_HEADER.pack(len(data)))
-            pipe.write(data)
+        view, written = memoryview(data), 0
+        while written < len(data):
+            written += os.pwrite(box, view[written:], written)
+        os.write(done, _HEADER.pack(len(data)))  # 8 bytes: one atomic write
         code = 0 if message[0] == "ok" else 1
     finally:
         os._exit(code)
