@@ -5,8 +5,8 @@ A large map's report spends most of its time in five independent sections
 their rows; in one process that is one core's work while the other core of the
 machine idles. Here the sections are split in two groups (:func:`plan`): a child made
 by ``os.fork`` computes one group *finished* (analysed, redacted, suppressed for
-viewers and labelled) and sends it back pickled through a pipe, while this process
-computes the other group; the two are then merged in the report's section order
+viewers and labelled) and sends it back pickled (in a file in memory), while this
+process computes the other group; the two are then merged in the report's section order
 (:func:`run`). The graph reaches the child without being copied or pickled: a forked
 child shares the parent's memory page by page until one of them writes a page (copy
 on write), so only the finished rows of the child's group travel (a few MB at 50,000
@@ -21,7 +21,7 @@ Safety in a threaded server (Flask's threads, the Neo4j driver's, the background
 worker's): a forked child has only the thread that forked, and any lock another thread
 held at that moment stays locked in it for ever. So the child only computes: it does
 not touch the store, the Neo4j driver, the cache or logging; it writes its result (or
-its error's text) to the pipe and leaves with ``os._exit`` (no ``atexit``, no
+its error's text) and leaves with ``os._exit`` (no ``atexit``, no
 flushing of buffers it shares with the parent, no finalizers). It never calls
 networkit (``bridging``'s spans stay here): OpenMP's runtime may hang in a child forked
 after it has started threads, which is also why nothing is split unless OpenMP runs
@@ -55,7 +55,7 @@ __all__ = ["COSTS", "MIN_SIZE", "plan", "run"]
 log = logging.getLogger(__name__)
 
 #: CPU seconds each section takes at 50,000 people / 250,000 ties: its analysis,
-#: redaction and labels (``/work/prof/parallel-sections.py``, 2026-12-01; at 10,000
+#: redaction and labels (``benchmarks/report_split.py costs``, 2026-12-01; at 10,000
 #: people the ratios are alike: bridging 2.3 s, the other four 1.2 s together). Only
 #: the ratios matter: they decide the split. Re-measure when a section gets faster.
 COSTS = {
