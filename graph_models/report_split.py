@@ -78,6 +78,9 @@ TRANSFER = {
 HERE_ONLY = frozenset({"bridging"})
 #: Smallest map, as nodes + ties, whose sections are split.
 MIN_SIZE = 15_000
+#: Part of a core that must be idle (by the load average) for a split: see
+#: :func:`spare_core`.
+SPARE = 0.5
 #: Processes a report uses at most (this one and one child).
 PROCESSES = 2
 #: How long to wait for the child once this process's group is done: at least
@@ -88,6 +91,19 @@ SLACK = 3.0
 
 _HEADER = struct.Struct("<Q")  # the length of the pickle that follows
 _fork_lock = threading.Lock()  # one fork at a time: see _Child.start
+
+
+def spare_core() -> bool:
+    """Whether a core is free for the child: the load average of the last minute
+    (which counts this process) leaves at least :data:`SPARE` of a core idle. On a
+    busy machine a child only takes CPU time from this process and the others (the
+    split costs about a sixth more CPU than one process: the child's own compiled copy
+    of the graph, the rows' trip, copied pages), so it is not made."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # pragma: no cover - no load average: assume none
+        load = 0.0
+    return load <= cores() - 1 + (1 - SPARE)
 
 
 def cores() -> int:
@@ -104,8 +120,9 @@ def plan(
     """``(here, child)``: the sections this process and the child compute, or None
     when the report is made in one process.
 
-    One process when: ``processes`` or the cores are fewer than 2, the map (``n``
-    nodes, ``m`` ties) is smaller than :data:`MIN_SIZE`, OpenMP may run threads, a
+    One process when: ``processes`` or the cores are fewer than 2, no core is spare
+    (:func:`spare_core`), the map (``n`` nodes, ``m`` ties) is smaller than
+    :data:`MIN_SIZE`, OpenMP may run threads, a
     section is unknown (:func:`graph_models.analysis.report.analyse` says so), or no
     split leaves both processes something. ``paths`` is what ``analyse`` is given:
     without it bridging needs the centrality section's betweenness, so both stay here.
@@ -117,7 +134,7 @@ def plan(
         return None
     if any(s not in COSTS for s in sections) or os.environ.get("OMP_NUM_THREADS") != "1":
         return None
-    if cores() < 2:
+    if cores() < 2 or not spare_core():
         return None
     pinned = set(HERE_ONLY)
     if paths is None and "bridging" in sections:

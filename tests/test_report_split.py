@@ -75,6 +75,7 @@ def forced(monkeypatch):
     """Split whatever the map's size and the machine's cores."""
     monkeypatch.setattr(report_split, "MIN_SIZE", 0)
     monkeypatch.setattr(report_split, "cores", lambda: 2)
+    monkeypatch.setattr(report_split, "spare_core", lambda: True)
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
 
 
@@ -171,6 +172,7 @@ def test_the_sections_come_in_the_report_s_order_whatever_was_asked(store, force
 def test_below_the_size_threshold_or_turned_off_nothing_is_forked(store, forks, monkeypatch):
     s, map_id = store
     monkeypatch.setattr(report_split, "cores", lambda: 2)
+    monkeypatch.setattr(report_split, "spare_core", lambda: True)
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
     graph = _report(s, map_id, 1, sections=("silos",))["graph"]
     size = graph["nodes"] + graph["ties"]
@@ -280,6 +282,7 @@ BIG = (50_000, 250_000)
 
 def test_the_plan_splits_a_large_map_with_bridging_here(monkeypatch):
     monkeypatch.setattr(report_split, "cores", lambda: 2)
+    monkeypatch.setattr(report_split, "spare_core", lambda: True)
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
     here, child = report_split.plan(SECTIONS, *BIG, paths=EXACT_PATHS)
     assert "bridging" in here and child
@@ -297,6 +300,7 @@ def test_the_plan_splits_a_large_map_with_bridging_here(monkeypatch):
 
 def test_without_given_paths_bridging_keeps_centrality_here(monkeypatch):
     monkeypatch.setattr(report_split, "cores", lambda: 2)
+    monkeypatch.setattr(report_split, "spare_core", lambda: True)
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
     here, child = report_split.plan(SECTIONS, *BIG, paths=None)
     assert {"bridging", "centrality"} <= set(here)
@@ -321,6 +325,7 @@ def test_one_process_when_a_split_cannot_pay(
     monkeypatch, why, sections, size, processes, cores, omp
 ):
     monkeypatch.setattr(report_split, "cores", lambda: cores)
+    monkeypatch.setattr(report_split, "spare_core", lambda: True)
     monkeypatch.setenv("OMP_NUM_THREADS", omp)
     assert report_split.plan(sections, *size, paths=EXACT_PATHS, processes=processes) is None
 
@@ -333,3 +338,12 @@ def test_patience_scales_with_this_process_s_time(monkeypatch):
     cost = report_split.COSTS
     expected = 20.0 * sum(cost[s] + report_split.TRANSFER[s] for s in child) / cost["bridging"]
     assert report_split.patience(here, child, 20.0) == pytest.approx(3.0 * expected)
+
+
+def test_no_split_on_a_busy_machine(monkeypatch):
+    monkeypatch.setattr(report_split, "cores", lambda: 2)
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    for load, split in [(0.2, True), (1.4, True), (1.6, False), (7.0, False)]:
+        monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, load, load))
+        assert report_split.spare_core() is split
+        assert (report_split.plan(SECTIONS, *BIG, paths=EXACT_PATHS) is not None) is split

@@ -20,6 +20,7 @@ def forks(monkeypatch):
     """Split whatever the size; the pids of the children forked meanwhile."""
     monkeypatch.setattr(report_split, "MIN_SIZE", 0)
     monkeypatch.setattr(report_split, "cores", lambda: 2)
+    monkeypatch.setattr(report_split, "spare_core", lambda: True)
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
     made: list[int] = []
     real = os.fork
