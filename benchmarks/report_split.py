@@ -12,7 +12,8 @@ the store as a background job keeps one):
   sections, and the CPU seconds on the sections' critical path (A: all of them; B:
   the slower of this process's group and the child's, plus what follows): on a shared
   machine wall times move with the load, while the critical path says what two free
-  cores would give. ``--force`` splits below ``MIN_SIZE`` too (to find the break-even
+  cores would give (B splits whatever the load: ``report_split.spare_core`` is
+  bypassed). ``--force`` splits below ``MIN_SIZE`` too (to find the break-even
   size); ``--memory`` samples the proportional set size (Pss: shared pages counted
   once) of the process and its child, and prints the peak of their sum.
 
@@ -203,6 +204,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.force:
         report_split.MIN_SIZE = 0
+    if args.mode == "ab":  # B is the split, however busy this shared machine is
+        report_split.spare_core = lambda: True
     trace = Trace() if args.mode == "ab" else None
     print(f"cores {report_split.cores()}, load {os.getloadavg()[0]:.1f}")
     for n in map(int, args.sizes.split(",")):

@@ -76,8 +76,13 @@ TRANSFER = {
 }
 #: Sections never computed in the child: ``bridging`` uses networkit (OpenMP).
 HERE_ONLY = frozenset({"bridging"})
-#: Smallest map, as nodes + ties, whose sections are split.
-MIN_SIZE = 15_000
+#: Smallest map, as nodes + ties, whose sections are split. Measured (CPU seconds on
+#: the sections' critical path, one process / two, medians of 5): 1,000 people and
+#: 5,000 ties 0.25 / 0.13, 2,000 / 10,000 0.40 / 0.33, 5,000 / 25,000 1.33 / 0.82,
+#: 10,000 / 50,000 2.7 / 2.1 (50,000 / 250,000: 19.3 / 12.7). Below ~10,000 the gain
+#: is a few hundredths of a second, no more than a fork of a large server process
+#: and its copied pages may cost.
+MIN_SIZE = 10_000
 #: Part of a core that must be idle (by the load average) for a split: see
 #: :func:`spare_core`.
 SPARE = 0.5
