@@ -347,3 +347,34 @@ def test_no_split_on_a_busy_machine(monkeypatch):
         monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, load, load))
         assert report_split.spare_core() is split
         assert (report_split.plan(SECTIONS, *BIG, paths=EXACT_PATHS) is not None) is split
+
+
+def test_reports_split_at_once_in_several_threads(store, forced, forks):
+    """A threaded server: reports forking from several threads at once (each child has
+    only its own thread; each pipe reaches only its own child) all come out whole."""
+    import threading
+
+    s, map_id = store
+    one = json.dumps(_report(s, map_id, 1, **EXACT))
+    out: list[str] = []
+    busy = threading.Event()
+
+    def spin():  # another thread holding the interpreter while the others fork
+        while not busy.is_set():
+            sum(range(1000))
+
+    def report():
+        out.append(json.dumps(_report(s, map_id, 2, **EXACT)))
+
+    spinner = threading.Thread(target=spin)
+    spinner.start()
+    threads = [threading.Thread(target=report) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    busy.set()
+    spinner.join()
+    assert len(forks) == 3 and out == [one] * 3
+    for pid in forks:
+        _gone(pid)
