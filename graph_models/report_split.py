@@ -186,7 +186,12 @@ def run(
         return work(tuple(sections))
     here, theirs = split
     child = _Child(work, theirs)
-    child.start()
+    try:
+        child.start()
+    except OSError:  # no fork (memory, process limits): all here
+        log.warning("report sections %s: no child process: computed here", ", ".join(theirs))
+        child.stop()
+        return work(tuple(sections))
     try:
         started = time.perf_counter()
         mine = work(here)
@@ -224,7 +229,11 @@ class _Child:
         with _fork_lock:
             self.box = _memory_file()
             self.done, w = os.pipe()
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:
+                os.close(w)
+                raise
             if pid == 0:  # the child: never returns
                 _child_main(self.work, self.group, self.done, w, self.box)
             os.close(w)

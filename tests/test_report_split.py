@@ -378,3 +378,16 @@ def test_reports_split_at_once_in_several_threads(store, forced, forks):
     assert len(forks) == 3 and out == [one] * 3
     for pid in forks:
         _gone(pid)
+
+
+def test_when_no_child_can_be_forked_everything_is_made_here(forced, monkeypatch, caplog):
+    def fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", fork)
+    with caplog.at_level(logging.WARNING, logger="graph_models.report_split"):
+        out = report_split.run(
+            lambda g: {s: s for s in g}, ("silos", "bridging"), (("bridging",), ("silos",))
+        )
+    assert out == {"bridging": "bridging", "silos": "silos"}
+    assert "no child process" in caplog.text
