@@ -32,7 +32,7 @@ from datetime import date
 
 import networkx as nx
 
-from graph_models import clock
+from graph_models import clock, report_split
 from graph_models.analysis import paths as exact_paths
 from graph_models.analysis.report import SECTIONS, analyse, change_section
 from graph_models.analysis.report_schema import ChangeSchema, ReportSchema
@@ -204,6 +204,7 @@ def map_report(
     on_pending: Callable[[str, int, date, int, int], dict] | None = None,
     inline_seconds: float = exact_paths.INLINE_SECONDS,
     processes: int = 1,
+    section_processes: int = report_split.PROCESSES,
 ) -> dict:
     """The report of ``sections`` for a map, safe to show anyone who may see the map.
 
@@ -216,6 +217,8 @@ def map_report(
     which a request computes them itself. ``ties`` counts all ties, survey-reported
     ones or confirmed ones (:func:`graph_models.surveys.ties.select`); the background
     keeps exact measures of all ties only, so a report of a subset computes its own.
+    ``section_processes``: up to how many processes share a large map's sections
+    (:mod:`graph_models.report_split`: a forked child; 1: this process only).
     """
     check_group_by(group_by)
     as_of = as_of or clock.today()  # ended ties are history, not today's network
@@ -233,6 +236,7 @@ def map_report(
             on_pending=on_pending,
             inline_seconds=inline_seconds,
             processes=processes,
+            section_processes=section_processes,
         )
 
 
@@ -250,6 +254,7 @@ def _map_report(
     on_pending,
     inline_seconds: float,
     processes: int,
+    section_processes: int,
 ) -> dict:
     records = select(store.graph(map_id, as_of=as_of), ties)
     version = records.map.version
@@ -277,12 +282,24 @@ def _map_report(
         paths = _relabelled(paths, raw, G)
     release_graph(raw)  # freed now, not by the collector (gcpause)
     del raw
-    analysed = analyse(G, sections=sections, seed=seed, paths=paths)
-    result = redact(analysed, ReportSchema, hidden=_hidden(G))
-    if viewer:
-        result = suppress_small_groups(result, G.graph["small_groups"])
-    labels = _labels(G)
     size = {"nodes": G.number_of_nodes(), "ties": G.number_of_edges()}
+    hidden, labels = _hidden(G), _labels(G)
+    small = G.graph["small_groups"] if viewer else None
+
+    def finished(group: tuple[str, ...]) -> dict:
+        """The sections of ``group`` analysed, redacted, suppressed and labelled."""
+        result = redact(
+            analyse(G, sections=group, seed=seed, paths=paths), ReportSchema, hidden=hidden
+        )
+        if viewer:
+            result = suppress_small_groups(result, small)
+        return attach_labels(result, labels)
+
+    # a large map's sections in two processes when it pays (report_split)
+    split = report_split.plan(
+        sections, size["nodes"], size["ties"], paths=paths, processes=section_processes
+    )
+    result = report_split.run(finished, sections, split)
     release_graph(G)
     return {
         "parameters": {
@@ -293,7 +310,7 @@ def _map_report(
             "ties": ties,
         },
         "graph": size,
-        **attach_labels(result, labels),
+        **result,
     }
 
 

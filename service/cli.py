@@ -88,6 +88,7 @@ def analyse(map_id, as_json, group_by, as_of, seed):
             # nothing waits on the command line: a kept exact result is used, else it
             # is computed here, on as many cores as a background job would use
             processes=helper_processes(),
+            section_processes=config["REPORT_PROCESSES"],
         )
     finally:
         store.close()

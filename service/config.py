@@ -44,6 +44,9 @@ DEFAULTS = {
     # expected seconds of exact betweenness/closeness up to which a request computes
     # them itself (expected from nodes x ties; above it: the background thread)
     "INLINE_ANALYSIS_SECONDS": 1.0,
+    # processes a large map's cold report shares its sections among (a forked child
+    # and the request's own: graph_models/report_split.py); 1: the request's only
+    "REPORT_PROCESSES": 2,
     # "production" or "development"; empty: production, except under `bridgemap serve`,
     # tests and debug (see service/security.py)
     "ENV": "",

@@ -108,6 +108,15 @@ def centrality_section(
     return section, c["betweenness"]
 
 
+def given_betweenness(G: nx.Graph, paths: dict) -> dict:
+    """The betweenness :func:`centrality_section` returns with ``paths`` given, without
+    the section (bridging alone needs only this: its rows are computed elsewhere, e.g.
+    in another process, :mod:`graph_models.report_split`)."""
+    if paths.get("status") == "computing":
+        return dict.fromkeys(G)
+    return paths["betweenness"]
+
+
 def bridging_section(
     G: nx.Graph,
     *,
@@ -188,19 +197,23 @@ def analyse(
         ``seed`` gives the same report. All are reported in each section's ``method``.
     paths : dict, optional
         Exact betweenness and closeness already known, or a "being computed" notice
-        (see :func:`centrality_section`); then nothing is sampled.
+        (see :func:`centrality_section`); then nothing is sampled, and ``bridging``
+        without ``centrality`` takes its betweenness from them
+        (:func:`given_betweenness`): the same section, without the centrality rows.
     """
     unknown = set(sections) - set(SECTIONS)
     if unknown:
         raise ValueError(f"unknown sections: {sorted(unknown)}")
     out: dict = {}
     betweenness = None
-    if "centrality" in sections or "bridging" in sections:
+    if "centrality" in sections or ("bridging" in sections and paths is None):
         cent, betweenness = centrality_section(
             G, seed=seed, k=k, exact_threshold=exact_threshold, paths=paths
         )
         if "centrality" in sections:
             out["centrality"] = cent
+    elif "bridging" in sections:
+        betweenness = given_betweenness(G, paths)
     if "bridging" in sections:
         pending = paths if paths is not None and paths.get("status") == "computing" else None
         out["bridging"] = bridging_section(

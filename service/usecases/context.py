@@ -24,6 +24,11 @@ def page_cache() -> AnalysisCache:
     return current_app.extensions["bridgemap.pages"]
 
 
+def report_processes() -> int:
+    """Processes a cold report may share its sections among (``REPORT_PROCESSES``)."""
+    return int(current_app.config.get("REPORT_PROCESSES", 2))
+
+
 def actor() -> str:
     """Who is writing, for the audit log: ``role:token-id`` (set by service.policy)."""
     return getattr(g, "actor", "") or "anonymous"

@@ -16,7 +16,14 @@ from graph_models.analysis.report import PAGED_DICTS, PAGED_LISTS, SECTIONS
 from graph_models.errors import InvalidInput
 from service import background
 from service.i18n import gettext
-from service.usecases.context import cache, full_access, page_cache, secret, store
+from service.usecases.context import (
+    cache,
+    full_access,
+    page_cache,
+    report_processes,
+    secret,
+    store,
+)
 
 
 def _cached(map_id: str, params: tuple, compute) -> tuple[dict, dict]:
@@ -86,6 +93,7 @@ def _report_plan(
             ties=ties,
             on_pending=worker.on_pending if worker is not None else None,
             inline_seconds=worker.inline_seconds if worker is not None else 0.0,
+            section_processes=report_processes(),
         )
 
     return m, params, compute
