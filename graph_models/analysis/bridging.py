@@ -252,13 +252,14 @@ def articulation_points(G: nx.Graph, *, attribute: str = "group") -> list[dict]:
     size: dict = {}
     children: dict = {}  # v -> DFS children heading a separate piece
     roots: list = []
+    adj = G._adj  # plain dicts: G[v] makes a view per visit
     for root in G:
         if root in disc:
             continue
         roots.append(root)
         disc[root] = low[root] = len(order)
         order.append(root)
-        stack = [(root, None, iter(G[root]))]
+        stack = [(root, None, iter(adj[root]))]
         while stack:
             v, parent, neighbours = stack[-1]
             descended = False
@@ -268,7 +269,7 @@ def articulation_points(G: nx.Graph, *, attribute: str = "group") -> list[dict]:
                 if w not in disc:
                     disc[w] = low[w] = len(order)
                     order.append(w)
-                    stack.append((w, v, iter(G[w])))
+                    stack.append((w, v, iter(adj[w])))
                     descended = True
                     break
                 if w != parent and disc[w] < low[v]:
