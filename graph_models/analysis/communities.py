@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 import networkx as nx
 import numpy as np
 
-from graph_models.analysis.fast import compiled
+from graph_models.analysis.fast import compiled, edge_ends
 from graph_models.analysis.groups import node_groups, sorted_groups, stable_sorted
 
 __all__ = ["hidden_silos", "normalized_mutual_information", "ALGORITHMS", "BACKENDS"]
@@ -353,7 +353,7 @@ def _indexed_ties(G: nx.Graph, weight: str | None):
     numpy instead of a Python loop over every tie (0.6 s at 250,000 ties).
     """
     g, order = compiled(G) if weight is None else compiled(G, weight=weight)
-    ends = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    ends = edge_ends(G)
     keep = ends[:, 0] != ends[:, 1]
     ends = ends[keep]
     degree = np.bincount(ends.ravel(), minlength=len(order))

@@ -26,7 +26,7 @@ import igraph as ig
 import networkx as nx
 import numpy as np
 
-__all__ = ["IndexedGraph", "compiled", "node_index", "to_igraph", "to_networkit"]
+__all__ = ["IndexedGraph", "compiled", "edge_ends", "node_index", "to_igraph", "to_networkit"]
 
 
 class IndexedGraph(NamedTuple):
@@ -185,6 +185,18 @@ def compiled(G: nx.Graph, *, weight: str = "strength") -> IndexedGraph:
     return memo[key]
 
 
+def edge_ends(G: nx.Graph) -> np.ndarray:
+    """The ends of every edge of :func:`compiled`'s copy, an ``(m, 2)`` int64 array
+    (row ``i``: edge ``i``, i.e. the ``i``-th edge of ``G.edges()``), made once per
+    graph and shared by the analyses that count over ties (read-only)."""
+    memo = _memo(G)
+    if "ends" not in memo:
+        ends = np.asarray(compiled(G).graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+        ends.flags.writeable = False
+        memo["ends"] = ends
+    return memo["ends"]
+
+
 def node_index(G: nx.Graph) -> dict[Hashable, int]:
     """The vertex index of each node in :func:`compiled` copies (shared: do not modify)."""
     memo = _memo(G)
@@ -210,7 +222,7 @@ def to_networkit(G: nx.Graph):
     import networkit as nk
     import numpy as np
 
-    g, nodes = compiled(G)
-    edges = np.asarray(g.get_edgelist(), dtype=np.uint64).reshape(-1, 2)
+    nodes = compiled(G).nodes
+    edges = edge_ends(G).astype(np.uint64)
     edges = edges[edges[:, 0] != edges[:, 1]]  # no self-loops: they never shorten a path
     return nk.graph.GraphFromCoo((edges[:, 0], edges[:, 1]), n=len(nodes), directed=False)

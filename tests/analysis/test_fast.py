@@ -67,3 +67,14 @@ def test_compiled_of_the_empty_graph_and_isolates():
     G.add_nodes_from("abc")
     g, nodes = compiled(G)
     assert (g.vcount(), g.ecount(), nodes) == (3, 0, ["a", "b", "c"])
+
+
+def test_edge_ends_are_the_compiled_edges_made_once_and_renewed_on_change():
+    from graph_models.analysis.fast import edge_ends
+
+    G = _random_graph(3)
+    ends = edge_ends(G)
+    assert ends.tolist() == [list(e) for e in compiled(G).graph.get_edgelist()]
+    assert edge_ends(G) is ends and not ends.flags.writeable
+    G.add_edge("new-a", "new-b")
+    assert len(edge_ends(G)) == len(ends) + 1
