@@ -23,7 +23,7 @@ import numpy as np
 from networkx.utils import not_implemented_for
 
 from graph_models.analysis.centrality import betweenness as _betweenness
-from graph_models.analysis.fast import compiled, to_networkit
+from graph_models.analysis.fast import compiled, edge_ends, to_networkit
 from graph_models.analysis.groups import node_groups, sorted_groups
 
 __all__ = ["articulation_points", "bridges", "bridging_centrality", "structural_holes"]
@@ -252,13 +252,14 @@ def articulation_points(G: nx.Graph, *, attribute: str = "group") -> list[dict]:
     size: dict = {}
     children: dict = {}  # v -> DFS children heading a separate piece
     roots: list = []
+    adj = G._adj  # plain dicts: G[v] makes a view per visit
     for root in G:
         if root in disc:
             continue
         roots.append(root)
         disc[root] = low[root] = len(order)
         order.append(root)
-        stack = [(root, None, iter(G[root]))]
+        stack = [(root, None, iter(adj[root]))]
         while stack:
             v, parent, neighbours = stack[-1]
             descended = False
@@ -268,7 +269,7 @@ def articulation_points(G: nx.Graph, *, attribute: str = "group") -> list[dict]:
                 if w not in disc:
                     disc[w] = low[w] = len(order)
                     order.append(w)
-                    stack.append((w, v, iter(G[w])))
+                    stack.append((w, v, iter(adj[w])))
                     descended = True
                     break
                 if w != parent and disc[w] < low[v]:
@@ -432,7 +433,7 @@ def structural_holes(G: nx.Graph, *, weight: str | None = None) -> dict:
         }
     g, nodes = compiled(G, weight=weight) if weight is not None else compiled(G)
     values = g.constraint(weights=weight)
-    A = _adjacency(g, weight)
+    A = _adjacency(g, edge_ends(G), weight)
     return {
         "constraint": {v: _none_if_nan(c) for v, c in zip(nodes, values, strict=True)},
         "effective_size": _effective_size(G, weight, adjacency=A),
@@ -444,13 +445,13 @@ def _none_if_nan(x: float) -> float | None:
     return None if math.isnan(x) else float(x)
 
 
-def _adjacency(g, weight: str | None):
+def _adjacency(g, edges: np.ndarray, weight: str | None):
     """The symmetric sparse adjacency matrix of an undirected, loop-free igraph graph
-    (``nx.adjacency_matrix`` of the networkx graph it was copied from)."""
+    whose edge ends are ``edges`` (``nx.adjacency_matrix`` of the networkx graph it was
+    copied from)."""
     from scipy import sparse
 
     n = g.vcount()
-    edges = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
     values = np.asarray(g.es[weight] if weight is not None else np.ones(len(edges)), float)
     rows = np.concatenate([edges[:, 0], edges[:, 1]])
     cols = np.concatenate([edges[:, 1], edges[:, 0]])
@@ -486,9 +487,9 @@ def _bridging_coefficient(G: nx.Graph) -> dict:
     with numpy over the compiled edge list: degrees and each node's sum of its
     neighbours' inverse degrees are two ``bincount`` passes, not a Python loop over
     every neighbour (self-loops left out, as in the definition)."""
-    g, order = compiled(G)
+    order = compiled(G).nodes
     n = len(order)
-    ends = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    ends = edge_ends(G)
     ends = ends[ends[:, 0] != ends[:, 1]]
     degree = np.bincount(ends.ravel(), minlength=n).astype(float)
     with np.errstate(divide="ignore"):

@@ -15,7 +15,7 @@ from collections.abc import Hashable
 import networkx as nx
 import numpy as np
 
-from graph_models.analysis.fast import compiled
+from graph_models.analysis.fast import compiled, edge_ends
 from graph_models.analysis.groups import node_groups, sorted_groups
 
 __all__ = ["ROLES", "brokerage"]
@@ -210,13 +210,13 @@ def _undirected_counts(G: nx.Graph, group: dict) -> dict:
     """
     from scipy import sparse
 
-    g, order = compiled(G)
+    order = compiled(G).nodes
     n = len(order)
     if n == 0:
         return {}
     codes: dict = {}
     code = np.fromiter((codes.setdefault(group[v], len(codes)) for v in order), np.int64, n)
-    edges = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    edges = edge_ends(G)
     edges = edges[edges[:, 0] != edges[:, 1]]
     rows = np.concatenate([edges[:, 0], edges[:, 1]])
     cols = np.concatenate([edges[:, 1], edges[:, 0]])

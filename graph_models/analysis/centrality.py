@@ -157,15 +157,16 @@ def centrality(
     """
     n, nodes, pivots = _plan(G, exact_threshold, k, seed, backend)
     sampled = pivots is not None
+    degree, weighted_degree = _degrees(G, weight if weight is not None else "strength")
     result: dict = {
-        "degree": dict(G.degree()),
-        "weighted_degree": dict(G.degree(weight=weight if weight is not None else "strength")),
-        "degree_centrality": nx.degree_centrality(G),
+        "degree": degree,
+        "weighted_degree": weighted_degree,
+        "degree_centrality": _degree_centrality(degree),
     }
     method: dict = {
         "backend": backend,
         "nodes": n,
-        "edges": G.number_of_edges(),
+        "edges": sum(degree.values()) // 2,
         "weight": weight,
         "distance": distance,
         "exact_threshold": exact_threshold,
@@ -209,6 +210,29 @@ def centrality(
     method["pagerank"] = pagerank_method
     result["method"] = method
     return result
+
+
+def _degrees(G: nx.Graph, weight: str) -> tuple[dict, dict]:
+    """``dict(G.degree())`` and ``dict(G.degree(weight=weight))`` of a graph that is not
+    a multigraph, in one pass over the adjacency dicts: networkx's own sums (a
+    self-loop counts twice; a tie without ``weight`` counts 1), in the same order, so
+    the same numbers and types, without its per-node views and generators."""
+    degree, weighted = {}, {}
+    for v, nbrs in G._adj.items():
+        loop = v in nbrs
+        degree[v] = len(nbrs) + loop
+        weighted[v] = sum([data.get(weight, 1) for data in nbrs.values()]) + (
+            loop and nbrs[v].get(weight, 1)
+        )
+    return degree, weighted
+
+
+def _degree_centrality(degree: dict) -> dict:
+    """``nx.degree_centrality`` from the degrees: degree / (n - 1), 1 for a lone node."""
+    if len(degree) <= 1:
+        return dict.fromkeys(degree, 1)
+    s = 1.0 / (len(degree) - 1.0)
+    return {v: d * s for v, d in degree.items()}
 
 
 @not_implemented_for("directed")

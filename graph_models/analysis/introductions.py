@@ -20,7 +20,9 @@ import math
 from collections import defaultdict
 
 import networkx as nx
+import numpy as np
 
+from graph_models.analysis.fast import compiled, edge_ends
 from graph_models.analysis.groups import node_groups, sorted_groups
 from graph_models.analysis.silos import DEFAULT_FEW, tie_matrix, weak_pairs
 
@@ -45,6 +47,30 @@ def _target_pairs(G, attribute, pairs, few) -> list[tuple]:
         ties = matrix["counts"][index[a]][index[b]] if a in index and b in index else 0
         out.append((a, b, ties))
     return out
+
+
+def _possible_brokers(G: nx.Graph, bucket_of: dict) -> list:
+    """The nodes, in the order of ``G``, with contacts (other than themselves) in at
+    least two groups of ``bucket_of``: only they can be the common contact of a
+    suggested pair, so the search skips the others. Counted with numpy over the
+    compiled edge list: distinct (node, contact's group) pairs per node."""
+    order = compiled(G).nodes
+    n = len(order)
+    ends = edge_ends(G)
+    ends = ends[ends[:, 0] != ends[:, 1]]
+    codes: dict = {}
+    bucket = np.fromiter(
+        (codes.setdefault(bucket_of[v], len(codes)) if v in bucket_of else -1 for v in order),
+        np.int64,
+        n,
+    )
+    node = np.concatenate([ends[:, 0], ends[:, 1]])
+    contact = bucket[np.concatenate([ends[:, 1], ends[:, 0]])]
+    known = contact >= 0
+    k = max(len(codes), 1)
+    pairs = np.unique(node[known] * k + contact[known])
+    spread = np.bincount(pairs // k, minlength=n)
+    return [order[i] for i in np.flatnonzero(spread >= 2).tolist()]
 
 
 def _rank(item) -> tuple:
@@ -147,7 +173,8 @@ def suggest_introductions(
     found: list[dict] = [{} for _ in targets]
     adj = G._adj  # plain dicts: membership tests here dominate the running time
     if bucket_of:
-        for w, nbrs in adj.items():
+        for w in _possible_brokers(G, bucket_of):
+            nbrs = adj[w]
             buckets: dict = defaultdict(list)
             degree = 0
             for x in nbrs:

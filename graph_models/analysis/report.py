@@ -89,15 +89,17 @@ def centrality_section(
             c["betweenness"] = c["closeness"] = dict.fromkeys(G)
             how = {"method": "pending", "expected_seconds": pending["expected_seconds"]}
             c["method"]["betweenness"] = c["method"]["closeness"] = how
+    degree, weighted, share = c["degree"], c["weighted_degree"], c["degree_centrality"]
+    between, close, pagerank = c["betweenness"], c["closeness"], c["pagerank"]
     rows = [
         {
             "node": v,
-            "degree": c["degree"][v],
-            "weighted_degree": c["weighted_degree"][v],
-            "degree_centrality": c["degree_centrality"][v],
-            "betweenness": c["betweenness"][v],
-            "closeness": c["closeness"][v],
-            "pagerank": c["pagerank"][v],
+            "degree": degree[v],
+            "weighted_degree": weighted[v],
+            "degree_centrality": share[v],
+            "betweenness": between[v],
+            "closeness": close[v],
+            "pagerank": pagerank[v],
         }
         for v in G
     ]
@@ -138,15 +140,23 @@ def bridging_section(
     roles = brokerage(directed_ties(G) if has_directed_ties(G) else G, attribute=attribute)
     bc = bridging_centrality(G, betweenness=betweenness, seed=seed)
     rows = []
+    constraint, effective_size = holes["constraint"], holes["effective_size"]
+    coefficient, centrality_ = bc["bridging_coefficient"], bc["bridging_centrality"]
+    by_node = roles["nodes"]
+    column: dict = {}  # role -> "brokerage_<role>", made once
     for v in G:
         row = {
             "node": v,
-            "constraint": holes["constraint"][v],
-            "effective_size": holes["effective_size"][v],
-            "bridging_coefficient": bc["bridging_coefficient"][v],
-            "bridging_centrality": bc["bridging_centrality"][v],
+            "constraint": constraint[v],
+            "effective_size": effective_size[v],
+            "bridging_coefficient": coefficient[v],
+            "bridging_centrality": centrality_[v],
         }
-        row.update({f"brokerage_{role}": n for role, n in roles["nodes"][v].items()})
+        for role, n in by_node[v].items():
+            key = column.get(role)
+            if key is None:
+                key = column[role] = f"brokerage_{role}"
+            row[key] = n
         rows.append(row)
     rows.sort(
         key=lambda r: (-(r["bridging_centrality"] or 0), -r["brokerage_total"], str(r["node"]))

@@ -35,7 +35,7 @@ from itertools import combinations
 import networkx as nx
 import numpy as np
 
-from graph_models.analysis.fast import compiled
+from graph_models.analysis.fast import compiled, edge_ends
 from graph_models.analysis.groups import node_groups, sorted_groups
 from graph_models.messages import Message
 
@@ -78,10 +78,10 @@ class _Mixing:
         self.groups = sorted_groups(self.group_of.values())
         self.index = {g: i for i, g in enumerate(self.groups)}
         k = len(self.groups)
-        g, order = compiled(G)
+        order = compiled(G).nodes
         self.code = np.fromiter((self.index[self.group_of[v]] for v in order), np.int64, len(order))
         self.sizes = np.bincount(self.code, minlength=k).tolist()
-        ends = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+        ends = edge_ends(G)
         self.ends = ends = ends[ends[:, 0] != ends[:, 1]]
         ci, cj = self.code[ends[:, 0]], self.code[ends[:, 1]]
         # M[i, j]: ties listed from group i to group j; counts = M + M.T, diagonal once
@@ -555,7 +555,8 @@ def silo_report(
     q = _modularity(G, mx, weight)
     headline = {
         "nodes": mx.n,
-        "nodes_with_ties": sum(1 for n in G if any(v != n for v in G[n])),
+        # nodes at an end of a tie to another node (self-loops are not in mx.ends)
+        "nodes_with_ties": int(np.count_nonzero(np.bincount(mx.ends.ravel(), minlength=mx.n))),
         "ties": mx.ties,
         "groups": len(mx.groups),
         "cross_group_ties": mx.external,

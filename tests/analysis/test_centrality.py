@@ -410,3 +410,29 @@ def test_random_graphs_equal_networkx_with_both_backends(G):
         r = centrality(G, backend=backend)
         for metric in METRICS:
             assert_close(r[metric], want[metric])
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_degrees_equal_networkx_s_with_their_types(seed):
+    """Degree, weighted degree (a self-loop twice, a missing strength 1) and degree
+    centrality, read from the adjacency in one pass, are networkx's: same values and
+    types (ints stay ints), on graphs with isolates, self-loops, mixed weights, one node
+    and none."""
+    from graph_models.analysis.centrality import _degree_centrality, _degrees
+
+    rng = random.Random(seed)
+    n = rng.choice([0, 1, 2, rng.randint(3, 30)])
+    G = nx.gnp_random_graph(n, rng.choice([0.0, 0.1, 0.3]), seed=seed)
+    for v in list(G):
+        if rng.random() < 0.15:
+            G.add_edge(v, v)
+    for u, v in G.edges():
+        if rng.random() < 0.8:
+            G.edges[u, v]["strength"] = rng.choice([1, 2, 5, 2.5])
+    degree, weighted = _degrees(G, "strength")
+    expected = dict(G.degree(weight="strength"))
+    assert degree == dict(G.degree()) and list(degree) == list(G)
+    assert weighted == expected
+    assert [type(x) for x in weighted.values()] == [type(x) for x in expected.values()]
+    assert _degree_centrality(degree) == nx.degree_centrality(G)
+    assert sum(degree.values()) // 2 == G.number_of_edges()

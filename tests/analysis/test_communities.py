@@ -289,3 +289,83 @@ def test_leiden_run_leaves_igraph_generator_as_found(karate):
 def test_directed_and_multigraphs_refused(G):
     with pytest.raises(nx.NetworkXNotImplemented):
         hidden_silos(G)
+
+
+def _random_graph(seed: int) -> nx.Graph:
+    """A seeded random graph with isolates, self-loops, several components, mixed weights."""
+    rng = random.Random(seed)
+    n = rng.randint(0, 30)
+    G = nx.gnp_random_graph(n, rng.choice([0.0, 0.05, 0.15, 0.4]), seed=seed)
+    G = nx.relabel_nodes(G, {v: f"p{rng.randint(0, 999)}-{v}" for v in G})
+    for v in list(G):
+        G.nodes[v]["group"] = rng.choice(["health", "housing", "police", None])
+        G.nodes[v]["type"] = "person"
+        if rng.random() < 0.1:
+            G.add_edge(v, v)
+    for u, v in G.edges():
+        G.edges[u, v]["weight"] = rng.choice([1, 2, 3.5])
+    return G
+
+
+def _python_indexed_ties(G, weight):
+    """The reference: the tied nodes and the sorted pairs, by a loop over ``G.edges``."""
+    from graph_models.analysis.groups import stable_sorted
+
+    tied = [n for n in G if any(v != n for v in G[n])]
+    nodes = stable_sorted(tied)
+    index = {n: i for i, n in enumerate(nodes)}
+    rows = []
+    for u, v, w in G.edges(data=weight, default=1):
+        if u != v:
+            i, j = index[u], index[v]
+            rows.append(((min(i, j), max(i, j)), w))
+    rows.sort()
+    edges = [list(e) for e, _ in rows]
+    weights = None if weight is None else [float(w) for _, w in rows]
+    return nodes, stable_sorted(set(G) - set(tied)), edges, weights
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_indexed_ties_and_modularity_equal_python_and_networkx(seed):
+    """The numpy edge list the community search runs on is the one a Python loop over
+    ``G.edges`` gives (same order, so the same seeded partition), and its bincount
+    modularity equals ``networkx.community.modularity`` to 1e-9, weighted or not, with
+    isolates, self-loops (left out) and several components."""
+    from graph_models.analysis.communities import _indexed_ties, _modularity
+
+    G = _random_graph(seed)
+    rng = random.Random(seed)
+    for weight in (None, "weight"):
+        got = _indexed_ties(G, weight)
+        assert got == _python_indexed_ties(G, weight)
+        nodes, _, edges, weights = got
+        membership = [rng.randrange(3) for _ in nodes]
+        H = nx.Graph()
+        H.add_nodes_from(range(len(nodes)))
+        for e, (i, j) in enumerate(edges):
+            H.add_edge(i, j, weight=1.0 if weights is None else weights[e])
+        if not edges:
+            assert _modularity(edges, weights, membership) is None
+            continue
+        parts: dict = {}
+        for i, c in enumerate(membership):
+            parts.setdefault(c, set()).add(i)
+        expected = nx.community.modularity(H, list(parts.values()), weight="weight")
+        assert _modularity(edges, weights, membership) == pytest.approx(expected, abs=1e-9)
+        r = hidden_silos(G, algorithm="leiden", weight=weight)
+        found: dict = {}
+        for v, c in r["membership"].items():
+            found.setdefault(c, set()).add(v)
+        Gw = nx.Graph(G)
+        Gw.remove_nodes_from(r["isolates"])
+        Gw.remove_edges_from(nx.selfloop_edges(Gw))
+        q = nx.community.modularity(Gw, list(found.values()), weight=weight)
+        assert r["modularity"] == pytest.approx(q, abs=1e-9)
+
+
+def test_indexed_ties_of_the_empty_graph():
+    from graph_models.analysis.communities import _indexed_ties
+
+    assert _indexed_ties(nx.Graph(), None) == ([], [], [], None)
+    r = hidden_silos(nx.Graph(), algorithm="leiden")
+    assert (r["nodes_compared"], r["modularity"], r["membership"]) == (0, None, {})

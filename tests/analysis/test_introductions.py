@@ -229,3 +229,31 @@ def test_every_pair_of_many_groups_on_a_sparse_graph():
 def test_directed_and_multigraphs_refused(G):
     with pytest.raises(nx.NetworkXNotImplemented):
         suggest_introductions(G)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_skipping_nodes_without_two_groups_of_contacts_changes_nothing(seed, monkeypatch):
+    """The search visits only the nodes with contacts in two of the groups concerned
+    (found with numpy); visiting every node, as a plain loop over ``G`` does, gives the
+    same report, on seeded random graphs with isolates, self-loops, untyped nodes,
+    nodes without a group and several components."""
+    import random
+
+    from graph_models.analysis import introductions
+
+    rng = random.Random(seed)
+    n = rng.randint(0, 40)
+    G = nx.gnp_random_graph(n, rng.choice([0.0, 0.05, 0.1, 0.25]), seed=seed)
+    for v in list(G):
+        G.nodes[v]["group"] = rng.choice(["health", "housing", "police", "schools", None])
+        G.nodes[v]["type"] = rng.choice(["person", "person", "organisation"])
+        if rng.random() < 0.1:
+            G.add_edge(v, v)
+    for u, v in G.edges():
+        G.edges[u, v]["weight"] = rng.choice([1, 2, 3])
+    options = {"few": rng.choice([0, 1, 3, 10]), "limit": rng.choice([None, 2, 20])}
+    if rng.random() < 0.3:
+        options["node_type"] = None
+    fast = suggest_introductions(G, **options)
+    monkeypatch.setattr(introductions, "_possible_brokers", lambda G, bucket_of: list(G))
+    assert suggest_introductions(G, **options) == fast

@@ -443,9 +443,9 @@ def test_directed_and_multigraphs_refused(f, G):
 @settings(max_examples=60, deadline=None)
 @given(grouped_graphs(), st.integers(0, 3))
 def test_property_counts_equal_a_plain_count_over_the_ties(G, loops):
-    """The tie matrix and the per-node E-I counts (counted with numpy over the
-    compiled edge list) equal a plain Python count over ``G.edges``; self-loops are
-    not ties between groups or people and count nowhere."""
+    """The tie matrix, the per-node E-I counts and the number of nodes with a tie
+    (counted with numpy over the compiled edge list) equal a plain Python count over
+    ``G.edges``; self-loops are not ties between groups or people and count nowhere."""
     G.add_edges_from((v, v) for v in list(G)[:loops])
     group = node_groups(G, "group")
     m = tie_matrix(G)
@@ -470,6 +470,8 @@ def test_property_counts_equal_a_plain_count_over_the_ties(G, loops):
     assert list(nodes) == list(G)
     for v in G:
         assert (nodes[v]["internal"], nodes[v]["external"]) == (internal[v], external[v])
+    tied = sum(1 for n in G if any(v != n for v in G[n]))
+    assert silo_report(G)["headline"]["nodes_with_ties"] == tied
 
 
 @settings(max_examples=80, deadline=None)
