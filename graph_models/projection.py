@@ -31,6 +31,7 @@ are not inflated by how many kinds a coordinator happened to record.
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 import networkx as nx
 
@@ -98,20 +99,26 @@ def project(
     >>> G.nodes["a"]["group"], G.edges["a", "b"]["strength"]
     ('health', 3)
     """
-    G, ties = gather(records, as_of=as_of, group_by=group_by)
+    G, ties = gather(records, as_of=as_of, group_by=group_by, pairs=True)
     return add_ties(G, ties)
 
 
 def gather(
-    records: GraphRecords, *, as_of: date | None = None, group_by: str = "silo"
-) -> tuple[nx.Graph, dict]:
+    records: GraphRecords,
+    *,
+    as_of: date | None = None,
+    group_by: str = "silo",
+    pairs: bool = False,
+) -> tuple[nx.Graph, Ties]:
     """:func:`project` without its edges: ``(G, ties)``, ``G`` with every node and node
-    attribute (and the graph's), ``ties`` the data of each edge keyed by its pair, for
+    attribute (and the graph's), ``ties`` the data of each edge (:class:`Ties`), for
     :func:`add_ties`.
 
     Split so that a caller can put the ties on other node ids (the report puts them
     straight on the consent-relabelled nodes of :func:`graph_models.visibility.
     public_graph`, so the whole graph is built once, not built and then copied).
+    ``pairs``: also keep the pairs in the order first seen, which :func:`add_ties`
+    needs to put them on the projected ids (``ids=None``).
 
     Built straight into networkx's dicts: what ``add_node`` does for a new node, and a
     tie merged into its pair's data with no call per tie unless the pair already has
@@ -131,6 +138,7 @@ def gather(
         else:
             nodes[node.id] = attrs
             adjacency[node.id] = {}
+    position = {node: i for i, node in enumerate(nodes)}
 
     # (directed, affiliation) of each kind; an unknown kind is neither
     flags = {
@@ -138,7 +146,9 @@ def gather(
     }
     unknown = (False, False)
     affiliation: dict[str, tuple[int, str]] = {}
-    ties: dict[tuple, dict] = {}  # keyed by the first (source, target) seen for the pair
+    owned: list[dict] = [{} for _ in position]
+    ties = Ties(owned, [] if pairs else None)
+    seen = ties.pairs
     directed_kinds = False
     for rel in sorted(records.relationships, key=_by_id):
         if as_of is not None and not (
@@ -146,25 +156,27 @@ def gather(
         ):
             continue  # Relationship.active_on, inline (a call per tie)
         u, v = rel.source, rel.target
-        if u not in nodes or v not in nodes:
+        i, j = position.get(u), position.get(v)
+        if i is None or j is None:
             continue  # a dangling tie cannot come from a store; ignore defensively
         directed, affiliates = flags.get(rel.kind, unknown)
         if directed:
             directed_kinds = True
-        pair = (u, v)
-        data = ties.get(pair)
+        # the pair is kept under its end first in node order
+        row, other = (owned[j], u) if j < i else (owned[i], v)
+        data = row.get(other)
         if data is None:
-            data = ties.get((v, u))
-        if data is None:
-            ties[pair] = {
+            data = row[other] = {
                 "strength": rel.strength,
                 "weight": rel.strength,
                 "kind": rel.kind,
                 "kinds": [rel.kind],
                 "relationship_ids": [rel.id],
-                "arcs": [pair] if directed else [],
+                "arcs": [(u, v)] if directed else [],
                 "since": rel.since,
             }
+            if seen is not None:
+                seen.append((u, v, data))
         else:
             _merge_tie(data, rel, directed=directed)
         if affiliates:
@@ -186,40 +198,45 @@ def gather(
     return G, ties
 
 
-def add_ties(G: nx.Graph, ties: dict, ids: dict | None = None) -> nx.Graph:
+class Ties(NamedTuple):
+    """The edges :func:`gather` found, not yet on a graph: each pair's data (one dict
+    per pair, every tie between the two merged into it) under the end of the pair that
+    comes first in node order (``owned[i]``: the other end's id -> the data, for the
+    pairs of node ``i``, in the order first seen), and, if asked for, ``pairs``:
+    ``(u, v, data)`` of every pair in the order first seen."""
+
+    owned: list[dict]
+    pairs: list[tuple] | None
+
+
+def add_ties(G: nx.Graph, ties: Ties, ids: dict | None = None) -> nx.Graph:
     """Put the edges gathered by :func:`gather` on ``G`` (returned), each pair's data
     one dict shared by its two ends.
 
-    Without ``ids``, on the same node ids, in the order of ``ties``: :func:`project`'s
-    graph. With ``ids`` (each projected id, in node order, mapped to its node in
-    ``G``), on those nodes, in the order :func:`graph_models.visibility.
+    Without ``ids``, on the same node ids, in the order the pairs were first seen:
+    :func:`project`'s graph. With ``ids`` (each projected id, in node order, mapped to
+    its node in ``G``), on those nodes, in the order :func:`graph_models.visibility.
     relabelled_copy` gives when it relabels :func:`project`'s graph (each node's
     neighbours: those before it in node order, in node order, then the others in the
-    order of ``ties``), so the result is that copy, built without the projected
-    graph.
+    order first seen), so the result is that copy, built without the projected graph.
 
     Straight into the adjacency: what ``add_edges_from`` does for a new edge (each pair
     is new here, its data a fresh dict) without its per-edge copy and checks.
     """
     adjacency = G._adj
     if ids is None:
-        for (u, v), data in ties.items():
+        if ties.pairs is None:
+            raise ValueError("gather(..., pairs=True) puts ties on the projected ids")
+        for u, v, data in ties.pairs:
             adjacency[u][v] = data
             adjacency[v][u] = data
         return G
-    position = {node: i for i, node in enumerate(ids)}
-    owned: list[list] = [[] for _ in position]  # each tie under its end first in order
-    for (u, v), data in ties.items():
-        i, j = position[u], position[v]
-        if j < i:
-            owned[j].append((ids[u], data))
-        else:
-            owned[i].append((ids[v], data))
-    for public, own in zip(ids.values(), owned, strict=True):
+    for public, own in zip(ids.values(), ties.owned, strict=True):
         row = adjacency[public]
-        for other, data in own:
-            row[other] = data
-            adjacency[other][public] = data
+        for other, data in own.items():
+            end = ids[other]
+            row[end] = data
+            adjacency[end][public] = data
     return G
 
 

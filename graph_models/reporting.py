@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 import networkx as nx
 
@@ -80,8 +81,8 @@ def public_projection(
     nodes, gathered = gather(records, as_of=as_of, group_by=group_by)
     G = public_graph(nodes, secret=secret, viewer=viewer)
     ids = list(nodes)
-    if len(G) != len(ids):  # two nodes onto one public id: relabel as public_graph does
-        raw = add_ties(nodes, gathered)
+    if len(G) != len(ids):  # two nodes onto one public id: as public_graph relabels them
+        raw = project(records, as_of=as_of, group_by=group_by)
         return public_graph(raw, secret=secret, viewer=viewer), ids
     add_ties(G, gathered, dict(zip(ids, G, strict=True)))
     return G, ids
@@ -110,16 +111,25 @@ def content_digest(records) -> str:
 
 
 def kept_paths(
-    store: GraphStore, map_id: str, key: str, version: int, digest: str | None
+    store: GraphStore,
+    map_id: str,
+    key: str,
+    version: int,
+    digest: str | Callable[[], str] | None,
 ) -> dict | None:
     """The kept exact result for the map's current ``version``, or, failing that, the
-    latest kept one if it was computed from the same content (``digest``): that one is
-    then kept for this version too (so the report's cache sees it ready)."""
+    latest kept one if it was computed from the same content (``digest``, or a
+    function that makes it, called only then): that one is then kept for this version
+    too (so the report's cache sees it ready)."""
     payload = store.analysis_result(map_id, key, version)
     if payload is not None or digest is None:
         return payload
     latest = store.analysis_result(map_id, key, None)
-    if latest is None or latest.get("digest") != digest:
+    if latest is None:
+        return None
+    if callable(digest):
+        digest = digest()
+    if latest.get("digest") != digest:
         return None
     store.save_analysis_result(map_id, key, version, latest)
     return latest
@@ -134,7 +144,7 @@ def resolve_paths(
     as_of: date,
     on_pending: Callable[[str, int, date, int, int], dict] | None = None,
     inline_seconds: float = exact_paths.INLINE_SECONDS,
-    digest: str | None = None,
+    digest: str | Callable[[], str] | None = None,
     use_kept: bool = True,
     processes: int = 1,
     ids: list | None = None,
@@ -148,8 +158,9 @@ def resolve_paths(
     nothing runs in the background (``on_pending`` None: the command line,
     benchmarks' baselines), by up to ``processes`` processes; else
     ``on_pending(map_id, version, as_of, n, m)``'s notice (it schedules the job).
-    ``digest`` (:func:`content_digest` of the records ``G`` was projected from) lets
-    a result kept for an earlier version of the same content be used.
+    ``digest`` (:func:`content_digest` of the records ``G`` was projected from, or a
+    function that makes it when needed) lets a result kept for an earlier version of
+    the same content be used.
 
     ``ids``: when ``G`` is keyed by public ids (:func:`public_projection`), the
     projected id of each of its nodes in its order. A kept result (stored by projected
@@ -292,7 +303,8 @@ def _map_report(
     )
     use_kept = ties == TIES_ALL  # kept results are of every tie: a subset is computed here
     wants_paths = bool({"centrality", "bridging"} & set(sections))
-    digest = content_digest(records) if wants_paths and use_kept else None
+    # made only if no result is kept for this version (0.3 s at 50,000 people)
+    digest = partial(content_digest, records) if wants_paths and use_kept else None
     del records
     paths = None
     if wants_paths:
@@ -309,7 +321,7 @@ def _map_report(
             processes=processes,
             ids=ids,
         )
-    del ids
+    del ids, digest
     analysed = analyse(G, sections=sections, seed=seed, paths=paths)
     result = redact(analysed, ReportSchema, hidden=_hidden(G))
     if viewer:

@@ -315,3 +315,29 @@ def test_build_public_graph_is_the_relabelled_projection(store, viewer):
         store, "m", as_of=AS_OF, group_by="area", secret=SECRET, viewer=viewer
     )
     assert_same_graph(built, expected)
+
+
+def test_two_nodes_onto_one_public_id_are_relabelled_as_public_graph_does():
+    """A named person whose id is another's pseudonym (two nodes onto one public id):
+    the graph is the one ``public_graph`` makes (networkx merges them), and exact
+    paths kept by projected id cannot be lined up with it (an error, not wrong
+    values)."""
+    from graph_models.visibility import pseudonym
+
+    clash = pseudonym(SECRET, "m", "x")
+    records = GraphRecords(
+        Map("m", "M"),
+        [
+            Person("x", "X", "health", visibility=Visibility.ANONYMISED),
+            Person(clash, "Named", "health"),
+            Person("y", "Y", "health"),
+        ],
+        [Relationship("r1", "x", "y", "knows"), Relationship("r2", clash, "y", "knows")],
+    )
+    G, ids = reporting.public_projection(
+        records, as_of=None, group_by="silo", secret=SECRET, viewer=False
+    )
+    assert_same_graph(G, public_graph(reference_project(records), secret=SECRET))
+    assert len(G) == 2 and ids == ["x", clash, "y"]
+    with pytest.raises(RuntimeError):
+        reporting._on_nodes({"betweenness": {}, "closeness": {}}, ids, G)
