@@ -30,6 +30,7 @@ are not inflated by how many kinds a coordinator happened to record.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from typing import NamedTuple
 
@@ -141,10 +142,13 @@ def gather(
     position = {node: i for i, node in enumerate(nodes)}
 
     # (directed, affiliation) of each kind; an unknown kind is neither
-    flags = {
-        kind: (rule.directed, rule.affiliation) for kind, rule in records.map.kind_rules().items()
-    }
-    unknown = (False, False)
+    flags = defaultdict(
+        lambda: (False, False),
+        {
+            kind: (rule.directed, rule.affiliation)
+            for kind, rule in records.map.kind_rules().items()
+        },
+    )
     affiliation: dict[str, tuple[int, str]] = {}
     owned: list[dict] = [{} for _ in position]
     ties = Ties(owned, [] if pairs else None)
@@ -156,29 +160,31 @@ def gather(
         ):
             continue  # Relationship.active_on, inline (a call per tie)
         u, v = rel.source, rel.target
-        i, j = position.get(u), position.get(v)
-        if i is None or j is None:
+        try:  # subscripts, not .get: 500,000 lookups at 50,000 people
+            i, j = position[u], position[v]
+        except KeyError:
             continue  # a dangling tie cannot come from a store; ignore defensively
-        directed, affiliates = flags.get(rel.kind, unknown)
+        kind = rel.kind
+        directed, affiliates = flags[kind]
         if directed:
             directed_kinds = True
         # the pair is kept under its end first in node order
         row, other = (owned[j], u) if j < i else (owned[i], v)
-        data = row.get(other)
-        if data is None:
+        if other in row:
+            _merge_tie(row[other], rel, directed=directed)
+        else:
+            strength = rel.strength
             data = row[other] = {
-                "strength": rel.strength,
-                "weight": rel.strength,
-                "kind": rel.kind,
-                "kinds": [rel.kind],
+                "strength": strength,
+                "weight": strength,
+                "kind": kind,
+                "kinds": [kind],
                 "relationship_ids": [rel.id],
                 "arcs": [(u, v)] if directed else [],
                 "since": rel.since,
             }
             if seen is not None:
                 seen.append((u, v, data))
-        else:
-            _merge_tie(data, rel, directed=directed)
         if affiliates:
             best = affiliation.get(u)
             if best is None or (-rel.strength, v) < (-best[0], best[1]):

@@ -45,6 +45,7 @@ SECRET = b"test-secret"
 AS_OF = date(2024, 6, 1)
 SILOS = ["health", "housing", "police", "education", ""]
 KINDS = ["knows", "works_with", "mentors", "member_of", "works_for", "funds", "own_way", "own_org"]
+KINDS.append("retired")  # a kind the map no longer has: neither directed nor affiliation
 GROUPINGS = ["silo", "organisation", "area", "tag:locality"]
 
 
