@@ -431,11 +431,13 @@ def from_dict(etype: EntityType, data: dict) -> Entity:
     """
     values = dict(data)
     if etype is EntityType.PERSON:
-        values["visibility"] = Visibility(values.get("visibility", "named"))
+        visibility = values.get("visibility", "named")
+        values["visibility"] = _VISIBILITIES.get(visibility) or Visibility(visibility)
         values["tags"] = list(values.get("tags") or [])
         return Person(**values)
     if etype is EntityType.ORGANISATION:
-        values["kind"] = OrganisationKind(values.get("kind", "other"))
+        kind = values.get("kind", "other")
+        values["kind"] = _ORGANISATION_KINDS.get(kind) or OrganisationKind(kind)
         values["tags"] = list(values.get("tags") or [])
         return Organisation(**values)
     for key in ("since", "until"):
@@ -443,6 +445,13 @@ def from_dict(etype: EntityType, data: dict) -> Entity:
             values[key] = date.fromisoformat(values[key])
     values["reported_by"] = list(values.get("reported_by") or [])
     return Relationship(**values)
+
+
+#: Each consent and organisation kind by its value, for :func:`from_dict`: a dict
+#: lookup, where calling the enum costs as much as the rest of rebuilding a person
+#: (50,000 of them per large map read).
+_VISIBILITIES = {member.value: member for member in Visibility}
+_ORGANISATION_KINDS = {member.value: member for member in OrganisationKind}
 
 
 def node_type_of(etype: EntityType) -> NodeType | None:

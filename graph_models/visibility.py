@@ -74,6 +74,10 @@ HIDDEN_PREFIX = "hidden-"
 TIE_PREFIX = "tie-"
 #: Figures about a group with fewer people than this are suppressed for viewers.
 MIN_GROUP_SIZE = 5
+#: the consent values, read once (``Visibility.X.value`` is an enum descriptor call, in
+#: loops over every node of a map)
+_NAMED = Visibility.NAMED.value
+_ANONYMISED = Visibility.ANONYMISED.value
 
 
 def pseudonym(secret: bytes, map_id: str, node_id: str, prefix: str = ANON_PREFIX) -> str:
@@ -89,7 +93,7 @@ def tie_pseudonym(secret: bytes, map_id: str, rel_id: str) -> str:
 
 def display_label(attrs: dict) -> str:
     """What a viewer may read for a node: its name, or "a person in <silo>"."""
-    if attrs.get("type") == "person" and attrs.get("visibility") != Visibility.NAMED.value:
+    if attrs.get("type") == "person" and attrs.get("visibility") != _NAMED:
         if attrs.get("silo"):
             return Message("visibility.person_in", silo=attrs["silo"])
         return Message("visibility.person_in_unknown")
@@ -140,7 +144,7 @@ def viewer_partition(G: nx.Graph) -> tuple[dict, set, set]:
     if G.graph.get("group_by", "silo") == "silo":
         return groups, small_groups(G), silos_small
     for node, attrs in G.nodes(data=True):
-        if attrs.get("type") == "person" and attrs.get("visibility") != Visibility.NAMED.value:
+        if attrs.get("type") == "person" and attrs.get("visibility") != _NAMED:
             groups[node] = NOT_SHOWN
     people: Counter = Counter()
     for node, group in groups.items():
@@ -196,10 +200,10 @@ def public_graph(
     mapping: dict = {}
     hidden: set = set()
     for node, attrs in G.nodes(data=True):
-        visibility = attrs.get("visibility", Visibility.NAMED.value)
-        if visibility == Visibility.NAMED.value or attrs.get("type") != "person":
+        visibility = attrs.get("visibility", _NAMED)
+        if visibility == _NAMED or attrs.get("type") != "person":
             mapping[node] = node
-        elif visibility == Visibility.ANONYMISED.value and attrs.get("silo") not in small_silos:
+        elif visibility == _ANONYMISED and attrs.get("silo") not in small_silos:
             mapping[node] = pseudonym(secret, map_id, node)
         else:
             mapping[node] = pseudonym(secret, map_id, node, HIDDEN_PREFIX)
@@ -212,7 +216,7 @@ def public_graph(
         attrs["label"] = display_label(attrs)
         attrs.pop("name", None)
         attrs.pop("contact", None)
-        if attrs.get("visibility", "named") != Visibility.NAMED.value:
+        if attrs.get("visibility", "named") != _NAMED:
             # a role can identify a person in a small team; area, tags and main
             # organisation are theirs to share, and they chose not to
             attrs.update(role="", area="", tags=[], organisation=None)

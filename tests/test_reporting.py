@@ -317,3 +317,44 @@ def test_organisations_are_reported_by_name(tmp_path):
         "clinic": "Cwm Clinic",
     }
     s.close()
+
+
+def test_a_result_kept_for_the_same_content_is_reused_and_the_digest_made_only_then(
+    store, monkeypatch
+):
+    """A write that leaves the graph as it was (a renamed person) reuses the result kept
+    for the previous version; a changed tie does not. The content digest is made only
+    when no result is kept for the current version (it costs 0.3 s at 50,000 people)."""
+    made = []
+    digest = reporting.content_digest
+    monkeypatch.setattr(reporting, "content_digest", lambda r: made.append(1) or digest(r))
+    pending = []
+
+    def on_pending(map_id, version, as_of, n, m):
+        pending.append(version)
+        return reporting.exact_paths.pending(n, m)
+
+    large = dict(sections=["centrality"], as_of=AFTER, inline_seconds=0.0, on_pending=on_pending)
+
+    def betweenness(report) -> dict | None:
+        rows = report["centrality"]["nodes"]
+        return {row["node"]: row["betweenness"] for row in rows} if rows else None
+
+    version = store.get_map("m").version
+    values = {"ann": 0.9, "cai": 0.8, "dai": 0.7, "eve": 0.6}
+    result = {"betweenness": values, "closeness": dict(values), "seconds": 1.0}
+    payload = reporting.exact_paths.to_payload(result)
+    payload["digest"] = digest(store.graph("m", as_of=AFTER))
+    store.save_analysis_result("m", reporting.paths_key(AFTER), version, payload)
+    assert betweenness(map_report(store, "m", secret=SECRET, **large)) == {
+        "ann": 0.9,
+        "cai": 0.8,
+        "eve": 0.6,
+    }
+    assert made == [] and pending == []  # kept for this version: no digest made
+    store.bulk_upsert("m", [Person("ann", "Ann Renamed", "health", area="north")], [])
+    reused = map_report(store, "m", secret=SECRET, **large)
+    assert betweenness(reused)["ann"] == 0.9 and made == [1] and pending == []
+    store.bulk_upsert("m", [], [Relationship("t5", "ann", "cai", "knows")])
+    map_report(store, "m", secret=SECRET, **large)
+    assert made == [1, 1] and pending == [store.get_map("m").version]

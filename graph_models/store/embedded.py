@@ -483,7 +483,7 @@ class SqliteTransaction:
         else:
             day = as_of.isoformat()
             rows = self.db.execute(sql.ALL_RELS_AS_OF, (map_id, day, day))
-        return [_rel_from_row(r) for r in rows]
+        return _rels_from_rows(rows)
 
     def neighbour_ids(self, map_id: str, ids: list[str]) -> set[str]:
         found: set[str] = set()
@@ -707,6 +707,29 @@ def _rel_from_row(row) -> Relationship:
     )
 
 
+def _rels_from_rows(rows: Iterable) -> list[Relationship]:
+    """:func:`_rel_from_row` of each row, in one comprehension (a whole map's ties:
+    250,000 rows at 50,000 people, where a call per row and a global lookup per column
+    count)."""
+    day, loads, rel = date.fromisoformat, json.loads, Relationship
+    return [
+        rel(
+            rid,
+            source,
+            target,
+            kind,
+            strength,
+            day(since) if since else None,
+            day(until) if until else None,
+            notes,
+            evidence,
+            origin,
+            loads(said) if said != "[]" else [],
+        )
+        for rid, source, target, kind, strength, since, until, notes, evidence, origin, said in rows
+    ]
+
+
 def _map_from_row(row) -> Map:
     """A map from the columns named by ``sql.MAP_COLUMNS``, in that order."""
     _, data, created_at, updated_at, version = row
@@ -716,8 +739,16 @@ def _map_from_row(row) -> Map:
 
 
 def _load_nodes(rows: Iterable) -> list:
-    out = []
+    """The nodes of ``(type, data)`` rows. The JSON of all of them is parsed in one call
+    (one array), not one call per node: a call of ``json.loads`` costs more than the
+    parsing of a small object (0.1 s of the 0.3 s at 50,000 people)."""
+    types, texts = [], []
     for type_, data in rows:
-        etype = EntityType.PERSON if type_ == NodeType.PERSON.value else EntityType.ORGANISATION
-        out.append(model.from_dict(etype, json.loads(data)))
-    return out
+        types.append(_PERSON if type_ == _PERSON_TYPE else _ORGANISATION)
+        texts.append(data)
+    datas = json.loads("[" + ",".join(texts) + "]") if texts else []
+    return [model.from_dict(etype, data) for etype, data in zip(types, datas, strict=True)]
+
+
+_PERSON_TYPE = NodeType.PERSON.value
+_PERSON, _ORGANISATION = EntityType.PERSON, EntityType.ORGANISATION
