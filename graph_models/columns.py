@@ -62,6 +62,8 @@ def tables(rows: list) -> list[tuple[list, list | None]]:
 def _columns(rows: list, keys: list) -> list | None:
     if len(rows) <= len(keys):
         return None
+    if not keys:  # empty dicts: nothing in them
+        return []
     if len(keys) == 1:
         return [(keys[0], list(map(itemgetter(keys[0]), rows)))]
     return list(zip(keys, zip(*map(itemgetter(*keys), rows), strict=True), strict=True))

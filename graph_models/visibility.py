@@ -613,22 +613,26 @@ def _table(rows: list, schema, rules: _Rules) -> list | None:
     if found is None:
         return None
     kept, values = found
+    width = len(refs) + len(others)
+    columns = [values[i::width] for i in range(width)]  # of the kept rows
     if rules.labels is None:  # the references were not looked up as labels: their types
-        for i in range(len(refs)):
-            if not all(issubclass(t, str) or t is type(None) for t in _types(values, i)):
+        for column in columns[: len(refs)]:
+            if not all(issubclass(t, str) or t is type(None) for t in set(map(type, column))):
                 return None
-    if not _proved(values, len(refs), len(refs) + len(texts), len(refs) + len(others), rules):
+    if not _proved(columns[len(refs) :], len(texts), rules):
         return None
     rules.done.add(id(kept))
     return kept
 
 
 def _kept_rows(rows: list, get, n: int, plan: _TablePlan, rules: _Rules):
-    """``(kept rows, their values as got by get)``, or None (see :func:`_table`)."""
+    """``(kept rows, their values as got by get, one after the other)``, or None (see
+    :func:`_table`). The values are added to one flat list, not kept as a tuple per
+    row: a quarter of a million tuples kept would each be memory newly taken."""
     among, labels = rules.among, rules.labels
     kept: list = []
     values: list = []
-    keep, got = kept.append, values.append
+    keep, got = kept.append, values.extend
     try:
         if len(plan.refs) == 1 and labels is not None:
             (key,) = plan.labels
@@ -677,26 +681,20 @@ def _kept_rows(rows: list, get, n: int, plan: _TablePlan, rules: _Rules):
     return kept, values
 
 
-def _types(values: list, i: int) -> set:
-    return set(map(type, map(itemgetter(i), values)))
-
-
-def _proved(values: list, start: int, figures: int, stop: int, rules: _Rules) -> bool:
-    """Whether positions ``start`` to ``stop`` of ``values`` (tuples of a table's kept
-    rows) hold no hidden id; their containers, if any, are labelled. The positions from
-    ``figures`` on are of fields declared numbers or booleans.
+def _proved(columns: list, figures: int, rules: _Rules) -> bool:
+    """Whether ``columns`` (of a table's kept rows, but its node references) hold no
+    hidden id; their containers, if any, are labelled. The columns from ``figures`` on
+    are of fields declared numbers or booleans.
 
     The figures are proved to be numbers, booleans or ``None`` (which hold no id) in
     one pass over them all. A column of strings and of lists or tuples of strings and
     scalars (a tie's two groups) is searched as the set of the strings in it, and has
     nothing to label. Any other column is searched and labelled by the general walks.
     """
-    if figures < stop:
-        every = chain.from_iterable(map(itemgetter(slice(figures, stop)), values))
-        if not set(map(type, every)) <= SCALARS:
-            figures = stop  # not all figures after all: each column on its own
-    for i in range(start, figures):
-        column = list(map(itemgetter(i), values))
+    every = set(map(type, chain.from_iterable(columns[figures:])))
+    if not every <= SCALARS:
+        figures = len(columns)  # not all figures after all: each column on its own
+    for column in columns[:figures]:
         types = set(map(type, column))
         if types <= SCALARS:
             continue
