@@ -609,6 +609,8 @@ def _table(rows: list, schema, rules: _Rules) -> list | None:
         return None
     texts = [k for k in first if k not in refs and k not in plan.figures]
     others = texts + [k for k in first if k in plan.figures]  # the figures last
+    if len(refs) + len(others) == 1:  # the getter must give a tuple: the node twice
+        texts = others = [refs[0]]
     found = _kept_rows(rows, itemgetter(*refs, *others), len(first), plan, rules)
     if found is None:
         return None

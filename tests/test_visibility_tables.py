@@ -217,6 +217,27 @@ def test_the_dicts_keyed_by_node_drop_hidden_keys_and_find_ids_in_values(world, 
         redact(value, rs.ReportSchema, hidden=hidden, labels=labels)
 
 
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [{"node": "a"}, {"node": "hidden-1"}, {"node": "b"}],  # the reference alone
+        [{"u": "a", "v": "b"}, {"u": "b", "v": "hidden-1"}],  # the two ends alone
+        [{"node": "a", "degree": 1}, {"node": "hidden-1", "degree": 2}],
+    ],
+)
+def test_rows_of_references_only(rows):
+    section = "bridging" if "u" in rows[0] else "centrality"
+    key = "local_bridges" if "u" in rows[0] else "nodes"
+    report = {section: {key: rows}}
+    labels = {"a": "Ann", "b": "Ben", "hidden-1": "a person in police"}
+    for given_labels in (labels, None):
+        out = redact(
+            copy.deepcopy(report), rs.ReportSchema, hidden={"hidden-1"}, labels=given_labels
+        )
+        assert _same(out, _general(copy.deepcopy(report), {"hidden-1"}, given_labels))
+        assert "hidden-1" not in json.dumps(out)
+
+
 def test_no_hidden_people_still_labels_and_no_check_finds_anything(world):
     report, _, labels = world
     out = redact(copy.deepcopy(report), rs.ReportSchema, hidden=set(), labels=labels)
