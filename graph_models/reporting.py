@@ -37,6 +37,7 @@ from graph_models import clock, report_split
 from graph_models.analysis import paths as exact_paths
 from graph_models.analysis.report import SECTIONS, analyse, change_section
 from graph_models.analysis.report_schema import ChangeSchema, ReportSchema
+from graph_models.columns import label
 from graph_models.errors import InvalidInput
 from graph_models.gcpause import collector_paused, release_graph
 from graph_models.messages import Message
@@ -333,12 +334,13 @@ def _map_report(
 
     def finished(group: tuple[str, ...]) -> dict:
         """The sections of ``group`` analysed, redacted, suppressed and labelled."""
-        result = redact(
-            analyse(G, sections=group, seed=seed, paths=paths), ReportSchema, hidden=hidden
-        )
+        analysed = analyse(G, sections=group, seed=seed, paths=paths)
+        # labels in the walk that keeps the rows: attached before the small groups'
+        # suppression, which only blanks or leaves out (the same report as labelling after)
+        result = redact(analysed, ReportSchema, hidden=hidden, labels=labels)
         if viewer:
             result = suppress_small_groups(result, small)
-        return attach_labels(result, labels)
+        return result
 
     # a large map's sections in two processes when it pays (report_split)
     split = report_split.plan(
@@ -419,37 +421,17 @@ def attach_labels(value, labels: dict):
 
     ``{"node": v}`` gains ``"label"``; ``{"nodes": [u, v]}`` gains ``"labels"`` (only
     when every member has one: no half-labelled pairs); ``{"u": u, "v": v}`` gains
-    ``"u_label"`` and ``"v_label"``. Keys are added after the existing ones.
+    ``"u_label"`` and ``"v_label"``. Keys are added after the existing ones. Every
+    dict reached through dicts and lists (exactly ``dict`` and ``list``: JSON) is
+    labelled, whatever its place in the value.
 
     Done in ``value`` itself, which is returned: it is always a result just made
     (a report or a change, not yet seen by anyone), so copying each of its rows
-    (~75,000 at 10,000 nodes, ~400,000 at 50,000) would be work for nothing. One
-    walk, depth first, descending only into dicts and lists.
+    (~75,000 at 10,000 nodes, ~400,000 at 50,000) would be work for nothing. Taken a
+    column at a time (:func:`graph_models.columns.label`). A report gets its labels
+    from :func:`graph_models.visibility.redact` instead, in the walk that keeps its
+    rows.
     """
-    kind = type(value)
-    if kind is list:
-        for item in value:
-            if type(item) in _CONTAINERS:
-                attach_labels(item, labels)
-        return value
-    if kind is not dict:
-        return value
-    for item in value.values():
-        if type(item) in _CONTAINERS:
-            attach_labels(item, labels)
-    node = value.get("node")
-    if isinstance(node, str) and node in labels:
-        value["label"] = labels[node]
-    nodes = value.get("nodes")
-    if isinstance(nodes, list) and nodes and all(isinstance(n, str) and n in labels for n in nodes):
-        value["labels"] = [labels[n] for n in nodes]
-    for end in ("u", "v"):
-        ref = value.get(end)
-        if isinstance(ref, str) and ref in labels:
-            value[f"{end}_label"] = labels[ref]
+    if type(value) in (dict, list):
+        label(value, labels)
     return value
-
-
-#: The JSON containers :func:`attach_labels` descends into (scalars are returned as
-#: they are without a call: a 10,000-node report holds ~600,000 of them).
-_CONTAINERS = (dict, list)
