@@ -576,17 +576,22 @@ def _rel_row_of(a: str, r: str, b: str) -> str:
     )
 
 
-_FIND_RELS_OF = "MATCH (a)-[r:{t}]->(b) WHERE r.id IN $ids AND r.map_id = $map_id RETURN "
 #: Find ties by id, whatever their type: one indexed lookup per whitelisted type.
-FIND_RELS = "\nUNION ALL\n".join(_FIND_RELS_OF.format(t=t) + _REL_FIELDS for t in ALL_TYPES)
-#: Ties of one type by id (one seek each in the type's ``rel_id_*`` index), as one
-#: record holding one list of rows (a record per tie costs a round of the protocol each).
-FIND_RELS_OF_TYPE = {
-    t: _FIND_RELS_OF.format(t=t) + f"collect([{_REL_ROW}]) AS rows" for t in ALL_TYPES
-}
+FIND_RELS = "\nUNION ALL\n".join(
+    f"MATCH (a)-[r:{t}]->(b) WHERE r.id IN $ids AND r.map_id = $map_id RETURN {_REL_FIELDS}"
+    for t in ALL_TYPES
+)
+#: Ties by id, their types known (``$by_type``: type -> ids, every type present): one
+#: seek each in its type's ``rel_id_*`` index, in one round trip; a record per type
+#: holding one list of rows (a record per tie costs a round of the protocol each).
+FIND_RELS_BY_TYPE = "\nUNION ALL\n".join(
+    f"MATCH (a)-[r:{t}]->(b) WHERE r.id IN $by_type.{t} AND r.map_id = $map_id "
+    f"RETURN collect([{_REL_ROW}]) AS rows"
+    for t in ALL_TYPES
+)
 #: Every tie of a map as ``[id, type]`` (one pass, one record): kept for the map's
 #: version, so that ties asked for by id in many batches (a re-import) are each found
-#: by one index seek of their own type (:data:`FIND_RELS_OF_TYPE`), not by 13 seeks
+#: by one index seek of their own type (:data:`FIND_RELS_BY_TYPE`), not by 13 seeks
 #: (:data:`FIND_RELS`) nor by a pass over the map's ties per batch.
 TIE_TYPES = """
 MATCH (:Node {map_id: $map_id})-[r]->()

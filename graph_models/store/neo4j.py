@@ -526,16 +526,14 @@ class Neo4jTransaction:
             records = self.tx.run(cypher.FIND_RELS, map_id=map_id, ids=list(ids))
             return [_rel_from_record(r) for r in records]
         types = self._tie_types(map_id)
-        by_type: dict[str, list[str]] = defaultdict(list)
-        for rel_id in ids:
-            if rel_id in types:
-                by_type[types[rel_id]].append(rel_id)
         found = []
-        for rel_type, wanted in by_type.items():
-            for chunk in chunks(wanted, BATCH):
-                query = cypher.FIND_RELS_OF_TYPE[rel_type]
-                rows = self.tx.run(query, map_id=map_id, ids=chunk).single()["rows"]
-                found += [_rel_from_record(row) for row in rows]
+        for chunk in chunks(list(ids), BATCH):
+            by_type: dict[str, list[str]] = {t: [] for t in cypher.ALL_TYPES}
+            for rel_id in chunk:
+                if types.get(rel_id) in by_type:
+                    by_type[types[rel_id]].append(rel_id)
+            records = self.tx.run(cypher.FIND_RELS_BY_TYPE, map_id=map_id, by_type=by_type)
+            found += [_rel_from_record(row) for record in records for row in record["rows"]]
         return found
 
     def _tie_types(self, map_id: str) -> dict[str, str]:

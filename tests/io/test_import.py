@@ -498,9 +498,10 @@ def test_re_import_asks_the_store_by_id_and_never_reads_the_whole_graph(store, m
     assert byname.changes["people"]["updated"] == ["zz1"]  # matched by name, not duplicated
 
 
-def test_re_import_of_many_ties_finds_them_by_id_in_one_pass(store, m):
-    """A re-import naming more ties than the store looks up one by one (Neo4j: one pass
-    over the map's ties instead) compares each with exactly its stored record, of
+def test_re_import_of_many_ties_finds_them_by_id_by_their_own_type(store, m):
+    """A re-import naming more ties than the store looks up one by one (Neo4j: each by
+    its own type, from the map's tie types read once) compares each with exactly its
+    stored record, of
     several kinds (relationship types), with dates and notes; ids not stored are not
     found; nothing unchanged is written, a changed tie is found changed."""
     import_file(store, MAP, csv_file(PEOPLE), filename="people.csv")
