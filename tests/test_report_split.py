@@ -21,10 +21,9 @@ import pytest
 from graph_models import report_split, reporting
 from graph_models.analysis import paths as exact_paths
 from graph_models.analysis.report import SECTIONS
-from graph_models.demo import build_demo
-from graph_models.model import Person, Relationship, Silo, Visibility
+from graph_models.model import Visibility
 from graph_models.projection import project
-from graph_models.store.embedded import EmbeddedStore
+from tests.small_silo import demo_with_small_silo
 
 SECRET = b"split-secret"
 AS_OF = date(2026, 1, 1)
@@ -45,21 +44,9 @@ def _pending(map_id, version, as_of, n, m):
 def store(tmp_path_factory):
     """The demo partnership (named, anonymised and hidden people, organisations) plus a
     small silo of one person of each consent, so viewers have a group to suppress."""
-    m, nodes, relationships = build_demo()
-    m.silos.append(Silo("faith", "#808000"))
-    faith = [
-        Person("faith-1", "Fay Named", "faith"),
-        Person("faith-2", "Fin Anon", "faith", visibility=Visibility.ANONYMISED),
-        Person("faith-3", "Flo Hidden", "faith", visibility=Visibility.HIDDEN),
-    ]
-    people = [n for n in nodes if n.type.value == "person"]
-    ties = [
-        Relationship(f"faith-tie-{i}", f.id, people[7 * i].id, "knows") for i, f in enumerate(faith)
-    ]
-    ties.append(Relationship("faith-tie-x", "faith-1", "faith-2", "knows"))
-    s = EmbeddedStore(tmp_path_factory.mktemp("split") / "db.sqlite3")
-    s.create_map(m)
-    s.bulk_upsert(m.id, nodes + faith, relationships + ties)
+    s, map_id = demo_with_small_silo(tmp_path_factory.mktemp("split"))
+    m = s.get_map(map_id)
+    people = [n for n in s.graph(map_id).nodes if n.type.value == "person"]
     G = project(s.graph(m.id, as_of=AS_OF), as_of=AS_OF)
     kept = {**exact_paths.compute(G), "seconds": 1.0}
     key, version = reporting.paths_key(AS_OF), s.get_map(m.id).version
@@ -79,9 +66,8 @@ def forced(monkeypatch):
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
 
 
-@pytest.fixture
-def forks(monkeypatch):
-    """The pids of the children forked (by anything) during the test."""
+def record_forks(monkeypatch) -> list[int]:
+    """The pids of the children forked (by anything) from now to the test's end."""
     made: list[int] = []
     real = os.fork
 
@@ -93,6 +79,12 @@ def forks(monkeypatch):
 
     monkeypatch.setattr(os, "fork", fork)
     return made
+
+
+@pytest.fixture
+def forks(monkeypatch):
+    """The pids of the children forked (by anything) during the test."""
+    return record_forks(monkeypatch)
 
 
 @pytest.fixture

@@ -14,15 +14,13 @@ from marshmallow import fields
 from graph_models import reporting
 from graph_models.analysis import report_schema as rs
 from graph_models.analysis.report import PAGED_LISTS, SECTIONS, analyse
-from graph_models.demo import build_demo
-from graph_models.model import Person, Relationship, Silo, Visibility
-from graph_models.store.embedded import EmbeddedStore
 from graph_models.visibility import (
     UndeclaredReference,
     public_graph,
     redact,
     suppress_small_groups,
 )
+from tests.small_silo import demo_with_small_silo
 
 SECRET = b"schema-secret"
 
@@ -31,22 +29,7 @@ SECRET = b"schema-secret"
 def store(tmp_path_factory):
     """The demo partnership plus a small silo ("faith": 3 people, one of each consent),
     so the viewer's report has a small group to suppress and hidden people to drop."""
-    m, nodes, relationships = build_demo()
-    m.silos.append(Silo("faith", "#808000"))
-    faith = [
-        Person("faith-1", "Fay Named", "faith"),
-        Person("faith-2", "Fin Anon", "faith", visibility=Visibility.ANONYMISED),
-        Person("faith-3", "Flo Hidden", "faith", visibility=Visibility.HIDDEN),
-    ]
-    people = [n for n in nodes if n.type.value == "person"]
-    ties = [
-        Relationship(f"faith-tie-{i}", f.id, people[7 * i].id, "knows") for i, f in enumerate(faith)
-    ]
-    ties.append(Relationship("faith-tie-x", "faith-1", "faith-2", "knows"))
-    s = EmbeddedStore(tmp_path_factory.mktemp("schema") / "db.sqlite3")
-    s.create_map(m)
-    s.bulk_upsert(m.id, nodes + faith, relationships + ties)
-    return s, m.id
+    return demo_with_small_silo(tmp_path_factory.mktemp("schema"))
 
 
 def _load(schema: type[ma.Schema], document: dict) -> None:

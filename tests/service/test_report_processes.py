@@ -5,7 +5,6 @@ is the same either way."""
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
@@ -13,6 +12,7 @@ from graph_models import report_split
 from graph_models.store.embedded import EmbeddedStore
 from tests.conftest import ADMIN_SECRET, make_app
 from tests.service.test_background_paths import MAP, _people_and_ties
+from tests.test_report_split import record_forks
 
 
 @pytest.fixture
@@ -22,17 +22,7 @@ def forks(monkeypatch):
     monkeypatch.setattr(report_split, "cores", lambda: 2)
     monkeypatch.setattr(report_split, "spare_core", lambda: True)
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
-    made: list[int] = []
-    real = os.fork
-
-    def fork():
-        pid = real()
-        if pid:
-            made.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", fork)
-    return made
+    return record_forks(monkeypatch)
 
 
 def _report(tmp_path, name: str, **config) -> bytes:
