@@ -39,7 +39,7 @@ from graph_models.analysis.report import SECTIONS, analyse, change_section
 from graph_models.analysis.report_schema import ChangeSchema, ReportSchema
 from graph_models.columns import label
 from graph_models.errors import InvalidInput
-from graph_models.gcpause import collector_paused, release_graph
+from graph_models.gcpause import collector_paused, release_later
 from graph_models.messages import Message
 from graph_models.projection import add_ties, check_group_by, gather, project
 from graph_models.store.base import GraphStore
@@ -347,7 +347,8 @@ def _map_report(
         sections, size["nodes"], size["ties"], paths=paths, processes=section_processes
     )
     result = report_split.run(finished, sections, split)
-    release_graph(G)
+    # freed by a background thread, not before the answer is sent (gcpause)
+    release_later(G)
     return {
         "parameters": {
             "group_by": group_by,

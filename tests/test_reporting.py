@@ -21,6 +21,7 @@ import pytest
 
 from graph_models import reporting
 from graph_models.errors import InvalidInput
+from graph_models.gcpause import released
 from graph_models.model import Map, Organisation, Person, Relationship, Silo, Visibility
 from graph_models.projection import project
 from graph_models.reporting import attach_labels, map_change, map_report
@@ -294,6 +295,7 @@ def test_a_report_leaves_no_graph_for_the_collector(store):
     gc.set_debug(gc.DEBUG_SAVEALL)
     try:
         map_report(store, "m", secret=SECRET, as_of=AFTER)
+        assert released(timeout=30)  # the graph is freed after the answer (gcpause)
         gc.collect()
         left = [o for o in gc.garbage if isinstance(o, nx.Graph)]
     finally:
