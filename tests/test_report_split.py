@@ -45,25 +45,29 @@ def store(tmp_path_factory):
     """The demo partnership (named, anonymised and hidden people, organisations) plus a
     small silo of one person of each consent, so viewers have a group to suppress."""
     s, map_id = demo_with_small_silo(tmp_path_factory.mktemp("split"))
-    m = s.get_map(map_id)
-    people = [n for n in s.graph(map_id).nodes if n.type.value == "person"]
-    G = project(s.graph(m.id, as_of=AS_OF), as_of=AS_OF)
+    records = s.graph(map_id, as_of=AS_OF)
+    demo = [n for n in records.nodes if n.type.value == "person" and not n.id.startswith("faith-")]
+    assert {Visibility.ANONYMISED, Visibility.HIDDEN} <= {p.visibility for p in demo}
+    G = project(records, as_of=AS_OF)
     kept = {**exact_paths.compute(G), "seconds": 1.0}
-    key, version = reporting.paths_key(AS_OF), s.get_map(m.id).version
-    s.save_analysis_result(m.id, key, version, exact_paths.to_payload(kept))
-    consents = {p.visibility for p in people}
-    assert {Visibility.ANONYMISED, Visibility.HIDDEN} <= consents  # the demo has both
-    yield s, m.id
+    key, version = reporting.paths_key(AS_OF), records.map.version
+    s.save_analysis_result(map_id, key, version, exact_paths.to_payload(kept))
+    yield s, map_id
     s.close()
+
+
+def force_split(monkeypatch) -> None:
+    """Split whatever the map's size, the machine's cores and its load."""
+    monkeypatch.setattr(report_split, "MIN_SIZE", 0)
+    monkeypatch.setattr(report_split, "cores", lambda: 2)
+    monkeypatch.setattr(report_split, "spare_core", lambda: True)
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
 
 
 @pytest.fixture
 def forced(monkeypatch):
     """Split whatever the map's size and the machine's cores."""
-    monkeypatch.setattr(report_split, "MIN_SIZE", 0)
-    monkeypatch.setattr(report_split, "cores", lambda: 2)
-    monkeypatch.setattr(report_split, "spare_core", lambda: True)
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    force_split(monkeypatch)
 
 
 def record_forks(monkeypatch) -> list[int]:

@@ -8,20 +8,16 @@ import json
 
 import pytest
 
-from graph_models import report_split
 from graph_models.store.embedded import EmbeddedStore
 from tests.conftest import ADMIN_SECRET, make_app
 from tests.service.test_background_paths import MAP, _people_and_ties
-from tests.test_report_split import record_forks
+from tests.test_report_split import force_split, record_forks
 
 
 @pytest.fixture
 def forks(monkeypatch):
     """Split whatever the size; the pids of the children forked meanwhile."""
-    monkeypatch.setattr(report_split, "MIN_SIZE", 0)
-    monkeypatch.setattr(report_split, "cores", lambda: 2)
-    monkeypatch.setattr(report_split, "spare_core", lambda: True)
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    force_split(monkeypatch)
     return record_forks(monkeypatch)
 
 
