@@ -127,19 +127,23 @@ def bridges(G: nx.Graph, *, attribute: str = "group", with_span: bool | str = Tr
         {"u": nodes[i], "v": nodes[j], "groups": [groups[i], groups[j]], "crosses": c}
         for i, j, c in zip(*ends[is_bridge].T.tolist(), crosses[is_bridge].tolist(), strict=True)
     ]
+    # each column gathered in C (an object array indexed by vertex), then one dict per
+    # row: nearly every tie of a weakly clustered map is a local bridge
+    # (fromiter, not array: a node id or group that is a tuple stays one item)
+    node_of = np.fromiter(nodes, dtype=object, count=len(nodes))
+    group_at = np.fromiter(groups, dtype=object, count=len(groups))
+    first, second = ends[order, 0], ends[order, 1]
+    span_of = spans[order].astype(object)
+    span_of[spans[order] < 0] = None
     local_bridges = [
-        {
-            "u": nodes[i],
-            "v": nodes[j],
-            "span": None if span < 0 else span,
-            "bridge": b,
-            "groups": [groups[i], groups[j]],
-            "crosses": c,
-        }
-        for i, j, span, b, c in zip(
-            *ends[order].T.tolist(),
-            spans[order].tolist(),
+        {"u": u, "v": v, "span": span, "bridge": b, "groups": [gu, gv], "crosses": c}
+        for u, v, span, b, gu, gv, c in zip(
+            node_of[first].tolist(),
+            node_of[second].tolist(),
+            span_of.tolist(),
             is_bridge[order].tolist(),
+            group_at[first].tolist(),
+            group_at[second].tolist(),
             crosses[order].tolist(),
             strict=True,
         )

@@ -544,3 +544,14 @@ def _without_loops(G: nx.Graph) -> nx.Graph:
     H = G.copy()
     H.remove_edges_from(list(nx.selfloop_edges(H)))
     return H
+
+
+def test_bridges_of_nodes_and_groups_that_are_tuples():
+    """Ids and groups that are tuples stay whole in the records (each column is built
+    as an array of objects, which must not unpack them)."""
+    G = nx.grid_2d_graph(3, 4)
+    G.add_edge((0, 0), (9, 9))
+    nx.set_node_attributes(G, {v: (v[0] % 2, "x") for v in G}, "group")
+    r = bridges(G)
+    assert r["local_bridges"] == reference_bridges(G, True)["local_bridges"]
+    assert r["local_bridges"][0]["u"] == (0, 0) and r["local_bridges"][0]["v"] == (9, 9)
