@@ -46,6 +46,7 @@ betweenness ready within ~20 s of a write at 10k; peak memory at 50k < 1.5 GB.
 from __future__ import annotations
 
 import argparse
+import atexit
 import functools
 import json
 import math
@@ -70,7 +71,7 @@ if str(ROOT) not in sys.path:
 import networkx as nx  # noqa: E402
 from scipy.stats import spearmanr  # noqa: E402
 
-from graph_models import reporting  # noqa: E402
+from graph_models import report_split, reporting  # noqa: E402
 from graph_models.analysis import report  # noqa: E402
 from graph_models.analysis.centrality import centrality  # noqa: E402
 from graph_models.analysis.fast import to_igraph  # noqa: E402
@@ -110,6 +111,8 @@ PROBES = (
     (reporting, "gather", "projection"),
     (reporting, "add_ties", "projection"),
     (reporting, "public_graph", "relabel (consent)"),
+    # exact betweenness and closeness: read as kept, or computed in the request (small maps)
+    (reporting, "resolve_paths", "exact paths"),
     (reporting, "analyse", "analyse"),
     (report, "centrality_section", "centrality"),
     (report, "bridging_section", "bridging"),
@@ -117,7 +120,13 @@ PROBES = (
     (report, "hidden_silos", "communities"),
     (report, "suggest_introductions", "introductions"),
     (reporting, "redact", "redact"),
+    # a large map's sections may be made in a forked child (graph_models.report_split):
+    # this process's wait for it, once its own sections are done
+    (report_split._Child, "result", "wait for the child"),
 )
+#: What a probe times in the forked child is sent back through a file and kept under
+#: its label plus this (in parallel with this process: not part of the request's sum).
+IN_CHILD = " (child)"
 SECTION_LABELS = ("centrality", "bridging", "silos", "communities", "introductions")
 
 
@@ -183,10 +192,24 @@ class Probe:
         self.keep = set(keep)
         self.seconds: dict[str, float] = defaultdict(float)
         self.results: dict[str, object] = {}
+        self.pid = os.getpid()
+        # the forked child's timings: a file, as its memory is its own
+        fd, self.child_log = tempfile.mkstemp(prefix="bridgemap-probe-", suffix=".txt")
+        os.close(fd)
+        atexit.register(os.unlink, self.child_log)
 
     def reset(self) -> None:
         self.seconds.clear()
         self.results.clear()
+        Path(self.child_log).write_text("")
+
+    def collect(self) -> dict[str, float]:
+        """The timings of this process and (under ``label + IN_CHILD``) of the child."""
+        seconds = dict(self.seconds)
+        for line in Path(self.child_log).read_text().splitlines():
+            label, secs = line.rsplit("\t", 1)
+            seconds[label + IN_CHILD] = seconds.get(label + IN_CHILD, 0.0) + float(secs)
+        return seconds
 
     def _wrap(self, fn, label):
         @functools.wraps(fn)
@@ -195,7 +218,12 @@ class Probe:
                 return fn(*args, **kwargs)  # the background worker: not the request's time
             start = time.perf_counter()
             out = fn(*args, **kwargs)
-            self.seconds[label] += time.perf_counter() - start
+            elapsed = time.perf_counter() - start
+            if os.getpid() != self.pid:  # the report's forked child
+                with open(self.child_log, "a") as f:
+                    f.write(f"{label}\t{elapsed}\n")
+                return out
+            self.seconds[label] += elapsed
             if label in self.keep:
                 self.results[label] = out
             return out
@@ -256,8 +284,9 @@ def cold_request(db_path: Path, url: str, probe: Probe, *, keep_app=False):
         start = time.perf_counter()
         response = get_report(client, url)
         elapsed = time.perf_counter() - start
-    seconds = dict(probe.seconds)
-    inner = ("store read", "projection", "relabel (consent)", "analyse", "redact")
+    seconds = probe.collect()
+    inner = ("store read", "projection", "relabel (consent)", "exact paths", "analyse", "redact")
+    inner += ("wait for the child",)
     seconds["labels, assembly"] = seconds["map_report"] - sum(seconds.get(x, 0) for x in inner)
     seconds["HTTP, cache, paging, JSON"] = elapsed - seconds["map_report"]
     seconds["request"] = elapsed
@@ -558,23 +587,33 @@ def print_tables(rows: list[dict], args, load_start) -> None:
         ("store read", "store read"),
         ("projection", "projection"),
         ("relabel (consent)", "relabel (consent)"),
+        ("exact paths (kept or inline)", "exact paths"),
         *((f"  {s}", s) for s in SECTION_LABELS),
         ("analyse, total", "analyse"),
         ("redact", "redact"),
+        ("wait for the child", "wait for the child"),
         ("labels, assembly", "labels, assembly"),
         ("HTTP, cache, paging, JSON", "HTTP, cache, paging, JSON"),
         ("whole request", "request"),
     ]
-    header = f"{'part':<27}" + "".join(f"{size_label(r['n']):>16}" for r in rows)
+    header = f"{'part':<29}" + "".join(f"{size_label(r['n']):>16}" for r in rows)
     print(header)
     print("-" * len(header))
     for text, key in labels:
         cells = []
         for r in rows:
             p = r["parts"]
-            secs = p.get(key, float("nan"))
+            if key not in p and key + IN_CHILD in p:  # made in the child, in parallel
+                cells.append(f"{p[key + IN_CHILD]:>9.3f} child")
+                continue
+            secs = p.get(key, 0.0 if key == "wait for the child" else float("nan"))
             cells.append(f"{secs:>9.3f} {100 * secs / p['request']:>4.0f}%")
-        print(f"{text:<27}" + "".join(f"{c:>16}" for c in cells))
+        print(f"{text:<29}" + "".join(f"{c:>16}" for c in cells))
+    print(
+        "child: a section made in the report's forked child (graph_models.report_split), "
+        "in parallel with this process's own (not part of the whole request's sum; its "
+        "redaction and labels are in the child too)"
+    )
     load1, load5, _ = os.getloadavg()
     print(
         f"\nas of {date.today().isoformat()}; seed {args.seed}; {os.cpu_count()} CPUs; "
