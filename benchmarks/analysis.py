@@ -498,7 +498,16 @@ def run_size(n: int, tmp: Path, args, log, measured: dict) -> dict:
         reference, source = nx.betweenness_centrality(G), "networkx exact"
     else:
         log("  igraph exact betweenness (one call) for the check ...")
-        reference, source = igraph_exact(G), "igraph exact (one call)"
+        seconds, reference = timed(lambda: igraph_exact(G))
+        source = "igraph exact (one call)"
+        bg = row["background"]
+        if bg and bg[0] != "not ready":  # the background's baseline, in this run
+            row["notes"].append(
+                f"background: ready {bg[0]:.1f} s after the first request, against "
+                f"{seconds:.1f} s for igraph's exact betweenness in one call on one core "
+                f"here ({bg[0] / seconds:.2f}x; the issue's ~20 s target was set when "
+                "that call took 11-13 s)"
+            )
     public = [v for v in G if v in ours]
     diff = max(abs(ours[v] - reference[v]) for v in public)
     row["ok"] = diff <= TOLERANCE
