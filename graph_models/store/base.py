@@ -259,11 +259,13 @@ class GraphData(Protocol):
         entity_id: str,
         *,
         unmask: Callable[[list[str]], str | None] | None = None,
+        known: str | None = None,
     ) -> ShownPage:
         """One record (or the anonymised person, or tie with an anonymised end,
         ``unmask`` picks from the ids of the map's anonymised people, or of its ties
-        with an anonymised end), a tie's ends and the silo sizes, without the rest of
-        the map: what a reader's view of one record needs."""
+        with an anonymised end; or, while it exists, the record ``known`` names, the
+        real id the pseudonym is already known to stand for), a tie's ends and the silo
+        sizes, without the rest of the map: what a reader's view of one record needs."""
 
     def bulk_upsert(
         self,

@@ -501,18 +501,23 @@ class StoreRules(SurveyRules):
         entity_id: str,
         *,
         unmask: Callable[[list[str]], str | None] | None = None,
+        known: str | None = None,
     ) -> ShownPage:
         """One record and what a reader's view of it needs, read in one snapshot without
         the rest of the map: the record by its id (or, when there is none and ``unmask``
         is given, the record whose id ``unmask`` picks from the ids of the map's
         anonymised people, or of its ties with an anonymised end: a pseudonym turned
         back), a tie's ends (``ends``) and the people of each silo (``silo_people``).
+        ``known``: the real id the caller already knows the pseudonym stands for (it
+        never changes), read instead of the candidates while that record exists.
         The page holds the record, or nothing; what the reader may see of it is the
         caller's rule."""
 
         def work(tx: Transaction) -> ShownPage:
             _require_map(tx, map_id)
             found = tx.get_entity(map_id, etype, entity_id)
+            if found is None and known is not None and unmask is not None:
+                found = tx.get_entity(map_id, etype, known)
             if found is None and unmask is not None and etype is not EntityType.ORGANISATION:
                 anonymised = model.Visibility.ANONYMISED.value
                 if etype is EntityType.PERSON:
