@@ -164,6 +164,8 @@ class ShownPage:
     page: Page
     ends: dict = field(default_factory=dict)
     silo_people: dict[str, int] = field(default_factory=dict)
+    #: the map as read in the same transaction (by :meth:`GraphData.list_shown`)
+    map: Map | None = None
 
 
 @runtime_checkable
@@ -241,7 +243,7 @@ class GraphData(Protocol):
         etype: EntityType,
         *,
         filters: ListFilter | None = None,
-        consent: Consent | None = None,
+        consent: Consent | Callable[[Map], Consent] | None = None,
         limit: int = DEFAULT_PAGE,
         offset: int = 0,
     ) -> ShownPage:
@@ -250,7 +252,9 @@ class GraphData(Protocol):
         says nothing about hidden records; ``q`` is folded and matched in the text
         shown (a tie: either end's, or its kind). With ``consent`` (every reader but a
         coordinator) the rules of :class:`Consent` apply in the query itself, so totals
-        and page boundaries count only what the reader may see."""
+        and page boundaries count only what the reader may see; ``consent`` may be a
+        function of the map (read in the same transaction, and returned as ``map``),
+        for rules whose labels are the map's own."""
 
     def get_shown(
         self,
