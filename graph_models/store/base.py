@@ -164,6 +164,8 @@ class ShownPage:
     page: Page
     ends: dict = field(default_factory=dict)
     silo_people: dict[str, int] = field(default_factory=dict)
+    #: the map as read in the same transaction (by :meth:`GraphData.list_shown`)
+    map: Map | None = None
 
 
 @runtime_checkable
@@ -241,7 +243,7 @@ class GraphData(Protocol):
         etype: EntityType,
         *,
         filters: ListFilter | None = None,
-        consent: Consent | None = None,
+        consent: Consent | Callable[[Map], Consent] | None = None,
         limit: int = DEFAULT_PAGE,
         offset: int = 0,
     ) -> ShownPage:
@@ -250,7 +252,9 @@ class GraphData(Protocol):
         says nothing about hidden records; ``q`` is folded and matched in the text
         shown (a tie: either end's, or its kind). With ``consent`` (every reader but a
         coordinator) the rules of :class:`Consent` apply in the query itself, so totals
-        and page boundaries count only what the reader may see."""
+        and page boundaries count only what the reader may see; ``consent`` may be a
+        function of the map (read in the same transaction, and returned as ``map``),
+        for rules whose labels are the map's own."""
 
     def get_shown(
         self,
@@ -259,11 +263,13 @@ class GraphData(Protocol):
         entity_id: str,
         *,
         unmask: Callable[[list[str]], str | None] | None = None,
+        known: str | None = None,
     ) -> ShownPage:
         """One record (or the anonymised person, or tie with an anonymised end,
         ``unmask`` picks from the ids of the map's anonymised people, or of its ties
-        with an anonymised end), a tie's ends and the silo sizes, without the rest of
-        the map: what a reader's view of one record needs."""
+        with an anonymised end; or, while it exists, the record ``known`` names, the
+        real id the pseudonym is already known to stand for), a tie's ends and the silo
+        sizes, without the rest of the map: what a reader's view of one record needs."""
 
     def bulk_upsert(
         self,

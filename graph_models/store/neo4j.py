@@ -500,7 +500,11 @@ class Neo4jTransaction:
     def _tie_totals(self, args: dict) -> tuple[int, dict[str, int]]:
         """``(ties listed, {label: ties headed by the anonymised people shown as it}``)
         for the reader (:data:`cypher.SHOWN_TIE_TOTALS`; kept for the map's version)."""
-        unshown = ["anonymised", "hidden"] if args["viewer"] else []
+        # an anonymised person is unshown only in a silo too small to show them: with
+        # none, the anonymised people (many) are not walked for the few hidden ones
+        unshown = []
+        if args["viewer"]:
+            unshown = ["anonymised", "hidden"] if args["small"] else ["hidden"]
 
         def count():
             found = self.tx.run(cypher.SHOWN_TIE_TOTALS, **args, unshown=unshown).single()

@@ -469,7 +469,7 @@ class StoreRules(SurveyRules):
         etype: EntityType,
         *,
         filters: ListFilter | None = None,
-        consent: Consent | None = None,
+        consent: Consent | Callable[[Map], Consent] | None = None,
         limit: int = DEFAULT_PAGE,
         offset: int = 0,
     ) -> ShownPage:
@@ -478,19 +478,22 @@ class StoreRules(SurveyRules):
             f = ListFilter(silo=f.silo, kind=f.kind, q=fold(f.q))
 
         def work(tx: Transaction) -> ShownPage:
-            _require_map(tx, map_id)
+            m = _require_map(tx, map_id)
+            rules = consent
+            if rules is not None and not isinstance(rules, Consent):
+                rules = rules(m)  # the rules of the map as this snapshot holds it
             silo_people = tx.silo_people(map_id)
             shown = None
-            if consent is not None:
-                small = tuple(sorted(s for s, n in silo_people.items() if n < consent.min_group))
-                labels = {s: fold(str(consent.label(s))) for s in silo_people}
+            if rules is not None:
+                small = tuple(sorted(s for s, n in silo_people.items() if n < rules.min_group))
+                labels = {s: fold(str(rules.label(s))) for s in silo_people}
                 shown = ShownRows(small, labels)
             total, items = tx.list_shown(map_id, etype, f, shown, limit, offset)
             ends: dict = {}
             if etype is EntityType.RELATIONSHIP and items:
                 wanted = sorted({r.source for r in items} | {r.target for r in items})
                 ends = {n.id: n for n in tx.nodes_by_id(map_id, wanted)}
-            return ShownPage(Page(items, total, limit, offset), ends, silo_people)
+            return ShownPage(Page(items, total, limit, offset), ends, silo_people, m)
 
         return self._read(work)
 
@@ -501,18 +504,23 @@ class StoreRules(SurveyRules):
         entity_id: str,
         *,
         unmask: Callable[[list[str]], str | None] | None = None,
+        known: str | None = None,
     ) -> ShownPage:
         """One record and what a reader's view of it needs, read in one snapshot without
         the rest of the map: the record by its id (or, when there is none and ``unmask``
         is given, the record whose id ``unmask`` picks from the ids of the map's
         anonymised people, or of its ties with an anonymised end: a pseudonym turned
         back), a tie's ends (``ends``) and the people of each silo (``silo_people``).
+        ``known``: the real id the caller already knows the pseudonym stands for (it
+        never changes), read instead of the candidates while that record exists.
         The page holds the record, or nothing; what the reader may see of it is the
         caller's rule."""
 
         def work(tx: Transaction) -> ShownPage:
             _require_map(tx, map_id)
             found = tx.get_entity(map_id, etype, entity_id)
+            if found is None and known is not None and unmask is not None:
+                found = tx.get_entity(map_id, etype, known)
             if found is None and unmask is not None and etype is not EntityType.ORGANISATION:
                 anonymised = model.Visibility.ANONYMISED.value
                 if etype is EntityType.PERSON:

@@ -57,6 +57,10 @@ def secret() -> bytes:
 
 
 def forget_cached(map_id: str) -> None:
-    """Drop every cached analysis of a map, and its encoded pages (after an erasure)."""
+    """Drop every cached analysis of a map, its encoded pages and the pseudonyms known to
+    stand for its records (after an erasure)."""
     cache().forget(map_id)
     page_cache().forget(map_id)
+    unmasked = current_app.extensions.get("bridgemap.unmasked")  # service.usecases.pseudonyms
+    if unmasked is not None:
+        unmasked.forget(map_id)

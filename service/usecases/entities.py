@@ -27,6 +27,7 @@ from graph_models.visibility import (
 )
 from service.i18n import gettext, label
 from service.usecases.context import actor, forget_cached, full_access, secret, store
+from service.usecases.pseudonyms import unmasked
 
 
 def build(map_id: str, etype: EntityType, values: dict):
@@ -174,16 +175,15 @@ def shown_page(
     read). ``names``: the shown name of each tie end on the page.
     """
     viewer = not full_access()
-    m = store().get_map(map_id) if viewer else None
     found = store().list_shown(
         map_id,
         etype,
         filters=filters,
-        consent=consent(m) if viewer else None,
+        consent=consent if viewer else None,  # of the map as the list's snapshot reads it
         limit=limit,
         offset=offset,
     )
-    items = found.page.items
+    items, m = found.page.items, found.map
     if not viewer:
         names = {n.id: n.name for n in found.ends.values()}
         return [to_dict(x) for x in items], found.page.total, names
@@ -194,11 +194,24 @@ def shown_page(
         if row is not None:
             names[row["id"]] = shown_name(row["name"], m)
     to_row = rules.relationship if etype is EntityType.RELATIONSHIP else rules.node
-    rows = [row for item in items if (row := to_row(item)) is not None]
+    shown = [(item, row) for item in items if (row := to_row(item)) is not None]
+    rows = [row for _, row in shown]
+    _remember_pseudonyms(map_id, etype, shown, rules)
     if etype is not EntityType.RELATIONSHIP:
         for row in rows:
             row["name"] = shown_name(row["name"], m)
     return rows, found.page.total, names
+
+
+def _remember_pseudonyms(map_id: str, etype: EntityType, shown: list, rules) -> None:
+    """Remember which real ids the pseudonyms a viewer was just shown stand for (see
+    :mod:`service.usecases.pseudonyms`), so reading one of them back reads one record.
+    ``shown``: ``(record, row)`` of each row of the page."""
+    people = {public: real for real, public in rules.public_ids.items() if public != real}
+    unmasked().learn(map_id, EntityType.PERSON, people)
+    if etype is EntityType.RELATIONSHIP:
+        ties = {row["id"]: item.id for item, row in shown if row["id"] != item.id}
+        unmasked().learn(map_id, etype, ties)
 
 
 def list_page(map_id: str, etype: EntityType, filters: ListFilter, *, limit: int, offset: int):
@@ -234,9 +247,12 @@ def get_visible(map_id: str, etype: EntityType, entity_id: str):
     def unmask(anonymised: list[str]) -> str | None:
         if not entity_id.startswith(prefix):
             return None
-        return next((i for i in anonymised if public(i) == entity_id), None)
+        seen = {public(i): i for i in anonymised}
+        unmasked().learn(map_id, etype, seen)
+        return seen.get(entity_id)
 
-    found = store().get_shown(map_id, etype, entity_id, unmask=unmask)
+    known = unmasked().get(map_id, etype, entity_id) if entity_id.startswith(prefix) else None
+    found = store().get_shown(map_id, etype, entity_id, unmask=unmask, known=known)
     rules = PublicRows(map_id, key, found.silo_people)
     for node in found.ends.values():
         rules.node(node)

@@ -190,3 +190,79 @@ def test_viewer_reads_one_tie_by_pseudonym_without_reading_the_map(store, monkey
         assert answer.get_json()["message"].replace(asked, "<id>") == missing.get_json()[
             "message"
         ].replace("nothing", "<id>"), asked
+
+
+@pytest.mark.both_stores
+def test_viewer_reads_a_listed_tie_by_pseudonym_without_hashing_every_tie(store, monkeypatch):
+    """A ``tie-`` pseudonym a viewer's list gave (or one turned back once) is read back
+    as one record: the ties of the map's anonymised people are not read and hashed
+    again. The real id it stands for is only a hint: once the tie no longer has an
+    anonymised end, or is gone, the pseudonym answers exactly as a missing tie, and a
+    pseudonym of a tie never listed is still found (from the candidates, once)."""
+    from graph_models.store.rules import StoreRules
+    from graph_models.visibility import tie_pseudonym
+
+    admin = make_app(store).test_client()
+    admin.token = ADMIN_SECRET
+    assert admin.post("/api/v1/maps", json={"id": "w", "name": "w"}).status_code == 201
+    people = [
+        {"id": f"h{i}", "name": f"Health {i}", "silo": "health", "visibility": "anonymised"}
+        for i in range(5)
+    ]
+    people += [{"id": "ann", "name": "Ann", "silo": "health"}]
+    ties = [
+        {"id": "t1", "source": "ann", "target": "h1", "kind": "knows"},
+        {"id": "t2", "source": "ann", "target": "h2", "kind": "knows"},
+    ]
+    body = {"people": people, "relationships": ties}
+    assert admin.post("/api/v1/maps/w/bulk", json=body).status_code == 200
+    viewer = admin.application.test_client()
+    viewer.token = admin.post("/api/v1/maps/w/tokens", json={"role": "viewer"}).get_json()["token"]
+    # another process (its own app): nothing listed there yet
+    other = make_app(store).test_client()
+    other.token = viewer.token
+    secret = admin.application.config["SECRET_KEY"].encode()
+    assert other.application.config["SECRET_KEY"].encode() == secret
+    public = {real: tie_pseudonym(secret, "w", real) for real in ("t1", "t2")}
+    listed = viewer.get("/api/v1/maps/w/relationships?limit=100").get_json()["items"]
+    rows = {row["id"]: row for row in listed}
+    assert set(rows) == set(public.values())
+    missing = viewer.get("/api/v1/maps/w/relationships/nothing").get_json()["message"]
+
+    scans = []
+    get_shown = StoreRules.get_shown
+
+    def counted(self, *args, **kwargs):
+        unmask = kwargs.get("unmask")
+        if unmask is not None:
+
+            def watched(candidates):
+                scans.append(sorted(candidates))
+                return unmask(candidates)
+
+            kwargs["unmask"] = watched
+        return get_shown(self, *args, **kwargs)
+
+    monkeypatch.setattr(StoreRules, "get_shown", counted)
+    for tie_id, row in rows.items():
+        assert viewer.get(f"/api/v1/maps/w/relationships/{tie_id}").get_json() == row
+    assert scans == []  # listed: read back by the real id it stands for
+    for tie_id, row in rows.items():
+        assert other.get(f"/api/v1/maps/w/relationships/{tie_id}").get_json() == row
+    assert scans == [["t1", "t2"]]  # turned back once, from the candidates; then known
+
+    def answers_as_missing(tie_id):
+        for client in (viewer, other):
+            answer = client.get(f"/api/v1/maps/w/relationships/{tie_id}")
+            assert answer.status_code == 404, tie_id
+            assert answer.get_json()["message"].replace(tie_id, "nothing") == missing
+
+    # h1 named now: t1 is listed by its real id, and its pseudonym answers as missing
+    changed = admin.patch("/api/v1/maps/w/people/h1", json={"visibility": "named"})
+    assert changed.status_code == 200, changed.get_json()
+    relisted = [r["id"] for r in viewer.get("/api/v1/maps/w/relationships").get_json()["items"]]
+    assert sorted(relisted) == sorted(["t1", public["t2"]])
+    answers_as_missing(public["t1"])
+    # t2 deleted: its pseudonym answers as missing too
+    assert admin.delete("/api/v1/maps/w/relationships/t2").status_code in (200, 204)
+    answers_as_missing(public["t2"])
