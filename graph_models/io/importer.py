@@ -53,6 +53,9 @@ from graph_models.model import EntityType, NodeType
 
 #: Relationship rows validated by one schema call (many=True) while they are all valid.
 _CHUNK = 500
+#: Relationship rows compared with the store per lookup (one call, ids in one list):
+#: each call is a round trip (on Neo4j a transaction), so fewer, larger ones.
+_LOOKUP = 5000
 _MANY_RELATIONSHIPS = schemas.RelationshipSchema(many=True)
 
 #: Rows with problems listed in one error response and in the errors CSV (the message
@@ -700,7 +703,7 @@ class _Import:
                     values["source"], kind, values["target"], self.rules
                 )
             pending.append((row, values, derived))
-            if len(pending) >= _CHUNK:
+            if len(pending) >= _LOOKUP:
                 self._place_relationships(sheet, pending)
                 pending = []
         self._place_relationships(sheet, pending)
@@ -712,22 +715,32 @@ class _Import:
         )
         self.counts["relationships"].skipped += sheet.skipped[0]
 
-    def _place_relationships(self, sheet: readers.Sheet, pending: list) -> None:
-        """Validate a chunk of rows with the schema (in one call while all are valid),
-        check their endpoints' types and ids, and compare them with the store."""
-        if not pending:
-            return
-        labels = sheet.labels
-        try:
-            loaded_rows = _MANY_RELATIONSHIPS.load([values for _, values, _ in pending])
-        except ma.ValidationError:
-            loaded_rows = []
-            for row, values, _ in pending:  # find the bad rows one by one
+    def _validate_relationships(self, sheet: readers.Sheet, pending: list) -> list:
+        """The rows loaded by the schema (``None`` for a bad row, reported), chunk by
+        chunk: one schema call per chunk while all its rows are valid."""
+        loaded_rows: list = []
+        for start in range(0, len(pending), _CHUNK):
+            chunk = pending[start : start + _CHUNK]
+            try:
+                loaded_rows += _MANY_RELATIONSHIPS.load([values for _, values, _ in chunk])
+                continue
+            except ma.ValidationError:
+                pass
+            for row, values, _ in chunk:  # find the bad rows one by one
                 try:
                     loaded_rows.append(schemas.load(schemas.RelationshipSchema, values))
                 except InvalidInput as exc:
-                    self.errors.add(sheet.name, row.number, exc.errors, labels)
+                    self.errors.add(sheet.name, row.number, exc.errors, sheet.labels)
                     loaded_rows.append(None)
+        return loaded_rows
+
+    def _place_relationships(self, sheet: readers.Sheet, pending: list) -> None:
+        """Validate rows with the schema, check their endpoints' types and ids, and
+        compare them with the store (asked for all of their ids at once)."""
+        if not pending:
+            return
+        labels = sheet.labels
+        loaded_rows = self._validate_relationships(sheet, pending)
         types = self.types
         seen = self._seen_here
         wanted = {loaded["id"] for loaded in loaded_rows if loaded is not None}

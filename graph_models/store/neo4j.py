@@ -515,8 +515,15 @@ class Neo4jTransaction:
         return self._kept(args["map_id"], what, count)
 
     def node_index(self, map_id: str) -> list[tuple[str, str, str]]:
-        records = self.tx.run(cypher.NODE_INDEX, map_id=map_id)
-        return [(r["id"], r["type"], r["name"]) for r in records]
+        """Kept for the map's version: an import of several files (people, then ties)
+        and the form's name lookups read it once while the map does not change."""
+        self._map(map_id)  # read in this transaction, so the list can be kept
+
+        def read() -> tuple[tuple[str, str, str], ...]:
+            rows = self.tx.run(cypher.NODE_INDEX, map_id=map_id).single()["rows"]
+            return tuple(map(tuple, rows))
+
+        return list(self._kept(map_id, ("node index",), read))
 
     def relationships_by_id(self, map_id: str, ids: list[str]) -> list[Relationship]:
         """Few ids: 13 index seeks each (one per type); more: by their own type, from
@@ -581,7 +588,8 @@ class Neo4jTransaction:
         return set(self.tx.run(cypher.NEIGHBOUR_IDS, map_id=map_id, ids=ids).value("id"))
 
     def nodes_by_id(self, map_id: str, ids: list[str]) -> list:
-        return _load_nodes(self.tx.run(cypher.NODES_BY_ID, map_id=map_id, ids=ids))
+        rows = self.tx.run(cypher.NODES_BY_ID, map_id=map_id, ids=ids).single()["rows"]
+        return [_node_from(data, kind) for data, kind in rows]
 
     def relationships_among(self, map_id: str, ids: list[str]) -> list[Relationship]:
         return [_rel_from_record(r) for r in self.tx.run(cypher.RELS_AMONG, map_id=map_id, ids=ids)]
@@ -798,10 +806,6 @@ def _map_from_props(props: dict) -> Map:
 def _node_from(data: str, kind: str):
     etype = EntityType.PERSON if kind == "person" else EntityType.ORGANISATION
     return model.from_dict(etype, json.loads(data))
-
-
-def _load_nodes(records) -> list:
-    return [_node_from(r["data"], r["type"]) for r in records]
 
 
 def _rel_from_record(r) -> Relationship:
