@@ -113,6 +113,8 @@ class Neo4jStore(StoreRules):
         below the web server's worker timeout); ``None``: no deadline.
     """
 
+    remote = True
+
     def __init__(
         self,
         driver: neo4j.Driver,
@@ -226,6 +228,13 @@ class Neo4jTransaction:
             return now is not None and (now["key"], now["version"]) == seen
 
         return self.memo.kept((map_id, *seen, *what), compute, unchanged)
+
+    def _known(self, map_id: str, what: tuple):
+        """What :meth:`_kept` keeps under ``what`` for the map's version, if it has
+        been computed already (None: not yet; nothing is computed)."""
+        self._map(map_id)
+        seen = self._seen.get(map_id)
+        return None if seen is None else self.memo.get((map_id, *seen, *what))
 
     def _map(self, map_id: str) -> Map | None:
         """The map as this transaction read it (read now if it has not yet)."""
@@ -525,20 +534,39 @@ class Neo4jTransaction:
 
         return list(self._kept(map_id, ("node index",), read))
 
-    def relationships_by_id(self, map_id: str, ids: list[str]) -> list[Relationship]:
-        """Few ids: 13 index seeks each (one per type); more: by their own type, from
-        the map's tie types (:meth:`_tie_types`, one pass kept for the map's version,
-        so a re-import asking batch after batch reads the map's ties once)."""
+    def relationships_by_id(
+        self, map_id: str, ids: list[str], kinds: dict[str, str] | None = None
+    ) -> list[Relationship]:
+        """Each tie by one index seek of its own relationship type where that is known:
+        from ``kinds`` (the kind each id is expected to have: an unchanged re-import
+        finds every tie so, and reads nothing else), or from the map's tie types
+        (:meth:`_tie_types`) once they are kept for its version. The ids left: few,
+        13 index seeks each (one per type); more, by their own type from the map's tie
+        types (one pass, kept for the version: a first import asking batch after batch
+        reads the map's ties once)."""
+        found: list[Relationship] = []
+        if kinds and self._known(map_id, ("tie types",)) is None:
+            guessed = {i: cypher.neo4j_type(kinds[i]) for i in ids if i in kinds}
+            found = self._rels_of_types(map_id, guessed)
+            if found:
+                seen = {r.id for r in found}
+                ids = [i for i in ids if i not in seen]
+        if not ids:
+            return found
         if len(ids) <= SCAN_ABOVE:
             records = self.tx.run(cypher.FIND_RELS, map_id=map_id, ids=list(ids))
-            return [_rel_from_record(r) for r in records]
+            return found + [_rel_from_record(r) for r in records]
         types = self._tie_types(map_id)
-        found = []
-        for chunk in chunks(list(ids), BATCH):
+        return found + self._rels_of_types(map_id, {i: types[i] for i in ids if i in types})
+
+    def _rels_of_types(self, map_id: str, types: dict[str, str]) -> list[Relationship]:
+        """The ties among ``types``' ids, each looked for under its relationship type
+        there (:data:`cypher.FIND_RELS_BY_TYPE`, one round trip per :data:`BATCH`)."""
+        found: list[Relationship] = []
+        for chunk in chunks(list(types), BATCH):
             by_type: dict[str, list[str]] = {t: [] for t in cypher.ALL_TYPES}
             for rel_id in chunk:
-                if types.get(rel_id) in by_type:
-                    by_type[types[rel_id]].append(rel_id)
+                by_type[types[rel_id]].append(rel_id)
             records = self.tx.run(cypher.FIND_RELS_BY_TYPE, map_id=map_id, by_type=by_type)
             found += [_rel_from_record(row) for record in records for row in record["rows"]]
         return found
