@@ -174,8 +174,14 @@ class _WholeGraph:
     def nodes(self, ids) -> dict:
         return {i: self._nodes[i] for i in ids if i in self._nodes}
 
-    def relationships(self, ids) -> dict:
-        return {i: self._rels[i] for i in ids if i in self._rels}
+    def relationships(self, kinds) -> dict:
+        return {i: self._rels[i] for i in kinds if i in self._rels}
+
+    def relationships_soon(self, kinds):
+        return lambda: self.relationships(kinds)
+
+    def close(self) -> None:
+        pass
 
 
 def open_store(kind: str, db: str, uri: str | None):

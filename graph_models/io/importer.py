@@ -31,6 +31,7 @@ import contextlib
 import functools
 import gc
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import marshmallow as ma
@@ -53,6 +54,9 @@ from graph_models.model import EntityType, NodeType
 
 #: Relationship rows validated by one schema call (many=True) while they are all valid.
 _CHUNK = 500
+#: Relationship rows compared with the store per lookup (one call, ids in one list):
+#: each call is a round trip (on Neo4j a transaction), so fewer, larger ones.
+_LOOKUP = 5000
 _MANY_RELATIONSHIPS = schemas.RelationshipSchema(many=True)
 
 #: Rows with problems listed in one error response and in the errors CSV (the message
@@ -236,8 +240,9 @@ def import_file(
     with (
         _no_cyclic_gc(),
         _open(stream, filename, fmt, etype, progress, mapping, m.kind_rules()) as src,
+        contextlib.closing(_Existing(store, map_id)) as existing,
     ):
-        job = _Import(m, _Existing(store, map_id), src, add_silos=add_silos, id_key=id_key)
+        job = _Import(m, existing, src, add_silos=add_silos, id_key=id_key)
         job.run()
         job.refuse_erased(store.erased_ids(map_id, job.new_person_ids()))
     report = job.report(dry_run)
@@ -368,20 +373,43 @@ def _flatten(messages) -> list[str]:
 class _Existing:
     """What an import compares its rows with, asked of the store only as needed: every
     node's type and name (to resolve ids and names), the whole records of the nodes
-    the file names, and the ties the file names, looked up by id. A re-import never
-    reads the map's ties back in bulk (on Neo4j that was most of its time)."""
+    the file names, and the ties the file names, looked up by id (with the kind each
+    row gives, so a store can look where the tie should be). A re-import never reads
+    the map's ties back in bulk (on Neo4j that was most of its time).
+
+    On a store whose calls wait on a server (``store.remote``: Neo4j), ties are asked
+    for ahead, by one background thread, while the import checks the rows that name
+    them: the server's work overlaps the import's own. :meth:`close` ends the thread.
+    """
 
     def __init__(self, store, map_id: str):
         self.store, self.map_id = store, map_id
         self.index: dict[str, tuple[NodeType, str]] = store.node_index(map_id)
+        self._ahead = None
+        if getattr(store, "remote", False):
+            self._ahead = ThreadPoolExecutor(1, thread_name_prefix="import-lookup")
 
     def nodes(self, ids) -> dict:
         wanted = sorted(i for i in set(ids) if i in self.index)
         return {n.id: n for n in self.store.nodes_by_id(self.map_id, wanted)}
 
-    def relationships(self, ids) -> dict:
-        found = self.store.relationships_by_id(self.map_id, sorted(set(ids)))
+    def relationships(self, kinds: dict[str, str]) -> dict:
+        """The stored ties among ``kinds``' ids (id -> the kind the file gives it)."""
+        if not kinds:
+            return {}
+        found = self.store.relationships_by_id(self.map_id, sorted(kinds), kinds=kinds)
         return {r.id: r for r in found}
+
+    def relationships_soon(self, kinds: dict[str, str]) -> Callable[[], dict]:
+        """:meth:`relationships`, to be collected by calling what this returns: asked
+        now in the background on a remote store, else when collected."""
+        if self._ahead is None or not kinds:
+            return functools.partial(self.relationships, kinds)
+        return self._ahead.submit(self.relationships, kinds).result
+
+    def close(self) -> None:
+        if self._ahead is not None:
+            self._ahead.shutdown(wait=True, cancel_futures=True)
 
 
 class _Import:
@@ -428,8 +456,9 @@ class _Import:
         self.names: dict[str, set[str]] = {}
         #: id or folded name of a node row that failed -> "people row 4"
         self.failed: dict[str, str] = {}
-        #: relationship id -> where it was first seen (across sheets)
-        self._rel_seen: dict[str, str] = {}
+        #: relationship id -> (sheet, row) where it was first seen, in earlier sheets
+        #: (formatted only if it is repeated)
+        self._rel_seen: dict[str, tuple[str, str]] = {}
 
     # -- the map section of a JSON file ----------------------------------------------
 
@@ -700,38 +729,61 @@ class _Import:
                     values["source"], kind, values["target"], self.rules
                 )
             pending.append((row, values, derived))
-            if len(pending) >= _CHUNK:
+            if len(pending) >= _LOOKUP:
                 self._place_relationships(sheet, pending)
                 pending = []
         self._place_relationships(sheet, pending)
-        self._rel_seen.update(
-            {
-                k: Message("import.where", sheet=sheet.name, row=str(n))
-                for k, n in self._seen_here.items()
-            }
-        )
+        name = sheet.name
+        self._rel_seen.update({k: (name, n) for k, n in self._seen_here.items()})
         self.counts["relationships"].skipped += sheet.skipped[0]
 
-    def _place_relationships(self, sheet: readers.Sheet, pending: list) -> None:
-        """Validate a chunk of rows with the schema (in one call while all are valid),
-        check their endpoints' types and ids, and compare them with the store."""
-        if not pending:
-            return
-        labels = sheet.labels
-        try:
-            loaded_rows = _MANY_RELATIONSHIPS.load([values for _, values, _ in pending])
-        except ma.ValidationError:
-            loaded_rows = []
-            for row, values, _ in pending:  # find the bad rows one by one
+    def _validate_relationships(self, sheet: readers.Sheet, pending: list) -> list:
+        """The rows loaded by the schema (``None`` for a bad row, reported), chunk by
+        chunk: one schema call per chunk while all its rows are valid."""
+        loaded_rows: list = []
+        for start in range(0, len(pending), _CHUNK):
+            chunk = pending[start : start + _CHUNK]
+            try:
+                loaded_rows += _MANY_RELATIONSHIPS.load([values for _, values, _ in chunk])
+                continue
+            except ma.ValidationError:
+                pass
+            for row, values, _ in chunk:  # find the bad rows one by one
                 try:
                     loaded_rows.append(schemas.load(schemas.RelationshipSchema, values))
                 except InvalidInput as exc:
-                    self.errors.add(sheet.name, row.number, exc.errors, labels)
+                    self.errors.add(sheet.name, row.number, exc.errors, sheet.labels)
                     loaded_rows.append(None)
+        return loaded_rows
+
+    def _place_relationships(self, sheet: readers.Sheet, pending: list) -> None:
+        """Validate rows with the schema, check their endpoints' types and ids, and
+        compare them with the store (asked for all of their ids at once)."""
+        if not pending:
+            return
+        labels = sheet.labels
+        # the stored ties the rows name, asked for before the rows are checked (the
+        # schema keeps ids and kinds as they are), collected after; then any left
+        asked = {
+            values["id"]: values["kind"]
+            for _, values, _ in pending
+            if isinstance(values.get("id"), str)
+            and isinstance(values.get("kind"), str)
+            and values["id"] not in self.old_rels
+        }
+        answer = self.existing.relationships_soon(asked)
+        loaded_rows = self._validate_relationships(sheet, pending)
+        self.old_rels.update(answer())
+        left = {
+            loaded["id"]: loaded["kind"]
+            for loaded in loaded_rows
+            if loaded is not None
+            and loaded["id"] not in asked
+            and loaded["id"] not in self.old_rels
+        }
+        self.old_rels.update(self.existing.relationships(left))
         types = self.types
         seen = self._seen_here
-        wanted = {loaded["id"] for loaded in loaded_rows if loaded is not None}
-        self.old_rels.update(self.existing.relationships(wanted - self.old_rels.keys()))
         for (row, _, derived), loaded in zip(pending, loaded_rows, strict=True):
             if loaded is None:
                 continue
@@ -747,10 +799,8 @@ class _Import:
                 continue
             rel_id = loaded["id"]
             if rel_id in seen or rel_id in self._rel_seen:
-                if rel_id in seen:
-                    earlier = Message("import.where", sheet=sheet.name, row=str(seen[rel_id]))
-                else:
-                    earlier = self._rel_seen[rel_id]
+                where = (sheet.name, seen[rel_id]) if rel_id in seen else self._rel_seen[rel_id]
+                earlier = Message("import.where", sheet=where[0], row=str(where[1]))
                 message = Message("import.id_repeated", id=repr(rel_id), where=earlier)
                 if derived:
                     message = Message("import.tie_repeated", where=earlier)

@@ -291,8 +291,11 @@ class GraphData(Protocol):
         """``{id: (NodeType, name)}`` of every node of the map, and nothing else."""
 
     def nodes_by_id(self, map_id: str, ids: list[str]) -> list[Node]: ...
-    def relationships_by_id(self, map_id: str, ids: list[str]) -> list[Relationship]:
-        """The ties of the map among ``ids``, looked up by id (not by reading all)."""
+    def relationships_by_id(
+        self, map_id: str, ids: list[str], *, kinds: dict[str, str] | None = None
+    ) -> list[Relationship]:
+        """The ties of the map among ``ids``, looked up by id (not by reading all);
+        ``kinds``: the kind each id is expected to have, a hint (not a filter)."""
 
     def graph(self, map_id: str, *, as_of: date | None = None) -> GraphRecords:
         """The whole map; with ``as_of``, only the ties active on that day."""

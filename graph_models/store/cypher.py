@@ -515,10 +515,13 @@ WHERE r.map_id = $map_id
 RETURN collect(DISTINCT r.id) AS ids
 """
 
+#: Every node's ``[id, type, name]`` (what an import resolves ids and names against), as
+#: one record holding one list: a record per node costs a round of the protocol each
+#: (10,000 nodes: 0.6 s as records, ~0.1 s as one list).
 NODE_INDEX = """
 MATCH (n:Node {map_id: $map_id})
-RETURN n.id AS id, CASE WHEN n:Person THEN 'person' ELSE 'organisation' END AS type,
-       n.name AS name
+RETURN collect([n.id, CASE WHEN n:Person THEN 'person' ELSE 'organisation' END, n.name])
+       AS rows
 """
 #: What a survey's roster is built from (graph_models.surveys.roster): no JSON to parse.
 #: One record holding one list of ``[id, type, name, silo, visibility, name_key]`` rows:
@@ -534,10 +537,11 @@ ALL_NODES = """
 MATCH (n:Node {map_id: $map_id})
 RETURN collect([n.data, CASE WHEN n:Person THEN 'person' ELSE 'organisation' END]) AS rows
 """
+#: People and organisations by id, as one record holding one list of ``[data, type]``.
 NODES_BY_ID = f"""
 UNWIND $ids AS id
 {_by_id("n", "id")}
-RETURN n.data AS data, CASE WHEN n:Person THEN 'person' ELSE 'organisation' END AS type
+RETURN collect([n.data, CASE WHEN n:Person THEN 'person' ELSE 'organisation' END]) AS rows
 """
 NEIGHBOUR_IDS = f"""
 UNWIND $ids AS id

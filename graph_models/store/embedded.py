@@ -460,7 +460,10 @@ class SqliteTransaction:
     def node_index(self, map_id: str) -> list[tuple[str, str, str]]:
         return self.db.execute(sql.NODE_INDEX, (map_id,)).fetchall()
 
-    def relationships_by_id(self, map_id: str, ids: list[str]) -> list[Relationship]:
+    def relationships_by_id(
+        self, map_id: str, ids: list[str], kinds: dict[str, str] | None = None
+    ) -> list[Relationship]:
+        # one indexed lookup per id whatever its kind: the hint is not needed
         rows = self.db.execute(sql.RELS_BY_ID, (map_id, json.dumps(ids)))
         return [_rel_from_row(r) for r in rows]
 

@@ -113,6 +113,8 @@ class Neo4jStore(StoreRules):
         below the web server's worker timeout); ``None``: no deadline.
     """
 
+    remote = True
+
     def __init__(
         self,
         driver: neo4j.Driver,
@@ -226,6 +228,13 @@ class Neo4jTransaction:
             return now is not None and (now["key"], now["version"]) == seen
 
         return self.memo.kept((map_id, *seen, *what), compute, unchanged)
+
+    def _known(self, map_id: str, what: tuple):
+        """What :meth:`_kept` keeps under ``what`` for the map's version, if it has
+        been computed already (None: not yet; nothing is computed)."""
+        self._map(map_id)
+        seen = self._seen.get(map_id)
+        return None if seen is None else self.memo.get((map_id, *seen, *what))
 
     def _map(self, map_id: str) -> Map | None:
         """The map as this transaction read it (read now if it has not yet)."""
@@ -519,23 +528,49 @@ class Neo4jTransaction:
         return self._kept(args["map_id"], what, count)
 
     def node_index(self, map_id: str) -> list[tuple[str, str, str]]:
-        records = self.tx.run(cypher.NODE_INDEX, map_id=map_id)
-        return [(r["id"], r["type"], r["name"]) for r in records]
+        """Kept for the map's version: an import of several files (people, then ties)
+        and the form's name lookups read it once while the map does not change."""
+        self._map(map_id)  # read in this transaction, so the list can be kept
 
-    def relationships_by_id(self, map_id: str, ids: list[str]) -> list[Relationship]:
-        """Few ids: 13 index seeks each (one per type); more: by their own type, from
-        the map's tie types (:meth:`_tie_types`, one pass kept for the map's version,
-        so a re-import asking batch after batch reads the map's ties once)."""
+        def read() -> tuple[tuple[str, str, str], ...]:
+            rows = self.tx.run(cypher.NODE_INDEX, map_id=map_id).single()["rows"]
+            return tuple(map(tuple, rows))
+
+        return list(self._kept(map_id, ("node index",), read))
+
+    def relationships_by_id(
+        self, map_id: str, ids: list[str], kinds: dict[str, str] | None = None
+    ) -> list[Relationship]:
+        """Each tie by one index seek of its own relationship type where that is known:
+        from ``kinds`` (the kind each id is expected to have: an unchanged re-import
+        finds every tie so, and reads nothing else), or from the map's tie types
+        (:meth:`_tie_types`) once they are kept for its version. The ids left: few,
+        13 index seeks each (one per type); more, by their own type from the map's tie
+        types (one pass, kept for the version: a first import asking batch after batch
+        reads the map's ties once)."""
+        found: list[Relationship] = []
+        if kinds and self._known(map_id, ("tie types",)) is None:
+            guessed = {i: cypher.neo4j_type(kinds[i]) for i in ids if i in kinds}
+            found = self._rels_of_types(map_id, guessed)
+            if found:
+                seen = {r.id for r in found}
+                ids = [i for i in ids if i not in seen]
+        if not ids:
+            return found
         if len(ids) <= SCAN_ABOVE:
             records = self.tx.run(cypher.FIND_RELS, map_id=map_id, ids=list(ids))
-            return [_rel_from_record(r) for r in records]
+            return found + [_rel_from_record(r) for r in records]
         types = self._tie_types(map_id)
-        found = []
-        for chunk in chunks(list(ids), BATCH):
+        return found + self._rels_of_types(map_id, {i: types[i] for i in ids if i in types})
+
+    def _rels_of_types(self, map_id: str, types: dict[str, str]) -> list[Relationship]:
+        """The ties among ``types``' ids, each looked for under its relationship type
+        there (:data:`cypher.FIND_RELS_BY_TYPE`, one round trip per :data:`BATCH`)."""
+        found: list[Relationship] = []
+        for chunk in chunks(list(types), BATCH):
             by_type: dict[str, list[str]] = {t: [] for t in cypher.ALL_TYPES}
             for rel_id in chunk:
-                if types.get(rel_id) in by_type:
-                    by_type[types[rel_id]].append(rel_id)
+                by_type[types[rel_id]].append(rel_id)
             records = self.tx.run(cypher.FIND_RELS_BY_TYPE, map_id=map_id, by_type=by_type)
             found += [_rel_from_record(row) for record in records for row in record["rows"]]
         return found
@@ -585,7 +620,8 @@ class Neo4jTransaction:
         return set(self.tx.run(cypher.NEIGHBOUR_IDS, map_id=map_id, ids=ids).value("id"))
 
     def nodes_by_id(self, map_id: str, ids: list[str]) -> list:
-        return _load_nodes(self.tx.run(cypher.NODES_BY_ID, map_id=map_id, ids=ids))
+        rows = self.tx.run(cypher.NODES_BY_ID, map_id=map_id, ids=ids).single()["rows"]
+        return [_node_from(data, kind) for data, kind in rows]
 
     def relationships_among(self, map_id: str, ids: list[str]) -> list[Relationship]:
         return [_rel_from_record(r) for r in self.tx.run(cypher.RELS_AMONG, map_id=map_id, ids=ids)]
@@ -802,10 +838,6 @@ def _map_from_props(props: dict) -> Map:
 def _node_from(data: str, kind: str):
     etype = EntityType.PERSON if kind == "person" else EntityType.ORGANISATION
     return model.from_dict(etype, json.loads(data))
-
-
-def _load_nodes(records) -> list:
-    return [_node_from(r["data"], r["type"]) for r in records]
 
 
 def _rel_from_record(r) -> Relationship:

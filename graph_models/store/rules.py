@@ -147,8 +147,11 @@ class Transaction(Protocol):
     def node_index(self, map_id: str) -> list[tuple[str, str, str]]:
         """``(id, type, name)`` of every node of the map (no other field)."""
 
-    def relationships_by_id(self, map_id: str, ids: list[str]) -> list[Relationship]:
-        """The ties of the map among ``ids`` (looked up by id, not by reading all)."""
+    def relationships_by_id(
+        self, map_id: str, ids: list[str], kinds: dict[str, str] | None = None
+    ) -> list[Relationship]:
+        """The ties of the map among ``ids`` (looked up by id, not by reading all);
+        ``kinds``: the kind each id is expected to have, a hint (see the store's)."""
 
     def all_nodes(self, map_id: str) -> list: ...
     def all_relationships(self, map_id: str, as_of: date | None) -> list[Relationship]: ...
@@ -220,6 +223,10 @@ class StoreRules(SurveyRules):
     :class:`Transaction` in one transaction, translating back-end errors), ``ping``
     and ``close``.
     """
+
+    #: Whether each call waits on a server (another process): a long task (an import)
+    #: may then ask ahead in the background while it works on (Neo4j: yes).
+    remote = False
 
     def _read(self, work: Callable[[Transaction], T]) -> T:
         raise NotImplementedError
@@ -713,9 +720,16 @@ class StoreRules(SurveyRules):
         """The people and organisations of the map among ``ids``."""
         return self._read(lambda tx: tx.nodes_by_id(map_id, list(ids)) if ids else [])
 
-    def relationships_by_id(self, map_id: str, ids: list[str]) -> list[Relationship]:
-        """The ties of the map among ``ids``, looked up by id."""
-        return self._read(lambda tx: tx.relationships_by_id(map_id, list(ids)) if ids else [])
+    def relationships_by_id(
+        self, map_id: str, ids: list[str], *, kinds: dict[str, str] | None = None
+    ) -> list[Relationship]:
+        """The ties of the map among ``ids``, looked up by id. ``kinds`` (optional) is
+        the kind each id is expected to have: a hint a store may look there first by
+        (Neo4j: the kind's relationship type), never a filter (a tie of another kind is
+        found too)."""
+        if not ids:
+            return []
+        return self._read(lambda tx: tx.relationships_by_id(map_id, list(ids), kinds))
 
     def graph(self, map_id: str, *, as_of: date | None = None) -> GraphRecords:
         def work(tx: Transaction) -> GraphRecords:

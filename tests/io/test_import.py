@@ -272,6 +272,18 @@ def test_duplicate_ids_and_repeated_ties_in_one_file(store, m):
     assert set(errors) == {"3", "5"}
 
 
+def test_a_tie_id_repeated_in_another_file_names_where_it_was_first(store, m):
+    import_file(store, MAP, csv_file(PEOPLE), filename="people.csv")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("ties.csv", "id,source,target,kind\nt1,ann,ben,knows\nt2,ben,cai,knows\n")
+        more = "id,source,target,kind\nt3,ann,cai,knows\nt2,cai,ann,mentors\n"
+        z.writestr("relationships.csv", more)
+    errors = rejected(store, io.BytesIO(out.getvalue()), filename="ties.zip")
+    assert list(errors) == ["relationships.csv"] and list(errors["relationships.csv"]) == ["3"]
+    assert "also on ties.csv row 3" in errors["relationships.csv"]["3"]["id"][0]
+
+
 def test_node_id_that_is_another_type_in_the_map(store, m):
     import_file(store, MAP, csv_file(PEOPLE), filename="people.csv")
     errors = rejected(
@@ -483,7 +495,7 @@ def test_re_import_asks_the_store_by_id_and_never_reads_the_whole_graph(store, m
     monkeypatch.setattr(
         store,
         "relationships_by_id",
-        lambda map_id, ids: seen.append(sorted(ids)) or by_id(map_id, ids),
+        lambda map_id, ids, **kw: seen.append(sorted(ids)) or by_id(map_id, ids, **kw),
     )
     v = version(store)
     again = import_file(store, MAP, csv_file(PEOPLE), filename="people.csv")
@@ -496,6 +508,74 @@ def test_re_import_asks_the_store_by_id_and_never_reads_the_whole_graph(store, m
     assert changed.changes["relationships"]["updated"] == ["t2"]
     byname = import_file(store, MAP, csv_file("name,silo,role\nBob,police,Inspector\n"))
     assert byname.changes["people"]["updated"] == ["zz1"]  # matched by name, not duplicated
+
+
+def _three_kinds(n: int) -> str:
+    """A ties CSV of ``n`` rows among ann, ben and cai, of three kinds (three types)."""
+    kinds = ("knows", "works_with", "mentors")
+    ends = (("ann", "ben"), ("ben", "cai"), ("cai", "ann"))
+    rows = "".join(
+        f"r{i},{ends[i % 3][0]},{ends[i % 3][1]},{kinds[i % 3]},{i % 5 + 1}\n" for i in range(n)
+    )
+    return "id,source,target,kind,strength\n" + rows
+
+
+def test_unchanged_re_import_finds_each_tie_by_the_kind_its_row_gives(store, m, monkeypatch):
+    """The import tells the store the kind each row gives its tie: on Neo4j each tie is
+    then found by one seek of that kind's own relationship type, and no pass over the
+    map's ties (their types, ``_tie_types``) is made for a re-import. A tie whose kind
+    the file changes (another type) is still found, updated, not created twice."""
+    from graph_models.store.neo4j import Neo4jTransaction
+
+    import_file(store, MAP, csv_file(PEOPLE), filename="people.csv")
+    ties = _three_kinds(300)
+    assert import_file(store, MAP, csv_file(ties), filename="ties.csv").total.created == 300
+
+    def no_pass(*args, **kwargs):
+        raise AssertionError("the map's tie types were read")
+
+    monkeypatch.setattr(Neo4jTransaction, "_tie_types", no_pass)
+    v = version(store)
+    again = import_file(store, MAP, csv_file(ties), filename="ties.csv")
+    assert (again.total.unchanged, again.written, version(store)) == (300, False, v)
+    edited = ties.replace("r8,cai,ann,mentors,4", "r8,cai,ann,knows,4")
+    changed = import_file(store, MAP, csv_file(edited), filename="ties.csv")
+    assert changed.changes["relationships"] == {"created": [], "updated": ["r8"]}
+    assert store.get(MAP, EntityType.RELATIONSHIP, "r8").kind == "knows"
+    assert store.list(MAP, EntityType.RELATIONSHIP, limit=1).total == 300
+
+
+def test_ties_are_compared_in_groups_and_their_problems_named_by_row(store, m, monkeypatch):
+    """Ties are looked up in the store one group of rows at a time (``_LOOKUP``, asked
+    ahead on Neo4j by a thread that ends with the import), checked by the schema in
+    smaller chunks (``_CHUNK``): a bad row in a chunk, or an id repeated across groups,
+    is named by its own row, and the rest compared as usual."""
+    import threading
+
+    from graph_models.io import importer
+
+    monkeypatch.setattr(importer, "_LOOKUP", 100)
+    monkeypatch.setattr(importer, "_CHUNK", 30)
+    import_file(store, MAP, csv_file(PEOPLE), filename="people.csv")
+    ties = _three_kinds(250)
+    assert import_file(store, MAP, csv_file(ties), filename="ties.csv").total.created == 250
+    asked: list[int] = []
+    by_id = store.relationships_by_id
+    monkeypatch.setattr(
+        store,
+        "relationships_by_id",
+        lambda map_id, ids, **kw: asked.append(len(ids)) or by_id(map_id, ids, **kw),
+    )
+    again = import_file(store, MAP, csv_file(ties), filename="ties.csv")
+    assert (again.total.unchanged, again.written) == (250, False)
+    assert asked == [100, 100, 50]  # one lookup per group, not per chunk
+    lines = ties.splitlines()
+    lines[45] = lines[45].replace(",5", ",9")  # file row 46: strength out of range
+    lines[220] = lines[220].replace("r219,", "r19,")  # file row 221 repeats row 21's id
+    errors = rejected(store, csv_file("\n".join(lines) + "\n"), filename="ties.csv")
+    assert set(errors["ties.csv"]) == {"46", "221"}
+    assert "ties.csv row 21;" in str(errors["ties.csv"]["221"])
+    assert not [t for t in threading.enumerate() if t.name.startswith("import-lookup")]
 
 
 def test_re_import_of_many_ties_finds_them_by_id_by_their_own_type(store, m):

@@ -10,6 +10,7 @@ from graph_models.errors import Conflict, InvalidInput, NotFound
 from graph_models.model import (
     EntityType,
     Map,
+    NodeType,
     Organisation,
     OrganisationKind,
     Person,
@@ -177,6 +178,48 @@ def test_graph_and_as_of(filled):
         "r3",
     ]
     assert len(filled.graph("m1", as_of=date(2023, 1, 1)).nodes) == 4
+
+
+def test_ties_by_id_take_kinds_as_a_hint_not_a_filter(filled):
+    """``kinds`` says where each tie should be (Neo4j: its kind's relationship type);
+    a tie of another kind, or one whose kind has changed, is found all the same, and
+    an id not stored is not; with many ids as with few (Neo4j looks them up otherwise
+    above 200)."""
+    stored = {r.id: r for r in filled.graph("m1").relationships}
+    ids = ["r1", "r2", "r3", "nope"]
+    right = {"r1": "works_with", "r2": "knows", "r3": "works_for", "nope": "knows"}
+    wrong = {"r1": "knows", "r2": "mentors", "nope": "works_for"}  # r3: no hint
+    for kinds in (right, wrong, None):
+        found = filled.relationships_by_id("m1", ids, kinds=kinds)
+        assert sorted(found, key=lambda r: r.id) == [stored[i] for i in ("r1", "r2", "r3")]
+    filled.update("m1", Relationship("r2", "ann", "cai", "mentors", strength=2))
+    (r2,) = filled.relationships_by_id("m1", ["r2"], kinds={"r2": "knows"})
+    assert (r2.kind, r2.strength) == ("mentors", 2)
+    ties = [Relationship(f"t{i}", "ann", "cai", ("knows", "mentors")[i % 2]) for i in range(300)]
+    filled.bulk_upsert("m1", [], ties)
+    asked = [f"t{i}" for i in range(300)] + ["r1", "r2", "nope"]
+    half_wrong = {f"t{i}": "knows" for i in range(300)}
+    for kinds in (half_wrong, {**half_wrong, "r1": "works_with"}):
+        found = {r.id: r for r in filled.relationships_by_id("m1", asked, kinds=kinds)}
+        assert set(found) == {*asked} - {"nope"}
+        assert found["t7"].kind == "mentors" and found["r2"].kind == "mentors"
+
+
+def test_node_index_follows_every_write(filled):
+    """Each node's type and name (Neo4j keeps it for the map's version: asked again
+    after a write, it is the map's new state)."""
+    assert filled.node_index("m1")["clinic"] == (NodeType.ORGANISATION, "Valley Clinic")
+    filled.create("m1", Person("dai", "Dai Hughes", "housing"))
+    filled.update("m1", Person("ann", "Ann Morgan", "health", role="GP"))
+    filled.delete("m1", O, "clinic")
+    index = filled.node_index("m1")
+    assert index == {
+        "ann": (NodeType.PERSON, "Ann Morgan"),
+        "bea": (NodeType.PERSON, "Bea Jones"),
+        "cai": (NodeType.PERSON, "Cai Price"),
+        "dai": (NodeType.PERSON, "Dai Hughes"),
+    }
+    assert filled.node_index("m1") == index
 
 
 def test_neighbourhood(filled):
