@@ -10,6 +10,35 @@ import pytest
 from tests.conftest import ADMIN_SECRET, make_app, operator_with_map
 
 
+def _bulk(admin, people: list, ties: list) -> None:
+    """Write people and ties into map ``w`` in one call."""
+    body = {"people": people, "relationships": ties}
+    assert admin.post("/api/v1/maps/w/bulk", json=body).status_code == 200
+
+
+def _admin_with_map(store):
+    """An admin client of a new app on ``store``, with an empty map ``w``."""
+    admin = make_app(store).test_client()
+    admin.token = ADMIN_SECRET
+    assert admin.post("/api/v1/maps", json={"id": "w", "name": "w"}).status_code == 201
+    return admin
+
+
+def _anonymised(silo: str, count: int) -> list[dict]:
+    """People ``h0``… of ``silo``, all anonymised."""
+    return [
+        {"id": f"h{i}", "name": f"Health {i}", "silo": silo, "visibility": "anonymised"}
+        for i in range(count)
+    ]
+
+
+def _viewer(admin):
+    """A client of the same app holding a new viewer token of map ``w``."""
+    viewer = admin.application.test_client()
+    viewer.token = admin.post("/api/v1/maps/w/tokens", json={"role": "viewer"}).get_json()["token"]
+    return viewer
+
+
 def test_viewer_pages_count_and_show_only_what_consent_allows(tmp_path):
     admin = operator_with_map(tmp_path, "w")
     people = []
@@ -20,10 +49,8 @@ def test_viewer_pages_count_and_show_only_what_consent_allows(tmp_path):
         )
     people.append({"id": "q1", "name": "Solo", "silo": "police", "visibility": "anonymised"})
     ties = [{"source": f"p{i:02}", "target": f"p{i + 1:02}", "kind": "knows"} for i in range(29)]
-    body = {"people": people, "relationships": ties}
-    assert admin.post("/api/v1/maps/w/bulk", json=body).status_code == 200
-    viewer = admin.application.test_client()
-    viewer.token = admin.post("/api/v1/maps/w/tokens", json={"role": "viewer"}).get_json()["token"]
+    _bulk(admin, people, ties)
+    viewer = _viewer(admin)
 
     def pages(client, path, size=7):
         items, offset, totals = [], 0, set()
@@ -85,15 +112,13 @@ def test_viewer_reads_one_record_without_reading_the_map(tmp_path, monkeypatch):
         {"id": "plain", "source": "ann", "target": "h1", "kind": "knows"},
         {"id": "to-dai", "source": "ann", "target": "dai", "kind": "knows"},
     ]
-    body = {"people": people, "relationships": ties}
-    assert admin.post("/api/v1/maps/w/bulk", json=body).status_code == 200
+    _bulk(admin, people, ties)
     admin.post("/api/v1/maps/w/people", json={"id": "bo", "name": "Bo", "silo": "housing"})
     admin.post(
         "/api/v1/maps/w/relationships",
         json={"id": "both-named", "source": "ann", "target": "bo", "kind": "knows"},
     )
-    viewer = admin.application.test_client()
-    viewer.token = admin.post("/api/v1/maps/w/tokens", json={"role": "viewer"}).get_json()["token"]
+    viewer = _viewer(admin)
     listed = viewer.get("/api/v1/maps/w/people?limit=100").get_json()["items"]
     pseudonyms = [p["id"] for p in listed if p["id"].startswith("anon-")]
     assert len(pseudonyms) == 5
@@ -140,13 +165,8 @@ def test_viewer_reads_one_tie_by_pseudonym_without_reading_the_map(store, monkey
     from graph_models.store.rules import StoreRules
     from graph_models.visibility import tie_pseudonym
 
-    admin = make_app(store).test_client()
-    admin.token = ADMIN_SECRET
-    assert admin.post("/api/v1/maps", json={"id": "w", "name": "w"}).status_code == 201
-    people = [
-        {"id": f"h{i}", "name": f"Health {i}", "silo": "health", "visibility": "anonymised"}
-        for i in range(5)
-    ]
+    admin = _admin_with_map(store)
+    people = _anonymised("health", 5)
     people += [
         {"id": "ann", "name": "Ann", "silo": "health"},
         {"id": "dai", "name": "Dai", "silo": "health", "visibility": "hidden"},
@@ -158,10 +178,8 @@ def test_viewer_reads_one_tie_by_pseudonym_without_reading_the_map(store, monkey
         {"id": "to-dai", "source": "h4", "target": "dai", "kind": "knows"},
         {"id": "to-cop", "source": "ann", "target": "cop", "kind": "knows"},
     ]
-    body = {"people": people, "relationships": ties}
-    assert admin.post("/api/v1/maps/w/bulk", json=body).status_code == 200
-    viewer = admin.application.test_client()
-    viewer.token = admin.post("/api/v1/maps/w/tokens", json={"role": "viewer"}).get_json()["token"]
+    _bulk(admin, people, ties)
+    viewer = _viewer(admin)
     listed = viewer.get("/api/v1/maps/w/relationships?limit=100").get_json()["items"]
     assert len(listed) == 2 and all(t["id"].startswith("tie-") for t in listed)
     secret = admin.application.config["SECRET_KEY"].encode()
@@ -202,22 +220,15 @@ def test_viewer_reads_a_listed_tie_by_pseudonym_without_hashing_every_tie(store,
     from graph_models.store.rules import StoreRules
     from graph_models.visibility import tie_pseudonym
 
-    admin = make_app(store).test_client()
-    admin.token = ADMIN_SECRET
-    assert admin.post("/api/v1/maps", json={"id": "w", "name": "w"}).status_code == 201
-    people = [
-        {"id": f"h{i}", "name": f"Health {i}", "silo": "health", "visibility": "anonymised"}
-        for i in range(5)
-    ]
+    admin = _admin_with_map(store)
+    people = _anonymised("health", 5)
     people += [{"id": "ann", "name": "Ann", "silo": "health"}]
     ties = [
         {"id": "t1", "source": "ann", "target": "h1", "kind": "knows"},
         {"id": "t2", "source": "ann", "target": "h2", "kind": "knows"},
     ]
-    body = {"people": people, "relationships": ties}
-    assert admin.post("/api/v1/maps/w/bulk", json=body).status_code == 200
-    viewer = admin.application.test_client()
-    viewer.token = admin.post("/api/v1/maps/w/tokens", json={"role": "viewer"}).get_json()["token"]
+    _bulk(admin, people, ties)
+    viewer = _viewer(admin)
     # another process (its own app): nothing listed there yet
     other = make_app(store).test_client()
     other.token = viewer.token
