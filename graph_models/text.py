@@ -40,5 +40,7 @@ def fold(text: str) -> str:
     >>> fold("İlkay")
     'ilkay'
     """
+    if text.isascii():  # nothing to decompose; casefold of ASCII is lower (bulk imports)
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -202,6 +202,17 @@ class EmbeddedStore(StoreRules):
     def _read(self, work):
         return self._run(sql.BEGIN_READ, work)
 
+    def _write_ends_checked(self, work):
+        # foreign keys can only be switched between transactions, and only for this
+        # thread's connection; the rules' own lookup of every end, under the write lock,
+        # is the check (no other writer can remove a node in between)
+        db = self._conn()
+        db.execute(sql.FOREIGN_KEYS_OFF)
+        try:
+            return self._write(work)
+        finally:
+            db.execute(sql.FOREIGN_KEYS_ON)
+
     def _write(self, work):
         result = self._run(sql.BEGIN_WRITE, work)
         if self._purge_pending:
@@ -688,7 +699,7 @@ def _rel_row(map_id: str, rel: Relationship) -> tuple:
         rel.notes,
         rel.evidence,
         rel.origin,
-        json.dumps(rel.reported_by),
+        json.dumps(rel.reported_by) if rel.reported_by else "[]",  # most ties: no reporter
     )
 
 

@@ -235,6 +235,13 @@ class StoreRules(SurveyRules):
         """Run ``work`` in one write transaction: committed whole or not at all."""
         raise NotImplementedError
 
+    def _write_ends_checked(self, work: Callable[[Transaction], T]) -> T:
+        """:meth:`_write` for a batch whose every tie end ``work`` itself finds in the
+        map, in the same transaction, before writing the tie (:meth:`bulk_upsert`): a
+        store may then skip its own check of each row's ends (SQLite's foreign keys
+        look both ends up again, row by row: 40% of a 100,000-tie import)."""
+        return self._write(work)
+
     def ping(self) -> None:
         raise NotImplementedError
 
@@ -603,7 +610,7 @@ class StoreRules(SurveyRules):
             _audit(tx, map_id, seq, actor, "bulk_upsert", EntityType.RELATIONSHIP, "batch")
             return result
 
-        return self._write(work)
+        return self._write_ends_checked(work)
 
     # -- import mappings ----------------------------------------------------------------
 

@@ -26,6 +26,8 @@ CONNECTION_PRAGMAS = (
 )
 #: Copy the WAL into the file and empty it (after an erasure: no old page stays in it).
 CHECKPOINT = "PRAGMA wal_checkpoint(TRUNCATE)"
+FOREIGN_KEYS_OFF = "PRAGMA foreign_keys=OFF"
+FOREIGN_KEYS_ON = "PRAGMA foreign_keys=ON"
 #: WAL journal: readers never wait for the writer. Persistent in the file.
 WAL = "PRAGMA journal_mode=WAL"
 BUSY_TIMEOUT = "PRAGMA busy_timeout={ms:d}"

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import neo4j
 import pytest
 
-from graph_models.errors import StoreUnavailable
+from graph_models.errors import InvalidInput, StoreUnavailable
 from graph_models.model import EntityType, Map, Person, Relationship, Silo
 from graph_models.store.embedded import EmbeddedStore
 from graph_models.store.neo4j import Neo4jStore
@@ -184,3 +184,22 @@ def test_unreadable_sqlite_file_gives_store_unavailable(tmp_path):
     path.write_bytes(b"this is not a database, but it is long enough to look like a header" * 20)
     with pytest.raises(StoreUnavailable):
         EmbeddedStore(path)
+
+
+def test_bulk_write_checks_ends_itself_and_keeps_foreign_keys_for_the_rest(tmp_path):
+    # a bulk write runs with SQLite's per-row foreign-key check off (the rules look every
+    # end up in the same transaction); the connection must get it back afterwards,
+    # whether the batch was written or refused, so that deleting a person still takes
+    # their ties with it
+    store = EmbeddedStore(tmp_path / "db.sqlite3")
+    store.create_map(Map("m", "M", silos=[Silo("health", "#123456")]))
+    a, b = Person("a", "A", "health"), Person("b", "B", "health")
+    with pytest.raises(InvalidInput):
+        store.bulk_upsert("m", [a, b], [Relationship("t", "a", "ghost", "knows")])
+    assert store._conn().execute("PRAGMA foreign_keys").fetchone() == (1,)
+    assert store.list("m", EntityType.RELATIONSHIP).total == 0
+    store.bulk_upsert("m", [a, b], [Relationship("t", "a", "b", "knows")])
+    assert store._conn().execute("PRAGMA foreign_keys").fetchone() == (1,)
+    store._conn().execute("DELETE FROM nodes WHERE map_id = 'm' AND id = 'b'")  # no rules
+    assert store.list("m", EntityType.RELATIONSHIP).total == 0  # the cascade ran
+    store.close()
