@@ -743,8 +743,13 @@ class _Import:
         loaded_rows: list = []
         for start in range(0, len(pending), _CHUNK):
             chunk = pending[start : start + _CHUNK]
+            rows = [values for _, values, _ in chunk]
+            quick = schemas.quick_load_many(schemas.RelationshipSchema, rows)
+            if quick is not None:
+                loaded_rows += quick
+                continue
             try:
-                loaded_rows += _MANY_RELATIONSHIPS.load([values for _, values, _ in chunk])
+                loaded_rows += _MANY_RELATIONSHIPS.load(rows)
                 continue
             except ma.ValidationError:
                 pass
