@@ -61,17 +61,21 @@ def _validator_check(v) -> _Check | None:
     return None
 
 
-def _all_of(checks: list[_Check]) -> _Check:
+#: What a converter returns for a value it is not sure of (a row it leaves to marshmallow).
+BAD = object()
+
+
+def _all_of(checks: list[_Check]) -> _Check | None:
     if not checks:
-        return lambda x: True
+        return None
     if len(checks) == 1:
         return checks[0]
     return lambda x: all(check(x) for check in checks)
 
 
 def _value_converter(field: fields.Field, stripped: tuple[type, ...]):
-    """``convert(value) -> (ok, out)`` for a present, non-None value of ``field``, or
-    None when the field is of a kind this module does not compile."""
+    """``convert(value)``: what ``field`` loads a present, non-None value as, or
+    :data:`BAD`; None when the field is of a kind this module does not compile."""
     if getattr(field, "pre_load", None) or getattr(field, "post_load", None):
         return None
     checks = [_validator_check(v) for v in field.validators]
@@ -84,37 +88,36 @@ def _value_converter(field: fields.Field, stripped: tuple[type, ...]):
 
         def string(value):
             if type(value) is not str:
-                return False, None
-            out = value.strip() if strip else value
-            return valid(out), out
+                return BAD
+            if strip:
+                value = value.strip()
+            return value if valid is None or valid(value) else BAD
 
         return string
     if kind is fields.Integer and field.strict:
 
         def integer(value):
-            return (type(value) is int and valid(value)), value
+            return value if type(value) is int and (valid is None or valid(value)) else BAD
 
         return integer
     if kind is fields.Date and field.format in (None, "iso", "iso8601"):
 
         def day(value):
             if type(value) is not str:
-                return False, None
+                return BAD
             try:
                 out = dt.date.fromisoformat(value)
             except ValueError:
-                return False, None
-            return valid(out), out
+                return BAD
+            return out if valid is None or valid(out) else BAD
 
         return day
     if kind is fields.Enum and field.by_value:
         members = {m.value: m for m in field.enum}
 
         def member(value):
-            if type(value) is not str or value not in members:
-                return False, None
-            out = members[value]
-            return valid(out), out
+            out = members.get(value, BAD) if type(value) is str else BAD
+            return out if out is BAD or valid is None or valid(out) else BAD
 
         return member
     if kind is fields.List:
@@ -124,16 +127,11 @@ def _value_converter(field: fields.Field, stripped: tuple[type, ...]):
 
         def items(value):
             if type(value) is not list:
-                return False, None
-            out = []
-            for each in value:
-                if each is None:
-                    return False, None
-                ok, converted = inner(each)
-                if not ok:
-                    return False, None
-                out.append(converted)
-            return valid(out), out
+                return BAD
+            out = [BAD if each is None else inner(each) for each in value]
+            if BAD in out:
+                return BAD
+            return out if valid is None or valid(out) else BAD
 
         return items
     return None
@@ -197,22 +195,21 @@ def compile_schema(schema: ma.Schema, *, stripped: tuple[type, ...] = ()) -> Loa
                     return None
         out = {}
         for key, name, required, default, allow_none, convert in plan:
-            if key not in data:
+            value = data.get(key, BAD)
+            if value is BAD:
                 if required:
                     return None
                 if default is not ma.missing:
                     out[name] = default() if callable(default) else default
-                continue
-            value = data[key]
-            if value is None:
+            elif value is None:
                 if not allow_none:
                     return None
                 out[name] = None
-                continue
-            ok, converted = convert(value)
-            if not ok:
-                return None
-            out[name] = converted
+            else:
+                value = convert(value)
+                if value is BAD:
+                    return None
+                out[name] = value
         try:
             for check in schema_checks:
                 check(out, partial=None, many=False, unknown=ma.RAISE)
