@@ -4,11 +4,13 @@ no lost or duplicated writes.
 Starts the service as it is deployed (gunicorn with ``service.gunicorn_conf``: 2 workers
 x 4 threads) on a fresh embedded store seeded with 1,000 people and 3,000 ties, then
 runs ``--clients`` concurrent clients (each its own keep-alive connection) for
-``--seconds``, each doing a mix of what a coordinator's pages and scripts do: read a
-person (40%), list a page of people (10%), change a person (20%), add a person (20%),
-add a tie (10%). Prints each operation's count and p50 / p95 / p99 latency (ms), beside
-a baseline measured in the same run under the same load: ``GET /healthz``, which touches
-no store (the server's own floor).
+``--seconds`` at ``--rate`` requests a second in all (100 by default: a busy partnership's
+coordinators and pages at once; ``--rate 0`` sends back to back, which measures the
+queue at saturation rather than a request's time), each doing a mix of what a
+coordinator's pages and scripts do: read a person (40%), list a page of people (10%),
+change a person (20%), add a person (20%), add a tie (10%). Prints each operation's
+count and p50 / p95 / p99 latency (ms), beside a baseline measured in the same run under
+the same load: ``GET /healthz``, which touches no store (the server's own floor).
 
 Then it checks the writes: every person added (201) is there exactly once, the people
 count is the seed plus those, and the map's version rose by exactly the number of
@@ -118,13 +120,18 @@ def seed(port: int, people: int, ties: int) -> None:
     assert status == 200, body
 
 
-def client(port, number, stop_at, seeded, latencies, outcomes, made, lock):
-    """One client: its own connection, a seeded mix of operations until ``stop_at``."""
+def client(port, number, stop_at, seeded, gap, latencies, outcomes, made, lock):
+    """One client: its own connection, a seeded mix of operations until ``stop_at``, one
+    every ``gap`` seconds (0: back to back)."""
     rng = random.Random(number)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     base = f"/api/v1/maps/{MAP}"
     count = 0
+    next_at = time.monotonic() + rng.random() * gap  # clients spread over the first gap
     while time.monotonic() < stop_at:
+        if gap:
+            time.sleep(max(0.0, next_at - time.monotonic()))
+            next_at += gap
         roll, count = rng.random(), count + 1
         someone = f"s{rng.randrange(seeded)}"
         if roll < 0.4:
@@ -174,6 +181,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=100,
+        help="requests per second from all clients together (0: as fast as they can)",
+    )
     parser.add_argument("--people", type=int, default=1000)
     parser.add_argument("--ties", type=int, default=3000)
     parser.add_argument("--workers", type=int, default=2)
@@ -191,10 +204,11 @@ def main() -> None:
             latencies, outcomes, made = defaultdict(list), defaultdict(int), []
             lock = threading.Lock()
             stop_at = time.monotonic() + args.seconds
+            gap = args.clients / args.rate if args.rate else 0.0
             threads = [
                 threading.Thread(
                     target=client,
-                    args=(port, n, stop_at, args.people, latencies, outcomes, made, lock),
+                    args=(port, n, stop_at, args.people, gap, latencies, outcomes, made, lock),
                 )
                 for n in range(args.clients)
             ]
@@ -218,7 +232,9 @@ def main() -> None:
     )
     failures = {key: n for key, n in outcomes.items() if not 200 <= key[1] < 300}
     print(
-        f"\nCRUD under load: {args.clients} clients for {args.seconds:.0f} s against gunicorn "
+        f"\nCRUD under load: {args.clients} clients for {args.seconds:.0f} s "
+        f"({f'{args.rate:.0f} requests/s asked' if args.rate else 'as fast as they can'}; "
+        f"{sum(map(len, latencies.values())) / args.seconds:.0f}/s answered) against gunicorn "
         f"({args.workers} workers x {args.threads} threads), embedded store, "
         f"{args.people:,} people + {args.ties:,} ties; load average {load:.1f}"
     )
