@@ -366,7 +366,8 @@ def _by_id(var: str, value: str, labels: str = "") -> str:
 NODE_TYPES = f"""
 UNWIND $ids AS id
 {_by_id("n", "id")}
-RETURN n.id AS id, CASE WHEN n:Person THEN 'person' ELSE 'organisation' END AS type
+RETURN n.id AS id, CASE WHEN n:Person THEN 'person' ELSE 'organisation' END AS type,
+       elementId(n) AS element
 """
 _UPSERT_NODES = """
 UNWIND $rows AS row
@@ -374,6 +375,7 @@ MERGE (n:Node {map_id: $map_id, id: row.id})
 SET n:{label}, n.name = row.name, n.silo = row.silo, n.kind = row.kind, n.data = row.data,
     n.name_key = row.name_key, n.revision = coalesce(n.revision, 0) + 1,
     n.visibility = row.visibility, n.shuffle = coalesce(n.shuffle, randomUUID())
+RETURN collect([row.id, elementId(n)]) AS made
 """
 UPSERT_NODES = {
     "person": _UPSERT_NODES.replace("{label}", "Person"),
@@ -386,6 +388,7 @@ UNWIND $rows AS row
 CREATE (n:Node:{label} {map_id: $map_id, id: row.id, name: row.name, silo: row.silo,
                         kind: row.kind, data: row.data, name_key: row.name_key,
                         revision: 1, visibility: row.visibility, shuffle: randomUUID()})
+RETURN collect([row.id, elementId(n)]) AS made
 """
 CREATE_NODES = {
     "person": _CREATE_NODES.replace("{label}", "Person"),
@@ -644,6 +647,25 @@ CREATE (a)-[:{t} {{map_id: $map_id, id: row.id, kind: row.kind, strength: row.st
 """
     for kind, t in (*NEO4J_TYPES.items(), (None, GENERIC_NEO4J_TYPE))
 }
+#: As :data:`CREATE_RELS`, between ends given by element id (``row.a``, ``row.b``), as
+#: the same transaction read or wrote them (``NODE_TYPES``, ``CREATE_NODES`` and
+#: ``UPSERT_NODES`` return them; an element id is only stable within a transaction).
+#: Why: found by ``(map_id, id)``, each end is a locking seek of the identity index, in
+#: a tree holding every map's nodes, merged with the transaction's own new nodes; by
+#: element id it is one record read (``NodeByElementIdSeek``): the bulk of an import.
+CREATE_RELS_BETWEEN = {
+    kind: f"""
+UNWIND $rows AS row
+MATCH (a) WHERE elementId(a) = row.a
+MATCH (b) WHERE elementId(b) = row.b
+CREATE (a)-[:{t} {{map_id: $map_id, id: row.id, kind: row.kind, strength: row.strength,
+                  since: row.since, until: row.until, notes: row.notes,
+                  evidence: row.evidence, origin: row.origin,
+                  reported_by: row.reported_by, revision: row.revision,
+                  shuffle: randomUUID()}}]->(b)
+"""
+    for kind, t in (*NEO4J_TYPES.items(), (None, GENERIC_NEO4J_TYPE))
+}
 
 
 #: Rewrite ties of one type in place, by id, where their ends are still ``row.source``
@@ -681,6 +703,11 @@ def create_rels(kind: str) -> str:
     """The statement creating ties of ``kind``: its own type if built in, else the
     generic ``RELATES_TO`` (the kind itself travels as the ``kind`` parameter)."""
     return CREATE_RELS.get(kind, CREATE_RELS[None])
+
+
+def create_rels_between(kind: str) -> str:
+    """As :func:`create_rels`, for :data:`CREATE_RELS_BETWEEN`."""
+    return CREATE_RELS_BETWEEN.get(kind, CREATE_RELS_BETWEEN[None])
 
 
 def delete_rels(kind: str) -> str:

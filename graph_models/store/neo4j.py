@@ -201,6 +201,11 @@ class Neo4jTransaction:
         self._seen: dict[str, tuple] = {}
         #: map id -> the map as :meth:`get_map` read it in this transaction
         self._maps: dict[str, Map] = {}
+        #: (map id, node id) -> the node's element id, for nodes this transaction found
+        #: (:meth:`node_types`) or wrote (:meth:`put_nodes`): ties between them are
+        #: created by element id (:data:`cypher.CREATE_RELS_BETWEEN`), not index seeks.
+        #: Element ids hold only within one transaction, and so does this object.
+        self._elements: dict[tuple[str, str], str] = {}
 
     def _do(self, query: str, **params) -> None:
         self.tx.run(query, **params).consume()
@@ -256,6 +261,7 @@ class Neo4jTransaction:
         self._do(cypher.UPDATE_MAP, id=m.id, name=m.name, data=json.dumps(map_to_dict(m)))
 
     def delete_map(self, map_id: str) -> bool:
+        self._elements = {k: v for k, v in self._elements.items() if k[0] != map_id}
         record = self.tx.run(cypher.DELETE_MAP, id=map_id).single()
         return record is not None and record["deleted"] > 0
 
@@ -305,6 +311,7 @@ class Neo4jTransaction:
         for chunk in chunks(list(ids), BATCH):
             for r in self.tx.run(cypher.NODE_TYPES, map_id=map_id, ids=chunk):
                 found[r["id"]] = NodeType(r["type"])
+                self._elements[map_id, r["id"]] = r["element"]
         return found
 
     def relationship_kinds(self, map_id: str, ids: list[str]) -> dict[str, str]:
@@ -323,7 +330,8 @@ class Neo4jTransaction:
             # lock) not to exist yet: the bulk of a first import
             query = (cypher.UPSERT_NODES if exists else cypher.CREATE_NODES)[label]
             for chunk in chunks(rows, BATCH):
-                self._do(query, map_id=map_id, rows=chunk)
+                made = self.tx.run(query, map_id=map_id, rows=chunk).single()["made"]
+                self._elements.update(((map_id, node_id), element) for node_id, element in made)
 
     def _rel_revisions(self, map_id: str, ids: list[str]) -> dict[str, int]:
         if not ids:
@@ -366,9 +374,29 @@ class Neo4jTransaction:
             rows[cypher.neo4j_type(rel.kind)].append(row)
         for kind_rows in rows.values():
             for chunk in chunks(kind_rows, BATCH):
-                self._do(cypher.create_rels(chunk[0]["kind"]), map_id=map_id, rows=chunk)
+                self._create_rels(map_id, chunk)
+
+    def _create_rels(self, map_id: str, rows: list[dict]) -> None:
+        """Create ties of one kind: between ends by element id when this transaction
+        knows every end's (a bulk write has looked them all up or written them), else
+        by ``(map_id, id)``."""
+        kind = rows[0]["kind"]
+        try:
+            between = [
+                {
+                    **row,
+                    "a": self._elements[map_id, row["source"]],
+                    "b": self._elements[map_id, row["target"]],
+                }
+                for row in rows
+            ]
+        except KeyError:
+            self._do(cypher.create_rels(kind), map_id=map_id, rows=rows)
+        else:
+            self._do(cypher.create_rels_between(kind), map_id=map_id, rows=between)
 
     def delete_node(self, map_id: str, node_id: str) -> None:
+        self._elements.pop((map_id, node_id), None)
         self._do(cypher.DELETE_NODE, map_id=map_id, id=node_id)
 
     def delete_relationship(self, map_id: str, rel_id: str, kind: str) -> None:

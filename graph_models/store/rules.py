@@ -590,8 +590,13 @@ class StoreRules(SurveyRules):
             result.updated += len(existing)
 
             if relationships:
+                # the batch's own nodes are written above, with their type: only the
+                # ends outside the batch are looked up (a first import: none)
+                types = {n.id: n.type for n in nodes}
                 ends = {r.source for r in relationships} | {r.target for r in relationships}
-                types = tx.node_types(map_id, sorted(ends))
+                others = sorted(ends - types.keys())
+                if others:
+                    types.update(tx.node_types(map_id, others))
                 rules = _require_map(tx, map_id).kind_rules()
                 for i, rel in enumerate(relationships):
                     try:
