@@ -236,10 +236,11 @@ class StoreRules(SurveyRules):
         raise NotImplementedError
 
     def _write_ends_checked(self, work: Callable[[Transaction], T]) -> T:
-        """:meth:`_write` for a batch whose every tie end ``work`` itself finds in the
-        map, in the same transaction, before writing the tie (:meth:`bulk_upsert`): a
-        store may then skip its own check of each row's ends (SQLite's foreign keys
-        look both ends up again, row by row: half the SQL time of a 100,000-tie write)."""
+        """:meth:`_write` for a batch whose every tie end ``work`` itself has written or
+        found in the map, in the same transaction, before writing the tie
+        (:meth:`bulk_upsert`): a store may then skip its own check of each row's ends
+        (SQLite's foreign keys look both ends up again, row by row: half the SQL time
+        of a 100,000-tie write)."""
         return self._write(work)
 
     def ping(self) -> None:
