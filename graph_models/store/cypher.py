@@ -634,16 +634,17 @@ MATCH (a:Node {map_id: $map_id})-[r]->()
 WHERE r.map_id = $map_id
 RETURN r.id AS id, r.kind AS kind
 """
+#: A new tie's properties, from a row of :meth:`Neo4jTransaction.put_relationships`.
+_NEW_TIE = """{map_id: $map_id, id: row.id, kind: row.kind, strength: row.strength,
+ since: row.since, until: row.until, notes: row.notes, evidence: row.evidence,
+ origin: row.origin, reported_by: row.reported_by, revision: row.revision,
+ shuffle: randomUUID()}"""
 CREATE_RELS = {
     kind: f"""
 UNWIND $rows AS row
 {_by_id("a", "row.source")}
 {_by_id("b", "row.target")}
-CREATE (a)-[:{t} {{map_id: $map_id, id: row.id, kind: row.kind, strength: row.strength,
-                  since: row.since, until: row.until, notes: row.notes,
-                  evidence: row.evidence, origin: row.origin,
-                  reported_by: row.reported_by, revision: row.revision,
-                  shuffle: randomUUID()}}]->(b)
+CREATE (a)-[:{t} {_NEW_TIE}]->(b)
 """
     for kind, t in (*NEO4J_TYPES.items(), (None, GENERIC_NEO4J_TYPE))
 }
@@ -658,11 +659,7 @@ CREATE_RELS_BETWEEN = {
 UNWIND $rows AS row
 MATCH (a) WHERE elementId(a) = row.a
 MATCH (b) WHERE elementId(b) = row.b
-CREATE (a)-[:{t} {{map_id: $map_id, id: row.id, kind: row.kind, strength: row.strength,
-                  since: row.since, until: row.until, notes: row.notes,
-                  evidence: row.evidence, origin: row.origin,
-                  reported_by: row.reported_by, revision: row.revision,
-                  shuffle: randomUUID()}}]->(b)
+CREATE (a)-[:{t} {_NEW_TIE}]->(b)
 """
     for kind, t in (*NEO4J_TYPES.items(), (None, GENERIC_NEO4J_TYPE))
 }
