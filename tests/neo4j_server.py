@@ -107,8 +107,12 @@ class LocalNeo4j:
             # `neo4j.sh run` execs java, so this pid is the JVM itself. A new
             # session (= own process group) keeps a Ctrl-C aimed at pytest
             # from killing the server before stop() can shut it down cleanly.
+            # The launcher stops itself once this process is gone (killed runs
+            # skip atexit): BRIDGEMAP_NEO4J_PARENT_PID.
+            env = {**os.environ, "BRIDGEMAP_NEO4J_PARENT_PID": str(os.getpid())}
             self._proc = subprocess.Popen(
                 ["bash", str(NEO4J_SH), "run", str(self.data_dir), str(self.port)],
+                env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -12,6 +12,11 @@
 // Neo4j's own logs (debug.log) in <dataDir>/logs. Prints
 // "NEO4J READY bolt://127.0.0.1:<port>" once Bolt accepts connections and
 // shuts the DBMS down cleanly on SIGTERM/SIGINT so data survives restarts.
+//
+// With BRIDGEMAP_NEO4J_PARENT_PID set (tests/neo4j_server.py sets it), the
+// server also shuts down when that process is gone: a test run killed with
+// SIGTERM or SIGKILL runs no atexit hook, and its server would otherwise live
+// on as an orphan, using memory and CPU until someone notices.
 
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -77,6 +82,25 @@ public class Neo4jLauncher {
                 // neo4j.sh / LocalNeo4j redirect into their log file.
                 .setUserLogProvider(new Log4jLogProvider(System.out, Level.INFO))
                 .build();
+
+        String parent = System.getenv("BRIDGEMAP_NEO4J_PARENT_PID");
+        if (parent != null && !parent.isBlank()) {
+            long parentPid = Long.parseLong(parent.trim());
+            Thread watchdog = new Thread(() -> {
+                while (ProcessHandle.of(parentPid).map(ProcessHandle::isAlive).orElse(false)) {
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                System.out.println("NEO4J PARENT " + parentPid + " GONE");
+                System.out.flush();
+                System.exit(0); // runs the shutdown hook below: a clean stop
+            }, "bridgemap-parent-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
+        }
 
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM and SIGINT run shutdown hooks; shutting the DBMS down there
