@@ -25,13 +25,13 @@ the store as a background job keeps one):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import pickle
 import random
 import resource
 import statistics
 import sys
-import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import analysis as bench  # noqa: E402
+from memory import PeakSampler  # noqa: E402
 
 from graph_models import report_split, reporting  # noqa: E402
 from graph_models.analysis import paths as exact_paths  # noqa: E402
@@ -148,43 +149,20 @@ class Trace:
         report_split.run = run
 
 
-def _pss(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
 def ab(store, map_id: str, repeat: int, memory: bool, trace: Trace) -> None:
     rows: dict[int, list[dict]] = {1: [], 2: []}
     for i in range(repeat):
         for processes in (1, 2) if i % 2 == 0 else (2, 1):
             trace.t.clear()
-            peak, stop = [0.0], threading.Event()
-
-            def sample(peak=peak, stop=stop):
-                me = os.getpid()
-                while not stop.is_set():
-                    total = _pss(me) + sum(_pss(c) for c in trace.children[-1:])
-                    peak[0] = max(peak[0], total)
-                    stop.wait(0.05)
-
-            sampler = threading.Thread(target=sample, daemon=True) if memory else None
-            if sampler:
-                sampler.start()
-            t = time.perf_counter()
-            reporting.map_report(
-                store, map_id, secret=SECRET, as_of=AS_OF, section_processes=processes
-            )
-            row = {"wall": time.perf_counter() - t, **trace.t}
-            stop.set()
-            if sampler:
-                sampler.join()
-                row["peak_pss_mb"] = peak[0]
+            sampler = PeakSampler(os.getpid()) if memory else contextlib.nullcontext()
+            with sampler:
+                t = time.perf_counter()
+                reporting.map_report(
+                    store, map_id, secret=SECRET, as_of=AS_OF, section_processes=processes
+                )
+                row = {"wall": time.perf_counter() - t, **trace.t}
+            if memory:
+                row["peak_pss_mb"] = sampler.peak_mb
             rows[processes].append(row)
     keys = ["wall", "sections", "critical_cpu"] + (["peak_pss_mb"] if memory else [])
     for processes in (1, 2):
