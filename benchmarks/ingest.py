@@ -116,6 +116,7 @@ def main():
     parser.add_argument("--stores", default="embedded,neo4j")
     args = parser.parse_args()
 
+    load_start = os.getloadavg()
     people, ties = synthetic(args.nodes, args.ties)
     rows = len(people) + len(ties)
     sample_people, sample_ties = (
@@ -159,6 +160,11 @@ def main():
         tgt = f"{target:>8,}" if target else f"{'':>8}"
         row = f"{kind:<10} {path:<16} {n:>8,} {secs:>8.2f} {rate:>9,.0f} {tgt} {met:>4}"
         print(f"{row} {single} {ratio}")
+    load1, load5, _ = os.getloadavg()
+    print(
+        f"\n{os.cpu_count()} CPUs; load average (1 min / 5 min) {load_start[0]:.1f} / "
+        f"{load_start[1]:.1f} at the start, {load1:.1f} / {load5:.1f} at the end"
+    )
 
 
 if __name__ == "__main__":
