@@ -293,7 +293,7 @@ def quick_loader(cls: type[ma.Schema]) -> fastload.Loader | None:
     """The quick pass of schema ``cls`` (:mod:`graph_models.fastload`): what a full,
     non-partial ``load`` returns for a row it is sure of, else None."""
     if cls not in _QUICK:
-        _QUICK[cls] = fastload.compile_schema(cls(), stripped=(_StrippedString,))
+        _QUICK[cls] = fastload.compile_schema(_schema(cls), stripped=(_StrippedString,))
     return _QUICK[cls]
 
 
