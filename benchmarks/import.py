@@ -438,6 +438,7 @@ def main():
                 args.mapping_rows, args.repeat, mapping_step(args.mapping_rows, args.repeat, tmp)
             )
         return
+    load_start = os.getloadavg()
     formats = args.formats.split(",")
     table: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -520,6 +521,11 @@ def main():
         "\ncpu s: the importing process's own CPU time (for Neo4j the server's work is not in"
         f" it); peak MB: its largest resident set (VmHWM; target < {MEMORY_TARGET_MB} MB, '!'"
         " marks a miss); at start: the process after imports and opening the store."
+    )
+    load1, load5, _ = os.getloadavg()
+    print(
+        f"{os.cpu_count()} CPUs; load average (1 min / 5 min) {load_start[0]:.1f} / "
+        f"{load_start[1]:.1f} at the start, {load1:.1f} / {load5:.1f} at the end"
     )
 
 

@@ -13,7 +13,8 @@ written into both, then, through the HTTP API on a freshly created app per cold 
 * **cached**: the same request again on the same app, median and p95.
 
 "ratio" is Neo4j seconds / embedded seconds. Neo4j runs from the project's jars
-(``tests/neo4j_server.py``) with a 2 GB heap, or at ``BRIDGEMAP_NEO4J_URI``.
+(``tests/neo4j_server.py``) with a 2 GB heap (3 GB for maps over 20,000 people: the
+map is written in one write), or at ``BRIDGEMAP_NEO4J_URI``.
 
     .venv/bin/python benchmarks/report_neo4j.py                    # 10,000 people
     .venv/bin/python benchmarks/report_neo4j.py --sizes 10000 50000 --repeat 3
@@ -155,6 +156,11 @@ def main():
     embedded_probes = analysis.PROBES
     load_start = os.getloadavg()
     rows = []
+    # the map is written in one write (all or nothing), which Neo4j holds in memory
+    # until it commits: ~5.4 KiB a row (README, "Memory for large writes"); 50,000
+    # people + 250,000 ties need ~1.6 GiB, more than a 2 GB heap's 70% allows
+    if max(args.sizes) > 20_000:
+        os.environ.setdefault("BRIDGEMAP_NEO4J_HEAP", "3g")
     with tempfile.TemporaryDirectory(prefix="bridgemap-report-neo4j-") as tmp:
         neo4j_store, server = open_neo4j(tmp)
         uri = server.uri if server else os.environ["BRIDGEMAP_NEO4J_URI"]

@@ -411,6 +411,16 @@ MARSHMALLOW_MESSAGES: list[tuple[str, str]] = [
         N_("id %(id)s appears more than once in the batch"),
     ),
     ("the Neo4j database is busy; try again", N_("the Neo4j database is busy; try again")),
+    (
+        "the Neo4j database has no transaction memory left for this (nothing was written): "
+        "try again shortly, or send it in smaller parts; an operator can raise "
+        "db.memory.transaction.total.max",
+        N_(
+            "the Neo4j database has no transaction memory left for this (nothing was "
+            "written): try again shortly, or send it in smaller parts; an operator can "
+            "raise db.memory.transaction.total.max"
+        ),
+    ),
     # marshmallow's own
     ("Missing data for required field.", N_("This is required.")),
     ("Field may not be null.", N_("This is required.")),

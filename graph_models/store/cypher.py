@@ -374,7 +374,7 @@ UNWIND $rows AS row
 MERGE (n:Node {map_id: $map_id, id: row.id})
 SET n:{label}, n.name = row.name, n.silo = row.silo, n.kind = row.kind, n.data = row.data,
     n.name_key = row.name_key, n.revision = coalesce(n.revision, 0) + 1,
-    n.visibility = row.visibility, n.shuffle = coalesce(n.shuffle, randomUUID())
+    n.visibility = row.visibility, n.shuffle = coalesce(n.shuffle, row.shuffle)
 RETURN collect([row.id, elementId(n)]) AS made
 """
 UPSERT_NODES = {
@@ -387,7 +387,7 @@ _CREATE_NODES = """
 UNWIND $rows AS row
 CREATE (n:Node:{label} {map_id: $map_id, id: row.id, name: row.name, silo: row.silo,
                         kind: row.kind, data: row.data, name_key: row.name_key,
-                        revision: 1, visibility: row.visibility, shuffle: randomUUID()})
+                        revision: 1, visibility: row.visibility, shuffle: row.shuffle})
 RETURN collect([row.id, elementId(n)]) AS made
 """
 CREATE_NODES = {
@@ -638,7 +638,7 @@ RETURN r.id AS id, r.kind AS kind
 _NEW_TIE = """{map_id: $map_id, id: row.id, kind: row.kind, strength: row.strength,
  since: row.since, until: row.until, notes: row.notes, evidence: row.evidence,
  origin: row.origin, reported_by: row.reported_by, revision: row.revision,
- shuffle: randomUUID()}"""
+ shuffle: row.shuffle}"""
 CREATE_RELS = {
     kind: f"""
 UNWIND $rows AS row

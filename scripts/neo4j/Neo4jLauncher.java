@@ -42,7 +42,7 @@ public class Neo4jLauncher {
         int port = Integer.parseInt(args[1]);
         String pageCache = System.getenv().getOrDefault("BRIDGEMAP_NEO4J_PAGECACHE_MB", "128");
 
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home)
                 // Loopback only: this is a dev/test server with auth off.
                 .setConfig(GraphDatabaseSettings.default_listen_address, new SocketAddress("127.0.0.1"))
                 .setConfig(BoltConnector.enabled, true)
@@ -80,8 +80,21 @@ public class Neo4jLauncher {
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 // User-facing log (startup/shutdown, errors) to stdout, which
                 // neo4j.sh / LocalNeo4j redirect into their log file.
-                .setUserLogProvider(new Log4jLogProvider(System.out, Level.INFO))
-                .build();
+                .setUserLogProvider(new Log4jLogProvider(System.out, Level.INFO));
+        // Transaction memory caps (MiB): all transactions at once (default 70% of the
+        // heap) and one transaction (default: no cap of its own). A bulk write holds its
+        // whole change in memory until it commits (README, "Running with Neo4j").
+        String txTotal = System.getenv("BRIDGEMAP_NEO4J_TX_MEMORY_MB");
+        if (txTotal != null && !txTotal.isBlank()) {
+            builder.setConfig(GraphDatabaseSettings.memory_transaction_global_max_size,
+                    ByteUnit.mebiBytes(Long.parseLong(txTotal.trim())));
+        }
+        String txOne = System.getenv("BRIDGEMAP_NEO4J_TX_MAX_MB");
+        if (txOne != null && !txOne.isBlank()) {
+            builder.setConfig(GraphDatabaseSettings.memory_transaction_max_size,
+                    ByteUnit.mebiBytes(Long.parseLong(txOne.trim())));
+        }
+        DatabaseManagementService dbms = builder.build();
 
         String parent = System.getenv("BRIDGEMAP_NEO4J_PARENT_PID");
         if (parent != null && !parent.isBlank()) {

@@ -16,6 +16,8 @@
 # Environment knobs:
 #   BRIDGEMAP_NEO4J_HEAP           JVM max heap (default 768m)
 #   BRIDGEMAP_NEO4J_PAGECACHE_MB   page cache size in MiB (default 128, read by the launcher)
+#   BRIDGEMAP_NEO4J_TX_MEMORY_MB   memory of all transactions at once, MiB (default 70% of heap)
+#   BRIDGEMAP_NEO4J_TX_MAX_MB      memory of one transaction, MiB (default: only the above)
 #   BRIDGEMAP_NEO4J_START_TIMEOUT  seconds `start` waits for Bolt (default 120)
 #   BRIDGEMAP_NEO4J_CACHE          cache dir (default <repo>/.cache/neo4j)
 set -euo pipefail

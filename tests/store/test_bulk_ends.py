@@ -9,6 +9,8 @@ whose ends the transaction does not know still goes by ``(map_id, id)``.
 
 from __future__ import annotations
 
+import re
+
 import neo4j
 import pytest
 
@@ -156,3 +158,42 @@ def test_ties_between_ends_the_transaction_does_not_know_go_by_identity(
         )
     assert [q for q, _ in statements] == [cypher.create_rels("knows")]
     assert _ends(neo4j_store) == {("t", "a", "b", "knows")}
+
+
+@pytest.mark.neo4j
+def test_written_records_carry_short_order_keys_and_no_empty_reporter_lists(
+    neo4j_store, neo4j_driver
+):
+    """Every node and tie gets its own random order key of 16 hex digits (inline in
+    Neo4j's property record, as a 36-character UUID is not), whichever way it is
+    written; kept by an update. An empty ``reported_by`` is not stored, yet read as
+    the empty list; a tie's reporters are kept."""
+    _map(neo4j_store)
+    neo4j_store.create("m1", Person("solo", "Solo", "health"))
+    people = [Person(f"p{i}", f"P {i}", "health") for i in range(4)]
+    ties = [
+        Relationship("t0", "p0", "p1", "knows"),
+        Relationship("t1", "p1", "p2", "knows", origin="survey", reported_by=["p1"]),
+        Relationship("t2", "p2", "p3", "works_with"),
+    ]
+    neo4j_store.bulk_upsert("m1", people, ties)
+    neo4j_store.create("m1", Relationship("t3", "solo", "p0", "knows"))
+
+    def keys():
+        with neo4j_driver.session() as session:
+            nodes = session.run("MATCH (n:Node) RETURN n.id AS id, n.shuffle AS k").data()
+            rels = session.run(
+                "MATCH ()-[r]->() RETURN r.id AS id, r.shuffle AS k, r.reported_by AS rb"
+            ).data()
+        return sorted(nodes, key=str), sorted(rels, key=str)
+
+    nodes, rels = keys()
+    found = [r["k"] for r in nodes + rels]
+    assert len(found) == 9 and len(set(found)) == 9
+    assert all(re.fullmatch("[0-9a-f]{16}", k) for k in found)
+    assert {r["id"]: r["rb"] for r in rels} == {"t0": None, "t1": ["p1"], "t2": None, "t3": None}
+    read = {r.id: r.reported_by for r in neo4j_store.graph("m1").relationships}
+    assert read == {"t0": [], "t1": ["p1"], "t2": [], "t3": []}
+
+    neo4j_store.bulk_upsert("m1", [Person("p0", "P zero", "health")], [ties[0]])
+    assert keys() == (nodes, rels)  # an update keeps each key
