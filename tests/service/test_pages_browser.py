@@ -111,6 +111,7 @@ def test_coordinator_builds_a_map_through_the_pages(browser_session, server):
         page.fill("#f-target", "Cai Price")
         shot(browser, page, "relationship-form")
         page.click("button:has-text('Add the relationship')")
+        page.wait_for_load_state()  # the click starts the next page, not its end
         assert page.locator("tbody tr").count() == 1
 
         page.goto(server.url + "/maps/valleys")

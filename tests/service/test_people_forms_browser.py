@@ -146,6 +146,9 @@ def test_share_link_subject_by_search_and_expiry(browser_session, server):
         assert page.locator("input[name=subject]").count() == 0  # no 200-name list
         page.fill("#f-find", "sian")
         page.click("#find-subject button")
+        # a GET form: the click starts the page's load, it does not wait for its end
+        page.wait_for_url("**find=sian**")
+        expect(page.locator("label.choice").first).to_be_visible()
         choices = page.locator("label.choice").all_inner_texts()
         assert "Siân Prydderch (housing)" in [c.strip() for c in choices]
         assert len(choices) < 10

@@ -87,6 +87,7 @@ def test_a_survey_from_setup_to_confirmed_ties(browser_session, server):
         page.click("button:has-text('Set up the survey')")
         assert "/maps/cwm/surveys/" in page.url
         page.click("button:has-text('Open and show the links')")
+        page.wait_for_load_state()  # the click starts the next page, not its end
         rows = page.locator("#links tbody tr")
         assert rows.count() == len(PEOPLE)
         links = {
