@@ -105,14 +105,12 @@ class Trace:
 
     def __init__(self):
         self.t: dict = {}
-        self.children: list[int] = []
         real_fork, real_result = os.fork, report_split._Child.result
         trace = self
 
         def fork():
             pid = real_fork()
             if pid:
-                trace.children.append(pid)
                 trace.t.update(fork=time.perf_counter(), fork_cpu=time.process_time())
             return pid
 
