@@ -73,6 +73,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import networkx as nx  # noqa: E402
+from machine import load_summary  # noqa: E402
 from memory import PeakSampler  # noqa: E402
 from scipy.stats import spearmanr  # noqa: E402
 
@@ -661,12 +662,7 @@ def print_tables(rows: list[dict], args, load_start) -> None:
         "in parallel with this process's own (not part of the whole request's sum; its "
         "redaction and labels are in the child too)"
     )
-    load1, load5, _ = os.getloadavg()
-    print(
-        f"\nas of {date.today().isoformat()}; seed {args.seed}; {os.cpu_count()} CPUs; "
-        f"load average (1 min / 5 min) {load_start[0]:.1f} / {load_start[1]:.1f} at the "
-        f"start, {load1:.1f} / {load5:.1f} at the end"
-    )
+    print(f"\nas of {date.today().isoformat()}; seed {args.seed}; {load_summary(load_start)}")
 
 
 def main():

@@ -45,6 +45,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from machine import load_summary  # noqa: E402
+
 CSV_TARGET = 20_000
 MEMORY_TARGET_MB = 500
 
@@ -522,11 +524,7 @@ def main():
         f" it); peak MB: its largest resident set (VmHWM; target < {MEMORY_TARGET_MB} MB, '!'"
         " marks a miss); at start: the process after imports and opening the store."
     )
-    load1, load5, _ = os.getloadavg()
-    print(
-        f"{os.cpu_count()} CPUs; load average (1 min / 5 min) {load_start[0]:.1f} / "
-        f"{load_start[1]:.1f} at the start, {load1:.1f} / {load5:.1f} at the end"
-    )
+    print(load_summary(load_start))
 
 
 if __name__ == "__main__":

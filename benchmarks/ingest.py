@@ -24,6 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from machine import load_summary  # noqa: E402
+
 from graph_models.model import DEFAULT_SILOS, Map, Person, Relationship, Silo, to_dict  # noqa: E402
 from graph_models.store.embedded import EmbeddedStore  # noqa: E402
 
@@ -160,11 +162,7 @@ def main():
         tgt = f"{target:>8,}" if target else f"{'':>8}"
         row = f"{kind:<10} {path:<16} {n:>8,} {secs:>8.2f} {rate:>9,.0f} {tgt} {met:>4}"
         print(f"{row} {single} {ratio}")
-    load1, load5, _ = os.getloadavg()
-    print(
-        f"\n{os.cpu_count()} CPUs; load average (1 min / 5 min) {load_start[0]:.1f} / "
-        f"{load_start[1]:.1f} at the start, {load1:.1f} / {load5:.1f} at the end"
-    )
+    print(f"\n{load_summary(load_start)}")
 
 
 if __name__ == "__main__":
