@@ -387,6 +387,7 @@ class Neo4jTransaction:
             if rel.id in rewritten:
                 continue
             row = {**_rel_row(rel), "revision": revisions.get(rel.id, 0) + 1}
+            row["shuffle"] = _order_key()  # a new tie's (one rewritten in place keeps its)
             rows[cypher.neo4j_type(rel.kind)].append(row)
         for kind_rows in rows.values():
             for chunk in chunks(kind_rows, BATCH):
@@ -878,7 +879,6 @@ def _rel_row(rel) -> dict:
         "origin": rel.origin,
         # most ties have no reporter: no property (read as [], cypher._REL_FIELDS)
         "reported_by": list(rel.reported_by) or None,
-        "shuffle": _order_key(),
     }
 
 
